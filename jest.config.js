@@ -10,4 +10,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   maxWorkers: 2,
   testTimeout: 60000,
+  // real S3 (Ceph RGW) for the suite: started once, connection passed to workers by env (docs/ci.md)
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
 };
