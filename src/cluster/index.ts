@@ -1,0 +1,11 @@
+/** Kubernetes / Argo / Alertmanager wiring used by the CLI: run context, completion event, retrain submission, alerts. */
+export { ALERT_KEYS, AlertmanagerPayloadSchema, alertInfoFrom, parseAlertArg } from './alert.js';
+export type { AlertInfo, AlertKey, AlertmanagerPayload, ParseAlertOptions } from './alert.js';
+export { SERVICE_ACCOUNT_DIR, detectClusterContext } from './context.js';
+export type { ClusterContext, ContextDeps, Platform } from './context.js';
+export { COMPLETION_REASON, REPORTING_CONTROLLER, buildCompletionEvent, emitCompletionEvent } from './events.js';
+export type { ClusterCallDeps, CompletionEventInput } from './events.js';
+export { classifyKubeError, inClusterKubeApi, kubeApiFromConfig } from './kube.js';
+export type { ClusterCallResult, KubeApi, KubeApiOptions } from './kube.js';
+export { RETRAIN_ACTIONS, buildRetrainWorkflow, callsForRetraining, submitRetrainWorkflow } from './submit.js';
+export type { RetrainSubmission } from './submit.js';

@@ -1,0 +1,123 @@
+import { ApiException, CustomObjectsApi, EventsV1Api, KubeConfig, type EventsV1Event } from '@kubernetes/client-node';
+import type { ClusterContext } from './context.js';
+
+/**
+ * The two Kubernetes API calls the step makes, behind an interface so the logic around them (what to send, how to
+ * treat failures) is tested without client-node, and client-node itself is tested against a local HTTP server.
+ */
+export interface KubeApi {
+  /** client-node serialises the Event through its model: keys it does not know are dropped, so keep the type. */
+  createEvent(namespace: string, body: EventsV1Event): Promise<{ name: string }>;
+  createWorkflow(namespace: string, body: Record<string, unknown>): Promise<{ name: string }>;
+}
+
+/** Outcome of a best-effort cluster call. Only `created` did something; none of the others fails the analysis. */
+export type ClusterCallResult =
+  | { status: 'created'; name: string; namespace: string }
+  | { status: 'skipped'; reason: string }
+  | { status: 'forbidden'; httpStatus: number; message: string }
+  | { status: 'unreachable'; message: string }
+  | { status: 'rejected'; httpStatus: number; message: string };
+
+export type ClusterCallFailure = Exclude<ClusterCallResult, { status: 'created' } | { status: 'skipped' }>;
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+
+function errorCode(error: unknown): string | undefined {
+  // node-fetch wraps the socket error: FetchError{code, errno}; undici-style errors carry it on `cause`.
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function statusMessage(body: unknown, fallback: string): string {
+  if (body && typeof body === 'object' && typeof (body as { message?: unknown }).message === 'string') {
+    return (body as { message: string }).message;
+  }
+  if (typeof body === 'string' && body.trim()) {
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown };
+      if (typeof parsed.message === 'string') return parsed.message;
+    } catch {
+      /* not JSON: use the text */
+    }
+    return body.slice(0, 500);
+  }
+  return fallback;
+}
+
+/** Maps an error from a KubeApi call onto a result; 401/403 are RBAC/token problems, anything without a status is the network. */
+export function classifyKubeError(error: unknown): ClusterCallFailure {
+  if (error instanceof ApiException) {
+    const httpStatus = error.code as number;
+    const message = statusMessage(error.body, `HTTP ${httpStatus}`);
+    return httpStatus === 401 || httpStatus === 403
+      ? { status: 'forbidden', httpStatus, message }
+      : { status: 'rejected', httpStatus, message };
+  }
+  const code = errorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof KubeTimeoutError || (code && NETWORK_CODES.has(code)) || /fetch|socket|network/i.test(message)) {
+    return { status: 'unreachable', message };
+  }
+  return { status: 'unreachable', message: `unexpected client error: ${message}` };
+}
+
+export class KubeTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer from the Kubernetes API within ${ms} ms`);
+    this.name = 'KubeTimeoutError';
+  }
+}
+
+// A blackholed API server would otherwise hold the step for the OS TCP timeout (minutes).
+async function withTimeout<T>(ms: number, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new KubeTimeoutError(ms)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([call(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface KubeApiOptions {
+  timeoutMs?: number;
+}
+
+export const DEFAULT_KUBE_TIMEOUT_MS = 10_000;
+
+/** client-node implementation of KubeApi for a loaded KubeConfig. */
+export function kubeApiFromConfig(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
+  const ms = options.timeoutMs ?? DEFAULT_KUBE_TIMEOUT_MS;
+  const events = kc.makeApiClient(EventsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  return {
+    async createEvent(namespace, body) {
+      const created = await withTimeout(ms, () => events.createNamespacedEvent({ namespace, body }));
+      return { name: created.metadata?.name ?? '' };
+    },
+    async createWorkflow(namespace, body) {
+      const created = (await withTimeout(ms, () =>
+        custom.createNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace, plural: 'workflows', body }),
+      )) as { metadata?: { name?: string } };
+      return { name: created.metadata?.name ?? '' };
+    },
+  };
+}
+
+const SA_SUFFIX = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** The in-cluster API (service-account token and CA from ctx.serviceAccountDir). */
+export function inClusterKubeApi(ctx: ClusterContext, options: KubeApiOptions = {}): KubeApi {
+  const kc = new KubeConfig();
+  // loadFromCluster only takes a prefix before the fixed /var/run/secrets/... path (tests point it elsewhere).
+  const prefix = ctx.serviceAccountDir.endsWith(SA_SUFFIX) ? ctx.serviceAccountDir.slice(0, -SA_SUFFIX.length) : '';
+  kc.loadFromCluster(prefix);
+  return kubeApiFromConfig(kc, options);
+}
