@@ -1,0 +1,10 @@
+/** The statistics core: pure functions on Float64Array / readonly number[], checked against SciPy. */
+export type { Sample } from './sample.js';
+export { ks2samp, ks2sampSorted, type KsResult, type KsOptions, type KsMethod } from './ks2samp.js';
+export { chi2Contingency, type Chi2ContingencyResult } from './chi2-contingency.js';
+export { chiSquare, type ChiSquareResult, type ChiSquareOptions } from './chi-square.js';
+export { benjaminiHochberg, type BhResult } from './benjamini-hochberg.js';
+export { chi2Sf } from './chi2-sf.js';
+export { kstwoSf } from './kstwo-sf.js';
+export { normSf } from './norm-sf.js';
+export { mulberry32, generateSample, type Mulberry32, type SampleSpec } from './mulberry32.js';

@@ -1,0 +1,145 @@
+/**
+ * Two-sample Kolmogorov–Smirnov test, two-sided, matching `scipy.stats.ks_2samp`: 'exact' lattice-path p-value
+ * (statistic rounded to h/lcm(n1, n2) as SciPy does), 'asymp' = kstwo.sf(D, round(n1·n2/(n1+n2))), 'auto' =
+ * exact iff max(n1, n2) <= 10000. The exact method falls back to asymp when it cannot be computed, and the
+ * method actually used is reported.
+ */
+import { gcd } from './gcd.js';
+import { outerProbInside, probOutsideSquare } from './ks-exact.js';
+import { kstwoSf } from './kstwo-sf.js';
+import { roundHalfEven } from './round-half-even.js';
+import { assertUsableSample, type Sample } from './sample.js';
+import { sortedCopy } from './sort.js';
+
+export type KsMethod = 'auto' | 'exact' | 'asymp';
+
+export interface KsResult {
+  method: 'exact' | 'asymp';
+  alternative: 'two-sided';
+  /** sup |F1 − F2|. */
+  statistic: number;
+  pValue: number;
+  /** The value at which the statistic is attained, and whether F1 − F2 is positive (1) or negative (−1) there. */
+  statisticLocation: number;
+  statisticSign: 1 | -1;
+  n1: number;
+  n2: number;
+  /** Why pValue is NaN, or why the requested method was not used. */
+  reason?: string;
+}
+
+export interface KsOptions {
+  method?: KsMethod;
+}
+
+const MAX_AUTO_N = 10000;
+const INT32_MAX = 2147483647;
+
+export function ks2samp(x: Sample, y: Sample, options: KsOptions = {}): KsResult {
+  assertUsableSample(x, 'x');
+  assertUsableSample(y, 'y');
+  return ks2sampSorted(sortedCopy(x), sortedCopy(y), options);
+}
+
+/** ks2samp on samples already sorted ascending (lets one sort serve several statistics). */
+export function ks2sampSorted(xs: Float64Array, ys: Float64Array, options: KsOptions = {}): KsResult {
+  const n1 = xs.length;
+  const n2 = ys.length;
+  const { dPlus, dMinus, locPlus, locMinus } = ecdfExtremes(xs, ys);
+  let d: number;
+  let location: number;
+  let sign: 1 | -1;
+  if (dMinus > dPlus) {
+    d = dMinus;
+    location = locMinus;
+    sign = -1;
+  } else {
+    d = dPlus;
+    location = locPlus;
+    sign = 1;
+  }
+  const requested = options.method ?? 'auto';
+  let method: 'exact' | 'asymp' = requested === 'auto' ? (Math.max(n1, n2) <= MAX_AUTO_N ? 'exact' : 'asymp') : requested;
+  const g = gcd(n1, n2);
+  let reason: string | undefined;
+  let pValue = NaN;
+  if (method === 'exact' && n1 / g >= INT32_MAX / (n2 / g)) {
+    method = 'asymp';
+    reason = `exact p-value not possible for sample sizes ${n1} and ${n2}; used asymp`;
+  }
+  if (method === 'exact') {
+    const lcm = (n1 / g) * n2;
+    const h = roundHalfEven(d * lcm);
+    d = h / lcm;
+    if (h === 0) pValue = 1;
+    else pValue = n1 === n2 ? probOutsideSquare(n1, h) : outerProbInside(n1, n2, g, h);
+    if (!(pValue >= 0 && pValue <= 1)) {
+      method = 'asymp';
+      reason = 'exact p-value computation lost precision; used asymp';
+    }
+  }
+  if (method === 'asymp') {
+    const en = roundHalfEven((n1 * n2) / (n1 + n2));
+    pValue = kstwoSf(d, en);
+    if (Number.isNaN(pValue)) reason = `effective sample size round(n1*n2/(n1+n2)) = ${en}: too small for the asymptotic distribution`;
+  }
+  pValue = Math.min(1, Math.max(0, pValue));
+  const result: KsResult = { method, alternative: 'two-sided', statistic: d, pValue, statisticLocation: location, statisticSign: sign, n1, n2 };
+  if (reason !== undefined) result.reason = reason;
+  return result;
+}
+
+interface Extremes {
+  dPlus: number;
+  dMinus: number;
+  locPlus: number;
+  locMinus: number;
+}
+
+/**
+ * max(F1 − F2) and max(F2 − F1) over all observed values, with the value where each is attained. Ties in the
+ * location are broken as SciPy's argmax over concat(sorted x, sorted y) does: the smallest x value attaining the
+ * extreme, else the smallest y value.
+ */
+function ecdfExtremes(xs: Float64Array, ys: Float64Array): Extremes {
+  const n1 = xs.length;
+  const n2 = ys.length;
+  let i = 0;
+  let j = 0;
+  let maxD = -Infinity;
+  let minD = Infinity;
+  let maxLocX = NaN;
+  let maxLocY = NaN;
+  let minLocX = NaN;
+  let minLocY = NaN;
+  while (i < n1 || j < n2) {
+    const v = j >= n2 || (i < n1 && xs[i]! <= ys[j]!) ? xs[i]! : ys[j]!;
+    const inX = i < n1 && xs[i] === v;
+    const inY = j < n2 && ys[j] === v;
+    while (i < n1 && xs[i] === v) i++;
+    while (j < n2 && ys[j] === v) j++;
+    const diff = i / n1 - j / n2;
+    if (diff > maxD) {
+      maxD = diff;
+      maxLocX = inX ? v : NaN;
+      maxLocY = inY ? v : NaN;
+    } else if (diff === maxD) {
+      if (inX && Number.isNaN(maxLocX)) maxLocX = v;
+      if (inY && Number.isNaN(maxLocY)) maxLocY = v;
+    }
+    if (diff < minD) {
+      minD = diff;
+      minLocX = inX ? v : NaN;
+      minLocY = inY ? v : NaN;
+    } else if (diff === minD) {
+      if (inX && Number.isNaN(minLocX)) minLocX = v;
+      if (inY && Number.isNaN(minLocY)) minLocY = v;
+    }
+  }
+  return {
+    dPlus: maxD,
+    dMinus: Math.min(1, Math.max(0, -minD)),
+    locPlus: Number.isNaN(maxLocX) ? maxLocY : maxLocX,
+    locMinus: Number.isNaN(minLocX) ? minLocY : minLocX,
+  };
+}

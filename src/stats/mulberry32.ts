@@ -1,0 +1,49 @@
+/**
+ * mulberry32: the small seeded generator the conformance vectors are specified with
+ * (../shared/conformance/README.md). Uses only integer ops and exact double arithmetic, so JavaScript reproduces
+ * the Python generator's samples bit for bit. For tests and benchmarks; not for anything cryptographic.
+ */
+export interface Mulberry32 {
+  nextUint32(): number;
+  /** A double in [0, 1) with 53 random bits. */
+  nextDouble53(): number;
+}
+
+export function mulberry32(seed: number): Mulberry32 {
+  let a = seed | 0;
+  const nextUint32 = (): number => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const nextDouble53 = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992;
+  return { nextUint32, nextDouble53 };
+}
+
+export type SampleSpec =
+  | { dist: 'uniform'; n: number; seed: number; low: number; high: number }
+  | { dist: 'normal12'; n: number; seed: number; mu: number; sigma: number }
+  | { dist: 'discrete'; n: number; seed: number; k: number };
+
+/** Draws a sample from one of the vector file's recipes (uniform, Irwin–Hall "normal12", discrete). */
+export function generateSample(spec: SampleSpec): Float64Array {
+  const rng = mulberry32(spec.seed);
+  const out = new Float64Array(spec.n);
+  switch (spec.dist) {
+    case 'uniform':
+      for (let i = 0; i < spec.n; i++) out[i] = spec.low + (spec.high - spec.low) * rng.nextDouble53();
+      break;
+    case 'normal12':
+      for (let i = 0; i < spec.n; i++) {
+        let s = 0;
+        for (let k = 0; k < 12; k++) s += rng.nextDouble53();
+        out[i] = spec.mu + spec.sigma * (s - 6);
+      }
+      break;
+    case 'discrete':
+      for (let i = 0; i < spec.n; i++) out[i] = Math.floor(rng.nextDouble53() * spec.k);
+      break;
+  }
+  return out;
+}

@@ -1,0 +1,35 @@
+/** Input contract: samples are never mutated; empty or NaN samples raise typed data errors. */
+import { describe, it, expect } from '@jest/globals';
+import { MoaError } from '../../src/errors.js';
+import { chiSquare, ks2samp } from '../../src/stats/index.js';
+
+describe('stats input contract', () => {
+  it('does not mutate array or typed-array inputs', () => {
+    const x = [3, 1, 2, 5, 4];
+    const y = Float64Array.from([9, 7, 8, 6]);
+    ks2samp(x, y);
+    expect(x).toEqual([3, 1, 2, 5, 4]);
+    expect(Array.from(y)).toEqual([9, 7, 8, 6]);
+  });
+
+  it('raises stats.sample_too_small for an empty sample', () => {
+    expect(() => ks2samp([], [1, 2])).toThrow(MoaError);
+    try {
+      ks2samp([1], []);
+    } catch (e) {
+      expect((e as MoaError).code).toBe('stats.sample_too_small');
+      expect((e as MoaError).kind).toBe('data');
+    }
+  });
+
+  it('raises stats.nan_in_sample rather than returning a confident number', () => {
+    expect(() => ks2samp([1, NaN], [1, 2])).toThrow(/NaN at index 1/);
+    expect(() => chiSquare([1, NaN])).toThrow(MoaError);
+  });
+
+  it('reports why the asymptotic p-value is missing for n1 = n2 = 1', () => {
+    const r = ks2samp([1], [2], { method: 'asymp' });
+    expect(r.pValue).toBeNaN();
+    expect(r.reason).toMatch(/effective sample size/);
+  });
+});
