@@ -54,9 +54,15 @@ export const ALERT_KEYS = {
   operational: ['moa_operational'],
   validation: ['moa_validation'],
   predictions: ['moa_predictions'],
+  /** Where outputs go (an s3:// prefix when a retrain workflow must read the manifest). */
+  out: ['moa_out'],
+  /** WorkflowTemplate to submit when the action calls for retraining (`--submit-retrain`). */
+  retrainTemplate: ['moa_retrain_template'],
 } as const;
 
 export type AlertKey = keyof typeof ALERT_KEYS;
+export const ALERT_DATA_KEYS = ['reference', 'operational', 'validation', 'predictions'] as const;
+export type AlertDataKey = (typeof ALERT_DATA_KEYS)[number];
 
 export interface AlertInfo {
   source: 'alertmanager';
@@ -80,7 +86,9 @@ export interface AlertInfo {
   externalURL?: string;
   model?: string;
   /** Data URIs named by the alert; the CLI flags win over them. */
-  data: Partial<Record<Exclude<AlertKey, 'model'>, string>>;
+  data: Partial<Record<AlertDataKey, string>>;
+  out?: string;
+  retrainTemplate?: string;
   /** Keys whose value differed between the alerts of the group, so none was taken. */
   conflicts: AlertKey[];
 }
@@ -122,7 +130,9 @@ export function alertInfoFrom(payload: AlertmanagerPayload): AlertInfo {
     if (value !== undefined) values[key] = value;
     if (conflict) conflicts.push(key);
   }
-  const { model, ...data } = values;
+  const { model, out, retrainTemplate } = values;
+  const data: Partial<Record<AlertDataKey, string>> = {};
+  for (const key of ALERT_DATA_KEYS) if (values[key] !== undefined) data[key] = values[key];
 
   return {
     source: 'alertmanager',
@@ -142,6 +152,8 @@ export function alertInfoFrom(payload: AlertmanagerPayload): AlertInfo {
     ...(payload.externalURL ? { externalURL: payload.externalURL } : {}),
     ...(model !== undefined ? { model } : {}),
     data,
+    ...(out !== undefined ? { out } : {}),
+    ...(retrainTemplate !== undefined ? { retrainTemplate } : {}),
     conflicts,
   };
 }

@@ -1,6 +1,6 @@
 /** Kubernetes / Argo / Alertmanager wiring used by the CLI: run context, completion event, retrain submission, alerts. */
-export { ALERT_KEYS, AlertmanagerPayloadSchema, alertInfoFrom, parseAlertArg } from './alert.js';
-export type { AlertInfo, AlertKey, AlertmanagerPayload, ParseAlertOptions } from './alert.js';
+export { ALERT_DATA_KEYS, ALERT_KEYS, AlertmanagerPayloadSchema, alertInfoFrom, parseAlertArg } from './alert.js';
+export type { AlertDataKey, AlertInfo, AlertKey, AlertmanagerPayload, ParseAlertOptions } from './alert.js';
 export { SERVICE_ACCOUNT_DIR, detectClusterContext } from './context.js';
 export type { ClusterContext, ContextDeps, Platform } from './context.js';
 export { COMPLETION_REASON, REPORTING_CONTROLLER, buildCompletionEvent, emitCompletionEvent } from './events.js';

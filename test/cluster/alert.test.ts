@@ -42,12 +42,16 @@ describe('parseAlertArg', () => {
         summary: 'PSI above 0.25 for 2 features of churn-v3',
         moa_reference: 's3://ml-data/churn/train/2026-10/',
         moa_operational: 's3://ml-data/churn/serving/2026-11-28/',
+        moa_out: 's3://ml-artifacts/moa/churn-v3/',
+        moa_retrain_template: 'retrain-model',
       },
       // nanosecond input, millisecond ISO output; no endsAt while firing (Go zero time is ignored)
       startsAt: '2026-11-28T22:14:05.123Z',
       externalURL: 'http://alertmanager.monitoring:9093',
       model: 'churn-v3',
       data: { reference: 's3://ml-data/churn/train/2026-10/', operational: 's3://ml-data/churn/serving/2026-11-28/' },
+      out: 's3://ml-artifacts/moa/churn-v3/',
+      retrainTemplate: 'retrain-model',
       conflicts: [],
     });
   });

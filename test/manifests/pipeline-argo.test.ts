@@ -1,0 +1,166 @@
+/**
+ * pipeline/argo/*.yaml against the Argo Workflows JSON Schemas (v4.1.2, the current release, and v3.7.18, still in
+ * use) with the fixes of shared/notes/ecosystem.md §2.5, plus the contract between the YAML and the CLI / code.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { RETRAIN_ACTIONS } from '../../src/cluster/submit.js';
+import { argoValidator } from './schemas.js';
+import { headerComment, isKustomizeFile, listYamlFiles, readYamlDocs } from './yaml.js';
+import { REPO_ROOT } from './schemas.js';
+
+const ARGO_DIR = path.join(REPO_ROOT, 'pipeline/argo');
+const files = listYamlFiles(ARGO_DIR).filter((f) => !isKustomizeFile(f));
+const docs = files.flatMap(readYamlDocs);
+const rel = (f: string) => path.relative(REPO_ROOT, f);
+
+export const IMAGE = 'ghcr.io/moa-ml/moa:0.1.0';
+// The CLI contract (moa run --help): flags the YAML may pass.
+export const RUN_FLAGS = new Set([
+  'reference', 'operational', 'out', 'validation', 'predictions', 'label', 'prediction', 'proba', 'timestamp', 'id',
+  'categorical', 'task', 'format', 'config', 'output-params', 'executor-input', 'kfp-v1-dir', 'alert', 'submit-retrain', 'full',
+]);
+export const OUTPUT_PARAMS = ['action', 'shift_type', 'drift_detected', 'tests_run', 'manifest_uri'];
+
+type Template = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const byName = (name: string) => docs.find((d) => (d.doc.metadata as { name?: string })?.name === name)!.doc as Template;
+
+describe('pipeline/argo', () => {
+  it('has the WorkflowTemplates and the example Workflow', () => {
+    expect(files.map(rel)).toEqual([
+      'pipeline/argo/moa-analyze.workflowtemplate.yaml',
+      'pipeline/argo/monitor-analyze-retrain.workflow.yaml',
+      'pipeline/argo/retrain-model.workflowtemplate.yaml',
+    ]);
+  });
+
+  for (const version of ['v4.1.2', 'v3.7.18']) {
+    it.each(docs.map((d) => [`${rel(d.file)}#${d.index}`, d] as const))(`%s validates against Argo ${version}`, (_, d) => {
+      const kind = d.doc.kind as 'Workflow' | 'WorkflowTemplate';
+      expect(['Workflow', 'WorkflowTemplate']).toContain(kind);
+      expect(argoValidator(kind, version)(d.doc)).toEqual([]);
+    });
+  }
+
+  it.each(files.map((f) => [rel(f), f]))('%s starts with a header comment saying what it shows', (_, file) => {
+    expect(headerComment(readFileSync(file, 'utf8'))).toMatch(/Shows:/);
+  });
+
+  it('the schema check can fail: typos and wrong types are reported', () => {
+    const wt = structuredClone(byName('moa-analyze'));
+    wt.spec.templates[0].container.imag = wt.spec.templates[0].container.image;
+    wt.spec.templates[0].outputs.parameters[0].valueFrom.defualt = 'none';
+    wt.spec.templates[0].retryStrategy.limit = { n: 3 };
+    const errors = argoValidator('WorkflowTemplate')(wt).join('\n');
+    expect(errors).toMatch(/imag\)/);
+    expect(errors).toMatch(/defualt/);
+    expect(errors).toMatch(/retryStrategy\/limit/);
+  });
+});
+
+describe('moa-analyze WorkflowTemplate', () => {
+  const wt = byName('moa-analyze');
+  const analyze = (wt.spec.templates as Template[]).find((t) => t.name === wt.spec.entrypoint)!;
+
+  it('runs the moa image with an explicit command and only flags of the CLI contract', () => {
+    expect(analyze.container.image).toBe(IMAGE);
+    expect(analyze.container.command).toEqual(['node', '/app/dist/cli.js']);
+    expect(analyze.container.args[0]).toBe('run');
+    const flags = (analyze.container.args as string[]).slice(1).map((a) => /^--([a-z-]+)(=|$)/.exec(a)?.[1]);
+    for (const f of flags) expect(RUN_FLAGS).toContain(f);
+    expect(flags).toEqual(expect.arrayContaining(['reference', 'operational', 'out', 'output-params']));
+  });
+
+  it('every input parameter is used by the container, and declared at workflow level for direct submission', () => {
+    const args = (analyze.container.args as string[]).join(' ');
+    const inputs = (analyze.inputs.parameters as { name: string }[]).map((p) => p.name);
+    for (const name of inputs) expect(args).toContain(`{{inputs.parameters.${name}}}`);
+    expect((wt.spec.arguments.parameters as { name: string }[]).map((p) => p.name)).toEqual(inputs);
+  });
+
+  it('returns the five output parameters of the contract, each with a default, from the --output-params dir', () => {
+    const params = analyze.outputs.parameters as { name: string; valueFrom: { path: string; default?: string } }[];
+    expect(params.map((p) => p.name)).toEqual(OUTPUT_PARAMS);
+    const dir = (analyze.container.args as string[]).find((a) => a.startsWith('--output-params='))!.split('=')[1];
+    for (const p of params) {
+      expect(p.valueFrom.path).toBe(`${dir}/${p.name}`);
+      expect(p.valueFrom.default).toBeDefined();
+    }
+  });
+
+  it('outputs report.html, results.json and retrain-config.json as key-only, unarchived artifacts from --out', () => {
+    const out = (analyze.inputs.parameters as { name: string; default: string }[]).find((p) => p.name === 'out')!.default;
+    const arts = analyze.outputs.artifacts as { name: string; path: string; s3: Record<string, string>; archive: unknown }[];
+    for (const file of ['report.html', 'results.json', 'retrain-config.json']) {
+      const a = arts.find((x) => x.path === `${out}/${file}`);
+      expect(a).toBeDefined();
+      expect(Object.keys(a!.s3)).toEqual(['key']);
+      expect(a!.s3.key.endsWith(`/${file}`)).toBe(true); // the UI picks the viewer from the extension
+      expect(a!.archive).toEqual({ none: {} });
+    }
+  });
+
+  it('retries storage errors (exit code 4) only, and has a deadline', () => {
+    expect(analyze.retryStrategy.expression).toBe('asInt(lastRetry.exitCode) == 4');
+    expect(analyze.activeDeadlineSeconds).toBeGreaterThan(0);
+  });
+
+  it('meets the restricted Pod Security Standard, with every written path on a volume', () => {
+    expect(analyze.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(analyze.container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
+    });
+    const mounts = (analyze.container.volumeMounts as { mountPath: string }[]).map((m) => m.mountPath);
+    expect(mounts).toContain('/tmp');
+    const written = [...(analyze.outputs.parameters as { valueFrom: { path: string } }[]).map((p) => p.valueFrom.path), ...(analyze.inputs.artifacts as { path: string }[]).map((a) => a.path)];
+    for (const p of written) expect(mounts.some((m: string) => p.startsWith(`${m}/`))).toBe(true);
+    expect(analyze.container.resources.requests).toBeDefined();
+    expect(analyze.container.resources.limits.memory).toBeDefined();
+  });
+
+  it('passes the pod and workflow identity the cluster context reads', () => {
+    const env = analyze.container.env as { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }[];
+    const get = (n: string) => env.find((e) => e.name === n);
+    expect(get('MOA_POD_NAME')?.valueFrom?.fieldRef.fieldPath).toBe('metadata.name');
+    expect(get('MOA_POD_UID')?.valueFrom?.fieldRef.fieldPath).toBe('metadata.uid');
+    expect(get('MOA_NAMESPACE')?.valueFrom?.fieldRef.fieldPath).toBe('metadata.namespace');
+    expect(get('MOA_WORKFLOW_NAME')?.value).toBe('{{workflow.name}}');
+    expect(get('MOA_WORKFLOW_UID')?.value).toBe('{{workflow.uid}}');
+  });
+});
+
+describe('example Workflow monitor → moa-analyze → retrain', () => {
+  const example = docs.find((d) => d.doc.kind === 'Workflow')!.doc as Template;
+  const tasks = (example.spec.templates as Template[]).find((t) => t.name === example.spec.entrypoint)!.dag.tasks as Template[];
+  const task = (n: string) => tasks.find((t) => t.name === n)!;
+
+  it('calls the moa-analyze template after monitor with parameters it declares', () => {
+    const analyze = task('analyze');
+    expect(analyze.depends).toBe('monitor');
+    expect(analyze.templateRef).toEqual({ name: 'moa-analyze', template: 'analyze' });
+    const declared = (byName('moa-analyze').spec.templates[0].inputs.parameters as { name: string }[]).map((p) => p.name);
+    for (const p of analyze.arguments.parameters as { name: string }[]) expect(declared).toContain(p.name);
+  });
+
+  it('retrains only when the action is one of RETRAIN_ACTIONS, and hands over the manifest', () => {
+    const retrain = task('retrain');
+    expect(retrain.depends).toBe('analyze');
+    const when = retrain.when as string;
+    const actions = [...when.matchAll(/== '([a-z_]+)'/g)].map((m) => m[1]);
+    expect(actions.sort()).toEqual([...RETRAIN_ACTIONS].sort());
+    expect(when).toContain('{{tasks.analyze.outputs.parameters.action}}');
+    expect(retrain.arguments.artifacts).toEqual([{ name: 'manifest', from: '{{tasks.analyze.outputs.artifacts.retrain-config}}' }]);
+    expect(retrain.arguments.parameters).toContainEqual({ name: 'manifest-uri', value: '{{tasks.analyze.outputs.parameters.manifest_uri}}' });
+  });
+});
+
+describe('retrain-model WorkflowTemplate', () => {
+  it('declares the parameters submitRetrainWorkflow passes', () => {
+    const names = (byName('retrain-model').spec.arguments.parameters as { name: string }[]).map((p) => p.name);
+    expect(names).toEqual(['manifest-uri', 'action', 'run-id']);
+  });
+});
