@@ -1,0 +1,133 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { usageError } from '../errors.js';
+import type { ConfigOverrides } from '../config/load.js';
+
+export const RUN_HELP = `Usage: moa run --reference URI --operational URI --out URI [options]
+
+Analyze operational data against training data, audit the model, and decide what to retrain on.
+Writes results.json, summary.md, report.html and, last and only on success, retrain-config.json under --out.
+
+Inputs (s3://bucket/key, s3://bucket/prefix/ for every part file under it, file://path or a plain path):
+  --reference URI        training (reference) data                                       [required]
+  --operational URI      operational (production) data                                   [required]
+  --out URI              output prefix                                                   [required]
+  --validation URI       held-out source data with the model's predictions and labels
+  --predictions URI      operational predictions stored apart, joined on --id
+  --format FMT           parquet | arrow | csv | jsonl (default: from the file extension)
+  --config FILE|URI      YAML or JSON config with the same keys (flags win)
+
+Column roles:
+  --label COL            true label          --prediction COL   model prediction
+  --proba COLS|PREFIX    class probabilities: comma-separated names, or a prefix such as proba_
+  --timestamp COL        event time          --id COL           stable row id
+  --categorical COLS     comma-separated columns to treat as categorical
+  --ignore COLS          comma-separated columns to leave out
+  --task TASK            classification | regression (inferred when absent)
+
+Run:
+  --output-params DIR    write action, shift_type, drift_detected, tests_run, manifest_uri as plain files
+  --full                 run every test instead of stopping early
+  --seed N               seed for every random choice (default 42)
+  -h, --help             this help
+
+Exit codes: 0 analysis done (whatever the decision), 1 internal error, 2 usage or config error,
+            3 input data error, 4 storage error.
+S3: the standard AWS credential chain and AWS_REGION; AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL for
+MinIO, SeaweedFS or Ceph (path-style addressing is then used).
+`;
+
+export const MAIN_HELP = `Usage: moa <command> [options]
+
+Model operational analysis: the pipeline step that analyzes, audits and selects data before a model is retrained.
+
+Commands:
+  run       analyze operational data against training data and write the decision and retrain manifest
+  demo      generate the example "color" data set and run the analysis on it (local files, no services)
+  schema    print the JSON Schema of the retrain-config manifest (or --kind config|results)
+
+Options:
+  -h, --help       show help (also: moa <command> --help)
+  -v, --version    print the version
+
+Exit codes: 0 done, 1 internal error, 2 usage or config error, 3 input data error, 4 storage error.
+`;
+
+const RUN_OPTIONS = {
+  reference: { type: 'string' },
+  operational: { type: 'string' },
+  out: { type: 'string' },
+  validation: { type: 'string' },
+  predictions: { type: 'string' },
+  format: { type: 'string' },
+  config: { type: 'string' },
+  label: { type: 'string' },
+  prediction: { type: 'string' },
+  proba: { type: 'string' },
+  timestamp: { type: 'string' },
+  id: { type: 'string' },
+  categorical: { type: 'string' },
+  ignore: { type: 'string' },
+  task: { type: 'string' },
+  'output-params': { type: 'string' },
+  full: { type: 'boolean' },
+  seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Parse with node's own parser; unknown flags and missing values are usage errors (exit 2). */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  command: string,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw usageError('usage.flags', `moa ${command}: ${(error as Error).message}`, {
+      fix: `Run \`moa ${command} --help\` for the list of options.`,
+    });
+  }
+}
+
+const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export interface RunArgs {
+  help: boolean;
+  configUri: string | undefined;
+  overrides: ConfigOverrides;
+}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const { values: v } = parseFlags(argv, RUN_OPTIONS, 'run');
+  let seed: number | undefined;
+  if (v.seed !== undefined) {
+    seed = Number(v.seed);
+    if (!Number.isInteger(seed)) throw usageError('usage.seed', `--seed "${v.seed}" is not an integer.`, { subject: '--seed', fix: 'Pass a whole number, e.g. --seed 42.' });
+  }
+  const proba = v.proba === undefined ? undefined : v.proba.includes(',') ? list(v.proba) : v.proba;
+  const columns = Object.fromEntries(
+    Object.entries({
+      label: v.label,
+      prediction: v.prediction,
+      proba,
+      timestamp: v.timestamp,
+      id: v.id,
+      categorical: list(v.categorical),
+      ignore: list(v.ignore),
+    }).filter(([, x]) => x !== undefined),
+  );
+  const overrides: ConfigOverrides = {
+    reference: v.reference,
+    operational: v.operational,
+    out: v.out,
+    validation: v.validation,
+    predictions: v.predictions,
+    format: v.format,
+    task: v.task,
+    outputParams: v['output-params'],
+    full: v.full,
+    seed,
+    ...(Object.keys(columns).length ? { columns } : {}),
+  };
+  return { help: v.help ?? false, configUri: v.config, overrides };
+}

@@ -1,0 +1,255 @@
+import { dataError, usageError } from '../errors.js';
+import type { Config, Task } from '../schema/config.js';
+import { numericToCategorical } from './formats.js';
+import type { Column, Table } from './table.js';
+
+export type DatasetRole = 'reference' | 'operational' | 'validation';
+
+/** A table with the column roles resolved: what the analysis stages see. */
+export interface Dataset {
+  role: DatasetRole;
+  uri: string;
+  rows: number;
+  columns: Map<string, Column>;
+}
+
+export interface ProbaColumn {
+  column: string;
+  className: string;
+}
+
+export interface Roles {
+  task: Task | null;
+  label?: string;
+  prediction?: string;
+  proba: ProbaColumn[];
+  timestamp?: string;
+  id?: string;
+  /** Input features in reference column order. */
+  features: string[];
+  /** Columns left out, with why (ignored, unsupported type). */
+  excluded: { column: string; reason: string }[];
+}
+
+export function toDataset(role: DatasetRole, uri: string, table: Table): Dataset {
+  return { role, uri, rows: table.rows, columns: new Map(table.columns.map((c) => [c.name, c])) };
+}
+
+/** Resolve `--proba`: explicit names, or a prefix whose remainder is the class name. */
+export function resolveProba(spec: Config['columns']['proba'], names: string[]): ProbaColumn[] {
+  if (spec === undefined) return [];
+  if (Array.isArray(spec)) {
+    const missing = spec.filter((n) => !names.includes(n));
+    if (missing.length) {
+      throw usageError('columns.proba_missing', `--proba names columns that the reference data does not have: ${missing.join(', ')}.`, {
+        subject: 'columns.proba',
+        fix: `Use column names from the reference data (it has: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}).`,
+      });
+    }
+    const prefix = commonPrefix(spec);
+    const cut = spec.length > 1 && /[_.:-]$/.test(prefix) ? prefix.length : 0;
+    return spec.map((column) => ({ column, className: column.slice(cut) }));
+  }
+  const matches = names.filter((n) => n.startsWith(spec) && n.length > spec.length);
+  if (matches.length === 0 && names.includes(spec)) return [{ column: spec, className: spec }];
+  if (matches.length === 0) {
+    throw usageError('columns.proba_missing', `--proba "${spec}" matches no column of the reference data.`, {
+      subject: 'columns.proba',
+      fix: 'Give a prefix such as proba_ (columns proba_<class>) or a comma-separated list of column names.',
+    });
+  }
+  return matches.map((column) => ({ column, className: column.slice(spec.length) }));
+}
+
+function commonPrefix(names: string[]): string {
+  let prefix = names[0] ?? '';
+  for (const n of names) while (!n.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return prefix;
+}
+
+/**
+ * Decide the roles of the reference columns from the config, re-type columns declared categorical, and bring
+ * label and prediction to a common categorical form for classification. Mutates nothing; returns new datasets.
+ */
+export function resolveRoles(config: Config, reference: Dataset, others: Dataset[]): { roles: Roles; datasets: Dataset[] } {
+  const names = [...reference.columns.keys()];
+  const c = config.columns;
+  for (const [key, column] of [
+    ['label', c.label],
+    ['prediction', c.prediction],
+    ['timestamp', c.timestamp],
+    ['id', c.id],
+  ] as const) {
+    if (column !== undefined && !names.includes(column) && !others.some((d) => d.columns.has(column))) {
+      throw usageError(`columns.${key}_missing`, `The ${key} column "${column}" is in none of the input datasets.`, {
+        subject: `columns.${key}`,
+        fix: `Check --${key}; the reference data has: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.`,
+      });
+    }
+  }
+  for (const column of c.categorical) {
+    if (!names.includes(column)) {
+      throw usageError('columns.categorical_missing', `--categorical names "${column}", which the reference data does not have.`, {
+        subject: 'columns.categorical',
+        fix: 'Use column names from the reference data.',
+      });
+    }
+  }
+  const proba = resolveProba(c.proba, names);
+  const taken = new Set([c.label, c.prediction, c.timestamp, c.id, ...proba.map((p) => p.column)].filter(Boolean) as string[]);
+  const excluded: Roles['excluded'] = [];
+  const features: string[] = [];
+  for (const name of names) {
+    if (taken.has(name)) continue;
+    const column = reference.columns.get(name)!;
+    if (c.ignore.includes(name)) excluded.push({ column: name, reason: 'ignored by configuration' });
+    else if (column.type === 'unsupported') excluded.push({ column: name, reason: `unsupported type (${column.detail})` });
+    else if (column.type === 'timestamp') excluded.push({ column: name, reason: 'timestamp column (not a feature)' });
+    else features.push(name);
+  }
+  const task = config.task ?? inferTask(reference, others, c.label, c.prediction, proba);
+  const categorical = new Set(c.categorical);
+  if (task === 'classification') {
+    if (c.label) categorical.add(c.label);
+    if (c.prediction) categorical.add(c.prediction);
+  }
+  const datasets = [reference, ...others].map((d) => retype(d, categorical));
+  if (task === 'classification') alignClasses(datasets, [c.label, c.prediction].filter(Boolean) as string[]);
+  const roles: Roles = { task, proba, features, excluded };
+  if (c.label) roles.label = c.label;
+  if (c.prediction) roles.prediction = c.prediction;
+  if (c.timestamp) roles.timestamp = c.timestamp;
+  if (c.id) roles.id = c.id;
+  return { roles, datasets };
+}
+
+function inferTask(reference: Dataset, others: Dataset[], label?: string, prediction?: string, proba: ProbaColumn[] = []): Task | null {
+  if (proba.length > 0) return 'classification';
+  for (const name of [label, prediction]) {
+    if (!name) continue;
+    const column = reference.columns.get(name) ?? others.map((d) => d.columns.get(name)).find(Boolean);
+    if (!column) continue;
+    if (column.type === 'categorical') return 'classification';
+    if (column.type === 'numeric') {
+      // Few distinct integers read as classes; anything else is a quantity.
+      if (!column.integer) return 'regression';
+      const distinct = new Set<number>();
+      for (const v of column.values) if (!Number.isNaN(v) && distinct.add(v).size > 20) return 'regression';
+      return 'classification';
+    }
+  }
+  return null;
+}
+
+function retype(d: Dataset, categorical: Set<string>): Dataset {
+  const columns = new Map(d.columns);
+  for (const name of categorical) {
+    const column = columns.get(name);
+    if (column?.type === 'numeric') columns.set(name, numericToCategorical(column));
+  }
+  return { ...d, columns };
+}
+
+/** Give label and prediction columns one shared category list, so codes compare across datasets and columns. */
+function alignClasses(datasets: Dataset[], names: string[]): void {
+  const classes: string[] = [];
+  const seen = new Set<string>();
+  for (const d of datasets) {
+    for (const name of names) {
+      const column = d.columns.get(name);
+      if (column?.type !== 'categorical') continue;
+      for (const cat of column.categories) if (!seen.has(cat)) (seen.add(cat), classes.push(cat));
+    }
+  }
+  const index = new Map(classes.map((cls, i) => [cls, i]));
+  for (const d of datasets) {
+    for (const name of names) {
+      const column = d.columns.get(name);
+      if (column?.type !== 'categorical') continue;
+      const codes = new Int32Array(column.codes.length);
+      for (let i = 0; i < codes.length; i++) {
+        const code = column.codes[i]!;
+        codes[i] = code < 0 ? -1 : index.get(column.categories[code]!)!;
+      }
+      d.columns.set(name, { ...column, codes, categories: classes });
+    }
+  }
+}
+
+/** Join operational predictions stored apart onto the operational rows by id; returns the joined dataset and coverage. */
+export function joinPredictions(operational: Dataset, predictions: Table, id: string | undefined, uri: string): { dataset: Dataset; matched: number; added: string[] } {
+  if (!id) {
+    throw usageError('columns.id_required', '--predictions needs --id: predictions stored apart are joined on the id column.', {
+      subject: 'columns.id',
+      fix: 'Pass --id <column> naming the row id present in both the operational data and the predictions.',
+    });
+  }
+  const left = operational.columns.get(id);
+  const right = predictions.columns.find((c) => c.name === id);
+  if (!left) {
+    throw dataError('data.id_missing', `The operational data has no id column "${id}" to join predictions on.`, { subject: operational.uri, fix: 'Check --id.' });
+  }
+  if (!right) {
+    throw dataError('data.id_missing', `The predictions at ${uri} have no id column "${id}".`, { subject: uri, fix: 'Check --id, or write the id with each prediction.' });
+  }
+  const key = (c: Column, i: number): string | null =>
+    c.type === 'categorical' ? (c.codes[i]! < 0 ? null : c.categories[c.codes[i]!]!) : c.type === 'numeric' ? (Number.isNaN(c.values[i]!) ? null : String(c.values[i])) : null;
+  const rowOf = new Map<string, number>();
+  for (let i = 0; i < predictions.rows; i++) {
+    const k = key(right, i);
+    if (k !== null) rowOf.set(k, i); // the latest prediction for an id wins
+  }
+  const picks = new Int32Array(operational.rows);
+  let matched = 0;
+  for (let i = 0; i < operational.rows; i++) {
+    const k = key(left, i);
+    const row = k === null ? undefined : rowOf.get(k);
+    picks[i] = row ?? -1;
+    if (row !== undefined) matched++;
+  }
+  const columns = new Map(operational.columns);
+  const added: string[] = [];
+  for (const column of predictions.columns) {
+    if (column.name === id) continue;
+    columns.set(column.name, take(column, picks));
+    added.push(column.name);
+  }
+  return { dataset: { ...operational, columns }, matched, added };
+}
+
+/** Rows of a column by index (-1 = null). */
+export function take(c: Column, picks: Int32Array): Column {
+  const n = picks.length;
+  switch (c.type) {
+    case 'numeric':
+    case 'timestamp': {
+      const values = new Float64Array(n);
+      const nulls = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = picks[i]!;
+        if (p < 0 || (c.nulls && c.nulls[p])) (values[i] = NaN), (nulls[i] = 1);
+        else values[i] = c.values[p]!;
+      }
+      return c.type === 'numeric' ? { ...c, values, nulls } : { ...c, values, nulls };
+    }
+    case 'categorical': {
+      const codes = new Int32Array(n);
+      for (let i = 0; i < n; i++) codes[i] = picks[i]! < 0 ? -1 : c.codes[picks[i]!]!;
+      return { ...c, codes };
+    }
+    case 'tensor': {
+      const values = new Float32Array(n * c.size);
+      const nulls = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = picks[i]!;
+        if (p < 0) nulls[i] = 1;
+        else values.set(c.values.subarray(p * c.size, (p + 1) * c.size), i * c.size);
+      }
+      return { ...c, values, nulls };
+    }
+    case 'null':
+    case 'unsupported':
+      return { ...c, length: n };
+  }
+}
+

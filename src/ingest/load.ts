@@ -1,0 +1,75 @@
+import { dataError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Format, ColumnType as ConfiguredType } from '../schema/config.js';
+import type { InputRecord } from '../schema/results.js';
+import { parseLocation, type Storage } from '../storage/index.js';
+import { decode, detectFormat } from './formats.js';
+import { concatColumns, type Table } from './table.js';
+
+export interface LoadOptions {
+  role: string;
+  format: Format | undefined;
+  types: Record<string, ConfiguredType>;
+  log: Logger;
+}
+
+/** Read every object a URI names (one file, or all part files under a prefix, in key order) into one table. */
+export async function loadTable(storage: Storage, uri: string, options: LoadOptions): Promise<{ table: Table; record: InputRecord }> {
+  const subject = `--${options.role}`;
+  const location = parseLocation(uri, subject);
+  const objects = await storage.list(location, subject);
+  const parts: Table[] = [];
+  const formats = new Set<Format>();
+  for (const object of objects) {
+    const format = detectFormat(object.name, options.format, subject);
+    formats.add(format);
+    const bytes = await storage.read(object, location, subject);
+    parts.push(decode(bytes, { format, uri: object.uri, subject, types: options.types }));
+    options.log.debug('read object', { role: options.role, uri: object.uri, bytes: bytes.length, format });
+  }
+  const table = parts.length === 1 ? parts[0]! : concatParts(parts, objects.map((o) => o.uri), subject);
+  if (table.rows === 0) {
+    throw dataError('data.empty', `${subject}: ${uri} has no rows.`, {
+      subject: uri,
+      fix: 'Check the upstream job that writes this data, or the prefix / time window.',
+    });
+  }
+  return {
+    table,
+    record: {
+      role: options.role,
+      uri,
+      objects: objects.map((o) => ({ uri: o.uri, bytes: o.size, ...(o.etag ? { etag: o.etag } : {}) })),
+      rows: table.rows,
+      columns: table.columns.length,
+      format: [...formats].join(','),
+    },
+  };
+}
+
+function concatParts(parts: Table[], uris: string[], subject: string): Table {
+  const names = parts[0]!.columns.map((c) => c.name);
+  parts.forEach((part, k) => {
+    const these = part.columns.map((c) => c.name);
+    const missing = names.filter((n) => !these.includes(n));
+    const extra = these.filter((n) => !names.includes(n));
+    if (missing.length || extra.length) {
+      throw dataError('data.parts_disagree', `${subject}: part ${uris[k]} has different columns than ${uris[0]}` +
+        `${missing.length ? ` (missing: ${missing.join(', ')})` : ''}${extra.length ? ` (extra: ${extra.join(', ')})` : ''}.`, {
+        subject: uris[k]!,
+        fix: 'All part files under a prefix must share one schema; move other files elsewhere.',
+      });
+    }
+  });
+  const columns = names.map((name) => {
+    const merged = concatColumns(parts.map((p) => p.columns.find((c) => c.name === name)!));
+    if (typeof merged === 'string') {
+      throw dataError('data.parts_disagree', `${subject}: the part files disagree: ${merged}.`, {
+        subject: uris.join(', '),
+        fix: 'All part files under a prefix must share one schema.',
+      });
+    }
+    return merged;
+  });
+  return { rows: parts.reduce((a, p) => a + p.rows, 0), columns };
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { newClassesFromLabels } from './analyze/new-classes.js';
+import { compareSchema } from './analyze/schema.js';
+import { featureDrift } from './analyze/drift.js';
+import { measuredPerformance } from './audit/performance.js';
+import { decide, failedGates } from './decide/decide.js';
+import { buildManifest } from './emit/manifest.js';
+import { OUTPUT_NAMES, outputUri, writeOutputParams, writeOutputs } from './emit/outputs.js';
+import { renderReport } from './emit/report.js';
+import { renderSummary } from './emit/summary.js';
+import { joinPredictions, resolveRoles, toDataset, type Dataset } from './ingest/dataset.js';
+import { loadTable } from './ingest/load.js';
+import type { Logger } from './log.js';
+import type { Config } from './schema/config.js';
+import { ManifestSchema, type Manifest } from './schema/manifest.js';
+import { ResultsSchema, type CheckResult, type InputRecord, type Results } from './schema/results.js';
+import type { Storage } from './storage/index.js';
+import { VERSION } from './version.js';
+
+export interface RunDeps {
+  storage: Storage;
+  log: Logger;
+  now?: () => Date;
+  runId?: string;
+  trigger?: Record<string, unknown>;
+}
+
+export interface RunOutcome {
+  results: Results;
+  manifest: Manifest;
+  summary: string;
+  uris: { results: string; report: string; summary: string; manifest: string };
+}
+
+/** The whole step: ingest → analyze → audit → decide → emit. The manifest is written last, only on success. */
+export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOutcome> {
+  const { storage, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const runId = deps.runId ?? `moa-${startedAt.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+  log.info('stage ingest: reading inputs', { runId });
+
+  const types = config.columns.types;
+  const inputs: InputRecord[] = [];
+  const load = async (role: string, uri: string) => {
+    const { table, record } = await loadTable(storage, uri, { role, format: config.format, types, log });
+    inputs.push(record);
+    log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length });
+    return table;
+  };
+  const referenceTable = await load('reference', config.reference);
+  const operationalTable = await load('operational', config.operational);
+  const validationTable = config.validation ? await load('validation', config.validation) : undefined;
+  const predictionsTable = config.predictions ? await load('predictions', config.predictions) : undefined;
+
+  const checks: CheckResult[] = [];
+  let operational: Dataset = toDataset('operational', config.operational, operationalTable);
+  if (predictionsTable) {
+    const joined = joinPredictions(operational, predictionsTable, config.columns.id, config.predictions!);
+    operational = joined.dataset;
+    const coverage = joined.matched / operational.rows;
+    checks.push({
+      id: 'ingest.predictions_join',
+      stage: 'ingest',
+      kind: 'join',
+      status: coverage >= 0.99 ? 'pass' : coverage > 0 ? 'warn' : 'fail',
+      method: `join on ${config.columns.id}`,
+      figures: { matched: joined.matched, rows: operational.rows, coverage },
+      summary: `${joined.matched} of ${operational.rows} operational rows have a prediction (${(coverage * 100).toFixed(1)}%).`,
+      details: { columns: joined.added },
+    });
+  }
+  const others = [operational, ...(validationTable ? [toDataset('validation', config.validation!, validationTable)] : [])];
+  const { roles, datasets } = resolveRoles(config, toDataset('reference', config.reference, referenceTable), others);
+  const [reference, op, validation] = datasets as [Dataset, Dataset, Dataset | undefined];
+  log.info('stage analyze', { features: roles.features.length, task: roles.task });
+
+  // The plan: gates first; when the data is broken, nothing else is worth running.
+  const planned: string[] = ['schema.columns'];
+  const wantsNewClasses = roles.task === 'classification' && !!roles.label;
+  if (wantsNewClasses) planned.push('analyze.new_classes.labels');
+  planned.push(...roles.features.map((f) => `drift.feature.${f}`));
+  const performanceId = roles.task && roles.label && roles.prediction ? `audit.performance.${roles.task === 'classification' ? 'accuracy' : 'mae'}` : undefined;
+  if (performanceId) planned.push(performanceId);
+
+  checks.push(compareSchema(reference, op, roles));
+  const skipped: Results['plan']['skipped'] = [];
+  const stop = failedGates(checks).length > 0 && !config.gates.allowFailed && !config.full;
+  if (stop) {
+    for (const id of planned.slice(1)) skipped.push({ id, reason: 'The operational data failed a data-quality gate; the decision is fix_data whatever these say.' });
+    log.warn('data-quality gate failed: skipping drift and performance', { gates: failedGates(checks).map((c) => c.id) });
+  } else {
+    const newClasses = newClassesFromLabels(reference, op, roles, config.gates.minNewClassShare);
+    if (newClasses) checks.push(newClasses);
+    checks.push(...featureDrift(reference, op, roles, config.drift));
+    log.info('stage audit');
+    const baseline = validation ?? reference;
+    const performance = measuredPerformance(op, baseline, roles, config.performance);
+    if (performance) checks.push(performance);
+  }
+  const decision = decide(checks, { allowFailedGates: config.gates.allowFailed });
+  const executed = checks.map((c) => c.id);
+  const results = ResultsSchema.parse({
+    apiVersion: 'moa/v1',
+    kind: 'AnalysisResults',
+    runId,
+    startedAt,
+    finishedAt: now().toISOString(),
+    toolVersion: VERSION,
+    task: roles.task,
+    inputs,
+    config,
+    checks,
+    decision,
+    plan: {
+      testsRun: checks.filter((c) => c.status !== 'skipped').length,
+      testsFull: new Set([...planned, ...executed]).size,
+      executed,
+      skipped,
+    },
+  } satisfies Results);
+  log.info('decision', { action: decision.action, shiftType: decision.shiftType, findings: decision.findings });
+
+  const uris = {
+    results: outputUri(config.out, OUTPUT_NAMES.results),
+    report: outputUri(config.out, OUTPUT_NAMES.report),
+    summary: outputUri(config.out, OUTPUT_NAMES.summary),
+    manifest: outputUri(config.out, OUTPUT_NAMES.manifest),
+  };
+  const manifest = ManifestSchema.parse(buildManifest(results, roles, uris.results, deps.trigger));
+  const summary = renderSummary(results);
+  log.info('stage emit', { out: config.out });
+  const outputParams = config.outputParams;
+  await writeOutputs(
+    storage,
+    config.out,
+    {
+      results: JSON.stringify(results, null, 2) + '\n',
+      summary,
+      report: renderReport(results),
+      manifest: JSON.stringify(manifest, null, 2) + '\n',
+    },
+    outputParams
+      ? () =>
+          writeOutputParams(outputParams, {
+            action: decision.action,
+            shift_type: decision.shiftType,
+            drift_detected: String(decision.findings.includes('feature_drift')),
+            tests_run: String(results.plan.testsRun),
+            manifest_uri: uris.manifest,
+          })
+      : undefined,
+  );
+  return { results, manifest, summary, uris };
+}

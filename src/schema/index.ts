@@ -1,0 +1,3 @@
+export * from './config.js';
+export * from './results.js';
+export * from './manifest.js';

@@ -1,0 +1,77 @@
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { storageError } from '../errors.js';
+import { isDataFileName, type Location } from './location.js';
+import type { StoredObject, Storage } from './storage.js';
+
+function localFailure(error: unknown, uri: string, subject: string, verb: string) {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return storageError('storage.not_found', `${subject}: ${uri} does not exist.`, { subject: uri, fix: 'Check the path.' });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return storageError('storage.access_denied', `${subject}: permission denied to ${verb} ${uri} (${code}).`, {
+      subject: uri,
+      fix: 'Check the file permissions, or write the outputs somewhere writable (e.g. under /tmp).',
+    });
+  }
+  return storageError('storage.failed', `${subject}: could not ${verb} ${uri} (${code ?? String(error)}).`, {
+    subject: uri,
+    fix: 'Check the path and the file system.',
+    cause: error,
+  });
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!isDataFileName(entry.name)) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await walk(full)));
+    else if (entry.isFile()) files.push(full);
+  }
+  return files;
+}
+
+export class LocalStorage implements Storage {
+  async list(location: Location, subject: string): Promise<StoredObject[]> {
+    const p = (location as Extract<Location, { scheme: 'file' }>).path;
+    try {
+      const info = await stat(p);
+      if (!info.isDirectory()) return [{ uri: location.uri, name: p, size: info.size }];
+      const files = (await walk(p)).sort();
+      if (files.length === 0) {
+        throw storageError('storage.not_found', `${subject}: no data files in directory ${location.uri}.`, {
+          subject: location.uri,
+          fix: 'Check the directory; files whose names start with "_" or "." are skipped.',
+        });
+      }
+      return Promise.all(files.map(async (f) => ({ uri: f, name: f, size: (await stat(f)).size })));
+    } catch (error) {
+      if ((error as { name?: string }).name === 'MoaError') throw error;
+      throw localFailure(error, location.uri, subject, 'read');
+    }
+  }
+
+  async read(object: StoredObject, _location: Location, subject: string): Promise<Uint8Array> {
+    try {
+      return await readFile(object.name);
+    } catch (error) {
+      throw localFailure(error, object.uri, subject, 'read');
+    }
+  }
+
+  /** Write to a temporary sibling and rename, so a reader never sees a half-written file. */
+  async write(location: Location, body: Uint8Array | string, _contentType: string): Promise<void> {
+    const p = (location as Extract<Location, { scheme: 'file' }>).path;
+    const tmp = `${p}.tmp-${process.pid}`;
+    try {
+      await mkdir(path.dirname(p), { recursive: true });
+      await writeFile(tmp, body);
+      await rename(tmp, p);
+    } catch (error) {
+      throw localFailure(error, location.uri, 'output', 'write');
+    }
+  }
+}
