@@ -37,7 +37,10 @@ export function close(actual: number, expected: number, tol: Tolerance): boolean
 /** Collects mismatches so one test reports every failing vector at once. */
 export class Mismatches {
   readonly items: string[] = [];
+  /** How many comparisons ran, so a test can prove it compared something. */
+  checked = 0;
   check(label: string, actual: number, expected: number, tol: Tolerance): void {
+    this.checked++;
     if (!close(actual, expected, tol)) this.items.push(`${label}: got ${actual}, want ${expected}`);
   }
   checkArray(label: string, actual: ArrayLike<number>, expected: readonly number[], tol: Tolerance): void {
