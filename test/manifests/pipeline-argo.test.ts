@@ -72,10 +72,11 @@ describe('moa-analyze WorkflowTemplate', () => {
     expect(flags).toEqual(expect.arrayContaining(['reference', 'operational', 'out', 'output-params']));
   });
 
-  it('every input parameter is used by the container, and declared at workflow level for direct submission', () => {
+  it('every input parameter is used, and declared at workflow level for direct submission', () => {
     const args = (analyze.container.args as string[]).join(' ');
     const inputs = (analyze.inputs.parameters as { name: string }[]).map((p) => p.name);
-    for (const name of inputs) expect(args).toContain(`{{inputs.parameters.${name}}}`);
+    for (const name of inputs.filter((n) => n !== 'model')) expect(args).toContain(`{{inputs.parameters.${name}}}`);
+    expect(analyze.metadata.annotations['moa-ml.github.io/model']).toBe('{{inputs.parameters.model}}');
     expect((wt.spec.arguments.parameters as { name: string }[]).map((p) => p.name)).toEqual(inputs);
   });
 

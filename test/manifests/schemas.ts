@@ -3,7 +3,8 @@
  * shared/schemas/ with the fixes described in shared/notes/ecosystem.md:
  * - Argo Workflows: IntOrString is typed string-only upstream → anyOf [integer, string]; objects allow unknown keys
  *   upstream → additionalProperties: false on every definition with properties (so typos fail).
- * - Argo Events: WebhookContext.url is wrongly required (Go field without omitempty) → dropped from `required`;
+ * - Argo Events: webhook `url` is wrongly required (Go field without omitempty; WebhookContext and the
+ *   WebhookEventSource that inlines it) → dropped from `required`;
  *   same additionalProperties tightening.
  * - Kubernetes: kubeconform "standalone-strict" files, used as they are.
  * - KFP v1 component.yaml: the draft-06 JSON Schema from KFP 1.8.22.
@@ -85,8 +86,11 @@ export function argoEventsValidator(kind: 'EventSource' | 'Sensor' | 'EventBus')
   if (!eventsAjv) {
     const schema = readJson('argo-events/events-v1.9.11.schema.json');
     const defs = schema.definitions as Record<string, Json>;
-    const webhook = defs['io.argoproj.events.v1alpha1.WebhookContext'] as { required?: string[] };
-    webhook.required = (webhook.required ?? []).filter((r) => r !== 'url');
+    // WebhookEventSource inlines WebhookContext, so it carries the same wrong `required`.
+    for (const name of ['WebhookContext', 'WebhookEventSource']) {
+      const def = defs[`io.argoproj.events.v1alpha1.${name}`] as { required?: string[] };
+      def.required = (def.required ?? []).filter((r) => r !== 'url');
+    }
     closeObjects(defs);
     delete schema.$schema;
     delete schema.oneOf;
