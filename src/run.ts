@@ -10,6 +10,7 @@ import { renderReport } from './emit/report.js';
 import { renderSummary } from './emit/summary.js';
 import { joinPredictions, resolveRoles, toDataset, type Dataset } from './ingest/dataset.js';
 import { loadTable } from './ingest/load.js';
+import { dataError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Config } from './schema/config.js';
 import { ManifestSchema, type Manifest } from './schema/manifest.js';
@@ -30,6 +31,26 @@ export interface RunOutcome {
   manifest: Manifest;
   summary: string;
   uris: { results: string; report: string; summary: string; manifest: string };
+}
+
+/**
+ * Some columns missing or retyped is a data-quality finding (decision fix_data). No feature column in common means
+ * the inputs are not the same kind of data at all — a wrong URI or file — and no analysis is possible.
+ */
+function assertComparable(reference: Dataset, operational: Dataset, features: string[]): void {
+  if (features.length === 0) {
+    throw dataError('data.no_features', `--reference: ${reference.uri} has no feature columns left once the label, prediction, probability, id and timestamp columns are set aside.`, {
+      subject: reference.uri,
+      fix: 'Check the column roles (--label, --prediction, --proba, --id, --timestamp, --ignore) and the file.',
+    });
+  }
+  if (!features.some((f) => operational.columns.has(f))) {
+    const has = [...operational.columns.keys()];
+    throw dataError('data.schema_incompatible', `--operational: ${operational.uri} shares no feature column with the reference (it has: ${has.slice(0, 10).join(', ')}${has.length > 10 ? ', …' : ''}; the reference has: ${features.slice(0, 10).join(', ')}${features.length > 10 ? ', …' : ''}).`, {
+      subject: operational.uri,
+      fix: 'Point --operational at data with the same columns as the training data (check the URI, the file and its header).',
+    });
+  }
 }
 
 /** The whole step: ingest → analyze → audit → decide → emit. The manifest is written last, only on success. */
@@ -73,6 +94,7 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
   const others = [operational, ...(validationTable ? [toDataset('validation', config.validation!, validationTable)] : [])];
   const { roles, datasets } = resolveRoles(config, toDataset('reference', config.reference, referenceTable), others);
   const [reference, op, validation] = datasets as [Dataset, Dataset, Dataset | undefined];
+  assertComparable(reference, op, roles.features);
   log.info('stage analyze', { features: roles.features.length, task: roles.task });
 
   // The plan: gates first; when the data is broken, nothing else is worth running.

@@ -43,7 +43,7 @@ Model operational analysis: the pipeline step that analyzes, audits and selects 
 Commands:
   run       analyze operational data against training data and write the decision and retrain manifest
   demo      generate the example "color" data set and run the analysis on it (local files, no services)
-  schema    print the JSON Schema of the retrain-config manifest (or --kind config|results)
+  schema    print the JSON Schema of the retrain-config manifest (--kind config|results; --write DIR writes all)
 
 Options:
   -h, --help       show help (also: moa <command> --help)

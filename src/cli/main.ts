@@ -1,27 +1,18 @@
-import { z } from 'zod';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { MAIN_HELP, parseFlags, parseRunArgs, RUN_HELP } from './args.js';
-import { resolveConfig } from '../config/load.js';
-import { runDemo } from '../demo/run-demo.js';
-import { writeErrorFile } from '../emit/outputs.js';
 import { EXIT_CODES, MoaError, usageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { runAnalysis } from '../run.js';
-import { ConfigSchema } from '../schema/config.js';
-import { ManifestSchema } from '../schema/manifest.js';
-import { ResultsSchema } from '../schema/results.js';
-import { createStorage } from '../storage/index.js';
 import { VERSION } from '../version.js';
 
-const SCHEMAS = { manifest: ManifestSchema, config: ConfigSchema, results: ResultsSchema } as const;
-
-export function jsonSchemaOf(kind: keyof typeof SCHEMAS): Record<string, unknown> {
-  return z.toJSONSchema(SCHEMAS[kind], { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
-}
+// Heavy modules (AWS SDK, Arrow, Parquet, zod schemas) are imported by the commands that need them, so
+// `moa --version` and `--help` answer at once.
 
 /** Report a failure: one log line naming the input and the fix. Stack traces only for internal errors. */
 function report(log: Logger, error: unknown): void {
   if (error instanceof MoaError) {
-    log.error(error.message, { code: error.code, ...(error.subject ? { subject: error.subject } : {}), ...(error.fix ? { fix: error.fix } : {}) });
+    // The message names the input; the fix is part of the same line so nobody has to look it up.
+    log.error(error.fix ? `${error.message} Fix: ${error.fix}` : error.message, { code: error.code, exitCode: error.exitCode, ...(error.subject ? { subject: error.subject } : {}) });
   } else {
     log.error(`internal error: ${(error as Error)?.message ?? String(error)}`, { code: 'internal', stack: (error as Error)?.stack });
   }
@@ -33,6 +24,12 @@ async function run(argv: string[], log: Logger): Promise<number> {
     process.stdout.write(RUN_HELP);
     return EXIT_CODES.ok;
   }
+  const [{ createStorage }, { resolveConfig }, { runAnalysis }, { writeErrorFile }] = await Promise.all([
+    import('../storage/index.js'),
+    import('../config/load.js'),
+    import('../run.js'),
+    import('../emit/outputs.js'),
+  ]);
   const storage = createStorage();
   let out: string | undefined = typeof args.overrides.out === 'string' ? args.overrides.out : undefined;
   try {
@@ -46,11 +43,34 @@ async function run(argv: string[], log: Logger): Promise<number> {
     report(log, error);
     const exitCode = error instanceof MoaError ? error.exitCode : EXIT_CODES.internal;
     if (out) {
-      const body = { apiVersion: 'moa/v1', kind: 'AnalysisError', exitCode, toolVersion: VERSION, time: new Date().toISOString(), error: error instanceof MoaError ? error.toJSON() : { kind: 'internal', code: 'internal', message: String((error as Error)?.message ?? error) } };
+      const body = {
+        apiVersion: 'moa/v1',
+        kind: 'AnalysisError',
+        exitCode,
+        toolVersion: VERSION,
+        time: new Date().toISOString(),
+        error: error instanceof MoaError ? error.toJSON() : { kind: 'internal', code: 'internal', message: String((error as Error)?.message ?? error) },
+      };
       if (await writeErrorFile(storage, out, body)) log.info('wrote error.json', { out });
     }
     return exitCode;
   }
+}
+
+async function schema(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { kind: { type: 'string' }, write: { type: 'string' } }, 'schema');
+  const { jsonSchemaOf, isSchemaKind, SCHEMA_FILES } = await import('../schema/json-schema.js');
+  if (values.write !== undefined) {
+    await mkdir(values.write, { recursive: true });
+    for (const kind of ['manifest', 'config', 'results'] as const) {
+      await writeFile(path.join(values.write, SCHEMA_FILES[kind]), JSON.stringify(jsonSchemaOf(kind), null, 2) + '\n');
+    }
+    return EXIT_CODES.ok;
+  }
+  const kind = values.kind ?? 'manifest';
+  if (!isSchemaKind(kind)) throw usageError('usage.schema_kind', `moa schema: unknown --kind "${kind}".`, { fix: 'Use --kind manifest, config or results.' });
+  process.stdout.write(JSON.stringify(jsonSchemaOf(kind), null, 2) + '\n');
+  return EXIT_CODES.ok;
 }
 
 export async function main(argv: string[], log: Logger = createLogger()): Promise<number> {
@@ -75,15 +95,11 @@ export async function main(argv: string[], log: Logger = createLogger()): Promis
           process.stdout.write('Usage: moa demo [--dir DIR]\n\nGenerate the example "color" data under DIR/data and analyze it into DIR/out (default DIR: ./demo-data).\n');
           return EXIT_CODES.ok;
         }
+        const { runDemo } = await import('../demo/run-demo.js');
         return await runDemo(values.dir ?? 'demo-data', log);
       }
-      case 'schema': {
-        const { values } = parseFlags(rest, { kind: { type: 'string' } }, 'schema');
-        const kind = values.kind ?? 'manifest';
-        if (!(kind in SCHEMAS)) throw usageError('usage.schema_kind', `moa schema: unknown --kind "${kind}".`, { fix: 'Use --kind manifest, config or results.' });
-        process.stdout.write(JSON.stringify(jsonSchemaOf(kind as keyof typeof SCHEMAS), null, 2) + '\n');
-        return EXIT_CODES.ok;
-      }
+      case 'schema':
+        return await schema(rest);
       default:
         throw usageError('usage.command', `Unknown command "${command}".`, { fix: 'Run `moa --help` for the commands.' });
     }
