@@ -69,9 +69,9 @@ echo "  built $IMAGE ($(buildah images --format '{{.Size}}' "$IMAGE"))"
 
 phase "image config"
 user=$(buildah inspect --type image --format '{{.OCIv1.Config.User}}' "$IMAGE")
-entrypoint=$(buildah inspect --type image --format '{{json .OCIv1.Config.Entrypoint}}' "$IMAGE")
+entrypoint=$(buildah inspect --type image --format '{{.OCIv1.Config.Entrypoint}}' "$IMAGE")
 [ "$user" = 65532:65532 ] || fail "image user is '$user', expected 65532:65532"
-[ "$entrypoint" = '["node","/app/dist/cli.js"]' ] || fail "ENTRYPOINT is $entrypoint"
+[ "$entrypoint" = '[node /app/dist/cli.js]' ] || fail "ENTRYPOINT is $entrypoint, expected [node /app/dist/cli.js]"
 echo "  user $user, entrypoint $entrypoint"
 
 ctr=$(buildah from --pull=never "$IMAGE")
