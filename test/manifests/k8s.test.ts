@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ALERT_KEYS } from '../../src/cluster/alert.js';
+import { IMAGE } from './contract.js';
 import { REPO_ROOT, validatorFor } from './schemas.js';
 import { headerComment, listYamlFiles, parseYamlDocs, readYamlDocs } from './yaml.js';
 
@@ -15,7 +16,6 @@ type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const K8S = path.join(REPO_ROOT, 'k8s');
 const OVERLAYS = readdirSync(path.join(K8S, 'overlays')).sort();
-const IMAGE = 'ghcr.io/moa-ml/moa:0.1.0';
 
 function findKubectl(): string | undefined {
   for (const dir of ['/usr/bin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {

@@ -9,19 +9,12 @@ import { RETRAIN_ACTIONS } from '../../src/cluster/submit.js';
 import { argoValidator } from './schemas.js';
 import { headerComment, isKustomizeFile, listYamlFiles, readYamlDocs } from './yaml.js';
 import { REPO_ROOT } from './schemas.js';
+import { IMAGE, OUTPUT_PARAMS, RUN_FLAGS } from './contract.js';
 
 const ARGO_DIR = path.join(REPO_ROOT, 'pipeline/argo');
 const files = listYamlFiles(ARGO_DIR).filter((f) => !isKustomizeFile(f));
 const docs = files.flatMap(readYamlDocs);
 const rel = (f: string) => path.relative(REPO_ROOT, f);
-
-export const IMAGE = 'ghcr.io/moa-ml/moa:0.1.0';
-// The CLI contract (moa run --help): flags the YAML may pass.
-export const RUN_FLAGS = new Set([
-  'reference', 'operational', 'out', 'validation', 'predictions', 'label', 'prediction', 'proba', 'timestamp', 'id',
-  'categorical', 'task', 'format', 'config', 'output-params', 'executor-input', 'kfp-v1-dir', 'alert', 'submit-retrain', 'full',
-]);
-export const OUTPUT_PARAMS = ['action', 'shift_type', 'drift_detected', 'tests_run', 'manifest_uri'];
 
 type Template = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const byName = (name: string) => docs.find((d) => (d.doc.metadata as { name?: string })?.name === name)!.doc as Template;
