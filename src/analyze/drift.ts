@@ -32,7 +32,7 @@ function numericDrift(name: string, ref: Extract<Column, { type: 'numeric' }>, o
   return {
     pValue: ks.pValue,
     effect: ks.statistic,
-    result: { ...base, status: 'pass', method: `ks_2samp (${ks.method})`, figures: { statistic: ks.statistic, pValue: ks.pValue, nReference: x.length, nOperational: y.length }, summary: '' },
+    result: { ...base, status: 'pass', method: `ks_2samp (${ks.method})`, figures: { statistic: ks.statistic, pValue: ks.pValue, nReference: x.length, nOperational: y.length }, summary: '', details: { distribution: numericDistribution(x, y) } },
   };
 }
 
@@ -73,11 +73,62 @@ function categoricalDrift(name: string, ref: Extract<Column, { type: 'categorica
     return { pValue: 1, effect: 0, result: { ...base, status: 'pass', method: 'single category', figures: { categories: r.length, tvd: 0, pValue: 1 }, summary: '' } };
   }
   const test = chi2Contingency([r, o], { correction: true });
+  const categories = [...index.keys()].filter((_, k) => keep[k]);
   return {
     pValue: test.pValue,
     effect: tvd,
-    result: { ...base, status: 'pass', method: 'chi2_contingency', figures: { statistic: test.statistic, pValue: test.pValue, dof: test.dof, tvd, categories: r.length, nReference: nRef, nOperational: nOp }, summary: '' },
+    result: { ...base, status: 'pass', method: 'chi2_contingency', figures: { statistic: test.statistic, pValue: test.pValue, dof: test.dof, tvd, categories: r.length, nReference: nRef, nOperational: nOp }, summary: '', details: { distribution: categoricalDistribution(categories, r, o) } },
   };
+}
+
+/** Shapes of `details.distribution` on drift checks: proportions per bin or category, for the report's charts. */
+export type Distribution =
+  | { kind: 'numeric'; edges: number[]; reference: number[]; operational: number[] }
+  | { kind: 'categorical'; categories: string[]; reference: number[]; operational: number[]; other?: boolean };
+
+const BINS = 30;
+const MAX_CATEGORIES = 30;
+
+function quantileOfSorted(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
+}
+
+/** 30 equal-width bins over the 0.5–99.5 % range of both samples; values outside fall into the end bins. */
+export function numericDistribution(x: Float64Array, y: Float64Array): Distribution {
+  const sx = Float64Array.from(x).sort();
+  const sy = Float64Array.from(y).sort();
+  const lo = Math.min(quantileOfSorted(sx, 0.005), quantileOfSorted(sy, 0.005));
+  const hi = Math.max(quantileOfSorted(sx, 0.995), quantileOfSorted(sy, 0.995));
+  const width = hi > lo ? (hi - lo) / BINS : 1;
+  const edges = Array.from({ length: BINS + 1 }, (_, i) => lo + i * width);
+  const histogram = (v: Float64Array) => {
+    const counts = new Array<number>(BINS).fill(0);
+    for (const value of v) counts[Math.min(BINS - 1, Math.max(0, Math.floor((value - lo) / width)))]! += 1;
+    return counts.map((c) => c / v.length);
+  };
+  return { kind: 'numeric', edges, reference: histogram(x), operational: histogram(y) };
+}
+
+/** Proportions per category, the 30 most frequent (by the larger of the two shares) and the rest pooled. */
+export function categoricalDistribution(categories: string[], r: number[], o: number[]): Distribution {
+  const nr = r.reduce((a, b) => a + b, 0) || 1;
+  const no = o.reduce((a, b) => a + b, 0) || 1;
+  const order = categories.map((_, k) => k).sort((a, b) => Math.max(r[b]! / nr, o[b]! / no) - Math.max(r[a]! / nr, o[a]! / no));
+  const top = order.slice(0, MAX_CATEGORIES);
+  const rest = order.slice(MAX_CATEGORIES);
+  const dist: Distribution = {
+    kind: 'categorical',
+    categories: top.map((k) => categories[k]!),
+    reference: top.map((k) => r[k]! / nr),
+    operational: top.map((k) => o[k]! / no),
+  };
+  if (rest.length) {
+    dist.categories.push(`(${rest.length} others)`);
+    dist.reference.push(rest.reduce((a, k) => a + r[k]!, 0) / nr);
+    dist.operational.push(rest.reduce((a, k) => a + o[k]!, 0) / no);
+    dist.other = true;
+  }
+  return dist;
 }
 
 /**

@@ -49,6 +49,25 @@ function score(d: Dataset, roles: Roles): Scores | null {
   return null;
 }
 
+/** Counts of (true label, predicted label) over labelled rows; rows = true class, columns = predicted class. */
+export function confusionMatrix(d: Dataset, roles: Roles): { labels: string[]; matrix: number[][] } | undefined {
+  const label = roles.label ? d.columns.get(roles.label) : undefined;
+  const prediction = roles.prediction ? d.columns.get(roles.prediction) : undefined;
+  if (label?.type !== 'categorical' || prediction?.type !== 'categorical') return undefined;
+  const k = label.categories.length; // label and prediction share one category list (see resolveRoles)
+  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const used = new Uint8Array(k);
+  for (let i = 0; i < label.codes.length; i++) {
+    const y = label.codes[i]!;
+    const p = prediction.codes[i]!;
+    if (y < 0 || p < 0) continue;
+    matrix[y]![p]! += 1;
+    used[y] = used[p] = 1;
+  }
+  const keep = [...used.keys()].filter((i) => used[i]);
+  return { labels: keep.map((i) => label.categories[i]!), matrix: keep.map((i) => keep.map((j) => matrix[i]![j]!)) };
+}
+
 /**
  * Measured performance on labelled operational rows against the baseline (validation data, else the reference
  * when it carries predictions), with a one-sided z-test of whether it got worse. A drop counts when it is both
@@ -89,6 +108,7 @@ export function measuredPerformance(operational: Dataset, baseline: Dataset | un
   figures.pValue = pValue;
   const significant = pValue < cfg.alpha;
   const status = significant && drop > cfg.maxDrop ? 'fail' : significant ? 'warn' : 'pass';
+  const details = classification ? { confusionMatrix: confusionMatrix(operational, roles) } : undefined;
   const change = classification ? `accuracy ${ref.value.toFixed(4)} → ${op.value.toFixed(4)}` : `MAE ${ref.value.toPrecision(4)} → ${op.value.toPrecision(4)}`;
   return {
     ...base,
@@ -96,6 +116,7 @@ export function measuredPerformance(operational: Dataset, baseline: Dataset | un
     method: classification ? 'one-sided two-proportion z-test' : 'one-sided Welch z-test on absolute errors',
     figures,
     threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop },
+    ...(details ? { details } : {}),
     summary:
       status === 'fail'
         ? `Performance dropped: ${change} (p = ${pValue.toExponential(2)}).`
