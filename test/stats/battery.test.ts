@@ -1,0 +1,51 @@
+/**
+ * The column battery gives the same answers serially and over worker_threads, and those answers are SciPy's
+ * (checked on the generated n = 200000 vectors). Workers need compiled dist/ (`npm test` builds first); without
+ * it the worker test is skipped with a printed reason and the serial fallback is still tested.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from '@jest/globals';
+import { batteryColumn, runBattery, type BatteryColumn } from '../../src/stats/index.js';
+import { materialise } from './samples.js';
+import { loadVectors, Mismatches, TOL_P, TOL_STAT } from './vectors.js';
+
+const v = loadVectors();
+const large = v.two_sample.filter((t: { tags: string[] }) => t.tags.includes('large')).slice(0, 2).map(materialise);
+const medium = v.two_sample.filter((t: { tags: string[] }) => t.tags.includes('medium')).map(materialise);
+const columns: BatteryColumn[] = [...large, ...medium].map((p) => ({ name: p.id, reference: p.x, current: p.y }));
+
+const distIndex = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/stats/index.js');
+const haveDist = existsSync(distIndex) && existsSync(distIndex.replace('index.js', 'battery-worker.js'));
+if (!haveDist) console.warn(`battery worker test skipped: ${distIndex} not built (run npm run build, or npm test)`);
+
+describe('drift battery', () => {
+  it('serial battery matches SciPy on the generated n = 200000 pairs', () => {
+    const m = new Mismatches();
+    for (const p of large) {
+      const r = batteryColumn(p.id, p.x, p.y);
+      m.check(`${p.id} ks p`, r.ks.pValue, p.results.ks_2samp.asymp.pvalue, TOL_P);
+      m.check(`${p.id} wasserstein`, r.wasserstein, p.results.wasserstein_distance.value, TOL_STAT);
+      m.check(`${p.id} psi`, r.psi.psi, p.results.psi_ref_deciles.psi, TOL_STAT);
+      m.check(`${p.id} cvm`, r.cvm.statistic, p.results.cramervonmises_2samp.asymptotic.statistic, TOL_STAT);
+    }
+    expect(m.items).toEqual([]);
+    expect(m.checked).toBe(8);
+  });
+
+  it('runBattery from TypeScript sources falls back to serial and keeps column order', async () => {
+    const run = await runBattery(columns.slice(0, 4));
+    expect(run.mode).toBe('serial');
+    expect(run.results.map((r) => r.name)).toEqual(columns.slice(0, 4).map((c) => c.name));
+  });
+
+  (haveDist ? it : it.skip)('runBattery over worker_threads (from dist) equals the serial results', async () => {
+    const dist = (await import(distIndex)) as typeof import('../../src/stats/index.js');
+    const run = await dist.runBattery(columns, { workers: 2 });
+    expect(run.mode).toBe('workers');
+    expect(run.workers).toBe(2);
+    const serial = columns.map((c) => batteryColumn(c.name, c.reference, c.current));
+    expect(JSON.parse(JSON.stringify(run.results))).toEqual(JSON.parse(JSON.stringify(serial)));
+  });
+});
