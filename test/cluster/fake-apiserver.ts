@@ -3,7 +3,8 @@
  * validates every request body against the official schemas (shared/schemas, see test/manifests/schemas.ts) plus
  * the server-side Event rules the schema cannot express. An invalid body gets a 422 Status like the real server.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { argoValidator, kubernetesValidator } from '../manifests/schemas.js';
 
@@ -84,11 +85,18 @@ const ROUTES: { re: RegExp; resource: string; validate: (body: Record<string, un
   },
 ];
 
-export async function startFakeApiServer(mode: Mode = 'ok'): Promise<FakeApiServer> {
+export interface FakeApiServerOptions {
+  mode?: Mode;
+  /** Serve HTTPS with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
+}
+
+export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+  const mode = options.mode ?? 'ok';
   const requests: RecordedRequest[] = [];
   let counter = 0;
   const state = { mode };
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     void (async () => {
       const text = await readBody(req);
       const url = new URL(req.url ?? '/', 'http://x');
@@ -130,11 +138,12 @@ export async function startFakeApiServer(mode: Mode = 'ok'): Promise<FakeApiServ
       const name = meta.name ?? `${meta.generateName}${(++counter).toString(36).padStart(5, 'x')}`;
       send(res, 201, { ...(body as object), metadata: { ...meta, name, namespace, uid: `uid-${counter}` } });
     })();
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     get mode() {
       return state.mode;
