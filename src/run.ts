@@ -24,6 +24,11 @@ export interface RunDeps {
   now?: () => Date;
   runId?: string;
   trigger?: Record<string, unknown>;
+  /**
+   * Called after results, summary and report are written and before the manifest, for more outputs that must
+   * exist whenever a manifest does (pipeline UI metadata). A failure here means no manifest.
+   */
+  beforeManifest?: (outcome: RunOutcome) => Promise<void>;
 }
 
 export interface RunOutcome {
@@ -153,6 +158,7 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
   const summary = renderSummary(results);
   log.info('stage emit', { out: config.out });
   const outputParams = config.outputParams;
+  const outcome: RunOutcome = { results, manifest, summary, uris };
   await writeOutputs(
     storage,
     config.out,
@@ -162,16 +168,18 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
       report: renderReport(results),
       manifest: JSON.stringify(manifest, null, 2) + '\n',
     },
-    outputParams
-      ? () =>
-          writeOutputParams(outputParams, {
-            action: decision.action,
-            shift_type: decision.shiftType,
-            drift_detected: String(decision.findings.includes('feature_drift')),
-            tests_run: String(results.plan.testsRun),
-            manifest_uri: uris.manifest,
-          })
-      : undefined,
+    async () => {
+      if (outputParams) {
+        await writeOutputParams(outputParams, {
+          action: decision.action,
+          shift_type: decision.shiftType,
+          drift_detected: String(decision.findings.includes('feature_drift')),
+          tests_run: String(results.plan.testsRun),
+          manifest_uri: uris.manifest,
+        });
+      }
+      await deps.beforeManifest?.(outcome);
+    },
   );
-  return { results, manifest, summary, uris };
+  return outcome;
 }
