@@ -60,7 +60,7 @@ describe('moa-analyze WorkflowTemplate', () => {
     expect(analyze.container.image).toBe(IMAGE);
     expect(analyze.container.command).toEqual(['node', '/app/dist/cli.js']);
     expect(analyze.container.args[0]).toBe('run');
-    const flags = (analyze.container.args as string[]).slice(1).map((a) => /^--([a-z-]+)(=|$)/.exec(a)?.[1]);
+    const flags = (analyze.container.args as string[]).slice(1).map((a) => /^--([a-z][a-z0-9-]*)(=|$)/.exec(a)?.[1]);
     for (const f of flags) expect(RUN_FLAGS).toContain(f);
     expect(flags).toEqual(expect.arrayContaining(['reference', 'operational', 'out', 'output-params']));
   });

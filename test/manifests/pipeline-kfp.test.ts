@@ -98,7 +98,7 @@ describe.each(V2_FILES)('%s (KFP v2 IR)', (file) => {
     expect(container.command).toEqual(['node', '/app/dist/cli.js']);
     const args = container.args as string[];
     expect(args[0]).toBe('run');
-    for (const a of args.slice(1).filter((x) => x.startsWith('--'))) expect(RUN_FLAGS).toContain(/^--([a-z-]+)/.exec(a)![1]);
+    for (const a of args.slice(1).filter((x) => x.startsWith('--'))) expect(RUN_FLAGS).toContain(/^--([a-z][a-z0-9-]*)/.exec(a)![1]);
     expect(args[args.indexOf('--executor-input') + 1]).toBe('{{$}}');
     const outputs = spec.components['comp-moa-analyze'].outputDefinitions;
     expect(Object.keys(outputs.parameters)).toEqual(OUTPUT_PARAMS);
@@ -163,7 +163,8 @@ describe('component.yaml (KFP v1)', () => {
       const guarded = text.includes(`{"isPresent":"${input.name}"}`);
       expect([input.name, guarded]).toEqual([input.name, input.optional === true]);
     }
-    const flags = [...text.matchAll(/"--([a-z-]+)=?"/g)].map((m) => m[1]);
+    const flags = [...text.matchAll(/"--([a-z][a-z0-9-]*)=?"/g)].map((m) => m[1]);
+    expect(flags).toEqual(expect.arrayContaining(['reference', 'operational', 'out', 'output-params', 'kfp-v1-dir']));
     for (const f of flags) expect(RUN_FLAGS).toContain(f);
   });
 
