@@ -1,8 +1,8 @@
-import { V1MicroTime, type EventsV1Event, type V1ObjectReference } from '@kubernetes/client-node';
+import type { EventsV1Event, V1ObjectReference } from '@kubernetes/client-node';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import type { ClusterContext } from './context.js';
-import { classifyKubeError, inClusterKubeApi, type ClusterCallResult, type KubeApi } from './kube.js';
+import { classifyKubeError, type ClusterCallResult, type KubeApi } from './kube.js';
 
 /**
  * An events.k8s.io/v1 Event saying the analysis finished and what it decided, so `kubectl describe workflow` (or
@@ -71,8 +71,7 @@ export function buildCompletionEvent(
         namespace: regarding.namespace,
         labels: { 'app.kubernetes.io/name': 'moa' },
       },
-      // V1MicroTime serialises with microseconds, the form the API server requires for MicroTime fields.
-      eventTime: new V1MicroTime(now.getTime()),
+      eventTime: now, // sent with microseconds by the client (client.ts)
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: cut(ctx.podName ?? 'moa', MAX_SHORT),
       action: cut(input.action || 'none', MAX_SHORT),
@@ -110,7 +109,7 @@ export async function emitCompletionEvent(
   }
   const namespace = ctx.namespace as string;
   try {
-    const api = deps.api ?? inClusterKubeApi(ctx);
+    const api = deps.api ?? (await import('./client.js')).inClusterKubeApi(ctx);
     const { name } = await api.createEvent(namespace, built.body);
     logger.info('completion event created', { namespace, name, action: input.action });
     return { status: 'created', name, namespace };

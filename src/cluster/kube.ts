@@ -1,12 +1,16 @@
-import { ApiException, CustomObjectsApi, EventsV1Api, KubeConfig, type EventsV1Event } from '@kubernetes/client-node';
-import type { ClusterContext } from './context.js';
+import type { EventsV1Event } from '@kubernetes/client-node';
 
 /**
  * The two Kubernetes API calls the step makes, behind an interface so the logic around them (what to send, how to
  * treat failures) is tested without client-node, and client-node itself is tested against a local HTTP server.
+ * Only types come from client-node here: the library takes about a second to load, so client.ts (the
+ * implementation) is imported lazily, and only in a cluster.
  */
 export interface KubeApi {
-  /** client-node serialises the Event through its model: keys it does not know are dropped, so keep the type. */
+  /**
+   * client-node serialises the Event through its model: keys it does not know are dropped, so keep the type.
+   * `eventTime` is sent with microseconds whatever Date subclass is given.
+   */
   createEvent(namespace: string, body: EventsV1Event): Promise<{ name: string }>;
   createWorkflow(namespace: string, body: Record<string, unknown>): Promise<{ name: string }>;
 }
@@ -50,9 +54,12 @@ function statusMessage(body: unknown, fallback: string): string {
 
 /** Maps an error from a KubeApi call onto a result; 401/403 are RBAC/token problems, anything without a status is the network. */
 export function classifyKubeError(error: unknown): ClusterCallFailure {
-  if (error instanceof ApiException) {
-    const httpStatus = error.code as number;
-    const message = statusMessage(error.body, `HTTP ${httpStatus}`);
+  // client-node's ApiException carries the HTTP status as a number; socket errors carry string codes.
+  const status = error instanceof Error ? (error as Error & { code?: unknown; body?: unknown }) : undefined;
+  if (status && typeof status.code === 'number') {
+    const httpStatus = status.code;
+    const body = status.body;
+    const message = statusMessage(body, `HTTP ${httpStatus}`);
     return httpStatus === 401 || httpStatus === 403
       ? { status: 'forbidden', httpStatus, message }
       : { status: 'rejected', httpStatus, message };
@@ -73,7 +80,7 @@ export class KubeTimeoutError extends Error {
 }
 
 // A blackholed API server would otherwise hold the step for the OS TCP timeout (minutes).
-async function withTimeout<T>(ms: number, call: () => Promise<T>): Promise<T> {
+export async function withTimeout<T>(ms: number, call: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new KubeTimeoutError(ms)), ms);
@@ -86,38 +93,3 @@ async function withTimeout<T>(ms: number, call: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface KubeApiOptions {
-  timeoutMs?: number;
-}
-
-export const DEFAULT_KUBE_TIMEOUT_MS = 10_000;
-
-/** client-node implementation of KubeApi for a loaded KubeConfig. */
-export function kubeApiFromConfig(kc: KubeConfig, options: KubeApiOptions = {}): KubeApi {
-  const ms = options.timeoutMs ?? DEFAULT_KUBE_TIMEOUT_MS;
-  const events = kc.makeApiClient(EventsV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  return {
-    async createEvent(namespace, body) {
-      const created = await withTimeout(ms, () => events.createNamespacedEvent({ namespace, body }));
-      return { name: created.metadata?.name ?? '' };
-    },
-    async createWorkflow(namespace, body) {
-      const created = (await withTimeout(ms, () =>
-        custom.createNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace, plural: 'workflows', body }),
-      )) as { metadata?: { name?: string } };
-      return { name: created.metadata?.name ?? '' };
-    },
-  };
-}
-
-const SA_SUFFIX = '/var/run/secrets/kubernetes.io/serviceaccount';
-
-/** The in-cluster API (service-account token and CA from ctx.serviceAccountDir). */
-export function inClusterKubeApi(ctx: ClusterContext, options: KubeApiOptions = {}): KubeApi {
-  const kc = new KubeConfig();
-  // loadFromCluster only takes a prefix before the fixed /var/run/secrets/... path (tests point it elsewhere).
-  const prefix = ctx.serviceAccountDir.endsWith(SA_SUFFIX) ? ctx.serviceAccountDir.slice(0, -SA_SUFFIX.length) : '';
-  kc.loadFromCluster(prefix);
-  return kubeApiFromConfig(kc, options);
-}

@@ -1,7 +1,7 @@
 import { silentLogger } from '../log.js';
 import type { ClusterContext } from './context.js';
 import type { ClusterCallDeps } from './events.js';
-import { classifyKubeError, inClusterKubeApi, type ClusterCallResult } from './kube.js';
+import { classifyKubeError, type ClusterCallResult } from './kube.js';
 
 /**
  * `--submit-retrain TEMPLATE`: create an Argo Workflow from the WorkflowTemplate TEMPLATE (same namespace) with
@@ -104,7 +104,7 @@ export async function submitRetrainWorkflow(
     return { status: 'skipped', reason: built.skip };
   }
   try {
-    const api = deps.api ?? inClusterKubeApi(ctx);
+    const api = deps.api ?? (await import('./client.js')).inClusterKubeApi(ctx);
     const { name } = await api.createWorkflow(built.namespace, built.body);
     logger.info('retrain workflow submitted', { namespace: built.namespace, name, template: input.template });
     return { status: 'created', name, namespace: built.namespace };

@@ -93,6 +93,10 @@ export interface FakeApiServerOptions {
 
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const mode = options.mode ?? 'ok';
+  // Compile the schemas now (Argo's takes a second or more on a busy machine), not inside a request the client
+  // under test is timing out on.
+  argoValidator('Workflow');
+  kubernetesValidator('events.k8s.io/v1', 'Event');
   const requests: RecordedRequest[] = [];
   let counter = 0;
   const state = { mode };

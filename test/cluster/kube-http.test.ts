@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterContext } from '../../src/cluster/context.js';
 import { emitCompletionEvent } from '../../src/cluster/events.js';
-import { kubeApiFromConfig } from '../../src/cluster/kube.js';
+import { kubeApiFromConfig } from '../../src/cluster/client.js';
 import { submitRetrainWorkflow } from '../../src/cluster/submit.js';
 import type { Logger } from '../../src/log.js';
 import { closedPortUrl, startFakeApiServer, type FakeApiServer } from './fake-apiserver.js';
@@ -117,12 +117,13 @@ describe('Kubernetes calls over HTTP', () => {
 
     // client-node serialises Events through its model and silently drops unknown keys (`notes` below), so for
     // Events typos are caught by the types (the builder returns EventsV1Event) and by the server-side rules.
-    const event = { metadata: { generateName: 'x.' }, eventTime: '2026-11-29T03:00:00Z', reportingController: 'moa', notes: 'x' };
+    const event = { metadata: { generateName: 'x.' }, eventTime: new Date('2026-11-29T03:00:00Z'), reportingController: 'moa', notes: 'x' };
     await expect(api.createEvent('ml', event as never)).rejects.toMatchObject({ code: 422 });
     const last = server.requests.at(-1)!;
     expect(last.body).not.toHaveProperty('notes');
-    expect(last.errors.join(' ')).toMatch(/eventTime: must be a MicroTime/);
+    expect((last.body as { eventTime: string }).eventTime).toBe('2026-11-29T03:00:00.000000Z');
     expect(last.errors.join(' ')).toMatch(/reportingController: must be a qualified name/);
+    expect(last.errors.join(' ')).toMatch(/regarding\.name: required/);
   });
 
   it('RBAC denied (403): both calls return "forbidden" with a warning and never throw', async () => {
