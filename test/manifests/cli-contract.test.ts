@@ -3,7 +3,7 @@
  * resolved the way Argo / KFP would (parameters substituted, isPresent branches taken) and run with `node
  * dist/cli.js` on the demo data; the output files the YAML collects must then exist. Also: the default config
  * in the ConfigMap is a valid config. Skipped, with the reason printed, while the CLI does not offer a flag the
- * YAML passes, or when dist/ is not built (a failure with CI=true).
+ * YAML passes, or when dist/ is not built (that one is a failure with CI=true).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,12 +40,14 @@ const offered = new Set([...runHelp.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) =>
 const needed = [...new Set([...flagsIn(analyze.container.args), ...flagsIn(v1.implementation.container.args)])];
 const missing = needed.filter((f) => !offered.has(f));
 let skipReason: string | undefined;
-if (!existsSync(CLI)) skipReason = 'dist/cli.js is not built (npm run build)';
-else if (missing.length) skipReason = `\`moa run\` does not offer ${missing.map((f) => `--${f}`).join(', ')} yet, which the YAML passes`;
-if (skipReason) {
+if (!existsSync(CLI)) {
+  skipReason = 'dist/cli.js is not built (npm run build)';
   if (process.env.CI === 'true') throw new Error(`CLI contract test cannot run with CI=true: ${skipReason}`);
-  console.log(`SKIPPED YAML-against-CLI test: ${skipReason}`);
+} else if (missing.length) {
+  // A gap between the YAML and the CLI being built (issue H report), not a broken environment: skip, loudly.
+  skipReason = `\`moa run\` does not offer ${missing.map((f) => `--${f}`).join(', ')} yet, which the YAML passes`;
 }
+if (skipReason) console.log(`SKIPPED YAML-against-CLI test: ${skipReason}`);
 const describeCli = skipReason ? describe.skip : describe;
 
 function runCli(args: string[]): { status: number | null; stderr: string } {

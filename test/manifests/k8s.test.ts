@@ -76,7 +76,8 @@ describeKubectl('kubectl kustomize k8s/overlays/*', () => {
       const docs = docsOf(overlay);
       const namespaces = new Set(docs.filter((d) => d.kind !== 'Namespace').map((d) => d.metadata.namespace));
       expect(namespaces.size).toBe(1);
-      expect([...namespaces][0]).toBeTruthy();
+      const namespace = [...namespaces][0] as string;
+      expect(namespace).toBeTruthy();
       for (const role of docs.filter((d) => d.kind === 'Role' || d.kind === 'ClusterRole')) {
         expect(role.kind).toBe('Role');
         for (const rule of role.rules as Doc[]) {
@@ -86,7 +87,8 @@ describeKubectl('kubectl kustomize k8s/overlays/*', () => {
       for (const binding of docs.filter((d) => d.kind === 'RoleBinding')) {
         expect(find(docs, 'Role', binding.roleRef.name)).toBeDefined();
         for (const s of binding.subjects as Doc[]) {
-          if (s.kind === 'ServiceAccount' && s.namespace === docs[1]!.metadata.namespace) {
+          expect(s.namespace).toBe(namespace);
+          if (s.kind === 'ServiceAccount') {
             // accounts of this kustomization exist; KFP's (default-editor) come with the Kubeflow profile
             if (!['default-editor', 'pipeline-runner'].includes(s.name)) expect(find(docs, 'ServiceAccount', s.name)).toBeDefined();
           }
