@@ -6,7 +6,7 @@
 set -uo pipefail
 CEPH_DIR=$(realpath -m "${CEPH_DIR:-$PWD/.ceph-ci}")
 CONF=$CEPH_DIR/ceph.conf
-ours() { tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null | grep -qF -- "-c $CONF "; }
+ours() { tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline" | grep -qF -- "-c $CONF "; }
 
 if [ -f "$CEPH_DIR/pids" ]; then
   tac "$CEPH_DIR/pids" | while read -r name pid; do
@@ -21,7 +21,7 @@ fi
 # The watchdog (if any) is not needed any more; it may be the process running us, so never signal our parent.
 if [ -f "$CEPH_DIR/watchdog.pid" ]; then
   wd=$(cat "$CEPH_DIR/watchdog.pid")
-  if [ "$wd" != "$PPID" ] && tr '\0' ' ' < "/proc/$wd/cmdline" 2>/dev/null | grep -qF -- "$CEPH_DIR"; then
+  if [ "$wd" != "$PPID" ] && tr '\0' ' ' 2>/dev/null < "/proc/$wd/cmdline" | grep -qF -- "$CEPH_DIR"; then
     kill "$wd" 2>/dev/null
   fi
 fi

@@ -34,6 +34,12 @@ die() { echo "ceph-rgw-up: $*" >&2; exit 1; }
 wait_for() {
   until eval "$1" >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$DEADLINE" ] || die "timed out waiting for: $1 (logs in $CEPH_DIR/log)"
+    # a daemon that died (e.g. its port was taken after our check) will never get ready: say so now
+    while read -r name pid; do
+      kill -0 "$pid" 2>/dev/null && continue
+      tail -n 5 "$CEPH_DIR/log/stderr.log" "$CEPH_DIR/log/$name.log" >&2 2>/dev/null || true
+      die "$name (pid $pid) exited while waiting for: $1 (logs in $CEPH_DIR/log)"
+    done < "$CEPH_DIR/pids"
     sleep 0.2
   done
 }
@@ -151,8 +157,8 @@ start "osd.$OSD_ID" ceph-osd -i "$OSD_ID"
 wait_for "ceph osd stat | grep -q '1 up'"
 ts "osd.$OSD_ID up ($OBJECTSTORE)"
 
-start rgw radosgw -n client.rgw.ci
-wait_for "curl -sf -o /dev/null http://127.0.0.1:$RGW_PORT/"
+start client.rgw.ci radosgw -n client.rgw.ci
+wait_for "curl -sf --max-time 2 -o /dev/null http://127.0.0.1:$RGW_PORT/"
 radosgw-admin -c "$CONF" user create --uid=ci --display-name=CI \
   --access-key="$S3_ACCESS_KEY" --secret-key="$S3_SECRET_KEY" >/dev/null
 ts "rgw up"

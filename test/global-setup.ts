@@ -7,10 +7,10 @@
  *   3. CI=true                    → fail the run: a missing service in CI is a failure, not a skip;
  *   4. otherwise                  → record MOA_TEST_S3_SKIP_REASON; describeS3 blocks print it and skip.
  * MOA_TEST_S3=off opts out on a developer machine (not in CI).
+ *
+ * Jest loads this file through require() (CommonJS, outside the ESM module map), so it imports no project
+ * module and uses no import.meta; test/support/s3.ts imports the env-var contract from here instead.
  */
-//
-// Jest loads this file through require() (CommonJS, outside the ESM module map), so it imports no project
-// module and uses no import.meta; test/support/s3.ts imports the env-var contract from here instead.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
