@@ -22,6 +22,7 @@ phase() { # print the time the previous phase took, then announce the next
 }
 fail() { echo "container-check: FAIL: $*" >&2; exit 1; }
 
+[ "$(id -u)" = 0 ] || fail "run as root (debootstrap, chroot and buildah's chroot isolation need it)"
 for bin in buildah debootstrap npm git; do command -v "$bin" >/dev/null || fail "'$bin' not found (apt-get install -y buildah debootstrap)"; done
 NODE_IMAGE=$(sed -nE 's/^ARG NODE_IMAGE=(.+)$/\1/p' Dockerfile | head -1)
 [ -n "$NODE_IMAGE" ] || fail "Dockerfile has no 'ARG NODE_IMAGE=<tag>' line"
