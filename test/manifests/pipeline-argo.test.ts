@@ -156,5 +156,7 @@ describe('retrain-model WorkflowTemplate', () => {
   it('declares the parameters submitRetrainWorkflow passes', () => {
     const names = (byName('retrain-model').spec.arguments.parameters as { name: string }[]).map((p) => p.name);
     expect(names).toEqual(['manifest-uri', 'action', 'run-id']);
+    const action = (byName('retrain-model').spec.arguments.parameters as { name: string; enum?: string[] }[])[1]!;
+    expect(action.enum).toEqual([...RETRAIN_ACTIONS]);
   });
 });
