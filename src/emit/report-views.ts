@@ -1,0 +1,135 @@
+/**
+ * Dedicated views for the `details` shapes in details.ts, keyed on the detail, not on the check's kind, so a new
+ * kind that carries a known shape (say a distribution on `output_drift`) is drawn too. Each view names the details
+ * keys it consumed; the report shows the rest generically.
+ */
+import type { CheckResult } from '../schema/results.js';
+import { categoricalDistributionChart, COLORS, confusionHeatmap, numericDistributionChart, priorsChart, rankedBars, reliabilityChart, rocChart } from './charts.js';
+import {
+  ClustersSchema,
+  ConfusionMatrixSchema,
+  detail,
+  DistributionSchema,
+  ImportanceSchema,
+  PerClassSchema,
+  PriorsSchema,
+  ReliabilitySchema,
+  RocSchema,
+  SlicesSchema,
+  type ConfusionMatrixDetail,
+  type DistributionDetail,
+} from './details.js';
+import { formatFigure, html, Html } from './html.js';
+import { scalar } from './json-view.js';
+
+/** Charts cost bytes: the largest confusion matrix drawn, and the rows shown in long tables. */
+export const VIEW_LIMITS = { heatmapClasses: 40, tableRows: 50, importanceBars: 20 } as const;
+
+export interface View {
+  html: Html;
+  handled: string[];
+}
+
+const n = (v: number | null | undefined) => html`<td class="num">${v === null || v === undefined ? '—' : formatFigure(v)}</td>`;
+const pct = (v: number | null | undefined) => html`<td class="num">${v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`}</td>`;
+const capNote = (total: number, shown: number, what: string) =>
+  total > shown ? html`<p class="muted">Showing ${shown} of ${total} ${what}; results.json has all of them.</p>` : html``;
+
+export const legend = (entries: [string, string][]) =>
+  html`<p class="legend">${entries.map(([label, color]) => html`<span><i style="background:${color}"></i>${label}</span>`)}</p>`;
+
+export function distributionOf(check: CheckResult): DistributionDetail | undefined {
+  return detail(check.details, 'distribution', DistributionSchema);
+}
+
+export function distributionChart(d: DistributionDetail): Html {
+  return d.kind === 'numeric' ? numericDistributionChart(d) : categoricalDistributionChart(d);
+}
+
+function confusionView(cm: ConfusionMatrixDetail): Html {
+  const total = cm.matrix.flat().reduce((a, b) => a + b, 0);
+  const correct = cm.matrix.reduce((a, row, i) => a + (row[i] ?? 0), 0);
+  const caption = html`<figcaption>Confusion matrix on labelled operational rows (${formatFigure(total)} rows, ${total ? ((correct / total) * 100).toFixed(1) : '—'}% on the diagonal); colour is the share of each true class.</figcaption>`;
+  if (cm.labels.length <= VIEW_LIMITS.heatmapClasses) return html`<figure>${confusionHeatmap(cm.labels, cm.matrix)}${caption}</figure>`;
+  // Too many classes to draw legibly: list the largest confusions instead.
+  const cells = cm.matrix.flatMap((row, i) => row.map((count, j) => ({ actual: cm.labels[i]!, predicted: cm.labels[j]!, count, off: i !== j })));
+  const top = cells.filter((c) => c.off && c.count > 0).sort((a, b) => b.count - a.count).slice(0, VIEW_LIMITS.tableRows);
+  return html`<p>${cm.labels.length} classes: too many to draw. The largest confusions:</p><table><thead><tr><th>actual</th><th>predicted</th><th>rows</th></tr></thead><tbody>${top.map(
+    (c) => html`<tr><td>${c.actual}</td><td>${c.predicted}</td>${n(c.count)}</tr>`,
+  )}</tbody></table>`;
+}
+
+/** The views a check's details allow, in reading order. */
+export function viewsFor(check: CheckResult): View[] {
+  const d = check.details;
+  const views: View[] = [];
+  const dist = distributionOf(check);
+  // Feature drift charts are drawn once, for the top drifted features, by the drift section.
+  if (dist && check.kind !== 'feature_drift') {
+    views.push({ handled: ['distribution'], html: html`<figure>${distributionChart(dist)}<figcaption>${check.subject ?? check.id}: reference vs operational</figcaption></figure>` });
+  }
+  const cm = detail(d, 'confusionMatrix', ConfusionMatrixSchema);
+  if (cm) views.push({ handled: ['confusionMatrix'], html: confusionView(cm) });
+  const perClass = detail(d, 'perClass', PerClassSchema);
+  if (perClass) {
+    // The baseline's per-class figures, when the check carries them, sit beside the operational ones.
+    const baseline = new Map((detail(d, 'baselinePerClass', PerClassSchema) ?? []).map((r) => [r.class, r]));
+    const rows = [...perClass].sort((a, b) => (a.f1 ?? -1) - (b.f1 ?? -1)).slice(0, VIEW_LIMITS.tableRows);
+    views.push({
+      handled: ['perClass', ...(baseline.size ? ['baselinePerClass'] : [])],
+      html: html`<h4>Per class (worst F1 first)</h4><table><thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th>${baseline.size ? html`<th>baseline F1</th>` : ''}<th>support</th></tr></thead><tbody>${rows.map(
+        (r) => html`<tr><td>${r.class}</td>${n(r.precision)}${n(r.recall)}${n(r.f1)}${baseline.size ? n(baseline.get(r.class)?.f1) : ''}${n(r.support)}</tr>`,
+      )}</tbody></table>${capNote(perClass.length, rows.length, 'classes')}`,
+    });
+  }
+  const reliability = detail(d, 'reliability', ReliabilitySchema);
+  if (reliability && reliability.bins.length) {
+    const baseline = detail(d, 'baselineReliability', ReliabilitySchema);
+    views.push({
+      handled: ['reliability', ...(baseline ? ['baselineReliability'] : [])],
+      html: html`<figure>${reliabilityChart(reliability.bins, baseline?.bins)}<figcaption>${baseline ? legend([['operational', COLORS.operational], ['baseline', COLORS.reference]]) : ''}Reliability: accuracy against mean confidence per bin (dot area: rows); the dashed diagonal is perfect calibration.</figcaption></figure>`,
+    });
+  }
+  const roc = detail(d, 'roc', RocSchema);
+  if (roc) views.push({ handled: ['roc'], html: html`<figure>${rocChart(roc.points)}<figcaption>ROC curve${roc.auc !== undefined && roc.auc !== null ? `, AUC ${formatFigure(roc.auc)}` : ''}.</figcaption></figure>` });
+  const importance = detail(d, 'importance', ImportanceSchema);
+  if (importance && importance.length) {
+    const top = [...importance].sort((a, b) => b.importance - a.importance).slice(0, VIEW_LIMITS.importanceBars);
+    views.push({
+      handled: ['importance'],
+      html: html`<figure>${rankedBars(top.map((r) => ({ name: r.feature, value: r.importance })), 'importance')}<figcaption>Features that best tell operational from reference rows.</figcaption></figure>${capNote(importance.length, top.length, 'features')}`,
+    });
+  }
+  const priors = detail(d, 'priors', PriorsSchema);
+  if (priors && priors.length) {
+    const shown = priors.slice(0, VIEW_LIMITS.tableRows);
+    views.push({
+      handled: ['priors'],
+      html: html`<figure>${priorsChart(shown.map((p) => ({ class: p.class, reference: p.reference, estimated: p.estimated, lo: p.lo ?? undefined, hi: p.hi ?? undefined })))}<figcaption>${legend([['reference share', COLORS.reference], ['estimated operational share (interval)', COLORS.estimated]])}</figcaption></figure>
+<table><thead><tr><th>class</th><th>reference</th><th>estimated</th><th>interval</th><th>weight</th></tr></thead><tbody>${shown.map(
+        (p) => html`<tr><td>${p.class}</td>${pct(p.reference)}${pct(p.estimated)}<td class="num">${p.lo !== undefined && p.lo !== null && p.hi !== undefined && p.hi !== null ? `${(p.lo * 100).toFixed(1)}–${(p.hi * 100).toFixed(1)}%` : '—'}</td>${n(p.weight)}</tr>`,
+      )}</tbody></table>${capNote(priors.length, shown.length, 'classes')}`,
+    });
+  }
+  const slices = detail(d, 'slices', SlicesSchema);
+  if (slices) {
+    const rows = [...slices].sort((a, b) => (a.adjustedPValue ?? a.pValue ?? 1) - (b.adjustedPValue ?? b.pValue ?? 1)).slice(0, VIEW_LIMITS.tableRows);
+    views.push({
+      handled: ['slices'],
+      html: html`<table><thead><tr><th>slice</th><th>rows</th><th>error rate</th><th>baseline</th><th>lift</th><th>p</th><th>adjusted p</th></tr></thead><tbody>${rows.map(
+        (s) => html`<tr><td>${s.predicates.map((p, i) => html`${i ? html` <span class="muted">and</span> ` : ''}<code>${typeof p === 'string' ? p : `${p.column} ${p.op} ${JSON.stringify(p.value)}`}</code>`)}</td>${n(s.rows)}${pct(s.errorRate)}${pct(s.baselineErrorRate)}${n(s.lift)}${n(s.pValue)}${n(s.adjustedPValue)}</tr>`,
+      )}</tbody></table>${capNote(slices.length, rows.length, 'slices')}`,
+    });
+  }
+  const clusters = detail(d, 'clusters', ClustersSchema);
+  if (clusters) {
+    const rows = clusters.slice(0, VIEW_LIMITS.tableRows);
+    views.push({
+      handled: ['clusters'],
+      html: html`<table><thead><tr><th>cluster</th><th>size</th><th>mean confidence</th><th>dominant label</th><th>rows</th></tr></thead><tbody>${rows.map(
+        (c, i) => html`<tr><td>${i + 1}</td>${n(c.size)}${n(c.meanConfidence)}<td>${c.dominantLabel ?? html`<span class="muted">unlabelled</span>`}</td><td>${Array.isArray(c.rows) ? html`${c.rows.slice(0, 8).map((r, k) => html`${k ? ', ' : ''}${scalar(r)}`)}${c.rows.length > 8 ? ' …' : ''}` : scalar(c.rows)}</td></tr>`,
+      )}</tbody></table>${capNote(clusters.length, rows.length, 'clusters')}`,
+    });
+  }
+  return views;
+}
