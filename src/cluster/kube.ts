@@ -25,8 +25,6 @@ export type ClusterCallResult =
 
 export type ClusterCallFailure = Exclude<ClusterCallResult, { status: 'created' } | { status: 'skipped' }>;
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
-
 function errorCode(error: unknown): string | undefined {
   // node-fetch wraps the socket error: FetchError{code, errno}; undici-style errors carry it on `cause`.
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
@@ -52,7 +50,7 @@ function statusMessage(body: unknown, fallback: string): string {
   return fallback;
 }
 
-/** Maps an error from a KubeApi call onto a result; 401/403 are RBAC/token problems, anything without a status is the network. */
+/** Maps an error from a KubeApi call onto a result: 401/403 are RBAC or token problems, other statuses a rejected request. */
 export function classifyKubeError(error: unknown): ClusterCallFailure {
   // client-node's ApiException carries the HTTP status as a number; socket errors carry string codes.
   const status = error instanceof Error ? (error as Error & { code?: unknown; body?: unknown }) : undefined;
@@ -64,12 +62,10 @@ export function classifyKubeError(error: unknown): ClusterCallFailure {
       ? { status: 'forbidden', httpStatus, message }
       : { status: 'rejected', httpStatus, message };
   }
+  // No HTTP answer: refused, DNS, TLS (e.g. a CA that does not match), or our timeout.
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof KubeTimeoutError || (code && NETWORK_CODES.has(code)) || /fetch|socket|network/i.test(message)) {
-    return { status: 'unreachable', message };
-  }
-  return { status: 'unreachable', message: `unexpected client error: ${message}` };
+  return { status: 'unreachable', message: code && !message.includes(code) ? `${code}: ${message}` : message };
 }
 
 export class KubeTimeoutError extends Error {

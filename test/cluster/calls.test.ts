@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ClusterContext } from '../../src/cluster/context.js';
 import { buildCompletionEvent, emitCompletionEvent } from '../../src/cluster/events.js';
-import type { KubeApi } from '../../src/cluster/kube.js';
+import { classifyKubeError, type KubeApi } from '../../src/cluster/kube.js';
 import { buildRetrainWorkflow, callsForRetraining, submitRetrainWorkflow } from '../../src/cluster/submit.js';
 
 function recordingApi() {
@@ -93,5 +93,26 @@ describe('submitRetrainWorkflow', () => {
     });
     expect(meta.annotations['moa-ml.github.io/manifest-uri']).toBe('s3://b/run/retrain-config.json');
     expect(built.namespace).toBe('ml');
+  });
+});
+
+describe('classifyKubeError', () => {
+  const http = (code: number, body: unknown) => Object.assign(new Error(`HTTP-Code: ${code}`), { code, body });
+
+  it('401 and 403 are "forbidden"; other statuses are "rejected" with the Status message', () => {
+    expect(classifyKubeError(http(401, { message: 'Unauthorized' }))).toEqual({ status: 'forbidden', httpStatus: 401, message: 'Unauthorized' });
+    expect(classifyKubeError(http(404, '{"kind":"Status","message":"the server could not find the requested resource"}'))).toEqual({
+      status: 'rejected',
+      httpStatus: 404,
+      message: 'the server could not find the requested resource',
+    });
+    expect(classifyKubeError(http(500, undefined))).toEqual({ status: 'rejected', httpStatus: 500, message: 'HTTP 500' });
+  });
+
+  it('errors without an HTTP answer are "unreachable" and keep the socket code', () => {
+    const refused = Object.assign(new Error('request to https://10.96.0.1/apis failed'), { code: 'ECONNREFUSED' });
+    expect(classifyKubeError(refused)).toEqual({ status: 'unreachable', message: 'ECONNREFUSED: request to https://10.96.0.1/apis failed' });
+    const wrapped = new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ENOTFOUND' }) });
+    expect(classifyKubeError(wrapped).message).toBe('ENOTFOUND: fetch failed');
   });
 });
