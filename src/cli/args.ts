@@ -13,6 +13,9 @@ Inputs (s3://bucket/key, s3://bucket/prefix/ for every part file under it, file:
   --out URI              output prefix                                                   [required]
   --validation URI       held-out source data with the model's predictions and labels
   --predictions URI      operational predictions stored apart, joined on --id
+  --labels URI           label feed (id, label, label_ts) joined on --id; the latest label per id wins
+  --since T, --until T   time window [since, until) of the operational data, UTC (2026-01-05 or
+                         2026-01-05T12:00:00Z): only date=/dt=/day= partitions overlapping it are read
   --format FMT           parquet | arrow | csv | jsonl (default: from the file extension)
   --config FILE|URI      YAML or JSON config with the same keys (flags win)
 
@@ -26,6 +29,9 @@ Column roles:
 
 Run:
   --output-params DIR    write action, shift_type, drift_detected, tests_run, manifest_uri as plain files
+  --executor-input JSON  KFP v2: the executor input ('{{$}}'); writes the output artifacts, parameters and
+                         the executor output file it names (Metrics, ClassificationMetrics, HTML, Markdown)
+  --kfp-v1-dir DIR       KFP v1: write mlpipeline-ui-metadata.json and mlpipeline-metrics.json under DIR
   --full                 run every test instead of stopping early
   --seed N               seed for every random choice (default 42)
   -h, --help             this help
@@ -43,6 +49,7 @@ Model operational analysis: the pipeline step that analyzes, audits and selects 
 Commands:
   run       analyze operational data against training data and write the decision and retrain manifest
   demo      generate the example "color" data set and run the analysis on it (local files, no services)
+  contract  check operational logs against the data contract: which analyses they allow, what to log
   schema    print the JSON Schema of the retrain-config manifest (--kind config|results; --write DIR writes all)
 
 Options:
@@ -58,6 +65,9 @@ const RUN_OPTIONS = {
   out: { type: 'string' },
   validation: { type: 'string' },
   predictions: { type: 'string' },
+  labels: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
   format: { type: 'string' },
   config: { type: 'string' },
   label: { type: 'string' },
@@ -69,6 +79,8 @@ const RUN_OPTIONS = {
   ignore: { type: 'string' },
   task: { type: 'string' },
   'output-params': { type: 'string' },
+  'executor-input': { type: 'string' },
+  'kfp-v1-dir': { type: 'string' },
   full: { type: 'boolean' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -95,6 +107,8 @@ export interface RunArgs {
   help: boolean;
   configUri: string | undefined;
   overrides: ConfigOverrides;
+  /** Pipeline UI outputs (not analysis config): KFP v2 executor input JSON, KFP v1 output directory. */
+  pipeline: { executorInput?: string; kfpV1Dir?: string };
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -122,6 +136,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     validation: v.validation,
     predictions: v.predictions,
+    ...(v.labels !== undefined ? { labels: { uri: v.labels } } : {}),
+    ...(v.since !== undefined || v.until !== undefined ? { window: { since: v.since, until: v.until } } : {}),
     format: v.format,
     task: v.task,
     outputParams: v['output-params'],
@@ -129,5 +145,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
     seed,
     ...(Object.keys(columns).length ? { columns } : {}),
   };
-  return { help: v.help ?? false, configUri: v.config, overrides };
+  const pipeline = {
+    ...(v['executor-input'] !== undefined ? { executorInput: v['executor-input'] } : {}),
+    ...(v['kfp-v1-dir'] !== undefined ? { kfpV1Dir: v['kfp-v1-dir'] } : {}),
+  };
+  return { help: v.help ?? false, configUri: v.config, overrides, pipeline };
 }

@@ -4,6 +4,7 @@ import type { Format, ColumnType as ConfiguredType } from '../schema/config.js';
 import type { InputRecord } from '../schema/results.js';
 import { parseLocation, type Storage } from '../storage/index.js';
 import { decode, detectFormat } from './formats.js';
+import { addPartitionColumns, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
 import { concatColumns, type Table } from './table.js';
 
 export interface LoadOptions {
@@ -11,23 +12,48 @@ export interface LoadOptions {
   format: Format | undefined;
   types: Record<string, ConfiguredType>;
   log: Logger;
+  /** Read only date partitions that overlap this window, and keep only rows whose `timestamp` lies in it. */
+  window?: TimeWindow | undefined;
+  /** Event-time column the window applies to, row by row (when the table has it). */
+  timestamp?: string | undefined;
+}
+
+/** What partitioning and the time window did to an input. */
+export interface LoadNotes {
+  /** Columns made from `k=v` path segments. */
+  partitionColumns: string[];
+  /** Date partitions left unread because they lie outside the window. */
+  prunedPartitions: string[];
+  /** Rows read but outside the window (by the timestamp column), and rows dropped for having no time. */
+  rowsOutsideWindow: number;
+  rowsWithoutTime: number;
 }
 
 /** Read every object a URI names (one file, or all part files under a prefix, in key order) into one table. */
-export async function loadTable(storage: Storage, uri: string, options: LoadOptions): Promise<{ table: Table; record: InputRecord }> {
+export async function loadTable(storage: Storage, uri: string, options: LoadOptions): Promise<{ table: Table; record: InputRecord; notes: LoadNotes }> {
   const subject = `--${options.role}`;
   const location = parseLocation(uri, subject);
-  const objects = await storage.list(location, subject);
+  const { objects, pruned } = await listWindow(storage, location, subject, options.window, options.log);
+  const partitionColumns = new Set<string>();
   const parts: Table[] = [];
   const formats = new Set<Format>();
   for (const object of objects) {
     const format = detectFormat(object.name, options.format, subject);
     formats.add(format);
     const bytes = await storage.read(object, location, subject);
-    parts.push(decode(bytes, { format, uri: object.uri, subject, types: options.types }));
+    const values = partitionValues(object, location);
+    for (const [key] of values) partitionColumns.add(key);
+    parts.push(addPartitionColumns(decode(bytes, { format, uri: object.uri, subject, types: options.types }), values));
     options.log.debug('read object', { role: options.role, uri: object.uri, bytes: bytes.length, format });
   }
-  const table = parts.length === 1 ? parts[0]! : concatParts(parts, objects.map((o) => o.uri), subject);
+  let table = parts.length === 1 ? parts[0]! : concatParts(parts, objects.map((o) => o.uri), subject);
+  const notes: LoadNotes = { partitionColumns: [...partitionColumns], prunedPartitions: pruned, rowsOutsideWindow: 0, rowsWithoutTime: 0 };
+  if (options.window && options.timestamp) {
+    const kept = filterWindow(table, options.timestamp, options.window);
+    table = kept.table;
+    notes.rowsOutsideWindow = kept.outside;
+    notes.rowsWithoutTime = kept.missingTime;
+  }
   if (table.rows === 0) {
     throw dataError('data.empty', `${subject}: ${uri} has no rows.`, {
       subject: uri,
@@ -44,6 +70,7 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
       columns: table.columns.length,
       format: [...formats].join(','),
     },
+    notes,
   };
 }
 

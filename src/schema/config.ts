@@ -78,6 +78,39 @@ export const GatesConfigSchema = z
   .strict()
   .default({ allowFailed: false, minNewClassShare: 0.01 });
 
+// ISO 8601 in UTC: a bare date is midnight; a date-time without an offset is read as UTC.
+const Instant = z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]);
+
+export const WindowConfigSchema = z
+  .object({
+    since: Instant.optional().describe('Start of the operational time window (inclusive), e.g. 2026-01-05 or 2026-01-05T12:00:00Z.'),
+    until: Instant.optional().describe('End of the operational time window (exclusive).'),
+  })
+  .strict()
+  .default({})
+  .describe(
+    'Time window of the operational data: only date=/dt=/day= partitions that overlap it are listed and read, and ' +
+      'rows are kept by the timestamp column when there is one. Absent: all the data under the URI.',
+  );
+
+export const LabelsConfigSchema = z
+  .object({
+    uri: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('URI of a label feed (columns: the id, the label, the label time) joined onto the operational rows on the id column.'),
+    timestamp: z.string().min(1).default('label_ts').describe('Label-time column of the feed; the latest label per id wins.'),
+    minCoverage: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Share of operational rows with a label below which the label join warns.'),
+  })
+  .strict()
+  .default({ timestamp: 'label_ts', minCoverage: 0.5 });
+
 export const TaskSchema = z.enum(['classification', 'regression']);
 
 export const ConfigSchema = z
@@ -87,6 +120,8 @@ export const ConfigSchema = z
     out: z.string().min(1).describe('URI prefix where outputs are written.'),
     validation: z.string().min(1).optional().describe("URI of held-out source data with the model's predictions and labels."),
     predictions: z.string().min(1).optional().describe('URI of operational predictions stored apart, joined on the id column.'),
+    labels: LabelsConfigSchema,
+    window: WindowConfigSchema,
     format: FormatSchema.optional(),
     task: TaskSchema.optional().describe('Inferred from the label / prediction column when absent.'),
     columns: ColumnsSchema,

@@ -4,7 +4,7 @@ import { createS3Client, S3Storage } from './s3.js';
 import type { Storage } from './storage.js';
 
 export * from './location.js';
-export type { Storage, StoredObject } from './storage.js';
+export type { Listing, Storage, StoredObject } from './storage.js';
 
 /** One storage front for every scheme; the S3 client is made only when an s3:// URI is used. */
 export function createStorage(env: NodeJS.ProcessEnv = process.env): Storage {
@@ -14,6 +14,7 @@ export function createStorage(env: NodeJS.ProcessEnv = process.env): Storage {
     location.scheme === 's3' ? (s3 ??= new S3Storage(createS3Client(env))) : local;
   return {
     list: (location, subject) => pick(location).list(location, subject),
+    listLevel: (location, subject) => pick(location).listLevel!(location, subject),
     read: (object, location, subject) => pick(location).read(object, location, subject),
     write: (location, body, contentType) => pick(location).write(location, body, contentType),
   };

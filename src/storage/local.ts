@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { storageError } from '../errors.js';
 import { isDataFileName, type Location } from './location.js';
-import type { StoredObject, Storage } from './storage.js';
+import type { Listing, StoredObject, Storage } from './storage.js';
 
 function localFailure(error: unknown, uri: string, subject: string, verb: string) {
   const code = (error as NodeJS.ErrnoException).code;
@@ -50,6 +50,21 @@ export class LocalStorage implements Storage {
       return Promise.all(files.map(async (f) => ({ uri: f, name: f, size: (await stat(f)).size })));
     } catch (error) {
       if ((error as { name?: string }).name === 'MoaError') throw error;
+      throw localFailure(error, location.uri, subject, 'read');
+    }
+  }
+
+  async listLevel(location: Location, subject: string): Promise<Listing | null> {
+    const p = (location as Extract<Location, { scheme: 'file' }>).path;
+    try {
+      if (!(await stat(p)).isDirectory()) return null;
+      const entries = (await readdir(p, { withFileTypes: true })).filter((e) => isDataFileName(e.name));
+      const files = entries.filter((e) => e.isFile()).map((e) => path.join(p, e.name)).sort();
+      return {
+        dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(),
+        objects: await Promise.all(files.map(async (f) => ({ uri: f, name: f, size: (await stat(f)).size }))),
+      };
+    } catch (error) {
       throw localFailure(error, location.uri, subject, 'read');
     }
   }

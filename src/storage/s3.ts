@@ -2,7 +2,7 @@ import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3
 import { Upload } from '@aws-sdk/lib-storage';
 import { MoaError, storageError } from '../errors.js';
 import { isDataFileName, type Location } from './location.js';
-import type { StoredObject, Storage } from './storage.js';
+import type { Listing, StoredObject, Storage } from './storage.js';
 
 type S3Location = Extract<Location, { scheme: 's3' }>;
 
@@ -118,6 +118,30 @@ export class S3Storage implements Storage {
       });
     }
     return objects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async listLevel(location: Location, subject: string): Promise<Listing | null> {
+    const loc = location as S3Location;
+    if (!loc.isPrefix) return null;
+    const dirs: string[] = [];
+    const objects: StoredObject[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, Delimiter: '/', ContinuationToken: token }),
+        );
+        for (const p of page.CommonPrefixes ?? []) if (p.Prefix) dirs.push(p.Prefix.slice(loc.key.length, -1));
+        for (const o of page.Contents ?? []) {
+          if (!o.Key || !isDataFileName(o.Key)) continue;
+          objects.push({ uri: `s3://${loc.bucket}/${o.Key}`, name: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    } catch (error) {
+      throw s3Failure(error, loc.uri, subject, 'list');
+    }
+    return { dirs: dirs.filter((d) => isDataFileName(d)).sort(), objects: objects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
   }
 
   private async hasKeysUnder(loc: S3Location): Promise<boolean> {

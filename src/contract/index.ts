@@ -1,0 +1,3 @@
+export { checkContract, type ContractInput, type ContractRoles } from './check.js';
+export { contractCheckResult } from './result.js';
+export { renderContract } from './render.js';

@@ -1,0 +1,33 @@
+import type { ContractReport } from '../schema/contract.js';
+import type { CheckResult } from '../schema/results.js';
+
+/**
+ * The contract check as an ingest check (kind `contract`): fail when the minimum (features, prediction) is not
+ * met, warn when the columns leave analyses out, pass when they allow every one. Informational: not a gate.
+ */
+export function contractCheckResult(report: ContractReport): CheckResult {
+  const available = report.analyses.filter((a) => a.available);
+  const blocked = report.analyses.filter((a) => !a.available && a.missing.length > 0);
+  const missingRequired = report.columns.filter((c) => c.required && !c.present).map((c) => c.standard);
+  const status = !report.minimumMet ? 'fail' : blocked.length ? 'warn' : 'pass';
+  const add = report.add.map((a) => a.column);
+  const summary = !report.minimumMet
+    ? `The operational data misses the contract minimum (${missingRequired.join(', ')}); ${available.length} of ${report.analyses.length} analyses are possible.`
+    : blocked.length
+      ? `${available.length} of ${report.analyses.length} analyses are possible; log ${add.join('; ')} to unlock the rest.`
+      : `The operational data meets the contract: every analysis is possible.`;
+  return {
+    id: 'ingest.contract',
+    stage: 'ingest',
+    kind: 'contract',
+    status,
+    method: report.contract,
+    figures: { minimumMet: report.minimumMet, available: available.length, unavailable: report.analyses.length - available.length },
+    summary,
+    details: {
+      columns: report.columns,
+      analyses: report.analyses.map((a) => ({ id: a.id, title: a.title, kind: a.kind, available: a.available, missing: a.missing, inputs: a.inputs, ...(a.note ? { note: a.note } : {}) })),
+      add: report.add,
+    },
+  };
+}

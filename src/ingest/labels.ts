@@ -1,0 +1,264 @@
+import { dataError, usageError } from '../errors.js';
+import type { CheckResult } from '../schema/results.js';
+import type { Dataset } from './dataset.js';
+import { CategoricalBuilder, type Column, type Table } from './table.js';
+
+/**
+ * Late labels: a label feed (id, label, label time) written when outcomes become known, days after the
+ * predictions, joined back onto the operational rows by id. The latest label per id wins.
+ */
+
+export interface LabelJoinOptions {
+  /** Id column, in both the operational data and the feed. */
+  id: string;
+  /** Label column, in the feed (and, if labels are also logged inline, in the operational data). */
+  label: string;
+  /** Label time column of the feed; when absent or missing, the last row in feed order wins. */
+  labelTs?: string | undefined;
+  /** Event-time column of the operational rows, for coverage by day. */
+  timestamp?: string | undefined;
+  /** Fallback day column (a `date=` partition column) when there is no event time. */
+  dayColumn?: string | undefined;
+  /** For messages. */
+  uri: string;
+}
+
+export interface DayCoverage {
+  day: string;
+  rows: number;
+  labelled: number;
+  coverage: number;
+}
+
+export interface LabelCoverage {
+  rows: number;
+  /** Operational rows with a label after the join (from the feed or already inline). */
+  labelled: number;
+  coverage: number;
+  /** Rows labelled from the feed (the rest of `labelled` were labelled inline). */
+  fromFeed: number;
+  feedRows: number;
+  /** Distinct ids with a non-null label in the feed. */
+  feedIds: number;
+  /** Feed ids that match no operational row (labels for rows outside the window, or wrong ids). */
+  unmatchedIds: number;
+  /** Feed rows that lost to a later label for the same id. */
+  superseded: number;
+  /** Coverage per UTC day of the operational rows, oldest first; empty when rows have no time. */
+  byDay: DayCoverage[];
+  /** Where the day came from. */
+  dayFrom: string | null;
+}
+
+/** An id as a join key: categories by their text, numbers by their decimal form, so 17 and "17" meet. */
+function keyOf(c: Column, i: number): string | null {
+  if (c.type === 'categorical') return c.codes[i]! < 0 ? null : c.categories[c.codes[i]!]!;
+  if (c.type === 'numeric') return c.nulls?.[i] || Number.isNaN(c.values[i]!) ? null : String(c.values[i]);
+  return null;
+}
+
+function isMissing(c: Column, i: number): boolean {
+  if (c.type === 'categorical') return c.codes[i]! < 0;
+  if (c.type === 'numeric' || c.type === 'timestamp') return !!c.nulls?.[i] || Number.isNaN(c.values[i]!);
+  return true;
+}
+
+const column = (t: Table, name: string): Column | undefined => t.columns.find((c) => c.name === name);
+
+/**
+ * Join a label feed onto operational rows by id. Feed labels replace inline labels where both exist (the feed is
+ * the later, corrected truth); rows the feed does not cover keep their inline label. Returns a new dataset.
+ */
+export function joinLabels(operational: Dataset, feed: Table, options: LabelJoinOptions): { dataset: Dataset; coverage: LabelCoverage } {
+  const { id, label, uri } = options;
+  const leftId = operational.columns.get(id);
+  const rightId = column(feed, id);
+  const rightLabel = column(feed, label);
+  if (!leftId) {
+    throw dataError('data.id_missing', `The operational data has no id column "${id}" to join the labels at ${uri} on.`, {
+      subject: operational.uri,
+      fix: 'Log a stable request id with every prediction (contract column request_id) and name it with --id.',
+    });
+  }
+  if (!rightId || !rightLabel) {
+    const has = feed.columns.map((c) => c.name).join(', ');
+    throw dataError('data.labels_columns', `The label feed at ${uri} lacks the ${!rightId ? `id column "${id}"` : `label column "${label}"`} (it has: ${has}).`, {
+      subject: uri,
+      fix: 'Write the label feed with the columns request_id, label, label_ts, or name them with --id and --label.',
+    });
+  }
+  for (const [c, where] of [[leftId, operational.uri], [rightId, uri]] as const) {
+    if (c.type !== 'categorical' && c.type !== 'numeric') {
+      throw dataError('data.id_type', `The id column "${id}" of ${where} is ${c.type}; ids must be strings or integers.`, { subject: where, fix: 'Log the id as a string or an integer.' });
+    }
+  }
+  if (rightLabel.type !== 'categorical' && rightLabel.type !== 'numeric') {
+    throw dataError('data.labels_type', `The label column "${label}" of ${uri} is ${rightLabel.type}; labels must be strings, booleans or numbers.`, { subject: uri, fix: 'Write labels as class names or numbers.' });
+  }
+  const labelTs = options.labelTs ? column(feed, options.labelTs) : undefined;
+  if (labelTs && labelTs.type !== 'timestamp' && labelTs.type !== 'numeric') {
+    throw dataError('data.labels_type', `The label time column "${options.labelTs}" of ${uri} is ${labelTs.type}, not a timestamp.`, { subject: uri, fix: "Write label_ts as a timestamp, e.g. pa.timestamp('ms', tz='UTC')." });
+  }
+
+  // The winning feed row per id: latest label time; ties and missing times go to the later row in feed order.
+  const best = new Map<string, number>();
+  let feedRows = 0;
+  let superseded = 0;
+  for (let i = 0; i < feed.rows; i++) {
+    const key = keyOf(rightId, i);
+    if (key === null || isMissing(rightLabel, i)) continue;
+    feedRows++;
+    const prev = best.get(key);
+    if (prev === undefined) {
+      best.set(key, i);
+      continue;
+    }
+    superseded++;
+    if (!labelTs || timeOf(labelTs, i) >= timeOf(labelTs, prev)) best.set(key, i);
+  }
+
+  const n = operational.rows;
+  const picks = new Int32Array(n).fill(-1);
+  const matched = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const key = keyOf(leftId, i);
+    const row = key === null ? undefined : best.get(key);
+    if (row !== undefined) {
+      picks[i] = row;
+      matched.add(key!);
+    }
+  }
+  const inline = operational.columns.get(label);
+  const merged = mergeLabels(inline, rightLabel, picks, label, operational.uri, uri);
+  let labelled = 0;
+  let fromFeed = 0;
+  for (let i = 0; i < n; i++) {
+    if (picks[i]! >= 0) fromFeed++;
+    if (!isMissing(merged, i)) labelled++;
+  }
+  const columns = new Map(operational.columns);
+  columns.set(label, merged);
+  const { byDay, dayFrom } = coverageByDay(operational, merged, options);
+  return {
+    dataset: { ...operational, columns },
+    coverage: {
+      rows: n,
+      labelled,
+      coverage: n === 0 ? 0 : labelled / n,
+      fromFeed,
+      feedRows,
+      feedIds: best.size,
+      unmatchedIds: best.size - matched.size,
+      superseded,
+      byDay,
+      dayFrom,
+    },
+  };
+}
+
+function timeOf(c: Column, i: number): number {
+  // Rows without a label time lose to rows with one.
+  return isMissing(c, i) ? -Infinity : (c as Extract<Column, { type: 'numeric' | 'timestamp' }>).values[i]!;
+}
+
+/** The label column after the join: the feed's label where it has one, else the inline label, in one type. */
+function mergeLabels(inline: Column | undefined, feed: Column, picks: Int32Array, name: string, opUri: string, feedUri: string): Column {
+  const n = picks.length;
+  const usable = inline && (inline.type === 'categorical' || inline.type === 'numeric') ? inline : undefined;
+  if (inline && !usable && inline.type !== 'null') {
+    throw dataError('data.labels_type', `The inline label column "${name}" of ${opUri} is ${inline.type} and cannot be merged with the labels of ${feedUri}.`, { subject: opUri, fix: 'Log labels as class names or numbers, or drop the inline column.' });
+  }
+  if (feed.type === 'numeric' && (!usable || usable.type === 'numeric')) {
+    const values = new Float64Array(n);
+    const nulls = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = picks[i]!;
+      const v = p >= 0 ? feed.values[p]! : usable && !isMissing(usable, i) ? (usable as Extract<Column, { type: 'numeric' }>).values[i]! : NaN;
+      values[i] = v;
+      if (Number.isNaN(v)) nulls[i] = 1;
+    }
+    const integer = feed.integer && (!usable || (usable as Extract<Column, { type: 'numeric' }>).integer);
+    return { name, type: 'numeric', values, nulls, integer };
+  }
+  // Categorical (or mixed, compared as text, so a feed of "1"/"0" meets an inline 1/0).
+  const text = (c: Column, i: number): string | null => keyOf(c, i);
+  const builder = new CategoricalBuilder(n);
+  for (let i = 0; i < n; i++) {
+    const p = picks[i]!;
+    builder.set(i, p >= 0 ? text(feed, p) : usable ? text(usable, i) : null);
+  }
+  const boolean = feed.type === 'categorical' && feed.boolean;
+  return { name, type: 'categorical', codes: builder.codes, categories: builder.categories, boolean };
+}
+
+function coverageByDay(operational: Dataset, merged: Column, options: LabelJoinOptions): { byDay: DayCoverage[]; dayFrom: string | null } {
+  const candidates = [options.timestamp, options.dayColumn].filter((c): c is string => !!c);
+  const time = candidates.map((c) => operational.columns.get(c)).find((c) => c?.type === 'timestamp') as Extract<Column, { type: 'timestamp' }> | undefined;
+  if (!time) return { byDay: [], dayFrom: null };
+  const days = new Map<string, { rows: number; labelled: number }>();
+  for (let i = 0; i < operational.rows; i++) {
+    const t = time.values[i]!;
+    const day = Number.isNaN(t) || time.nulls?.[i] ? 'no time' : new Date(t).toISOString().slice(0, 10);
+    const d = days.get(day) ?? { rows: 0, labelled: 0 };
+    d.rows++;
+    if (!isMissing(merged, i)) d.labelled++;
+    days.set(day, d);
+  }
+  const byDay = [...days.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([day, d]) => ({ day, rows: d.rows, labelled: d.labelled, coverage: d.labelled / d.rows }));
+  return { byDay, dayFrom: time.name };
+}
+
+export interface LabelCheckOptions {
+  uri: string;
+  id: string;
+  /** Below this share of labelled rows the check warns (labels arrive late; little coverage is not broken data). */
+  minCoverage: number;
+}
+
+/**
+ * The join as an ingest check (kind `label_join`): warn below the coverage floor, fail when no row matched at all
+ * (the ids of feed and log do not meet: a wrong id column or a wrong feed).
+ */
+export function labelJoinCheck(coverage: LabelCoverage, options: LabelCheckOptions): CheckResult {
+  const { uri, id, minCoverage } = options;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const none = coverage.fromFeed === 0 && coverage.feedRows > 0;
+  const status = none ? 'fail' : coverage.coverage < minCoverage ? 'warn' : 'pass';
+  const days = coverage.byDay.length
+    ? `; by day from ${coverage.byDay[0]!.day} (${pct(coverage.byDay[0]!.coverage)}) to ${coverage.byDay[coverage.byDay.length - 1]!.day} (${pct(coverage.byDay[coverage.byDay.length - 1]!.coverage)})`
+    : '';
+  const summary = none
+    ? `None of the ${coverage.feedIds} labelled ids in ${uri} matches an operational row on "${id}": check --id and the label feed.`
+    : `${coverage.labelled} of ${coverage.rows} operational rows have a label (${pct(coverage.coverage)}), ${coverage.fromFeed} from the label feed${days}.`;
+  return {
+    id: 'ingest.labels_join',
+    stage: 'ingest',
+    kind: 'label_join',
+    status,
+    method: `join on ${id}, latest label per id`,
+    figures: {
+      rows: coverage.rows,
+      labelled: coverage.labelled,
+      coverage: coverage.coverage,
+      fromFeed: coverage.fromFeed,
+      feedRows: coverage.feedRows,
+      feedIds: coverage.feedIds,
+      unmatchedIds: coverage.unmatchedIds,
+      superseded: coverage.superseded,
+    },
+    threshold: { minCoverage },
+    summary,
+    details: { uri, byDay: coverage.byDay, dayFrom: coverage.dayFrom },
+  };
+}
+
+/** `--labels` needs the id role; say so before reading anything. */
+export function requireLabelId(id: string | undefined): string {
+  if (id) return id;
+  throw usageError('columns.id_required', '--labels needs --id: late labels are joined on the id column.', {
+    subject: 'columns.id',
+    fix: 'Pass --id <column> naming the request id logged with each prediction and written again with each label (contract name: request_id).',
+  });
+}
