@@ -43,10 +43,13 @@ export function andersonKsampSorted(sorted: readonly Float64Array[], options: { 
   const N = n.reduce((a, b) => a + b, 0);
   if (n.some((ni) => ni === 0)) return nan('a sample has no observations');
 
-  // Walk the distinct pooled values Z* in order; pos[i] is the next unread index in sample i.
+  // One walk over the distinct pooled values Z* (ascending), accumulating each sample's sum on the fly.
+  // Midrank (Scholz & Stephens eq. 7) uses lj = 1 when there are no ties — then every lj is 1 anyway.
   const pos = new Array<number>(k).fill(0);
-  const distinct: { lj: number; below: number; le: number[]; eq: number[] }[] = [];
+  const eq = new Array<number>(k).fill(0);
+  const inner = new Float64Array(k);
   let below = 0;
+  let distinct = 0;
   for (;;) {
     let v: number | undefined;
     for (let i = 0; i < k; i++) {
@@ -54,48 +57,38 @@ export function andersonKsampSorted(sorted: readonly Float64Array[], options: { 
       if (c !== undefined && (v === undefined || c < v)) v = c;
     }
     if (v === undefined) break;
-    const eq = new Array<number>(k);
     let lj = 0;
+    let remaining = false;
     for (let i = 0; i < k; i++) {
-      let c = 0;
-      while (pos[i]! < n[i]! && sorted[i]![pos[i]!] === v) {
-        pos[i]!++;
-        c++;
-      }
-      eq[i] = c;
-      lj += c;
+      const s = sorted[i]!;
+      const start = pos[i]!;
+      let p = start;
+      while (p < n[i]! && s[p] === v) p++;
+      pos[i] = p;
+      eq[i] = p - start;
+      lj += p - start;
+      if (p < n[i]!) remaining = true;
     }
-    distinct.push({ lj, below, le: pos.slice(), eq });
+    distinct++;
+    if (midrank) {
+      const bj = below + lj / 2;
+      const denom = bj * (N - bj) - (N * lj) / 4;
+      for (let i = 0; i < k; i++) {
+        const mij = pos[i]! - eq[i]! / 2;
+        inner[i]! += ((lj / N) * (N * mij - bj * n[i]!) ** 2) / denom;
+      }
+    } else if (remaining) {
+      // Right-continuous version (eq. 6) runs over Z* without its last value.
+      const bj = below + lj;
+      for (let i = 0; i < k; i++) inner[i]! += ((lj / N) * (N * pos[i]! - bj * n[i]!) ** 2) / (bj * (N - bj));
+    }
     below += lj;
   }
-  if (distinct.length < 2) return nan('all observations are identical');
+  if (distinct < 2) return nan('all observations are identical');
   if (N < 4) return nan(`N = ${N} pooled observations: the variance of the statistic is undefined below 4`);
-
   let a2kn = 0;
-  if (midrank) {
-    for (let i = 0; i < k; i++) {
-      let inner = 0;
-      for (const d of distinct) {
-        const lj = N === distinct.length ? 1 : d.lj;
-        const bj = d.below + lj / 2;
-        const mij = d.le[i]! - d.eq[i]! / 2;
-        inner += ((lj / N) * (N * mij - bj * n[i]!) ** 2) / (bj * (N - bj) - (N * lj) / 4);
-      }
-      a2kn += inner / n[i]!;
-    }
-    a2kn *= (N - 1) / N;
-  } else {
-    for (let i = 0; i < k; i++) {
-      let inner = 0;
-      let bj = 0;
-      for (let j = 0; j < distinct.length - 1; j++) {
-        const d = distinct[j]!;
-        bj += d.lj;
-        inner += ((d.lj / N) * (N * d.le[i]! - bj * n[i]!) ** 2) / (bj * (N - bj));
-      }
-      a2kn += inner / n[i]!;
-    }
-  }
+  for (let i = 0; i < k; i++) a2kn += inner[i]! / n[i]!;
+  if (midrank) a2kn *= (N - 1) / N;
 
   const H = n.reduce((acc, ni) => acc + 1 / ni, 0);
   // h = Σ_{i=1}^{N−1} 1/i and g = Σ_{i<j<N} 1/((N−i)·j), accumulated as SciPy's cumsum does.

@@ -60,37 +60,67 @@ export function workersAvailable(): boolean {
   return workerUrl.protocol === 'file:' && existsSync(fileURLToPath(workerUrl));
 }
 
+/**
+ * A reusable set of battery workers: spawning threads and warming their JIT costs more than a column, so a
+ * caller with several batches keeps one pool. Always `close()` it (or use runBattery, which does).
+ */
+export class BatteryPool {
+  readonly size: number;
+  private readonly workers: Worker[];
+
+  constructor(size: number) {
+    if (!workersAvailable()) throw new Error(`battery workers need the compiled ${fileURLToPath(workerUrl)}`);
+    this.size = size;
+    this.workers = Array.from({ length: size }, () => new Worker(workerUrl));
+  }
+
+  async run(columns: readonly BatteryColumn[]): Promise<BatteryResult[]> {
+    const results = new Array<BatteryResult>(columns.length);
+    let next = 0;
+    await Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const onMessage = (msg: { index: number; result?: BatteryResult; error?: unknown }): void => {
+              if (msg.error !== undefined) return done(msg.error);
+              results[msg.index] = msg.result!;
+              feed();
+            };
+            const done = (error?: unknown): void => {
+              worker.off('message', onMessage);
+              worker.off('error', done);
+              if (error === undefined) resolve();
+              else reject(error);
+            };
+            const feed = (): void => {
+              if (next >= columns.length) return done();
+              const index = next++;
+              const c = columns[index]!;
+              worker.postMessage({ index, name: c.name, reference: c.reference, current: c.current });
+            };
+            worker.on('message', onMessage);
+            worker.on('error', done);
+            feed();
+          }),
+      ),
+    );
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
 export async function runBattery(columns: readonly BatteryColumn[], options: BatteryOptions = {}): Promise<BatteryRun> {
   const wanted = Math.min(options.workers ?? availableParallelism(), columns.length);
   if (wanted <= 0 || !workersAvailable()) {
     return { results: columns.map((c) => batteryColumn(c.name, c.reference, c.current)), mode: 'serial', workers: 0 };
   }
-  const results = new Array<BatteryResult>(columns.length);
-  let next = 0;
-  const pool = Array.from({ length: wanted }, () => new Worker(workerUrl));
+  const pool = new BatteryPool(wanted);
   try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = (): void => {
-              if (next >= columns.length) return resolve();
-              const index = next++;
-              const c = columns[index]!;
-              worker.postMessage({ index, name: c.name, reference: c.reference, current: c.current });
-            };
-            worker.on('message', (msg: { index: number; result?: BatteryResult; error?: unknown }) => {
-              if (msg.error !== undefined) return reject(msg.error);
-              results[msg.index] = msg.result!;
-              feed();
-            });
-            worker.on('error', reject);
-            feed();
-          }),
-      ),
-    );
+    return { results: await pool.run(columns), mode: 'workers', workers: wanted };
   } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
+    await pool.close();
   }
-  return { results, mode: 'workers', workers: wanted };
 }

@@ -15,5 +15,5 @@ export { wassersteinDistance, wassersteinDistanceSorted } from './wasserstein-di
 export { jensenShannonDistance } from './jensen-shannon-distance.js';
 export { psi, psiSorted, psiFromCounts, quantileLinearSorted, type PsiResult } from './psi.js';
 export { sortPair, type SortedPair } from './sorted-pair.js';
-export { batteryColumn, runBattery, workersAvailable, type BatteryColumn, type BatteryResult, type BatteryOptions, type BatteryRun } from './battery.js';
+export { BatteryPool, batteryColumn, runBattery, workersAvailable, type BatteryColumn, type BatteryResult, type BatteryOptions, type BatteryRun } from './battery.js';
 export { radixSortFloat64 } from './radix-sort.js';

@@ -4,8 +4,9 @@
  * (−∞, e1], (e1, e2], …, (ek, +∞); proportions are clipped below at 1e−4 without renormalising;
  * PSI = Σ (p_cur − p_ref) · ln(p_cur / p_ref).
  */
-import type { Sample } from './sample.js';
-import { sortPair, type SortedPair } from './sorted-pair.js';
+import { assertUsableSample, type Sample } from './sample.js';
+import { sortedCopy } from './sort.js';
+import type { SortedPair } from './sorted-pair.js';
 
 export interface PsiResult {
   psi: number;
@@ -18,7 +19,40 @@ export interface PsiResult {
 const EPS = 1e-4;
 
 export function psi(reference: Sample, current: Sample): PsiResult {
-  return psiSorted(sortPair(reference, current));
+  assertUsableSample(reference, 'reference');
+  assertUsableSample(current, 'current');
+  // Only the reference needs sorting (for its deciles); the current sample is binned by binary search.
+  const edges = decileEdges(sortedCopy(reference));
+  const countsRef = binCounts(reference, edges);
+  const countsCur = binCounts(current, edges);
+  return { psi: psiFromCounts(countsRef, countsCur), edges, countsRef, countsCur };
+}
+
+function decileEdges(sortedRef: Float64Array): number[] {
+  const edges: number[] = [];
+  for (let k = 1; k <= 9; k++) {
+    const e = quantileLinearSorted(sortedRef, k / 10);
+    if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e);
+  }
+  return edges;
+}
+
+/** Counts in the right-closed bins: a value goes to the first bin whose upper edge is >= it. */
+function binCounts(sample: Sample, edges: readonly number[]): number[] {
+  const counts = new Array<number>(edges.length + 1).fill(0);
+  const m = edges.length;
+  for (let i = 0; i < sample.length; i++) {
+    const v = sample[i]!;
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (edges[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    counts[lo]!++;
+  }
+  return counts;
 }
 
 /** NumPy's default (method='linear') quantile of an ascending array, with its exact rounding steps. */
@@ -45,11 +79,7 @@ function binCountsSorted(sorted: Float64Array, edges: readonly number[]): number
 
 /** PSI with `xs` as the reference and `ys` as the current sample. */
 export function psiSorted({ xs, ys }: SortedPair): PsiResult {
-  const edges: number[] = [];
-  for (let k = 1; k <= 9; k++) {
-    const e = quantileLinearSorted(xs, k / 10);
-    if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e);
-  }
+  const edges = decileEdges(xs);
   const countsRef = binCountsSorted(xs, edges);
   const countsCur = binCountsSorted(ys, edges);
   return { psi: psiFromCounts(countsRef, countsCur), edges, countsRef, countsCur };

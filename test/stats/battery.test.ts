@@ -11,6 +11,8 @@ import { batteryColumn, runBattery, type BatteryColumn } from '../../src/stats/i
 import { materialise } from './samples.js';
 import { loadVectors, Mismatches, TOL_P, TOL_STAT } from './vectors.js';
 
+// Generous per-test limit: the n = 200000 vectors under a loaded CI machine (jest's VM context is slow).
+const SLOW = 300_000;
 const v = loadVectors();
 const large = v.two_sample.filter((t: { tags: string[] }) => t.tags.includes('large')).slice(0, 2).map(materialise);
 const medium = v.two_sample.filter((t: { tags: string[] }) => t.tags.includes('medium')).map(materialise);
@@ -32,13 +34,13 @@ describe('drift battery', () => {
     }
     expect(m.items).toEqual([]);
     expect(m.checked).toBe(8);
-  });
+  }, SLOW);
 
   it('runBattery from TypeScript sources falls back to serial and keeps column order', async () => {
     const run = await runBattery(columns.slice(0, 4));
     expect(run.mode).toBe('serial');
     expect(run.results.map((r) => r.name)).toEqual(columns.slice(0, 4).map((c) => c.name));
-  });
+  }, SLOW);
 
   (haveDist ? it : it.skip)('runBattery over worker_threads (from dist) equals the serial results', async () => {
     const dist = (await import(distIndex)) as typeof import('../../src/stats/index.js');
@@ -47,5 +49,5 @@ describe('drift battery', () => {
     expect(run.workers).toBe(2);
     const serial = columns.map((c) => batteryColumn(c.name, c.reference, c.current));
     expect(JSON.parse(JSON.stringify(run.results))).toEqual(JSON.parse(JSON.stringify(serial)));
-  });
+  }, SLOW);
 });

@@ -15,6 +15,8 @@ import {
 import { materialise, type Pair } from './samples.js';
 import { loadVectors, Mismatches, TOL_EXACT_P, TOL_P, TOL_STAT, type Tolerance } from './vectors.js';
 
+// Generous per-test limit: the n = 200000 vectors under a loaded CI machine (jest's VM context is slow).
+const SLOW = 300_000;
 // README: large-n Mann–Whitney U (≈2e10) at relative 1e-12.
 const TOL_U: Tolerance = { abs: 1e-12, rel: 1e-12 };
 // README allows relative 1e-6 for the CvM asymptotic p-value: SciPy truncates the series at terms < 1e-7 and
@@ -30,7 +32,7 @@ describe('two-sample statistics match SciPy on every vector', () => {
   it('has the 67 pairs the README lists, 4 of them generated', () => {
     expect(pairs).toHaveLength(67);
     expect(pairs.filter((p) => p.tags.includes('large'))).toHaveLength(4);
-  });
+  }, SLOW);
 
   it('ks2samp: exact, asymp and auto', () => {
     const m = new Mismatches();
@@ -53,7 +55,7 @@ describe('two-sample statistics match SciPy on every vector', () => {
     }
     expect(m.items).toEqual([]);
     expect(m.checked).toBeGreaterThan(3);
-  });
+  }, SLOW);
 
   it('mannWhitneyU: asymptotic with and without continuity, exact where stored', () => {
     const m = new Mismatches();
@@ -77,7 +79,7 @@ describe('two-sample statistics match SciPy on every vector', () => {
     }
     expect(m.items).toEqual([]);
     expect(m.checked).toBeGreaterThan(3);
-  });
+  }, SLOW);
 
   it('cramerVonMises2samp: asymptotic everywhere, exact where stored; NaN with a reason where SciPy raises', () => {
     const m = new Mismatches();
@@ -100,7 +102,7 @@ describe('two-sample statistics match SciPy on every vector', () => {
     }
     expect(m.items).toEqual([]);
     expect(m.checked).toBeGreaterThan(3);
-  });
+  }, SLOW);
 
   it('andersonKsamp: midrank and right-continuous, statistic, critical values and capped p-value', () => {
     const m = new Mismatches();
@@ -122,14 +124,14 @@ describe('two-sample statistics match SciPy on every vector', () => {
     }
     expect(m.items).toEqual([]);
     expect(m.checked).toBeGreaterThan(3);
-  });
+  }, SLOW);
 
   it('wassersteinDistance', () => {
     const m = new Mismatches();
     for (const p of pairs) m.check(p.id, wassersteinDistance(p.x, p.y), p.results.wasserstein_distance.value, TOL_STAT);
     expect(m.items).toEqual([]);
     expect(m.checked).toBeGreaterThan(3);
-  });
+  }, SLOW);
 
   it('psi on reference deciles: edges, counts, PSI, and JS distance of the binned proportions', () => {
     const m = new Mismatches();
@@ -145,5 +147,5 @@ describe('two-sample statistics match SciPy on every vector', () => {
     }
     expect(m.items).toEqual([]);
     expect(m.checked).toBeGreaterThan(3);
-  });
+  }, SLOW);
 });
