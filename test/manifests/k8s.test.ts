@@ -4,7 +4,8 @@
  * between the pieces (RBAC least privilege, NetworkPolicy selector, Sensor → WorkflowTemplate parameters).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ALERT_KEYS } from '../../src/cluster/alert.js';
@@ -127,6 +128,32 @@ describeKubectl('kubectl kustomize k8s/overlays/*', () => {
     expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
     const egressPorts = (np.spec.egress as Doc[]).flatMap((r) => (r.ports as Doc[]).map((p) => `${p.protocol}/${p.port}`)).sort();
     expect(egressPorts).toEqual(['TCP/443', 'TCP/53', 'TCP/6443', 'UDP/53']);
+  });
+
+  it('`images:` in an overlay reaches the WorkflowTemplate container (kustomizeconfig)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'moa-kustomize-'));
+    try {
+      copyFileSync(path.join(K8S, 'overlays/argo/kustomizeconfig.yaml'), path.join(dir, 'kustomizeconfig.yaml'));
+      writeFileSync(
+        path.join(dir, 'kustomization.yaml'),
+        [
+          'resources:',
+          `  - ${path.relative(dir, path.join(K8S, 'overlays/argo'))}`, // kustomize wants a relative path
+          'configurations:',
+          '  - kustomizeconfig.yaml',
+          'images:',
+          '  - name: ghcr.io/moa-ml/moa',
+          '    newName: registry.example.com/ml/moa',
+          '    newTag: 0.1.1',
+          '',
+        ].join('\n'),
+      );
+      const text = execFileSync(kubectl!, ['kustomize', dir], { env: { ...process.env, KUBECONFIG: '/dev/null' }, encoding: 'utf8' });
+      const wt = find(parseYamlDocs(text, 'custom overlay'), 'WorkflowTemplate', 'moa-analyze')!;
+      expect(wt.spec.templates[0].container.image).toBe('registry.example.com/ml/moa:0.1.1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the kubeflow overlay binds the Role to KFP\'s run account and narrows the object store to namespace kubeflow', () => {
