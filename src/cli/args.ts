@@ -29,9 +29,6 @@ Column roles:
 
 Run:
   --output-params DIR    write action, shift_type, drift_detected, tests_run, manifest_uri as plain files
-  --executor-input JSON  KFP v2: the executor input ('{{$}}'); writes the output artifacts, parameters and
-                         the executor output file it names (Metrics, ClassificationMetrics, HTML, Markdown)
-  --kfp-v1-dir DIR       KFP v1: write mlpipeline-ui-metadata.json and mlpipeline-metrics.json under DIR
   --full                 run every test instead of stopping early
   --seed N               seed for every random choice (default 42)
   -h, --help             this help
@@ -79,8 +76,6 @@ const RUN_OPTIONS = {
   ignore: { type: 'string' },
   task: { type: 'string' },
   'output-params': { type: 'string' },
-  'executor-input': { type: 'string' },
-  'kfp-v1-dir': { type: 'string' },
   full: { type: 'boolean' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -107,8 +102,6 @@ export interface RunArgs {
   help: boolean;
   configUri: string | undefined;
   overrides: ConfigOverrides;
-  /** Pipeline UI outputs (not analysis config): KFP v2 executor input JSON, KFP v1 output directory. */
-  pipeline: { executorInput?: string; kfpV1Dir?: string };
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -145,9 +138,5 @@ export function parseRunArgs(argv: string[]): RunArgs {
     seed,
     ...(Object.keys(columns).length ? { columns } : {}),
   };
-  const pipeline = {
-    ...(v['executor-input'] !== undefined ? { executorInput: v['executor-input'] } : {}),
-    ...(v['kfp-v1-dir'] !== undefined ? { kfpV1Dir: v['kfp-v1-dir'] } : {}),
-  };
-  return { help: v.help ?? false, configUri: v.config, overrides, pipeline };
+  return { help: v.help ?? false, configUri: v.config, overrides };
 }
