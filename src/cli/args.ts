@@ -29,6 +29,9 @@ Column roles:
 
 Run:
   --output-params DIR    write action, shift_type, drift_detected, tests_run, manifest_uri as plain files
+  --executor-input JSON  KFP v2: the executor input ('{{$}}'); writes the output artifacts, parameters and
+                         the executor output file it names (Metrics, ClassificationMetrics, HTML, Markdown)
+  --kfp-v1-dir DIR       KFP v1: write mlpipeline-ui-metadata.json and mlpipeline-metrics.json under DIR
   --full                 run every test instead of stopping early
   --seed N               seed for every random choice (default 42)
   -h, --help             this help
@@ -76,6 +79,8 @@ const RUN_OPTIONS = {
   ignore: { type: 'string' },
   task: { type: 'string' },
   'output-params': { type: 'string' },
+  'executor-input': { type: 'string' },
+  'kfp-v1-dir': { type: 'string' },
   full: { type: 'boolean' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -102,6 +107,8 @@ export interface RunArgs {
   help: boolean;
   configUri: string | undefined;
   overrides: ConfigOverrides;
+  /** Pipeline UI outputs (not analysis config): KFP v2 executor input JSON, KFP v1 output directory. */
+  pipeline: { executorInput?: string; kfpV1Dir?: string };
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
@@ -138,5 +145,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
     seed,
     ...(Object.keys(columns).length ? { columns } : {}),
   };
-  return { help: v.help ?? false, configUri: v.config, overrides };
+  const pipeline = {
+    ...(v['executor-input'] !== undefined ? { executorInput: v['executor-input'] } : {}),
+    ...(v['kfp-v1-dir'] !== undefined ? { kfpV1Dir: v['kfp-v1-dir'] } : {}),
+  };
+  return { help: v.help ?? false, configUri: v.config, overrides, pipeline };
 }

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MAIN_HELP, parseFlags, parseRunArgs, RUN_HELP } from './args.js';
+import { MAIN_HELP, parseFlags, parseRunArgs, RUN_HELP, type RunArgs } from './args.js';
+import type { RunOutcome } from '../run.js';
 import { EXIT_CODES, MoaError, usageError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { VERSION } from '../version.js';
@@ -16,6 +17,20 @@ function report(log: Logger, error: unknown): void {
   } else {
     log.error(`internal error: ${(error as Error)?.message ?? String(error)}`, { code: 'internal', stack: (error as Error)?.stack });
   }
+}
+
+/**
+ * KFP metadata (--executor-input, --kfp-v1-dir) as run's beforeManifest hook: written after the report and before
+ * the manifest, so it exists whenever a manifest does. The executor input is parsed before the analysis starts.
+ */
+async function pipelineOutputs(pipeline: RunArgs['pipeline'], log: Logger): Promise<((outcome: RunOutcome) => Promise<void>) | undefined> {
+  if (pipeline.executorInput === undefined && pipeline.kfpV1Dir === undefined) return undefined;
+  const [{ parseExecutorInput, writePipelineOutputs }, { renderReport }] = await Promise.all([import('../emit/kfp-write.js'), import('../emit/report.js')]);
+  const executorInput = pipeline.executorInput === undefined ? undefined : parseExecutorInput(pipeline.executorInput);
+  return async (outcome) => {
+    const files = { results: outcome.results, manifest: outcome.manifest, summary: outcome.summary, report: renderReport(outcome.results), manifestUri: outcome.uris.manifest };
+    await writePipelineOutputs(files, { executorInput, kfpV1Dir: pipeline.kfpV1Dir, root: process.env.MOA_KFP_LOCAL_ROOT, log });
+  };
 }
 
 async function run(argv: string[], log: Logger): Promise<number> {
@@ -35,7 +50,8 @@ async function run(argv: string[], log: Logger): Promise<number> {
   try {
     const config = await resolveConfig(storage, args.configUri, args.overrides);
     out = config.out;
-    const outcome = await runAnalysis(config, { storage, log });
+    const beforeManifest = await pipelineOutputs(args.pipeline, log);
+    const outcome = await runAnalysis(config, { storage, log, ...(beforeManifest ? { beforeManifest } : {}) });
     log.info(`summary\n${outcome.summary}`);
     process.stdout.write(`action: ${outcome.results.decision.action}\nreport: ${outcome.uris.report}\nmanifest: ${outcome.uris.manifest}\n`);
     return EXIT_CODES.ok;

@@ -1,0 +1,33 @@
+import type { Results } from '../schema/results.js';
+
+/** Kinds whose failure means the data's distribution moved (features, joint, model outputs, class priors). */
+export const DRIFT_KINDS = ['feature_drift', 'multivariate_drift', 'output_drift', 'label_shift'] as const;
+
+/**
+ * The decision as pipeline parameters, typed: Argo writes them as text files (`--output-params`), KFP v2 as
+ * `parameterValues` (BOOLEAN and NUMBER_INTEGER must be JSON booleans and numbers) and as text files.
+ */
+export interface PipelineParams {
+  action: string;
+  shift_type: string;
+  drift_detected: boolean;
+  tests_run: number;
+  manifest_uri: string;
+}
+
+export function pipelineParams(results: Results, manifestUri: string): PipelineParams {
+  const drifted = results.checks.some((c) => (DRIFT_KINDS as readonly string[]).includes(c.kind) && c.status === 'fail');
+  return {
+    action: results.decision.action,
+    shift_type: results.decision.shiftType,
+    // `feature_drift` in findings alone missed drift seen only jointly or in the model's outputs.
+    drift_detected: drifted || results.decision.findings.some((f) => (DRIFT_KINDS as readonly string[]).includes(f)),
+    tests_run: results.plan.testsRun,
+    manifest_uri: manifestUri,
+  };
+}
+
+/** Text form for parameter files: no trailing newline (KFP does not trim STRING outputs), `true`/`false`. */
+export function paramFiles(p: PipelineParams): Record<keyof PipelineParams, string> {
+  return { action: p.action, shift_type: p.shift_type, drift_detected: String(p.drift_detected), tests_run: String(p.tests_run), manifest_uri: p.manifest_uri };
+}
