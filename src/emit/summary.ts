@@ -2,7 +2,10 @@ import type { Results } from '../schema/results.js';
 
 // Only what changes inline Markdown meaning in a list item or a table cell.
 const ESCAPE_MD = /([\\`*_[\]<>|])/g;
-const md = (s: string) => s.replace(ESCAPE_MD, '\\$1');
+// Line breaks in data would end a list item or table row early.
+const md = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').replace(ESCAPE_MD, '\\$1');
+const code = (s: string) => `\`${s.replace(/[`|\r\n]/g, '')}\``;
+const TOP = 5;
 
 /** A short Markdown summary for the pipeline UI and the log. */
 export function renderSummary(results: Results): string {
@@ -16,13 +19,33 @@ export function renderSummary(results: Results): string {
     '',
     `Tests run: ${plan.testsRun} of ${plan.testsFull}. Checks: ${countBy(checks)}.`,
   ];
-  const failing = checks.filter((c) => c.status === 'fail');
+  const drift = checks.filter((c) => c.kind === 'feature_drift' && ['pass', 'warn', 'fail'].includes(c.status));
+  const drifted = drift.filter((c) => c.status === 'fail').sort((a, b) => effect(b) - effect(a));
+  if (drifted.length) {
+    const top = drifted.slice(0, TOP).map((c) => `${code(c.subject ?? c.id)}${effect(c) >= 0 ? ` (effect ${effect(c).toPrecision(3)})` : ''}`);
+    lines.push('', `**Drifted features:** ${drifted.length} of ${drift.length} — ${top.join(', ')}${drifted.length > TOP ? ', …' : ''}`);
+  }
+  for (const c of checks.filter((c) => c.kind === 'performance' || c.kind === 'estimated_performance')) {
+    if (['pass', 'warn', 'fail'].includes(c.status)) lines.push('', `**${c.kind === 'performance' ? 'Performance' : 'Estimated performance'}:** ${md(c.summary)}`);
+  }
+  const selection = (results as { selection?: { recommended?: unknown; description?: unknown } | null }).selection;
+  if (selection && typeof selection.recommended === 'string') {
+    lines.push('', `**Selected for retraining:** ${code(selection.recommended)}${typeof selection.description === 'string' ? ` — ${md(selection.description)}` : ''}`);
+  }
+  // Failing checks other than per-feature drift first: the features are listed above already.
+  const failing = [...checks.filter((c) => c.status === 'fail' && c.kind !== 'feature_drift'), ...drifted];
   if (failing.length) {
     lines.push('', '| check | summary |', '| --- | --- |');
-    for (const c of failing.slice(0, 15)) lines.push(`| \`${c.id.replace(/[`|]/g, '')}\` | ${md(c.summary)} |`);
+    for (const c of failing.slice(0, 15)) lines.push(`| ${code(c.id)} | ${md(c.summary)} |`);
     if (failing.length > 15) lines.push(`| … | ${failing.length - 15} more failing checks in results.json |`);
   }
+  lines.push('', 'Full report: `report.html`; every figure: `results.json`.');
   return lines.join('\n') + '\n';
+}
+
+function effect(c: Results['checks'][number]): number {
+  const e = c.figures.effect ?? c.figures.statistic;
+  return typeof e === 'number' && Number.isFinite(e) ? e : -1;
 }
 
 function countBy(checks: Results['checks']): string {
