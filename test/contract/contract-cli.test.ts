@@ -1,0 +1,63 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { toParquet } from '../../src/emit/parquet.js';
+import { ContractReportSchema } from '../../src/schema/contract.js';
+import { runCli } from '../support/cli.js';
+import { dayString, servingLog, without } from './serving-log.js';
+
+describe('moa contract (local files)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'moa-contract-'));
+    const { parts, labels } = servingLog(9);
+    for (const p of parts.filter((x) => x.day < 3)) {
+      for (const [name, cols] of [['complete', p.columns], ['nopred', without(p.columns, (n) => n === 'prediction' || n === 'model_version')]] as const) {
+        const d = path.join(dir, name, `date=${dayString(p.day)}`);
+        await mkdir(d, { recursive: true });
+        await writeFile(path.join(d, `part-${p.part}.parquet`), toParquet(cols));
+      }
+    }
+    for (const l of labels) {
+      await mkdir(path.join(dir, 'labels', `date=${l.date}`), { recursive: true });
+      await writeFile(path.join(dir, 'labels', `date=${l.date}`, 'part-0.parquet'), toParquet(l.columns));
+    }
+  });
+  afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+  it('exits 0 for a log that meets the minimum and 3 when one of several does not', async () => {
+    const ok = await runCli(['contract', path.join(dir, 'complete'), '--labels', path.join(dir, 'labels')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('minimum (features, prediction): met');
+    expect(ok.stdout).toMatch(/\[x\] late labels \(label feed joined on id\)\s+also needs --labels/);
+    const both = await runCli(['contract', path.join(dir, 'complete'), path.join(dir, 'nopred')]);
+    expect(both.code).toBe(3);
+    expect(both.stdout).toContain('minimum (features, prediction): NOT met');
+    expect(both.stdout).toMatch(/\[ \] prediction\s+-\s+required  \(no column "prediction"\)/);
+    expect(both.stdout).toMatch(/\n  prediction  \[string \(class\) or double \(regression\)\] -> output drift on predicted classes \(BBSD\); measured performance/);
+    expect(both.stdout).toMatch(/\n  model_version  \[string\] -> per-model-version analysis/);
+  });
+
+  it('prints JSON reports that follow the schema', async () => {
+    const run = await runCli(['contract', path.join(dir, 'nopred'), '--json', '--since', dayString(1)]);
+    expect(run.code).toBe(3);
+    const reports = JSON.parse(run.stdout) as unknown[];
+    expect(reports).toHaveLength(1);
+    const report = ContractReportSchema.parse(reports[0]);
+    expect(report.minimumMet).toBe(false);
+    expect(report.rows).toBe(34 + 38); // days 1 and 2 only
+  });
+
+  it('shows help, and treats a missing URI or a bad window as usage errors', async () => {
+    const help = await runCli(['contract', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: moa contract URI...');
+    expect((await runCli(['contract'])).code).toBe(2);
+    const bad = await runCli(['contract', path.join(dir, 'complete'), '--since', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since \\"soon\\" is not a date');
+    const main = await runCli(['--help']);
+    expect(main.stdout).toMatch(/\n  contract  check operational logs/);
+  });
+});
