@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { newClassesFromLabels } from './analyze/new-classes.js';
-import { compareSchema } from './analyze/schema.js';
-import { featureDrift } from './analyze/drift.js';
-import { measuredPerformance } from './audit/performance.js';
-import { decide, failedGates } from './decide/decide.js';
+import { decide } from './decide/decide.js';
+import { alphaBudget, runPlan, type PlanContext } from './decide/plan.js';
+import { planSteps } from './decide/steps.js';
+import { selectData, type SelectionRows } from './select/select.js';
+import { driftOnset } from './select/window.js';
+import type { Selection } from './schema/selection.js';
 import { buildManifest } from './emit/manifest.js';
 import { OUTPUT_NAMES, outputUri, writeOutputParams, writeOutputs } from './emit/outputs.js';
 import { renderReport } from './emit/report.js';
 import { renderSummary } from './emit/summary.js';
+import { selectionFiles } from './emit/selection-files.js';
 import { joinPredictions, resolveRoles, toDataset, type Dataset } from './ingest/dataset.js';
 import { loadTable } from './ingest/load.js';
 import { dataError } from './errors.js';
@@ -102,31 +104,28 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
   assertComparable(reference, op, roles.features);
   log.info('stage analyze', { features: roles.features.length, task: roles.task });
 
-  // The plan: gates first; when the data is broken, nothing else is worth running.
-  const planned: string[] = ['schema.columns'];
-  const wantsNewClasses = roles.task === 'classification' && !!roles.label;
-  if (wantsNewClasses) planned.push('analyze.new_classes.labels');
-  planned.push(...roles.features.map((f) => `drift.feature.${f}`));
-  const performanceId = roles.task && roles.label && roles.prediction ? `audit.performance.${roles.task === 'classification' ? 'accuracy' : 'mae'}` : undefined;
-  if (performanceId) planned.push(performanceId);
-
-  checks.push(compareSchema(reference, op, roles));
-  const skipped: Results['plan']['skipped'] = [];
-  const stop = failedGates(checks).length > 0 && !config.gates.allowFailed && !config.full;
-  if (stop) {
-    for (const id of planned.slice(1)) skipped.push({ id, reason: 'The operational data failed a data-quality gate; the decision is fix_data whatever these say.' });
-    log.warn('data-quality gate failed: skipping drift and performance', { gates: failedGates(checks).map((c) => c.id) });
-  } else {
-    const newClasses = newClassesFromLabels(reference, op, roles, config.gates.minNewClassShare);
-    if (newClasses) checks.push(newClasses);
-    checks.push(...featureDrift(reference, op, roles, config.drift));
-    log.info('stage audit');
-    const baseline = validation ?? reference;
-    const performance = measuredPerformance(op, baseline, roles, config.performance);
-    if (performance) checks.push(performance);
-  }
+  // The ordered plan: gates, harm, drift …; each step may end it once the action is decided.
+  const ctx: PlanContext = { reference, operational: op, validation, roles, config, log, checks, evidence: {}, alpha: alphaBudget(config.plan.alpha) };
+  const plan = await runPlan(planSteps(), ctx);
   const decision = decide(checks, { allowFailedGates: config.gates.allowFailed });
-  const executed = checks.map((c) => c.id);
+
+  // SELECT: concrete data, only when the action needs data (not for none or fix_data).
+  let selection: Selection | null = null;
+  let selectionRows: SelectionRows | null = null;
+  if (decision.action !== 'none' && decision.action !== 'fix_data') {
+    log.info('stage select', { action: decision.action });
+    const drifted = checks.filter((c) => c.kind === 'feature_drift' && c.status === 'fail').map((c) => c.subject!);
+    const onset = driftOnset(reference, op, roles, drifted, config.drift.minEffect);
+    if (onset) checks.push(onset);
+    ctx.evidence.onsetSince = (onset?.details?.since as number | null | undefined) ?? null;
+    const selected = selectData(reference, op, roles, config, ctx.evidence);
+    checks.push(...selected.checks);
+    selection = selected.selection;
+    selectionRows = selected.rows;
+    plan.steps.push({ id: 'selection', title: 'Selection: window, weights, label queue, proxy comparison', status: 'run', tests: 0 });
+  } else {
+    plan.steps.push({ id: 'selection', title: 'Selection: window, weights, label queue, proxy comparison', status: 'skipped', tests: 0, reason: `The action is ${decision.action}: no training data to choose.` });
+  }
   const results = ResultsSchema.parse({
     apiVersion: 'moa/v1',
     kind: 'AnalysisResults',
@@ -140,11 +139,15 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
     checks,
     decision,
     plan: {
-      testsRun: checks.filter((c) => c.status !== 'skipped').length,
-      testsFull: new Set([...planned, ...executed]).size,
-      executed,
-      skipped,
+      testsRun: plan.testsRun,
+      testsFull: plan.testsFull,
+      executed: plan.executed,
+      skipped: plan.skipped,
+      steps: plan.steps,
+      stoppedAt: plan.stoppedAt,
+      alpha: { ...ctx.alpha },
     },
+    selection,
   } satisfies Results);
   log.info('decision', { action: decision.action, shiftType: decision.shiftType, findings: decision.findings });
 
@@ -167,6 +170,7 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
       summary,
       report: renderReport(results),
       manifest: JSON.stringify(manifest, null, 2) + '\n',
+      extra: selectionRows ? selectionFiles(selectionRows) : [],
     },
     async () => {
       if (outputParams) {

@@ -1,10 +1,12 @@
 import type { Roles } from '../ingest/dataset.js';
 import type { DataSource, Manifest } from '../schema/manifest.js';
 import type { Results } from '../schema/results.js';
+import { OUTPUT_NAMES, outputUri } from './outputs.js';
 
 /** The retrain-config manifest the training stage reads, derived from the results alone. */
 export function buildManifest(results: Results, roles: Roles, resultsUri: string, trigger?: Record<string, unknown>): Manifest {
-  const { decision, checks } = results;
+  const { decision, checks, selection } = results;
+  const out = results.config.out;
   const retrain = decision.action === 'retrain' || decision.action === 'reweight';
   const input = (role: string) => results.inputs.find((i) => i.role === role);
   const sources: DataSource[] = [];
@@ -41,7 +43,17 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
   if (decision.findings.includes('feature_drift')) hints.push('Inputs drifted: check feature scaling and encoders fitted on the reference before reusing them.');
   if (decision.action === 'collect_labels') hints.push('Label a sample of recent operational rows, then run the analysis again.');
 
-  const data: Manifest['data'] = { sources };
+  if (selection?.weights.operational && !sources.some((s) => s.role === 'operational' && s.use !== 'none')) {
+    sources[1] = { role: 'operational', uri: operational.uri, use: 'labelled', rows: labelled, reason: 'Labelled operational rows chosen by the selection (see weights).' };
+  }
+  const data: Manifest['data'] = {
+    sources,
+    window: selection ? { since: selection.window.since } : null,
+    weights: selection && selection.weights.rows > 0 ? { uri: outputUri(out, OUTPUT_NAMES.weights), rows: selection.weights.rows, candidate: selection.recommended ?? 'none' } : null,
+    exclusions: selection?.exclusions ?? [],
+    validation: selection && selection.validation.rows > 0 ? { uri: outputUri(out, OUTPUT_NAMES.validation), rows: selection.validation.rows, since: selection.validation.since } : null,
+    labelQueue: selection ? { uri: outputUri(out, OUTPUT_NAMES.labelQueue), rows: selection.labelQueue.rows, budget: selection.labelQueue.budget } : null,
+  };
   if (roles.label) data.labelColumn = roles.label;
   if (roles.id) data.idColumn = roles.id;
   return {
@@ -61,10 +73,16 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
     training: {
       task: results.task,
       newClasses,
+      classWeights: selection?.classWeights ?? null,
       warmStart: retrain && newClasses.length === 0,
       hints,
     },
-    evaluation: { baseline, acceptance },
+    evaluation: {
+      baseline,
+      acceptance,
+      proxy: selection?.candidates ?? [],
+      slicesToWatch: checks.filter((c) => c.kind === 'slice_degradation' && c.status === 'fail').map((c) => c.subject ?? c.summary),
+    },
     plan: results.plan,
   };
 }

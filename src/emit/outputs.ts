@@ -8,6 +8,8 @@ export interface OutputFiles {
   summary: string;
   report: string;
   manifest: string;
+  /** More files under --out (e.g. selection/*.parquet), written before the manifest. */
+  extra?: { name: string; body: Uint8Array | string; contentType: string }[];
 }
 
 export const OUTPUT_NAMES = {
@@ -16,6 +18,9 @@ export const OUTPUT_NAMES = {
   report: 'report.html',
   manifest: 'retrain-config.json',
   error: 'error.json',
+  weights: 'selection/weights.parquet',
+  labelQueue: 'selection/label-queue.parquet',
+  validation: 'selection/validation.parquet',
 } as const;
 
 export function outputUri(out: string, name: string): string {
@@ -31,6 +36,7 @@ export async function writeOutputs(storage: Storage, out: string, files: OutputF
   await storage.write(joinLocation(base, OUTPUT_NAMES.results), files.results, 'application/json');
   await storage.write(joinLocation(base, OUTPUT_NAMES.summary), files.summary, 'text/markdown; charset=utf-8');
   await storage.write(joinLocation(base, OUTPUT_NAMES.report), files.report, 'text/html; charset=utf-8');
+  for (const file of files.extra ?? []) await storage.write(joinLocation(base, file.name), file.body, file.contentType);
   await beforeManifest?.();
   await storage.write(joinLocation(base, OUTPUT_NAMES.manifest), files.manifest, 'application/json');
 }

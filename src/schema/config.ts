@@ -45,9 +45,83 @@ export const DriftConfigSchema = z
           'variation distance (categorical). Guards against "everything is significant" on large samples.',
       ),
     minRows: z.number().int().min(1).default(30).describe('Fewer rows on either side gives "insufficient data".'),
+    maxRows: z
+      .number()
+      .int()
+      .min(100)
+      .default(200_000)
+      .describe('Per-feature cap on rows per side; larger inputs are subsampled (seeded) before testing. Bounds time on millions of rows.'),
+    minExpected: z
+      .number()
+      .min(0)
+      .default(5)
+      .describe('Categories whose expected count falls below this in either sample are pooled into one "rare" cell before the chi-square test.'),
   })
   .strict()
-  .default({ alpha: 0.05, minEffect: 0.1, minRows: 30 });
+  .default({ alpha: 0.05, minEffect: 0.1, minRows: 30, maxRows: 200_000, minExpected: 5 });
+
+/** ANALYZE beyond per-feature drift: data-quality gates, model outputs, multivariate, tensors, novelty (docs/analyze.md). */
+export const AnalyzeConfigSchema = z
+  .object({
+    quality: z
+      .object({
+        maxNullIncrease: z.number().min(0).max(1).default(0.2).describe('Gate fails when a column\'s share of null / NaN / ±Inf values rises by at least this much (absolute).'),
+        warnNullIncrease: z.number().min(0).max(1).default(0.05).describe('Warn when the null share rises by at least this much.'),
+        maxOutOfRange: z.number().min(0).max(1).default(0.05).describe('Warn when more than this share of operational values lies beyond the reference 0.1–99.9 percentiles.'),
+        maxNewCategoryShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational values are categories never seen in the reference (likely a re-encoding).'),
+        warnNewCategoryShare: z.number().min(0).max(1).default(0.01).describe('Warn when new or vanished categories reach this share.'),
+        scaleRatio: z.number().gt(1).default(100).describe('Gate fails when typical magnitudes (median |x|) differ by at least this factor: a likely unit or scale change.'),
+        maxDuplicateShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational rows repeat an earlier row (and the reference has far fewer).'),
+        maxRows: z.number().int().min(100).default(1_000_000).describe('Rows per side read by the gates; larger inputs are subsampled (seeded).'),
+      })
+      .strict()
+      .prefault({}),
+    outputDrift: z
+      .object({
+        alpha: z.number().gt(0).lt(1).default(0.05).describe('Family-wise level of the model-output tests: KS per class probability is Bonferroni-corrected.'),
+        minEffect: z.number().min(0).default(0.1).describe('Smallest KS statistic (probabilities, regression outputs) or Jensen–Shannon distance (predicted classes) that counts as drift.'),
+      })
+      .strict()
+      .prefault({}),
+    multivariate: z
+      .object({
+        alpha: z.number().gt(0).lt(1).default(0.05).describe('Level of the domain-classifier AUC test and the PCA reconstruction test.'),
+        minAuc: z.number().min(0.5).max(1).default(0.6).describe('Smallest cross-validated AUC of the domain classifier that counts as drift (0.5 = indistinguishable).'),
+        maxRows: z.number().int().min(100).default(5000).describe('Rows per side in the stratified subsample the domain classifier trains on.'),
+        folds: z.number().int().min(2).max(10).default(5).describe('Cross-validation folds of the domain classifier.'),
+        epochs: z.number().int().min(1).default(20).describe('Training epochs of the domain classifier (softmax regression).'),
+        variance: z.number().gt(0).max(1).default(0.9).describe('Share of reference variance the PCA for the reconstruction test keeps.'),
+        chunks: z.number().int().min(20).default(200).describe('Reference chunks (resampled) that set the reconstruction-error threshold.'),
+        minErrorRatio: z.number().min(1).default(1.1).describe('Smallest ratio of operational to reference mean reconstruction error that counts as drift.'),
+      })
+      .strict()
+      .prefault({}),
+    tensor: z
+      .object({
+        alpha: z.number().gt(0).lt(1).default(0.05).describe('FDR of the per-component KS tests (Benjamini–Hochberg) and level of the MMD test.'),
+        components: z.number().int().min(1).max(100).default(20).describe('Principal components fitted on the reference sample.'),
+        maxRows: z.number().int().min(50).default(2000).describe('Rows per side used for PCA and the KS tests.'),
+        mmdRows: z.number().int().min(20).default(500).describe('Rows per side in the MMD permutation test (its cost grows with the square).'),
+        permutations: z.number().int().min(19).default(200).describe('Permutations of the MMD test.'),
+        minEffect: z.number().min(0).default(0.1).describe('Smallest KS statistic on a component that counts as drift.'),
+      })
+      .strict()
+      .prefault({}),
+    novelty: z
+      .object({
+        quantile: z.number().gt(0.5).lt(1).default(0.99).describe('A point is novel when its distance to the nearest reference point exceeds this quantile of the reference\'s own nearest-neighbour distances.'),
+        alpha: z.number().gt(0).lt(1).default(0.01).describe('Level of the binomial test that more points are novel than the quantile lets through.'),
+        minShare: z.number().min(0).max(1).default(0.02).describe('Smallest excess share of novel operational rows (and cluster share) to report candidate new classes.'),
+        components: z.number().int().min(1).max(100).default(20).describe('Principal components of the space distances are measured in.'),
+        maxRows: z.number().int().min(100).default(3000).describe('Reference rows indexed, and operational rows scored, at most.'),
+        maxClusters: z.number().int().min(1).max(20).default(6).describe('Most k-means clusters tried on the novel points (k chosen by silhouette).'),
+        representatives: z.number().int().min(1).default(20).describe('Row indices kept per cluster for the label queue (nearest the centre first).'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
 
 export const PerformanceConfigSchema = z
   .object({
@@ -61,6 +135,59 @@ export const PerformanceConfigSchema = z
   })
   .strict()
   .default({ alpha: 0.05, maxDrop: 0.05, minLabels: 30 });
+
+const SliceConfigSchema = z
+  .object({
+    maxPredicates: z.number().int().min(1).max(3).default(3).describe('Longest conjunction of predicates searched (SliceLine-style).'),
+    bins: z.number().int().min(2).max(20).default(5).describe('Quantile bins per numeric feature (edges from the labelled operational rows).'),
+    minSupport: z.number().int().min(5).default(50).describe('Fewest labelled operational rows a slice must hold to be considered.'),
+    fdr: z.number().gt(0).lt(1).default(0.05).describe('False discovery rate (Benjamini–Hochberg) over the slices tested against the baseline.'),
+    minIncrease: z.number().min(0).max(1).default(0.05).describe('Smallest rise in slice error rate (operational minus baseline) that counts as degraded.'),
+    scoreAlpha: z.number().gt(0).lt(1).default(0.95).describe('SliceLine weight of error lift against slice size in the search score.'),
+    beam: z.number().int().min(1).default(30).describe('Slices kept per level and extended by one more predicate; also the number tested.'),
+    maxFeatures: z.number().int().min(1).default(40).describe('Features searched (those with the best single-predicate slices).'),
+    maxRows: z.number().int().min(100).default(200000).describe('Labelled operational rows searched (a seeded subsample above this).'),
+    top: z.number().int().min(1).default(10).describe('Degraded slices reported.'),
+  })
+  .strict()
+  .default({ maxPredicates: 3, bins: 5, minSupport: 50, fdr: 0.05, minIncrease: 0.05, scoreAlpha: 0.95, beam: 30, maxFeatures: 40, maxRows: 200000, top: 10 });
+
+export const AuditConfigSchema = z
+  .object({
+    level: z.number().gt(0).lt(1).default(0.95).describe('Confidence level of every AUDIT interval (bootstrap percentile or normal).'),
+    bootstrap: z.number().int().min(20).default(200).describe('Bootstrap replicates for intervals.'),
+    bootstrapMaxRows: z
+      .number()
+      .int()
+      .min(100)
+      .default(100000)
+      .describe('Rows resampled per bootstrap replicate; above this a seeded subsample is used and the spread rescaled by sqrt(m/n).'),
+    calibrationBins: z.number().int().min(2).max(100).default(10).describe('Equal-width confidence bins of the reliability curve and ECE.'),
+    maxEceIncrease: z.number().min(0).max(1).default(0.05).describe('Tolerated rise in expected calibration error, operational vs baseline.'),
+    maxCondition: z
+      .number()
+      .min(1)
+      .default(200)
+      .describe('Largest condition number of the validation confusion matrix for which BBSE label-shift estimates are trusted.'),
+    minPriorChange: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.05)
+      .describe('Smallest total-variation distance between baseline and estimated class priors that counts as label shift.'),
+    slices: SliceConfigSchema,
+  })
+  .strict()
+  .default({
+    level: 0.95,
+    bootstrap: 200,
+    bootstrapMaxRows: 100000,
+    calibrationBins: 10,
+    maxEceIncrease: 0.05,
+    maxCondition: 200,
+    minPriorChange: 0.05,
+    slices: { maxPredicates: 3, bins: 5, minSupport: 50, fdr: 0.05, minIncrease: 0.05, scoreAlpha: 0.95, beam: 30, maxFeatures: 40, maxRows: 200000, top: 10 },
+  });
 
 export const GatesConfigSchema = z
   .object({
@@ -111,6 +238,38 @@ export const LabelsConfigSchema = z
   .strict()
   .default({ timestamp: 'label_ts', minCoverage: 0.5 });
 
+export const SelectConfigSchema = z
+  .object({
+    labelBudget: z.number().int().min(0).default(200).describe('How many operational rows the label queue may hold.'),
+    holdoutShare: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.2)
+      .describe('Share of the most recent labelled operational rows held out to judge candidate selections.'),
+    minHoldout: z.number().int().min(1).default(30).describe('Fewest held-out rows for a candidate comparison.'),
+    maxTrainRows: z.number().int().min(100).default(20000).describe('Bound on proxy-model training rows (deterministic subsample).'),
+    targetedWeight: z.number().min(1).default(3).describe('Weight of operational rows in degraded slices or new-class clusters.'),
+    weightClip: z.number().min(1).default(10).describe('Importance and class weights are clipped to [1/weightClip, weightClip].'),
+  })
+  .strict()
+  .default({ labelBudget: 200, holdoutShare: 0.2, minHoldout: 30, maxTrainRows: 20000, targetedWeight: 3, weightClip: 10 });
+
+export const PlanConfigSchema = z
+  .object({
+    alpha: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.05)
+      .describe(
+        'One error budget for the whole plan, split across its stages (docs/plan.md): change detection 50 %, ' +
+          'label shift 10 %, feature and multivariate drift 20 %, weak slices 20 %. Overrides the per-stage alphas.',
+      ),
+  })
+  .strict()
+  .default({ alpha: 0.05 });
+
 export const TaskSchema = z.enum(['classification', 'regression']);
 
 export const ConfigSchema = z
@@ -127,15 +286,21 @@ export const ConfigSchema = z
     columns: ColumnsSchema,
     drift: DriftConfigSchema,
     performance: PerformanceConfigSchema,
+    audit: AuditConfigSchema,
     gates: GatesConfigSchema,
+    analyze: AnalyzeConfigSchema,
     outputParams: z.string().min(1).optional().describe('Directory for Argo/KFP output parameter files.'),
+    select: SelectConfigSchema,
+    plan: PlanConfigSchema,
     full: z.boolean().default(false).describe('Run every test instead of stopping early.'),
     seed: z.number().int().default(42).describe('Seed for every random choice (subsampling, bootstrap).'),
   })
   .strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type AnalyzeConfig = z.infer<typeof AnalyzeConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Format = z.infer<typeof FormatSchema>;
 export type Task = z.infer<typeof TaskSchema>;
+export type AuditConfig = z.infer<typeof AuditConfigSchema>;
 export type ColumnType = z.infer<typeof ColumnTypeSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config.js';
-import { DecisionSchema, InputRecordSchema } from './results.js';
+import { DecisionSchema, InputRecordSchema, PlanSchema } from './results.js';
+import { CandidateScoreSchema } from './selection.js';
 
 /**
  * The retrain-config manifest: what the training stage reads. Written last, only on success.
@@ -39,12 +40,38 @@ export const ManifestSchema = z
         sources: z.array(DataSourceSchema),
         labelColumn: z.string().optional(),
         idColumn: z.string().optional(),
+        window: z
+          .object({ since: z.string().nullable().describe('Train on operational rows from here on (start of persistent drift).') })
+          .strict()
+          .nullable(),
+        weights: z
+          .object({
+            uri: z.string().describe('Parquet: source (reference|operational), row (index in that source), id, weight.'),
+            rows: z.number().int(),
+            candidate: z.string().describe('The selection these rows and weights implement.'),
+          })
+          .strict()
+          .nullable(),
+        exclusions: z.array(z.object({ source: z.string(), rows: z.number().int(), reason: z.string(), check: z.string() }).strict()),
+        validation: z
+          .object({
+            uri: z.string().describe('Parquet: row, id of the held-out most recent labelled operational rows.'),
+            rows: z.number().int(),
+            since: z.string().nullable(),
+          })
+          .strict()
+          .nullable(),
+        labelQueue: z
+          .object({ uri: z.string().describe('Parquet: row, id, reason (novel|slice|uncertain), score.'), rows: z.number().int(), budget: z.number().int() })
+          .strict()
+          .nullable(),
       })
       .strict(),
     training: z
       .object({
         task: z.enum(['classification', 'regression']).nullable(),
         newClasses: z.array(z.string()).describe('Classes to add to the model output.'),
+        classWeights: z.record(z.string(), z.number()).nullable().describe('Per-class loss weights w(y) = q(y)/p(y) (BBSE), when the priors shifted.'),
         warmStart: z.boolean().describe('Whether fine-tuning the current model is advisable (no new classes, no broken data).'),
         hints: z.array(z.string()),
       })
@@ -53,16 +80,11 @@ export const ManifestSchema = z
       .object({
         baseline: z.record(z.string(), z.number()).describe('Baseline metrics the retrained model should match or beat.'),
         acceptance: z.array(z.string()).describe('Acceptance criteria in words.'),
+        proxy: z.array(CandidateScoreSchema).describe('How each candidate selection scored with the proxy model on held-out recent rows.'),
+        slicesToWatch: z.array(z.string()).describe('Slices that degraded: evaluate the retrained model on them.'),
       })
       .strict(),
-    plan: z
-      .object({
-        testsRun: z.number().int(),
-        testsFull: z.number().int(),
-        executed: z.array(z.string()),
-        skipped: z.array(z.object({ id: z.string(), reason: z.string() }).strict()),
-      })
-      .strict(),
+    plan: PlanSchema,
   })
   .strict();
 

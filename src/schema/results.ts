@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config.js';
+import { SelectionSchema } from './selection.js';
 
 /** One result shape for every check. `error` means "could not run", not "failed". */
 export const CHECK_STATUSES = ['pass', 'warn', 'fail', 'error', 'skipped', 'insufficient_data'] as const;
@@ -59,6 +60,24 @@ export const InputRecordSchema = z
   .strict();
 export type InputRecord = z.infer<typeof InputRecordSchema>;
 
+export const PlanSchema = z
+  .object({
+    testsRun: z.number().int().describe('Tests this run executed.'),
+    testsFull: z.number().int().describe('Tests the full battery (--full) runs on the same inputs.'),
+    executed: z.array(z.string()).describe('Check ids in the order they ran.'),
+    skipped: z.array(z.object({ id: z.string(), reason: z.string() }).strict()).describe('Plan steps not run, and why.'),
+    steps: z
+      .array(
+        z
+          .object({ id: z.string(), title: z.string(), status: z.enum(['run', 'skipped']), tests: z.number().int(), reason: z.string().optional() })
+          .strict(),
+      )
+      .describe('The ordered plan as run.'),
+    stoppedAt: z.string().nullable().describe('The step after which the plan stopped early, if it did.'),
+    alpha: z.record(z.string(), z.number()).describe('The error budget as spent per step.'),
+  })
+  .strict();
+
 export const ResultsSchema = z
   .object({
     apiVersion: z.literal('moa/v1'),
@@ -72,9 +91,8 @@ export const ResultsSchema = z
     config: ConfigSchema,
     checks: z.array(CheckResultSchema),
     decision: DecisionSchema,
-    plan: z
-      .object({ testsRun: z.number().int(), testsFull: z.number().int(), executed: z.array(z.string()), skipped: z.array(z.object({ id: z.string(), reason: z.string() }).strict()) })
-      .strict(),
+    plan: PlanSchema,
+    selection: SelectionSchema.nullable().describe('What SELECT chose; null when the action needs no data (none, fix_data).'),
   })
   .strict();
 export type Results = z.infer<typeof ResultsSchema>;

@@ -81,7 +81,7 @@ describe('moa CLI', () => {
     const demo = await runCli(['demo', '--dir', demoDir]);
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/^decision: retrain \(shift: new_class/m);
-    expect((await readdir(path.join(demoDir, 'out'))).sort()).toEqual(['report.html', 'results.json', 'retrain-config.json', 'summary.md']);
+    expect((await readdir(path.join(demoDir, 'out'))).sort()).toEqual(['report.html', 'results.json', 'retrain-config.json', 'selection', 'summary.md']);
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const manifest = JSON.parse(await readFile(path.join(demoDir, 'out', 'retrain-config.json'), 'utf8'));
     const results = JSON.parse(await readFile(path.join(demoDir, 'out', 'results.json'), 'utf8'));
@@ -102,7 +102,7 @@ describe('moa CLI', () => {
     expect(await readFile(path.join(params, 'manifest_uri'), 'utf8')).toBe(path.join(out, 'retrain-config.json'));
     // JSON lines on a non-TTY stderr, with stage progress
     const messages = logLines(run.stderr).map((l) => l.msg);
-    expect(messages).toEqual(expect.arrayContaining(['stage analyze', 'stage audit', 'stage emit']));
+    expect(messages).toEqual(expect.arrayContaining(['stage analyze', 'plan step gates', 'plan step harm', 'stage select', 'stage emit']));
   });
 
   it('exits 4 for a missing input, 3 for a corrupt one, writes error.json and never a manifest', async () => {

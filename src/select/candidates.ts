@@ -1,0 +1,108 @@
+import type { Dataset, Roles } from '../ingest/dataset.js';
+import { fitRidge, predictRidge } from '../models/ridge.js';
+import { fitSoftmax, predictClass } from '../models/softmax.js';
+import { mulberry32 } from '../stats/index.js';
+import type { Design } from './design.js';
+
+/** Rows of one dataset that a candidate trains on, with their weights (default 1). */
+export interface Part {
+  source: 'reference' | 'operational';
+  dataset: Dataset;
+  rows: Int32Array;
+  weights?: Float64Array;
+}
+
+export interface Candidate {
+  name: string;
+  description: string;
+  parts: Part[];
+}
+
+export interface CandidateScore {
+  name: string;
+  description: string;
+  rows: number;
+  metric: 'accuracy' | 'mae';
+  value: number;
+  recommended: boolean;
+}
+
+function target(d: Dataset, roles: Roles, rows: Int32Array, classification: boolean): Float64Array {
+  const label = d.columns.get(roles.label!)!;
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    out[i] = label.type === 'categorical' ? label.codes[r]! : label.type === 'numeric' ? label.values[r]! : NaN;
+  }
+  if (classification && label.type !== 'categorical') throw new Error('classification proxy needs a categorical label');
+  return out;
+}
+
+/** Deterministic subsample to at most `cap` rows, keeping each part's share. */
+function bound(parts: Part[], cap: number, seed: number): Part[] {
+  const total = parts.reduce((a, p) => a + p.rows.length, 0);
+  if (total <= cap) return parts;
+  const rng = mulberry32(seed);
+  return parts.map((p) => {
+    const keep = Math.max(1, Math.round((p.rows.length * cap) / total));
+    const idx = Int32Array.from({ length: p.rows.length }, (_, i) => i);
+    for (let i = 0; i < keep; i++) {
+      const j = i + Math.floor(rng.nextDouble53() * (idx.length - i));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    const chosen = idx.subarray(0, keep).sort();
+    return { ...p, rows: chosen.map((i) => p.rows[i]!), ...(p.weights ? { weights: Float64Array.from(chosen, (i) => p.weights![i]!) } : {}) };
+  });
+}
+
+/**
+ * Train the proxy model (softmax regression, or ridge for regression) on each candidate and score it on the
+ * held-out most recent labelled rows. The best is recommended; on a tie the earlier (simpler) candidate wins.
+ */
+export function evaluateCandidates(
+  candidates: Candidate[],
+  holdout: { dataset: Dataset; rows: Int32Array },
+  design: Design,
+  roles: Roles,
+  options: { classes: number; maxRows: number; seed: number },
+): CandidateScore[] {
+  const classification = roles.task === 'classification';
+  const xTest = design.encode(holdout.dataset, holdout.rows);
+  const yTest = target(holdout.dataset, roles, holdout.rows, classification);
+  const scores: CandidateScore[] = candidates.map((c) => {
+    const parts = bound(c.parts, options.maxRows, options.seed);
+    const n = parts.reduce((a, p) => a + p.rows.length, 0);
+    const x = new Float64Array(n * design.width);
+    const y = new Float64Array(n);
+    const w = new Float64Array(n);
+    let at = 0;
+    for (const p of parts) {
+      x.set(design.encode(p.dataset, p.rows), at * design.width);
+      y.set(target(p.dataset, roles, p.rows, classification), at);
+      w.set(p.weights ?? new Float64Array(p.rows.length).fill(1), at);
+      at += p.rows.length;
+    }
+    let value: number;
+    if (classification) {
+      const model = fitSoftmax(x, Int32Array.from(y), options.classes, { epochs: 15, seed: options.seed, sampleWeight: w });
+      const predicted = predictClass(model, xTest);
+      let correct = 0;
+      for (let i = 0; i < predicted.length; i++) if (predicted[i] === yTest[i]) correct++;
+      value = correct / predicted.length;
+    } else {
+      const model = fitRidge(x, y, { lambda: 1, sampleWeight: w });
+      const predicted = predictRidge(model, xTest);
+      let sum = 0;
+      for (let i = 0; i < predicted.length; i++) sum += Math.abs(predicted[i]! - yTest[i]!);
+      value = sum / predicted.length;
+    }
+    return { name: c.name, description: c.description, rows: n, metric: classification ? 'accuracy' : 'mae', value, recommended: false };
+  });
+  let best = 0;
+  scores.forEach((s, i) => {
+    const better = classification ? s.value > scores[best]!.value + 1e-9 : s.value < scores[best]!.value - 1e-9;
+    if (better) best = i;
+  });
+  if (scores[best]) scores[best]!.recommended = true;
+  return scores;
+}

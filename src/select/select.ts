@@ -1,0 +1,181 @@
+import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { Config } from '../schema/config.js';
+import type { CheckResult } from '../schema/results.js';
+import type { Selection } from '../schema/selection.js';
+import { evaluateCandidates, type Candidate, type CandidateScore, type Part } from './candidates.js';
+import { buildDesign } from './design.js';
+import { labelQueue } from './label-queue.js';
+import { labelledRows, timeSplit } from './split.js';
+
+/** What ANALYZE and AUDIT found that says which rows to train on, weigh, exclude or label. */
+export interface SelectionEvidence {
+  /** Density-ratio weights for reference rows (domain classifier), already clipped and normalised to mean 1. */
+  referenceImportance?: Float64Array;
+  /** BBSE class weights w(y) = q(y)/p(y), by class name. */
+  classWeights?: Record<string, number>;
+  /** Operational rows to emphasise (degraded slices, new-class clusters). */
+  targeted?: { rows: number[]; reason: string; check: string }[];
+  /** Operational rows that look like new classes, for the label queue. */
+  novelRows?: number[];
+  /** Operational rows that failed quality checks. */
+  excluded?: { rows: number[]; reason: string; check: string }[];
+  /** Start of persistent drift (ms), from the drift-onset check. */
+  onsetSince?: number | null;
+}
+
+export interface SelectionRows {
+  weights: { source: string[]; row: number[]; id: (string | null)[]; weight: number[] };
+  labelQueue: { row: number[]; id: (string | null)[]; reason: string[]; score: number[] };
+  validation: { row: number[]; id: (string | null)[] };
+}
+
+const idOf = (d: Dataset, roles: Roles) => {
+  const c = roles.id ? d.columns.get(roles.id) : undefined;
+  return (r: number): string | null =>
+    c?.type === 'categorical' ? (c.codes[r]! < 0 ? null : c.categories[c.codes[r]!]!) : c?.type === 'numeric' ? (Number.isNaN(c.values[r]!) ? null : String(c.values[r])) : null;
+};
+
+function currentModelScore(d: Dataset, roles: Roles, rows: Int32Array): CandidateScore | null {
+  if (!roles.prediction || !roles.label) return null;
+  const y = d.columns.get(roles.label);
+  const p = d.columns.get(roles.prediction);
+  if (!y || !p) return null;
+  let n = 0;
+  let sum = 0;
+  for (const r of rows) {
+    if (y.type === 'categorical' && p.type === 'categorical') {
+      if (p.codes[r]! < 0) continue;
+      n++;
+      if (p.codes[r] === y.codes[r]) sum++;
+    } else if (y.type === 'numeric' && p.type === 'numeric') {
+      const e = Math.abs(y.values[r]! - p.values[r]!);
+      if (!Number.isFinite(e)) continue;
+      n++;
+      sum += e;
+    }
+  }
+  if (n === 0) return null;
+  return { name: 'current_model', description: 'The deployed model as it is (no retraining), from its logged predictions.', rows: 0, metric: y.type === 'categorical' ? 'accuracy' : 'mae', value: sum / n, recommended: false };
+}
+
+/**
+ * SELECT: concrete data for the training stage. Candidates are built from the evidence, each checked with the
+ * proxy model on the most recent labelled rows held out; the best one's rows and weights are written out.
+ */
+export function selectData(
+  reference: Dataset,
+  operational: Dataset,
+  roles: Roles,
+  config: Config,
+  evidence: SelectionEvidence,
+): { selection: Selection; rows: SelectionRows; checks: CheckResult[] } {
+  const cfg = config.select;
+  const opId = idOf(operational, roles);
+  const refId = idOf(reference, roles);
+  const excluded = new Set((evidence.excluded ?? []).flatMap((e) => e.rows));
+  const split = timeSplit(operational, roles, cfg.holdoutShare, cfg.minHoldout);
+  const refLabelled = labelledRows(reference, roles);
+  const opTrain = split ? split.train.filter((r) => !excluded.has(r)) : labelledRows(operational, roles).filter((r) => !excluded.has(r));
+  const checks: CheckResult[] = [];
+
+  // Weights for reference rows: density ratio × class weights, clipped.
+  const classWeightOf = (() => {
+    const cw = evidence.classWeights;
+    const label = roles.label ? reference.columns.get(roles.label) : undefined;
+    if (!cw || label?.type !== 'categorical') return null;
+    return (r: number) => (label.codes[r]! < 0 ? 1 : (cw[label.categories[label.codes[r]!]!] ?? 1));
+  })();
+  const refWeights = (useImportance: boolean, useClass: boolean) =>
+    Float64Array.from(refLabelled, (r) => Math.min(cfg.weightClip, Math.max(1 / cfg.weightClip, (useImportance && evidence.referenceImportance ? evidence.referenceImportance[r]! : 1) * (useClass && classWeightOf ? classWeightOf(r) : 1))));
+
+  const candidates: Candidate[] = [];
+  const ref: Part = { source: 'reference', dataset: reference, rows: refLabelled };
+  const op: Part = { source: 'operational', dataset: operational, rows: opTrain };
+  if (refLabelled.length > 0) {
+    candidates.push({ name: 'naive_refit', description: 'Reference plus every labelled operational row, all alike (blind refitting).', parts: [ref, op] });
+    if (opTrain.length > 0) {
+      const balance = refLabelled.length / opTrain.length;
+      candidates.push({ name: 'balanced', description: 'Reference plus labelled operational rows weighted so old and new data count equally.', parts: [ref, { ...op, weights: new Float64Array(opTrain.length).fill(balance) }] });
+    }
+    if (evidence.referenceImportance) {
+      candidates.push({ name: 'importance_weighted', description: 'Reference rows weighted by the density ratio (domain classifier) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(true, false) }, op] });
+    }
+    if (classWeightOf) {
+      candidates.push({ name: 'class_weighted', description: 'Reference rows weighted by the estimated class-prior ratio w(y) (BBSE) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(false, true) }, op] });
+    }
+    const targeted = new Set((evidence.targeted ?? []).flatMap((t) => t.rows));
+    if (targeted.size > 0 && opTrain.length > 0) {
+      candidates.push({ name: 'targeted', description: `Reference plus labelled operational rows, rows of degraded slices and new-class clusters weighted ×${cfg.targetedWeight}.`, parts: [ref, { ...op, weights: Float64Array.from(opTrain, (r) => (targeted.has(r) ? cfg.targetedWeight : 1)) }] });
+    }
+  }
+  const ts = roles.timestamp ? operational.columns.get(roles.timestamp) : undefined;
+  if (evidence.onsetSince != null && (ts?.type === 'timestamp' || ts?.type === 'numeric')) {
+    const recent = opTrain.filter((r) => ts.values[r]! >= evidence.onsetSince!);
+    if (recent.length >= cfg.minHoldout) {
+      candidates.push({ name: 'recent_window', description: `Only labelled operational rows since drift began (${new Date(evidence.onsetSince).toISOString()}).`, parts: [{ ...op, rows: recent }] });
+    }
+  }
+
+  let scores: CandidateScore[] = [];
+  let recommended: Candidate | undefined;
+  if (split && candidates.length > 0 && roles.label && roles.task) {
+    const design = buildDesign(reference, roles);
+    const label = reference.columns.get(roles.label);
+    const classes = label?.type === 'categorical' ? label.categories.length : 0;
+    scores = evaluateCandidates(candidates, { dataset: operational, rows: split.holdout }, design, roles, { classes, maxRows: cfg.maxTrainRows, seed: config.seed });
+    recommended = candidates[scores.findIndex((s) => s.recommended)];
+    const current = currentModelScore(operational, roles, split.holdout);
+    if (current) scores.push(current);
+    const best = scores.find((s) => s.recommended)!;
+    const naive = scores.find((s) => s.name === 'naive_refit');
+    checks.push({
+      id: 'select.proxy_comparison',
+      stage: 'select',
+      kind: 'proxy_comparison',
+      status: 'pass',
+      method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy, scored on the ${split.holdout.length} most recent labelled rows`,
+      figures: { candidates: candidates.length, holdout: split.holdout.length, best: best.value, ...(naive ? { naive: naive.value } : {}), ...(current ? { current: current.value } : {}) },
+      summary: `Recommended ${best.name} (${best.metric} ${best.value.toFixed(4)}${naive && naive !== best ? ` vs naive refit ${naive.value.toFixed(4)}` : ''}${current ? `; current model ${current.value.toFixed(4)}` : ''}).`,
+      details: { candidates: scores },
+    });
+  } else if (candidates.length > 0) {
+    // No labelled hold-out to compare on: the most informed candidate the evidence supports.
+    recommended = candidates.find((c) => c.name === 'class_weighted') ?? candidates.find((c) => c.name === 'importance_weighted') ?? candidates[0];
+  }
+
+  const rows: SelectionRows = { weights: { source: [], row: [], id: [], weight: [] }, labelQueue: { row: [], id: [], reason: [], score: [] }, validation: { row: [], id: [] } };
+  for (const part of recommended?.parts ?? []) {
+    const id = part.source === 'reference' ? refId : opId;
+    part.rows.forEach((r, i) => {
+      rows.weights.source.push(part.source);
+      rows.weights.row.push(r);
+      rows.weights.id.push(id(r));
+      rows.weights.weight.push(part.weights ? part.weights[i]! : 1);
+    });
+  }
+  const queue = labelQueue(operational, roles, { novel: evidence.novelRows ?? [], slices: (evidence.targeted ?? []).filter((t) => t.check.includes('slice')).flatMap((t) => t.rows) }, cfg.labelBudget);
+  for (const q of queue) {
+    rows.labelQueue.row.push(q.row);
+    rows.labelQueue.id.push(opId(q.row));
+    rows.labelQueue.reason.push(q.reason);
+    rows.labelQueue.score.push(q.score);
+  }
+  for (const r of split?.holdout ?? []) {
+    rows.validation.row.push(r);
+    rows.validation.id.push(opId(r));
+  }
+  const byReason: Record<string, number> = {};
+  for (const q of queue) byReason[q.reason] = (byReason[q.reason] ?? 0) + 1;
+  const selection: Selection = {
+    recommended: recommended?.name ?? null,
+    description: recommended?.description ?? 'No candidate: no labelled reference rows to train on.',
+    candidates: scores,
+    window: { since: evidence.onsetSince != null ? new Date(evidence.onsetSince).toISOString() : null },
+    weights: { rows: rows.weights.row.length, reference: rows.weights.source.filter((s) => s === 'reference').length, operational: rows.weights.source.filter((s) => s === 'operational').length },
+    classWeights: evidence.classWeights ?? null,
+    exclusions: (evidence.excluded ?? []).map((e) => ({ source: 'operational', rows: e.rows.length, reason: e.reason, check: e.check })),
+    labelQueue: { rows: queue.length, budget: cfg.labelBudget, byReason },
+    validation: { rows: rows.validation.row.length, since: split?.holdoutSince != null ? new Date(split.holdoutSince).toISOString() : null },
+  };
+  return { selection, rows, checks };
+}

@@ -1,0 +1,37 @@
+import type { Dataset, Roles } from '../ingest/dataset.js';
+import { isNull } from '../ingest/table.js';
+
+/** Operational rows that carry a label, in time order when a timestamp exists (row order otherwise). */
+export function labelledRows(d: Dataset, roles: Roles): Int32Array {
+  const label = roles.label ? d.columns.get(roles.label) : undefined;
+  if (!label) return new Int32Array();
+  const rows: number[] = [];
+  for (let i = 0; i < d.rows; i++) if (!isNull(label, i)) rows.push(i);
+  const ts = roles.timestamp ? d.columns.get(roles.timestamp) : undefined;
+  if (ts?.type === 'timestamp' || ts?.type === 'numeric') {
+    const t = ts.values;
+    rows.sort((a, b) => (t[a]! - t[b]! || a - b));
+  }
+  return Int32Array.from(rows);
+}
+
+export interface TimeSplit {
+  train: Int32Array;
+  holdout: Int32Array;
+  /** Time (ms) of the first held-out row, when a timestamp exists. */
+  holdoutSince: number | null;
+}
+
+/**
+ * Time-based validation split: the most recent `share` of labelled operational rows is held out, so candidates
+ * are judged on the data the retrained model will meet next, never on rows they trained on.
+ */
+export function timeSplit(d: Dataset, roles: Roles, share: number, minHoldout: number): TimeSplit | null {
+  const rows = labelledRows(d, roles);
+  const holdoutSize = Math.max(minHoldout, Math.round(rows.length * share));
+  if (rows.length < holdoutSize + minHoldout) return null;
+  const cut = rows.length - holdoutSize;
+  const ts = roles.timestamp ? d.columns.get(roles.timestamp) : undefined;
+  const since = ts?.type === 'timestamp' || ts?.type === 'numeric' ? ts.values[rows[cut]!]! : NaN;
+  return { train: rows.subarray(0, cut), holdout: rows.subarray(cut), holdoutSince: Number.isFinite(since) ? since : null };
+}

@@ -1,0 +1,116 @@
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { parquetReadObjects } from 'hyparquet';
+import { validateConfig } from '../../src/config/load.js';
+import { generateColors, trainColorModel } from '../../src/demo/color.js';
+import { colorColumns, colorDemoData } from '../../src/demo/run-demo.js';
+import { toParquet } from '../../src/emit/parquet.js';
+import { silentLogger } from '../../src/log.js';
+import { runAnalysis } from '../../src/run.js';
+import { createStorage } from '../../src/storage/index.js';
+
+const DAY = 86_400_000;
+let dir: string;
+
+async function scenario(name: string, files: Record<string, Uint8Array>) {
+  const data = path.join(dir, name);
+  await mkdir(data, { recursive: true });
+  for (const [file, bytes] of Object.entries(files)) await writeFile(path.join(data, `${file}.parquet`), bytes);
+  return data;
+}
+
+async function analyze(data: string, out: string, extra: Record<string, unknown> = {}) {
+  const config = validateConfig(
+    {
+      reference: path.join(data, 'reference.parquet'),
+      operational: path.join(data, 'operational.parquet'),
+      validation: path.join(data, 'validation.parquet'),
+      out: path.join(dir, out),
+      columns: { label: 'color', prediction: 'predicted', proba: 'proba_', timestamp: 'ts', id: 'id' },
+      ...extra,
+    },
+    'test',
+  );
+  return runAnalysis(config, { storage: createStorage(), log: silentLogger, runId: out });
+}
+
+let demoData: string;
+let nullData: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'moa-plan-'));
+  const demo = colorDemoData(7);
+  demoData = await scenario('demo', {
+    reference: toParquet(colorColumns(demo.reference, demo.model)),
+    validation: toParquet(colorColumns(demo.validation, demo.model)),
+    operational: toParquet(colorColumns(demo.operational, demo.model)),
+  });
+  // A null case: operational data from the same world as the reference, half of it labelled.
+  const reference = generateColors({ n: 3000, seed: 21, idPrefix: 'r', start: 0, days: 30 });
+  const model = trainColorModel(reference);
+  const validation = generateColors({ n: 1000, seed: 22, idPrefix: 'v', start: 30 * DAY, days: 5 });
+  const operational = generateColors({ n: 2000, seed: 23, idPrefix: 'o', start: 40 * DAY, days: 20, labelled: 0.5 });
+  nullData = await scenario('null', {
+    reference: toParquet(colorColumns(reference, model)),
+    validation: toParquet(colorColumns(validation, model)),
+    operational: toParquet(colorColumns(operational, model)),
+  });
+});
+
+describe('the ordered plan', () => {
+  it('stops after the harm step when nothing is wrong, and --full reaches the same action', async () => {
+    const planned = await analyze(nullData, 'null-plan');
+    const full = await analyze(nullData, 'null-full', { full: true });
+    expect(planned.results.decision.action).toBe('none');
+    expect(full.results.decision.action).toBe('none');
+    expect(planned.results.plan.stoppedAt).toBe('harm');
+    expect(planned.results.plan.testsRun).toBeLessThan(full.results.plan.testsRun);
+    expect(planned.results.plan.testsFull).toBe(full.results.plan.testsRun);
+    expect(planned.results.plan.skipped.map((s) => s.id)).toContain('drift');
+    expect(planned.results.selection).toBeNull();
+    expect(planned.manifest.data.weights).toBeNull();
+  });
+
+  it('spends one error budget across the steps', async () => {
+    const { results } = await analyze(nullData, 'null-alpha', { plan: { alpha: 0.1 } });
+    const a = results.plan.alpha;
+    expect(a.harm! + a.labelShift! + a.drift! + a.slices!).toBeCloseTo(0.1, 12);
+    const performance = results.checks.find((c) => c.kind === 'performance')!;
+    expect(performance.threshold?.alpha).toBeLessThanOrEqual(a.harm!);
+  });
+
+  it('on the demo, retrains and writes a selection that beats naive refitting on held-out recent rows', async () => {
+    const { results, manifest } = await analyze(demoData, 'demo');
+    expect(results.decision.action).toBe('retrain');
+    const selection = results.selection!;
+    const naive = selection.candidates.find((c) => c.name === 'naive_refit')!;
+    const best = selection.candidates.find((c) => c.recommended)!;
+    expect(best.value).toBeGreaterThanOrEqual(naive.value);
+    expect(manifest.data.weights?.candidate).toBe(best.name);
+    expect(manifest.evaluation.proxy.length).toBeGreaterThanOrEqual(3);
+
+    // The Parquet files are readable by an independent reader (hyparquet), and say what the manifest says.
+    const read = async (uri: string) => {
+      const bytes = await readFile(uri);
+      return parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+    };
+    const weights = await read(manifest.data.weights!.uri);
+    expect(weights.length).toBe(manifest.data.weights!.rows);
+    expect(new Set(weights.map((w) => w.source))).toEqual(new Set(['reference', 'operational']));
+    for (const w of weights) expect(w.weight).toBeGreaterThan(0);
+
+    const queue = await read(manifest.data.labelQueue!.uri);
+    expect(queue.length).toBeLessThanOrEqual(manifest.data.labelQueue!.budget);
+    expect(queue.length).toBeGreaterThan(0);
+    const opIds = new Set(queue.map((q) => q.id));
+    expect(opIds.size).toBe(queue.length); // no row queued twice
+
+    const validation = await read(manifest.data.validation!.uri);
+    expect(validation.length).toBe(manifest.data.validation!.rows);
+    // Held-out rows are the most recent labelled rows and never in the training weights.
+    const trainedOperational = new Set(weights.filter((w) => w.source === 'operational').map((w) => w.row));
+    for (const v of validation) expect(trainedOperational.has(v.row)).toBe(false);
+    expect(Date.parse(manifest.data.validation!.since!)).toBeGreaterThan(Date.parse('2026-11-15T00:00:00Z'));
+  });
+});
