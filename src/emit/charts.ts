@@ -44,6 +44,8 @@ function roundGeometry(root: SvgElement): void {
 }
 
 const shorten = (s: string, n = 28) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** Room for tick labels at 11px: about 6.2px a character (labels are cut at 28 characters). */
+const labelRoom = (names: string[], min = 40) => Math.max(min, 14 + 6.2 * Math.max(0, ...names.map((n) => [...n].length)));
 
 export interface NumericDistribution {
   kind: 'numeric';
@@ -89,7 +91,7 @@ export function categoricalDistributionChart(d: CategoricalDistribution, width =
   return svg({
     width,
     height: 30 + labels.length * 18,
-    marginLeft: 130,
+    marginLeft: labelRoom(labels),
     x: { label: 'share', grid: true, ticks: 4, tickFormat: '.0%' },
     y: { axis: null, domain: ['reference', 'operational'] },
     fy: { label: null, domain: labels, padding: 0.15 },
@@ -118,14 +120,16 @@ export function confusionHeatmap(labels: string[], matrix: number[][]): Html {
     return names.map((predicted, j) => ({ actual, predicted, count: row[j] ?? 0, share: (row[j] ?? 0) / total }));
   });
   const cell = Math.max(18, Math.min(44, Math.floor(520 / Math.max(1, names.length))));
+  const left = labelRoom(names) + 26;
+  const bottom = 36 + labelRoom(names, 0) * 0.65; // x labels are turned 40°
   return svg({
-    width: 140 + cell * names.length,
-    height: 110 + cell * names.length,
-    marginLeft: 130,
-    marginBottom: 90,
+    width: left + 20 + cell * names.length,
+    height: bottom + 20 + cell * names.length,
+    marginLeft: left,
+    marginBottom: bottom,
     padding: 0.04,
-    x: { label: 'predicted', domain: names, tickRotate: -40 },
-    y: { label: 'actual', domain: names },
+    x: { label: 'predicted', domain: names, tickRotate: -40, labelAnchor: 'center', labelOffset: bottom - 6 },
+    y: { label: 'actual', domain: names, labelAnchor: 'center', labelOffset: left - 6 },
     color: { type: 'linear', scheme: 'blues', domain: [0, 1] },
     marks: [
       Plot.cell(data, { x: 'predicted', y: 'actual', fill: 'share' }),
@@ -183,7 +187,7 @@ export function rankedBars(rows: { name: string; value: number }[], xLabel: stri
   return svg({
     width: 520,
     height: 36 + data.length * 16,
-    marginLeft: 170,
+    marginLeft: labelRoom(names),
     x: { label: xLabel, grid: true },
     y: { label: null, domain: names },
     marks: [Plot.barX(data, { x: 'value', y: 'name', fill: COLORS.estimated }), Plot.ruleX([0])],
@@ -206,7 +210,7 @@ export function priorsChart(rows: PriorRow[]): Html {
   return svg({
     width: 480,
     height: 40 + data.length * 20,
-    marginLeft: 130,
+    marginLeft: labelRoom(names),
     x: { label: 'class share', grid: true, tickFormat: '.0%' },
     y: { label: null, domain: names },
     marks: [

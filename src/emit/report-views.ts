@@ -28,6 +28,8 @@ export const VIEW_LIMITS = { heatmapClasses: 40, tableRows: 50, importanceBars: 
 export interface View {
   html: Html;
   handled: string[];
+  /** Tables take the full width; charts sit side by side. */
+  wide?: boolean;
 }
 
 const n = (v: number | null | undefined) => html`<td class="num">${v === null || v === undefined ? '—' : formatFigure(v)}</td>`;
@@ -69,13 +71,14 @@ export function viewsFor(check: CheckResult): View[] {
     views.push({ handled: ['distribution'], html: html`<figure>${distributionChart(dist)}<figcaption>${check.subject ?? check.id}: reference vs operational</figcaption></figure>` });
   }
   const cm = detail(d, 'confusionMatrix', ConfusionMatrixSchema);
-  if (cm) views.push({ handled: ['confusionMatrix'], html: confusionView(cm) });
+  if (cm) views.push({ handled: ['confusionMatrix'], html: confusionView(cm), wide: cm.labels.length > VIEW_LIMITS.heatmapClasses });
   const perClass = detail(d, 'perClass', PerClassSchema);
   if (perClass) {
     // The baseline's per-class figures, when the check carries them, sit beside the operational ones.
     const baseline = new Map((detail(d, 'baselinePerClass', PerClassSchema) ?? []).map((r) => [r.class, r]));
     const rows = [...perClass].sort((a, b) => (a.f1 ?? -1) - (b.f1 ?? -1)).slice(0, VIEW_LIMITS.tableRows);
     views.push({
+      wide: true,
       handled: ['perClass', ...(baseline.size ? ['baselinePerClass'] : [])],
       html: html`<h4>Per class (worst F1 first)</h4><table><thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th>${baseline.size ? html`<th>baseline F1</th>` : ''}<th>support</th></tr></thead><tbody>${rows.map(
         (r) => html`<tr><td>${r.class}</td>${n(r.precision)}${n(r.recall)}${n(r.f1)}${baseline.size ? n(baseline.get(r.class)?.f1) : ''}${n(r.support)}</tr>`,
@@ -104,6 +107,7 @@ export function viewsFor(check: CheckResult): View[] {
   if (priors && priors.length) {
     const shown = priors.slice(0, VIEW_LIMITS.tableRows);
     views.push({
+      wide: true,
       handled: ['priors'],
       html: html`<figure>${priorsChart(shown.map((p) => ({ class: p.class, reference: p.reference, estimated: p.estimated, lo: p.lo ?? undefined, hi: p.hi ?? undefined })))}<figcaption>${legend([['reference share', COLORS.reference], ['estimated operational share (interval)', COLORS.estimated]])}</figcaption></figure>
 <table><thead><tr><th>class</th><th>reference</th><th>estimated</th><th>interval</th><th>weight</th></tr></thead><tbody>${shown.map(
@@ -115,6 +119,7 @@ export function viewsFor(check: CheckResult): View[] {
   if (slices) {
     const rows = [...slices].sort((a, b) => (a.adjustedPValue ?? a.pValue ?? 1) - (b.adjustedPValue ?? b.pValue ?? 1)).slice(0, VIEW_LIMITS.tableRows);
     views.push({
+      wide: true,
       handled: ['slices'],
       html: html`<table><thead><tr><th>slice</th><th>rows</th><th>error rate</th><th>baseline</th><th>lift</th><th>p</th><th>adjusted p</th></tr></thead><tbody>${rows.map(
         (s) => html`<tr><td>${s.predicates.map((p, i) => html`${i ? html` <span class="muted">and</span> ` : ''}<code>${typeof p === 'string' ? p : `${p.column} ${p.op} ${JSON.stringify(p.value)}`}</code>`)}</td>${n(s.rows)}${pct(s.errorRate)}${pct(s.baselineErrorRate)}${n(s.lift)}${n(s.pValue)}${n(s.adjustedPValue)}</tr>`,
@@ -125,6 +130,7 @@ export function viewsFor(check: CheckResult): View[] {
   if (clusters) {
     const rows = clusters.slice(0, VIEW_LIMITS.tableRows);
     views.push({
+      wide: true,
       handled: ['clusters'],
       html: html`<table><thead><tr><th>cluster</th><th>size</th><th>mean confidence</th><th>dominant label</th><th>rows</th></tr></thead><tbody>${rows.map(
         (c, i) => html`<tr><td>${i + 1}</td>${n(c.size)}${n(c.meanConfidence)}<td>${c.dominantLabel ?? html`<span class="muted">unlabelled</span>`}</td><td>${Array.isArray(c.rows) ? html`${c.rows.slice(0, 8).map((r, k) => html`${k ? ', ' : ''}${scalar(r)}`)}${c.rows.length > 8 ? ' …' : ''}` : scalar(c.rows)}</td></tr>`,

@@ -17,7 +17,8 @@ h3{font-size:1.05rem;margin:1.4rem 0 .4rem}h4{font-size:.95rem;margin:1rem 0 .3r
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px solid #e6eaef;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f4f6f9;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th{white-space:nowrap}table.checks td:nth-child(4){font-size:.85em;max-width:22rem}table.checks td:last-child{min-width:16rem}
-.fig{display:inline-block;margin-right:.5rem;white-space:nowrap}
+.fig{display:inline-block;margin-right:.5rem;white-space:nowrap}table.checks td:first-child{min-width:11rem}
+.views{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}.view{max-width:100%;overflow-x:auto}.view.wide{flex-basis:100%}
 table.kv th{width:14rem;background:none;font-weight:500;color:#4a5361}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:.8rem;font-size:.8rem;font-weight:600;white-space:nowrap}
 .pass{background:#e3f5e8;color:#1f6b35}.warn{background:#fff4d6;color:#7a5600}.fail{background:#fde4e4;color:#9b1c1c}
@@ -78,14 +79,15 @@ function checkTable(list: CheckResult[]): Html {
 /** Dedicated views for each check's details, then whatever details remain, generically. */
 function checkViews(list: CheckResult[]): Html {
   return html`${list.map((c) => {
-    const views = viewsFor(c);
+    // Charts side by side first, then the tables.
+    const views = viewsFor(c).sort((a, b) => Number(a.wide ?? false) - Number(b.wide ?? false));
     const handled = new Set(views.flatMap((v) => v.handled));
     // Drift checks share a few test descriptions; driftTests lists them once instead of once per feature.
     if (c.kind === 'feature_drift') ['distribution', 'test'].forEach((k) => handled.add(k));
     const rest = Object.fromEntries(Object.entries(c.details ?? {}).filter(([k]) => !handled.has(k)));
     if (!views.length && !Object.keys(rest).length) return '';
     const restHtml = Object.keys(rest).length ? html`<details><summary>details of <code>${c.id}</code></summary>${jsonView(rest)}</details>` : '';
-    return views.length ? html`<h4>${c.subject ?? c.id}</h4>${views.map((v) => v.html)}${restHtml}` : restHtml;
+    return views.length ? html`<h4>${c.subject ?? c.id}</h4><div class="views">${views.map((v) => html`<div class="view${v.wide ? ' wide' : ''}">${v.html}</div>`)}</div>${restHtml}` : restHtml;
   })}`;
 }
 
