@@ -36,6 +36,11 @@ export interface ContractInput {
   partitionColumns?: string[] | undefined;
   /** The label feed, when one is given, and its join coverage (null when it could not be joined). */
   labels?: { uri: string; table: Table; coverage: LabelCoverage | null } | undefined;
+  /**
+   * Default true (`moa contract`): an unset role means the standard name. False (`moa run`): an unset role means
+   * the analysis does not use that column, so it counts as absent, with a hint when the standard column is there.
+   */
+  standardNames?: boolean | undefined;
 }
 
 // Serving logs rarely hold many classes; more distinct integer predictions than this read as a regression.
@@ -96,8 +101,9 @@ export function checkContract(input: ContractInput): ContractReport {
     modelVersion: roles.modelVersion ?? STANDARD_NAMES.modelVersion,
     labelTs: roles.labelTs ?? STANDARD_NAMES.labelTs,
   };
-  const proba = probaColumns(table, roles.proba);
-  const prediction = find(table, name.prediction);
+  const standard = input.standardNames ?? true;
+  const proba = !standard && roles.proba === undefined ? { names: [], expected: `${STANDARD_NAMES.probaPrefix}<class>` } : probaColumns(table, roles.proba);
+  const prediction = !standard && roles.prediction === undefined ? undefined : find(table, name.prediction);
   const task = inferTask(prediction, proba.names, roles.task);
   const verdicts = new Map<ContractKey, ColumnVerdict>();
   const base = (key: ContractKey) => {
@@ -107,6 +113,12 @@ export function checkContract(input: ContractInput): ContractReport {
 
   /** A single named column: present when it exists, has an accepted type and is not all null. */
   const single = (key: ContractKey, column: string, types: Column['type'][], typeHint: string, t: Table = table): ColumnVerdict => {
+    const flag = CONTRACT_COLUMNS.find((x) => x.key === key)!.flag;
+    const roleSet = key === 'id' || key === 'timestamp' || key === 'prediction' || key === 'label' ? roles[key] !== undefined : true;
+    if (!standard && flag && !roleSet && t === table) {
+      const there = find(t, column) ? ` (the data has a column "${column}")` : '';
+      return { ...base(key), column: null, present: false, problem: `not named: pass ${flag}${there}` };
+    }
     const c = find(t, column);
     if (!c) return { ...base(key), column: null, present: false, problem: `no column "${column}"` };
     const share = nullShare(c, t.rows);
@@ -149,7 +161,8 @@ export function checkContract(input: ContractInput): ContractReport {
   if (task === 'regression') {
     verdicts.set('proba', { ...base('proba'), column: null, present: false, problem: 'not applicable: regression' });
   } else if (proba.names.length === 0) {
-    verdicts.set('proba', { ...base('proba'), column: null, present: false, problem: `no column ${proba.expected}` });
+    const unnamed = !standard && roles.proba === undefined;
+    verdicts.set('proba', { ...base('proba'), column: null, present: false, problem: unnamed ? 'not named: pass --proba' : `no column ${proba.expected}` });
   } else {
     verdicts.set('proba', probaVerdict(table, proba.names, base('proba')));
   }

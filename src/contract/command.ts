@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { EXIT_CODES, MoaError, usageError } from '../errors.js';
 import { toDataset } from '../ingest/dataset.js';
 import { joinLabels, type LabelCoverage } from '../ingest/labels.js';
@@ -7,7 +8,7 @@ import { parseWindow } from '../ingest/partitions.js';
 import type { Table } from '../ingest/table.js';
 import type { Logger } from '../log.js';
 import { FORMATS, type Format } from '../schema/config.js';
-import { DATE_PARTITION_KEYS, STANDARD_NAMES, type ContractReport } from '../schema/contract.js';
+import { ContractReportSchema, DATE_PARTITION_KEYS, LabelRecordSchema, OperationalRecordSchema, STANDARD_NAMES, type ContractReport } from '../schema/contract.js';
 import type { Storage } from '../storage/index.js';
 import { checkContract, type ContractRoles } from './check.js';
 import { renderContract } from './render.js';
@@ -35,6 +36,8 @@ Column roles (default: the contract's standard names):
 
 Output:
   --json                 print the contract reports as JSON instead of text
+  --schema KIND          print a JSON Schema instead: log (one operational log row), labels (one label-feed
+                         row) or report (the --json output); no URI needed
   -h, --help             this help
 
 Exit codes: 0 every dataset meets the minimum (features and prediction), 3 some does not,
@@ -57,6 +60,7 @@ const OPTIONS = {
   ignore: { type: 'string' },
   task: { type: 'string' },
   json: { type: 'boolean' },
+  schema: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -77,6 +81,13 @@ export async function contractCommand(argv: string[], deps: ContractDeps): Promi
   const { values: v, positionals: uris } = parsed;
   if (v.help) {
     deps.write(CONTRACT_HELP);
+    return EXIT_CODES.ok;
+  }
+  if (v.schema !== undefined) {
+    const schemas = { log: OperationalRecordSchema, labels: LabelRecordSchema, report: ContractReportSchema } as const;
+    if (!(v.schema in schemas)) throw usageError('usage.schema_kind', `moa contract: unknown --schema "${v.schema}".`, { fix: 'Use --schema log, labels or report.' });
+    const schema = z.toJSONSchema(schemas[v.schema as keyof typeof schemas], { target: 'draft-2020-12', io: 'input' });
+    deps.write(JSON.stringify({ $id: `https://moa.dev/schemas/contract-${v.schema}.schema.json`, title: `moa contract: ${v.schema}`, ...schema }, null, 2) + '\n');
     return EXIT_CODES.ok;
   }
   if (uris.length === 0) throw usageError('usage.contract_uri', 'moa contract: give at least one operational dataset URI.', { fix: 'e.g. moa contract s3://logs/model=churn/ --since 2026-01-01' });

@@ -57,6 +57,10 @@ describe('moa contract (local files)', () => {
     const bad = await runCli(['contract', path.join(dir, 'complete'), '--since', 'soon']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--since \\"soon\\" is not a date');
+    const schema = await runCli(['contract', '--schema', 'labels']);
+    expect(schema.code).toBe(0);
+    expect(JSON.parse(schema.stdout)).toMatchObject({ title: 'moa contract: labels', required: ['request_id', 'label'], additionalProperties: false });
+    expect((await runCli(['contract', '--schema', 'nope'])).code).toBe(2);
     const main = await runCli(['--help']);
     expect(main.stdout).toMatch(/\n  contract  check operational logs/);
   });

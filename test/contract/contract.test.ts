@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkContract, contractCheckResult, renderContract } from '../../src/contract/index.js';
+import { checkContract, contractCheckResult, renderContract, runContractCheck } from '../../src/contract/index.js';
+import { toDataset } from '../../src/ingest/dataset.js';
+import { ConfigSchema } from '../../src/schema/config.js';
 import { toParquet, type ParquetColumn } from '../../src/emit/parquet.js';
 import { decode } from '../../src/ingest/formats.js';
 import type { Table } from '../../src/ingest/table.js';
@@ -126,5 +128,27 @@ describe('checkContract', () => {
     expect(text).toMatch(/^logs\/: \d+ rows, checked against moa\.contract\/v1\nminimum \(features, prediction\): met\n/);
     expect(text).toMatch(/\[ \] proba\s+-\s+optional  \(no column proba_<class>\)/);
     expect(text).toMatch(/to unlock the rest, log:\n  proba_<class>  \[double in \[0, 1\], one column per class, summing to 1\] -> output drift on probabilities \(BBSD\); estimated performance without labels \(CBPE\); calibration\n/);
+  });
+});
+
+describe('runContractCheck (the check at the start of moa run)', () => {
+  const config = (columns: Record<string, unknown>) => ConfigSchema.parse({ reference: 'ref/', operational: 'logs/', out: 'out/', columns });
+
+  it('counts a role the run does not name as absent, and says which flag to pass', () => {
+    const { report, check } = runContractCheck({ config: config({ id: 'request_id' }), operational: toDataset('operational', 'logs/', asTable(log)) });
+    expect(report.minimumMet).toBe(false);
+    expect(report.columns.find((c) => c.key === 'prediction')!.problem).toBe('not named: pass --prediction (the data has a column "prediction")');
+    expect(report.columns.find((c) => c.key === 'proba')!.problem).toBe('not named: pass --proba');
+    expect(report.columns.find((c) => c.key === 'id')!.present).toBe(true);
+    expect(check).toMatchObject({ kind: 'contract', stage: 'ingest', status: 'fail' });
+    expect(CheckResultSchema.parse(check)).toEqual(check);
+  });
+
+  it('with the roles of the run named, the verdicts follow the data', () => {
+    const cfg = config({ id: 'request_id', prediction: 'prediction', proba: 'proba_', timestamp: 'request_ts', label: 'label' });
+    const { report, check } = runContractCheck({ config: cfg, operational: asTable(log), labels: { uri: 'labels/', table: feed, coverage: null } });
+    expect(report.minimumMet).toBe(true);
+    expect(available(report)).toEqual(ALL);
+    expect(check.status).toBe('pass');
   });
 });
