@@ -5,6 +5,7 @@
  * PSI = Σ (p_cur − p_ref) · ln(p_cur / p_ref).
  */
 import { assertUsableSample, type Sample } from './sample.js';
+import { selectRanks } from './select-ranks.js';
 import { sortedCopy } from './sort.js';
 import type { SortedPair } from './sorted-pair.js';
 
@@ -21,11 +22,60 @@ const EPS = 1e-4;
 export function psi(reference: Sample, current: Sample): PsiResult {
   assertUsableSample(reference, 'reference');
   assertUsableSample(current, 'current');
-  // Only the reference needs sorting (for its deciles); the current sample is binned by binary search.
-  const edges = decileEdges(sortedCopy(reference));
-  const countsRef = binCounts(reference, edges);
+  // Only the reference deciles need order statistics: select those ranks instead of sorting everything, then
+  // read the reference's bin counts off the partitioned array; the current sample is binned in one pass.
+  const a = Float64Array.from(reference);
+  const n = a.length;
+  const los: number[] = [];
+  const ranks: number[] = [];
+  for (let k = 1; k <= 9; k++) {
+    const lo = Math.floor((n - 1) * (k / 10));
+    los.push(lo);
+    ranks.push(lo, Math.min(lo + 1, n - 1));
+  }
+  selectRanks(a, ranks);
+  const sortedRanks = [...new Set(ranks)].sort((p, q) => p - q);
+  const edges: number[] = [];
+  const below: number[] = []; // count of reference values <= each edge
+  for (let k = 1; k <= 9; k++) {
+    const e = quantileLinearSorted(a, k / 10);
+    if (edges.length > 0 && e === edges[edges.length - 1]) continue;
+    const c = countAtMost(a, los[k - 1]!, e, sortedRanks);
+    if (c === undefined) return psiSorted({ xs: sortedCopy(reference), ys: sortedCopy(current) });
+    edges.push(e);
+    below.push(c);
+  }
+  const countsRef = new Array<number>(edges.length + 1);
+  let prev = 0;
+  below.forEach((c, i) => {
+    countsRef[i] = c - prev;
+    prev = c;
+  });
+  countsRef[edges.length] = n - prev;
   const countsCur = binCounts(current, edges);
   return { psi: psiFromCounts(countsRef, countsCur), edges, countsRef, countsCur };
+}
+
+/**
+ * Number of values <= e in an array partitioned at the selected ranks, where e lies in [a[lo], a[lo+1]]:
+ * everything up to lo counts; past lo only values equal to e (ties at a[lo+1]) can, and those sit before the
+ * first selected rank holding a larger value. Undefined when e is outside that interval (overflowing input).
+ */
+function countAtMost(a: Float64Array, lo: number, e: number, sortedRanks: readonly number[]): number | undefined {
+  const n = a.length;
+  if (lo + 1 >= n) return n;
+  if (!(a[lo]! <= e && e <= a[lo + 1]!)) return undefined;
+  let count = lo + 1;
+  if (e < a[lo + 1]!) return count;
+  let stop = n;
+  for (const r of sortedRanks) {
+    if (r > lo + 1 && a[r]! > e) {
+      stop = r;
+      break;
+    }
+  }
+  for (let p = lo + 1; p < stop; p++) if (a[p] === e) count++;
+  return count;
 }
 
 function decileEdges(sortedRef: Float64Array): number[] {
@@ -37,22 +87,24 @@ function decileEdges(sortedRef: Float64Array): number[] {
   return edges;
 }
 
-/** Counts in the right-closed bins: a value goes to the first bin whose upper edge is >= it. */
+/**
+ * Counts in the right-closed bins: a value's bin is the number of edges strictly below it, found by a
+ * branch-free binary search over the edges padded to 15 with +∞ (at most 9 edges are ever used).
+ */
 function binCounts(sample: Sample, edges: readonly number[]): number[] {
-  const counts = new Array<number>(edges.length + 1).fill(0);
-  const m = edges.length;
+  const e = new Float64Array(15).fill(Infinity);
+  e.set(edges);
+  const counts = new Float64Array(16);
   for (let i = 0; i < sample.length; i++) {
     const v = sample[i]!;
-    let lo = 0;
-    let hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (edges[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    counts[lo]!++;
+    let p = 0;
+    p += e[p + 7]! < v ? 8 : 0;
+    p += e[p + 3]! < v ? 4 : 0;
+    p += e[p + 1]! < v ? 2 : 0;
+    p += e[p]! < v ? 1 : 0;
+    counts[p]!++;
   }
-  return counts;
+  return Array.from(counts.subarray(0, edges.length + 1));
 }
 
 /** NumPy's default (method='linear') quantile of an ascending array, with its exact rounding steps. */
