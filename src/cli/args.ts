@@ -27,11 +27,16 @@ Column roles:
   --ignore COLS          comma-separated columns to leave out
   --task TASK            classification | regression (inferred when absent)
 
-Run:
+Run (an empty value, e.g. --validation=, means the flag is not given):
   --output-params DIR    write action, shift_type, drift_detected, tests_run, manifest_uri as plain files
   --executor-input JSON  KFP v2: the executor input ('{{$}}'); writes the output artifacts, parameters and
                          the executor output file it names (Metrics, ClassificationMetrics, HTML, Markdown)
   --kfp-v1-dir DIR       KFP v1: write mlpipeline-ui-metadata.json and mlpipeline-metrics.json under DIR
+  --alert JSON|@FILE     the Alertmanager (v4) webhook payload that triggered the run: recorded in the
+                         manifest; its moa_reference / moa_operational / moa_validation / moa_predictions /
+                         moa_out labels fill the URIs not given as flags or in --config
+  --submit-retrain NAME  in a cluster, create a Workflow from this WorkflowTemplate with the manifest URI
+                         when the action is retrain or reweight (needs the submit-retrain RBAC, k8s/)
   --full                 run every test instead of stopping early
   --seed N               seed for every random choice (default 42)
   -h, --help             this help
@@ -81,6 +86,8 @@ const RUN_OPTIONS = {
   'output-params': { type: 'string' },
   'executor-input': { type: 'string' },
   'kfp-v1-dir': { type: 'string' },
+  alert: { type: 'string' },
+  'submit-retrain': { type: 'string' },
   full: { type: 'boolean' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -109,10 +116,14 @@ export interface RunArgs {
   overrides: ConfigOverrides;
   /** Pipeline UI outputs (not analysis config): KFP v2 executor input JSON, KFP v1 output directory. */
   pipeline: { executorInput?: string; kfpV1Dir?: string };
+  /** Cluster wiring: the Alertmanager payload that triggered the run, and the WorkflowTemplate to submit. */
+  cluster: { alert?: string; submitRetrain?: string };
 }
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const { values: v } = parseFlags(argv, RUN_OPTIONS, 'run');
+  const { values: given } = parseFlags(argv, RUN_OPTIONS, 'run');
+  // Argo and KFP cannot leave an argument out, so `--validation=` (empty) means "not given".
+  const v = Object.fromEntries(Object.entries(given).filter(([, x]) => x !== '')) as typeof given;
   let seed: number | undefined;
   if (v.seed !== undefined) {
     seed = Number(v.seed);
@@ -149,5 +160,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
     ...(v['executor-input'] !== undefined ? { executorInput: v['executor-input'] } : {}),
     ...(v['kfp-v1-dir'] !== undefined ? { kfpV1Dir: v['kfp-v1-dir'] } : {}),
   };
-  return { help: v.help ?? false, configUri: v.config, overrides, pipeline };
+  const cluster = {
+    ...(v.alert !== undefined ? { alert: v.alert } : {}),
+    ...(v['submit-retrain'] !== undefined ? { submitRetrain: v['submit-retrain'] } : {}),
+  };
+  return { help: v.help ?? false, configUri: v.config, overrides, pipeline, cluster };
 }

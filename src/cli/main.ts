@@ -48,11 +48,30 @@ async function run(argv: string[], log: Logger): Promise<number> {
   const storage = createStorage();
   let out: string | undefined = typeof args.overrides.out === 'string' ? args.overrides.out : undefined;
   try {
-    const config = await resolveConfig(storage, args.configUri, args.overrides);
+    const cluster = await import('../cluster/index.js');
+    const alert = args.cluster.alert === undefined ? undefined : await cluster.parseAlertArg(args.cluster.alert);
+    if (alert) log.info('triggered by an alert', { status: alert.status, alerts: alert.alertNames, groupKey: alert.groupKey, startsAt: alert.startsAt });
+    // The alert's URIs sit under the config file and the flags: they fill only what neither gives.
+    const fromAlert = alert ? { ...alert.data, ...(alert.out ? { out: alert.out } : {}) } : {};
+    out ??= alert?.out;
+    const config = await resolveConfig(storage, args.configUri, args.overrides, fromAlert);
     out = config.out;
     const beforeManifest = await pipelineOutputs(args.pipeline, log);
-    const outcome = await runAnalysis(config, { storage, log, ...(beforeManifest ? { beforeManifest } : {}) });
+    const outcome = await runAnalysis(config, {
+      storage,
+      log,
+      ...(alert ? { trigger: { ...alert } } : {}),
+      ...(beforeManifest ? { beforeManifest } : {}),
+    });
     log.info(`summary\n${outcome.summary}`);
+    // Cluster side effects after success; neither call throws, and outside a cluster both are logged no-ops.
+    const context = cluster.detectClusterContext();
+    const { action } = outcome.results.decision;
+    await cluster.emitCompletionEvent(context, { action, summary: outcome.summary }, { logger: log });
+    const template = args.cluster.submitRetrain ?? alert?.retrainTemplate;
+    if (template && cluster.callsForRetraining(action)) {
+      await cluster.submitRetrainWorkflow(context, { template, manifestUri: outcome.uris.manifest, action, runId: outcome.results.runId }, { logger: log });
+    }
     process.stdout.write(`action: ${outcome.results.decision.action}\nreport: ${outcome.uris.report}\nmanifest: ${outcome.uris.manifest}\n`);
     return EXIT_CODES.ok;
   } catch (error) {

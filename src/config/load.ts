@@ -68,9 +68,12 @@ export async function readConfigFile(storage: Storage, uri: string): Promise<Rec
   return value;
 }
 
-/** Config file (if any) under the flags, validated as a whole so messages name the offending key. */
-export async function resolveConfig(storage: Storage, configUri: string | undefined, overrides: ConfigOverrides): Promise<Config> {
+/**
+ * Defaults (e.g. URIs from a triggering alert) under the config file (if any) under the flags, validated as a
+ * whole so messages name the offending key.
+ */
+export async function resolveConfig(storage: Storage, configUri: string | undefined, overrides: ConfigOverrides, defaults: ConfigOverrides = {}): Promise<Config> {
   const fromFile = configUri ? await readConfigFile(storage, configUri) : {};
-  const merged = mergeConfig(fromFile, overrides);
+  const merged = mergeConfig(mergeConfig(defaults, fromFile), overrides);
   return validateConfig(merged, configUri ? `${configUri} and flags` : 'flags');
 }

@@ -135,4 +135,34 @@ describe('moa CLI', () => {
     expect(manifest.data.sources.find((s: { role: string }) => s.role === 'operational').use).toBe('none');
     expect(manifest.plan.testsRun).toBeLessThan(manifest.plan.testsFull);
   });
+
+  it('takes URIs from a firing alert (flags win), treats empty flags as absent, and records the trigger', async () => {
+    const out = path.join(dir, 'out-alert');
+    const alert = {
+      version: '4',
+      groupKey: '{}:{alertname="FeatureDrift"}',
+      status: 'firing',
+      receiver: 'moa',
+      groupLabels: { alertname: 'FeatureDrift' },
+      commonLabels: { alertname: 'FeatureDrift', model: 'color', moa_reference: path.join(data, 'reference.parquet'), moa_operational: path.join(data, 'operational.parquet'), moa_out: path.join(dir, 'not-used') },
+      commonAnnotations: {},
+      externalURL: 'http://alertmanager:9093',
+      truncatedAlerts: 0,
+      alerts: [{ status: 'firing', labels: { alertname: 'FeatureDrift' }, annotations: {}, startsAt: '2026-11-28T10:00:00Z', endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: 'abc123' }],
+    };
+    const file = path.join(dir, 'alert.json');
+    await writeFile(file, JSON.stringify(alert));
+    const run = await runCli(['run', '--alert', `@${file}`, '--out', out, '--validation=', '--predictions=', '--submit-retrain=', ...roles]);
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(await readFile(path.join(out, 'retrain-config.json'), 'utf8'));
+    expect(manifest.metadata.config.reference).toBe(path.join(data, 'reference.parquet'));
+    expect(manifest.metadata.config.validation).toBeUndefined();
+    expect(manifest.metadata.trigger).toMatchObject({ source: 'alertmanager', status: 'firing', model: 'color', startsAt: '2026-11-28T10:00:00.000Z' });
+    // Outside a cluster the Kubernetes calls are logged no-ops.
+    expect(logLines(run.stderr).map((l) => l.msg)).toContain('completion event skipped');
+
+    const malformed = await runCli(['run', '--alert', '{"status": 3}', '--out', out]);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--alert');
+  });
 });
