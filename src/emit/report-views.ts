@@ -65,9 +65,9 @@ function confusionView(cm: ConfusionMatrixDetail): Html {
 export function viewsFor(check: CheckResult): View[] {
   const d = check.details;
   const views: View[] = [];
-  const dist = distributionOf(check);
   // Feature drift charts are drawn once, for the top drifted features, by the drift section.
-  if (dist && check.kind !== 'feature_drift') {
+  const dist = check.kind === 'feature_drift' ? undefined : distributionOf(check);
+  if (dist) {
     views.push({ handled: ['distribution'], html: html`<figure>${distributionChart(dist)}<figcaption>${check.subject ?? check.id}: reference vs operational</figcaption></figure>` });
   }
   const cm = detail(d, 'confusionMatrix', ConfusionMatrixSchema);

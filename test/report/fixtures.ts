@@ -1,0 +1,188 @@
+/**
+ * Results built by hand for the renderers: every kind and details shape the report knows, shapes it does not know,
+ * malformed ones, and hostile text (markup, quotes, Unicode) in every data-derived string. Validated by
+ * ResultsSchema, so they are results moa could really write.
+ */
+import { ConfigSchema } from '../../src/schema/config.js';
+import { ResultsSchema, type CheckResult, type Results } from '../../src/schema/results.js';
+import { mulberry32 } from '../../src/stats/index.js';
+
+/** Each sets a marker or opens a dialog if it ever runs as script; the browser test looks for both. */
+export const HOSTILE = [
+  '<script>window.__pwned=1;alert(1)</script>',
+  '"><img src=x onerror="window.__pwned=2;alert(2)">',
+  "'><svg onload=alert(3)>",
+  '</style><script>window.__pwned=4</script>',
+  '</textarea></title><iframe src="javascript:alert(5)">',
+  'a & b &amp; `tick` ${x}',
+  '温度 ℃ 🌡️ עברית‏ é a\u200bb',
+];
+
+export function baseResults(checks: CheckResult[], over: Partial<Results> = {}): Results {
+  const config = ConfigSchema.parse({ reference: 's3://bucket/ref/', operational: 's3://bucket/op/', out: 's3://bucket/out/', seed: 7 });
+  return ResultsSchema.parse({
+    apiVersion: 'moa/v1',
+    kind: 'AnalysisResults',
+    runId: 'moa-20261129000000-abcdef12',
+    startedAt: '2026-11-29T00:00:00.000Z',
+    finishedAt: '2026-11-29T00:00:05.000Z',
+    toolVersion: '0.1.0',
+    task: 'classification',
+    inputs: [
+      { role: 'reference', uri: 's3://bucket/ref/', objects: [{ uri: 's3://bucket/ref/part-0.parquet', etag: '"abc"', bytes: 100 }], rows: 3000, columns: 12, format: 'parquet' },
+      { role: 'operational', uri: 's3://bucket/op/', objects: [{ uri: 's3://bucket/op/part-0.parquet', bytes: 80 }], rows: 2000, columns: 12, format: 'parquet' },
+    ],
+    config,
+    checks,
+    decision: { action: 'none', shiftType: 'none', findings: [], confidence: 0.5, reasons: [] },
+    plan: plan(checks.length, checks.length, checks.map((c) => c.id), []),
+    selection: null,
+    ...over,
+  });
+}
+
+export function plan(testsRun: number, testsFull: number, executed: string[], skipped: { id: string; reason: string }[], stoppedAt: string | null = null): Results['plan'] {
+  return {
+    testsRun,
+    testsFull,
+    executed,
+    skipped,
+    steps: [
+      { id: 'gates', title: 'Data-quality gates', status: 'run', tests: 2 },
+      { id: 'harm', title: `Is the model harmed? ${HOSTILE[0]}`, status: 'run', tests: Math.max(0, testsRun - 2) },
+      { id: 'explain', title: 'What changed', status: stoppedAt ? 'skipped' : 'run', tests: testsFull - testsRun, ...(stoppedAt ? { reason: HOSTILE[1] } : {}) },
+    ],
+    stoppedAt,
+    alpha: { gates: 0.01, harm: 0.02, explain: 0.02 },
+  };
+}
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+function normalShares(rng: () => number, bins: number, shift: number): number[] {
+  const raw = Array.from({ length: bins }, (_, i) => Math.exp(-(((i - bins / 2 - shift) / (bins / 6)) ** 2)) * (0.9 + 0.2 * rng()));
+  const sum = raw.reduce((a, b) => a + b, 0);
+  return raw.map((v) => round(v / sum));
+}
+
+/** One drift check per feature; every tenth drifted, some categorical, names hostile where i < HOSTILE.length. */
+export function driftChecks(features: number, seed = 1): CheckResult[] {
+  const g = mulberry32(seed);
+  const rng = () => g.nextDouble53();
+  const checks: CheckResult[] = [];
+  for (let i = 0; i < features; i++) {
+    const name = i < HOSTILE.length ? HOSTILE[i]! : `feature_${String(i).padStart(4, '0')}`;
+    const drifted = i % 10 === 0;
+    const effect = round(drifted ? 0.15 + 0.5 * rng() : 0.05 * rng());
+    const categorical = i % 3 === 1;
+    const distribution = categorical
+      ? { kind: 'categorical', categories: [HOSTILE[i % HOSTILE.length]!, 'b', 'c', 'd'], reference: [0.4, 0.3, 0.2, 0.1], operational: drifted ? [0.1, 0.2, 0.3, 0.4] : [0.38, 0.31, 0.2, 0.11] }
+      : { kind: 'numeric', edges: Array.from({ length: 31 }, (_, k) => round(-3 + k * 0.2)), reference: normalShares(rng, 30, 0), operational: normalShares(rng, 30, drifted ? 4 : 0) };
+    checks.push({
+      id: `drift.feature.${name}`,
+      stage: 'analyze',
+      kind: 'feature_drift',
+      subject: name,
+      status: drifted ? 'fail' : 'pass',
+      method: categorical ? 'chi2_contingency' : 'ks_2samp (asymp)',
+      figures: { statistic: effect, pValue: drifted ? 1e-12 : 0.4, adjustedPValue: drifted ? 1e-10 : 0.8, effect, nReference: 3000, nOperational: 2000 },
+      threshold: { alpha: 0.05, minEffect: 0.1 },
+      summary: drifted ? `Drifted: effect ${effect} on ${name}.` : `No significant change on ${name}.`,
+      details: { distribution, test: categorical ? { id: 'chi2', describe: 'chi-square test of homogeneity' } : { id: 'ks', describe: `two-sample KS ${HOSTILE[0]}` } },
+    });
+  }
+  return checks;
+}
+
+/** One check of every other kind the report draws, with hostile labels. */
+export function kindChecks(): CheckResult[] {
+  const labels = ['red', 'green', HOSTILE[0]!, HOSTILE[1]!, HOSTILE[6]!];
+  const matrix = labels.map((_, i) => labels.map((__, j) => (i === j ? 80 + 5 * i : (i + 2 * j) % 7)));
+  return [
+    { id: 'schema.columns', stage: 'analyze', kind: 'schema', status: 'warn', method: 'column comparison', figures: { missing: 1, retyped: 0 }, summary: `Column ${HOSTILE[1]} is missing.`, details: { missing: [HOSTILE[1]], retyped: [], added: [HOSTILE[3]], missingOutputs: [] } },
+    { id: 'ingest.predictions_join', stage: 'ingest', kind: 'join', status: 'pass', method: 'join on id', figures: { matched: 2000, rows: 2000, coverage: 1 }, summary: 'All rows joined.', details: { columns: ['predicted'] } },
+    { id: 'quality.nulls', stage: 'analyze', kind: 'data_quality', subject: HOSTILE[4], status: 'pass', figures: { nullShare: 0.01 }, summary: 'Few nulls.' },
+    { id: 'drift.output.predicted', stage: 'analyze', kind: 'output_drift', subject: 'predicted', status: 'warn', method: 'chi2_contingency', figures: { statistic: 12.5, pValue: 0.01 }, summary: 'Prediction mix changed.', details: { distribution: { kind: 'categorical', categories: labels, reference: [0.2, 0.2, 0.2, 0.2, 0.2], operational: [0.3, 0.1, 0.2, 0.2, 0.2] } } },
+    { id: 'analyze.new_classes.labels', stage: 'analyze', kind: 'new_classes', status: 'fail', figures: { share: 0.12 }, summary: 'A new class appeared.', details: { classes: [{ name: HOSTILE[0], share: 0.12 }], reported: [HOSTILE[0]], clusters: [{ size: 240, meanConfidence: 0.41, rows: [1, 5, 9, 12, 20, 31, 40, 41, 50, 77], dominantLabel: HOSTILE[1] }, { size: 30, meanConfidence: null, rows: 30 }] } },
+    { id: 'analyze.label_shift', stage: 'analyze', kind: 'label_shift', status: 'fail', method: 'BBSE', figures: { tvd: 0.2 }, summary: 'Class priors changed.', details: { priors: labels.map((c, i) => ({ class: c, reference: 0.2, estimated: [0.3, 0.1, 0.25, 0.15, 0.2][i]!, lo: [0.25, 0.07, 0.2, 0.1, 0.15][i]!, hi: [0.35, 0.13, 0.3, 0.2, 0.25][i]!, weight: [1.5, 0.5, 1.25, 0.75, 1][i]! })) } },
+    { id: 'analyze.multivariate', stage: 'analyze', kind: 'multivariate_drift', status: 'fail', method: 'domain classifier AUC', figures: { auc: 0.81, pValue: 0.001 }, summary: 'Operational rows are easy to tell apart.', details: { importance: [{ feature: HOSTILE[2]!, importance: 0.4 }, { feature: 'g', importance: 0.25 }, { feature: 'b', importance: 0.1 }] } },
+    {
+      id: 'audit.performance.accuracy',
+      stage: 'audit',
+      kind: 'performance',
+      status: 'fail',
+      method: 'one-sided two-proportion z-test',
+      figures: { accuracy: 0.71, baseline_accuracy: 0.9, drop: 0.19, z: 8.1, pValue: 1e-15, labelled: 800, coverage: 0.4, baselineSource: 'validation' },
+      threshold: { alpha: 0.05, maxDrop: 0.05 },
+      summary: 'Performance dropped.',
+      details: {
+        confusionMatrix: { labels, matrix },
+        perClass: labels.map((c, i) => ({ class: c, precision: 0.9 - i * 0.1, recall: 0.8 - i * 0.05, f1: i === 4 ? null : 0.85 - i * 0.08, support: 100 + i })),
+        reliability: { bins: Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 10, confidence: k / 10 + 0.05, accuracy: Math.max(0, k / 10 - 0.05), count: 10 + k * 20 })) },
+        baselinePerClass: labels.map((c, i) => ({ class: c, precision: 0.95, recall: 0.9, f1: 0.925 - i / 1000, support: 200 })),
+        baselineReliability: { bins: [{ lo: 0.5, hi: 1, confidence: 0.8, accuracy: 0.79, count: 500 }] },
+        roc: { points: [{ threshold: 1, tpr: 0, fpr: 0 }, { threshold: 0.7, tpr: 0.6, fpr: 0.1 }, { threshold: 0.4, tpr: 0.85, fpr: 0.3 }, { threshold: 0, tpr: 1, fpr: 1 }], auc: 0.83 },
+      },
+    },
+    { id: 'audit.estimated.accuracy', stage: 'audit', kind: 'estimated_performance', status: 'warn', method: 'ATC', figures: { estimatedAccuracy: 0.75, lo: 0.7, hi: 0.8 }, summary: 'Estimated accuracy fell.' },
+    { id: 'audit.calibration', stage: 'audit', kind: 'calibration', status: 'warn', method: 'ECE', figures: { ece: 0.08 }, summary: 'Over-confident.', details: { reliability: { bins: [{ lo: 0, hi: 0.5, confidence: 0.3, accuracy: 0.2, count: 40 }, { lo: 0.5, hi: 1, confidence: 0.8, accuracy: 0.6, count: 60 }] } } },
+    {
+      id: 'audit.slices',
+      stage: 'audit',
+      kind: 'slice_degradation',
+      status: 'fail',
+      figures: { slices: 2 },
+      summary: 'Two slices degraded.',
+      details: {
+        slices: [
+          { predicates: [`camera == ${HOSTILE[1]}`, 'r >= 0.5'], rows: 120, errorRate: 0.4, baselineErrorRate: 0.1, lift: 4, pValue: 1e-6, adjustedPValue: 1e-5 },
+          { predicates: [{ column: HOSTILE[0]!, op: '==', value: HOSTILE[2] }], rows: 80, errorRate: 0.3, baselineErrorRate: 0.1, lift: 3, pValue: 1e-4, adjustedPValue: 5e-4 },
+        ],
+      },
+    },
+    { id: 'select.window', stage: 'select', kind: 'selection_window', status: 'pass', figures: { rows: 1500 }, summary: `Selected rows since ${HOSTILE[5]}.` },
+    { id: 'decide.diagnosis', stage: 'decide', kind: 'mystery_kind', subject: HOSTILE[3], status: 'error', figures: { note: HOSTILE[1]! }, summary: 'An unknown kind is shown generically.', details: { nested: { deeper: { deepest: { tooDeep: HOSTILE[0] } } }, list: [{ a: HOSTILE[0], b: 1 }, { a: 2, c: [1, 2, 3] }] } },
+    // Known keys in the wrong shape: shown generically, never drawn, never a crash.
+    { id: 'audit.performance.broken', stage: 'audit', kind: 'performance', status: 'insufficient_data', figures: {}, summary: 'Malformed details.', details: { confusionMatrix: { labels: ['a'], matrix: [[1, 2]] }, perClass: 'oops', reliability: { bins: [{ lo: 'x' }] }, distribution: { kind: 'numeric', edges: [1], reference: [1, 2], operational: [] } } },
+  ];
+}
+
+/** Hostile results with `features` drift checks plus every other kind. */
+export function hostileResults(features = 1000): Results {
+  const checks = [...kindChecks(), ...driftChecks(features)];
+  return baseResults(checks, {
+    decision: {
+      action: 'retrain',
+      shiftType: 'concept',
+      findings: ['feature_drift', 'performance_drop', HOSTILE[0]!],
+      confidence: 0.9,
+      reasons: [
+        { text: `Performance dropped on ${HOSTILE[1]}.`, checks: ['audit.performance.accuracy', `drift.feature.${HOSTILE[0]}`] },
+        { text: HOSTILE[6]!, checks: checks.slice(0, 9).map((c) => c.id) },
+      ],
+    },
+    inputs: [{ role: 'reference', uri: `s3://bucket/${HOSTILE[1]}/`, objects: [{ uri: `s3://bucket/${HOSTILE[0]}.parquet`, etag: HOSTILE[2], bytes: 1 }], rows: 3000, columns: features, format: 'parquet' }],
+    plan: plan(checks.length, checks.length + 2, checks.map((c) => c.id), [{ id: `drift.feature.${HOSTILE[3]}`, reason: HOSTILE[1]! }, { id: 'x', reason: 'budget' }], 'harm'),
+  });
+}
+
+/** The same results with a SELECT section: candidates compared by a proxy model, hostile names included. */
+export function withSelection(results: Results): Results {
+  return ResultsSchema.parse({
+    ...results,
+    selection: {
+      recommended: HOSTILE[1],
+      description: `Recent window reweighted ${HOSTILE[0]}`,
+      candidates: [
+        { name: 'reference', description: 'the training data as it was', rows: 5000, metric: 'accuracy', value: 0.8, recommended: false },
+        { name: HOSTILE[1], description: 'window since the drift, reweighted', rows: 1500, metric: 'accuracy', value: 0.86, recommended: true },
+      ],
+      window: { since: '2026-11-01T00:00:00Z' },
+      weights: { rows: 6500, reference: 5000, operational: 1500 },
+      classWeights: { red: 1.2, [HOSTILE[0]!]: 0.8 },
+      exclusions: [{ source: 'operational', rows: 12, reason: HOSTILE[2], check: 'quality.nulls' }],
+      labelQueue: { rows: 200, budget: 200, byReason: { uncertain: 150, new_class: 50 } },
+      validation: { rows: 300, since: null },
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { renderSummary } from '../../src/emit/summary.js';
+import { baseResults, HOSTILE, hostileResults, withSelection } from './fixtures.js';
+
+/** Text outside inline code spans, with backslash escapes removed: what Markdown would treat as markup. */
+const outsideCode = (line: string) => line.replace(/`[^`]*`/g, '').replace(/\\./g, '');
+
+describe('summary.md', () => {
+  const results = withSelection(hostileResults(1000));
+  const md = renderSummary(results);
+  const lines = md.split('\n');
+
+  it('is short: decision, figures, the failing checks that matter most', () => {
+    expect(lines[0]).toBe('# moa: retrain');
+    expect(lines.length).toBeLessThan(45);
+    expect(md).toMatch(/\*\*Drifted features:\*\* 100 of 1000 — /);
+    expect(md).toContain('**Performance:** Performance dropped.');
+    expect(md).toContain('**Selected for retraining:** `"><img src=x onerror="window.__pwned=2;alert(2)">`');
+    // checks other than feature drift come first in the table
+    const firstRow = lines.find((l) => l.startsWith('| `'))!;
+    expect(firstRow).not.toContain('drift.feature.');
+  });
+
+  it('escapes every data-derived string: no markup outside code spans, table rows keep their cells', () => {
+    for (const line of lines) expect(outsideCode(line)).not.toMatch(/[<>]/);
+    for (const row of lines.filter((l) => l.startsWith('| '))) expect(outsideCode(row).split('|').length).toBe(4);
+    expect(md).toContain(HOSTILE[1]!.replace(/[<>]/g, (c) => `\\${c}`).replace(/_/g, '\\_')); // the reason, escaped
+  });
+
+  it('keeps a multi-line data string on one line', () => {
+    const r = baseResults([], { decision: { action: 'none', shiftType: 'none', findings: [], confidence: 1, reasons: [{ text: 'line one\n# not a heading', checks: [] }] } });
+    expect(renderSummary(r)).toContain('- line one # not a heading\n');
+  });
+});
