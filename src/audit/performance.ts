@@ -1,127 +1,282 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
-import type { Config } from '../schema/config.js';
+import { AuditConfigSchema, type AuditConfig, type Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
-import { normSf } from '../stats/index.js';
+import { mulberry32, normSf, type Mulberry32 } from '../stats/index.js';
+import { bootstrapBase, percentileInterval, resampleInto, type Interval } from './bootstrap.js';
+import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores, type ConfusionMetrics } from './class-metrics.js';
+import { classOutcomes, labelledRows, regressionOutcomes, type ClassOutcomes } from './outcomes.js';
+import { reliability } from './reliability.js';
 
 type PerformanceConfig = Config['performance'];
 
-interface Scores {
-  n: number;
-  /** Classification: accuracy. Regression: mean absolute error. */
-  value: number;
-  /** Per-row losses (0/1 errors or absolute errors), for the variance of the comparison. */
-  variance: number;
+/** Randomness and AUDIT settings shared by the AUDIT checks; both default (seed 42, schema defaults). */
+export interface AuditOptions {
+  audit?: AuditConfig;
+  rng?: Mulberry32;
 }
 
-/** 0/1 correctness or absolute errors on rows that have both a label and a prediction. */
-function score(d: Dataset, roles: Roles): Scores | null {
-  if (!roles.label || !roles.prediction) return null;
-  const label = d.columns.get(roles.label);
-  const prediction = d.columns.get(roles.prediction);
-  if (!label || !prediction) return null;
-  let n = 0;
-  let sum = 0;
-  let sumSq = 0;
-  if (label.type === 'categorical' && prediction.type === 'categorical') {
-    for (let i = 0; i < label.codes.length; i++) {
-      const y = label.codes[i]!;
-      const p = prediction.codes[i]!;
-      if (y < 0 || p < 0) continue;
-      n++;
-      if (y === p) sum++;
-    }
-    if (n === 0) return null;
-    const acc = sum / n;
-    return { n, value: acc, variance: acc * (1 - acc) };
-  }
-  if (label.type === 'numeric' && prediction.type === 'numeric') {
-    for (let i = 0; i < label.values.length; i++) {
-      const e = Math.abs(label.values[i]! - prediction.values[i]!);
-      if (!Number.isFinite(e)) continue;
-      n++;
-      sum += e;
-      sumSq += e * e;
-    }
-    if (n < 2) return null;
-    const mae = sum / n;
-    return { n, value: mae, variance: (sumSq - n * mae * mae) / (n - 1) };
-  }
-  return null;
+export function auditDefaults(options: AuditOptions = {}): { audit: AuditConfig; rng: Mulberry32 } {
+  return { audit: options.audit ?? AuditConfigSchema.parse(undefined), rng: options.rng ?? mulberry32(42) };
 }
 
 /** Counts of (true label, predicted label) over labelled rows; rows = true class, columns = predicted class. */
 export function confusionMatrix(d: Dataset, roles: Roles): { labels: string[]; matrix: number[][] } | undefined {
-  const label = roles.label ? d.columns.get(roles.label) : undefined;
-  const prediction = roles.prediction ? d.columns.get(roles.prediction) : undefined;
-  if (label?.type !== 'categorical' || prediction?.type !== 'categorical') return undefined;
-  const k = label.categories.length; // label and prediction share one category list (see resolveRoles)
-  const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const o = classOutcomes(d, roles);
+  if (!o || !roles.label) return undefined;
+  const k = o.classes.length;
+  const cm = confusionCounts(o, labelledRows(o));
   const used = new Uint8Array(k);
-  for (let i = 0; i < label.codes.length; i++) {
-    const y = label.codes[i]!;
-    const p = prediction.codes[i]!;
-    if (y < 0 || p < 0) continue;
-    matrix[y]![p]! += 1;
-    used[y] = used[p] = 1;
-  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (cm[i * k + j]! > 0) used[i] = used[j] = 1;
   const keep = [...used.keys()].filter((i) => used[i]);
-  return { labels: keep.map((i) => label.categories[i]!), matrix: keep.map((i) => keep.map((j) => matrix[i]![j]!)) };
+  return { labels: keep.map((i) => o.classes[i]!), matrix: keep.map((i) => keep.map((j) => cm[i * k + j]!)) };
+}
+
+type Figures = Record<string, number | string | boolean | null>;
+
+function put(figures: Figures, name: string, value: number, interval?: Interval): void {
+  figures[name] = value;
+  if (interval) {
+    figures[`${name}_lo`] = interval.lo;
+    figures[`${name}_hi`] = interval.hi;
+  }
+}
+
+interface ClassSide {
+  o: ClassOutcomes;
+  rows: Int32Array;
+  metrics: ConfusionMetrics;
+  /** Replicates of accuracy, balanced accuracy, macro F1 (and log loss, Brier, ECE when probabilities exist). */
+  reps: Record<string, Float64Array>;
+  scale: number;
+  proba?: { rows: Int32Array; logLoss: number; brier: number; ece: number; reliability: ReturnType<typeof reliability>; scale: number };
+}
+
+function classSide(o: ClassOutcomes, audit: AuditConfig, rng: Mulberry32): ClassSide {
+  const rows = labelledRows(o);
+  const metrics = metricsFromConfusion(confusionCounts(o, rows), o.classes);
+  const B = audit.bootstrap;
+  const reps: Record<string, Float64Array> = { accuracy: new Float64Array(B), balancedAccuracy: new Float64Array(B), macroF1: new Float64Array(B) };
+  const base = bootstrapBase(rows, audit.bootstrapMaxRows, rng);
+  const draw = new Int32Array(base.rows.length);
+  const cm = new Float64Array(o.classes.length ** 2);
+  for (let b = 0; b < B; b++) {
+    const m = metricsFromConfusion(confusionCounts(o, resampleInto(base.rows, draw, rng), cm), o.classes);
+    reps.accuracy![b] = m.accuracy;
+    reps.balancedAccuracy![b] = m.balancedAccuracy;
+    reps.macroF1![b] = m.macroF1;
+  }
+  const side: ClassSide = { o, rows, metrics, reps, scale: base.scale };
+  const probaRows = o.proba ? labelledRows(o, true) : new Int32Array(0);
+  if (probaRows.length > 0) {
+    const bins = audit.calibrationBins;
+    const scores = probaScores(o, probaRows, bins);
+    const full = probaMetrics(scores, null, bins);
+    const positions = bootstrapBase(Int32Array.from(probaRows.keys()), audit.bootstrapMaxRows, rng);
+    const pdraw = new Int32Array(positions.rows.length);
+    reps.logLoss = new Float64Array(B);
+    reps.brier = new Float64Array(B);
+    reps.ece = new Float64Array(B);
+    for (let b = 0; b < B; b++) {
+      const m = probaMetrics(scores, resampleInto(positions.rows, pdraw, rng), bins);
+      reps.logLoss[b] = m.logLoss;
+      reps.brier[b] = m.brier;
+      reps.ece[b] = m.ece;
+    }
+    side.proba = { rows: probaRows, ...full, reliability: reliability(scores.confidence, scores.correct, bins), scale: positions.scale };
+  }
+  return side;
+}
+
+function sideFigures(figures: Figures, side: ClassSide, prefix: string, level: number): void {
+  const m = side.metrics;
+  for (const name of ['accuracy', 'balancedAccuracy', 'macroF1'] as const) put(figures, prefix + name, m[name], percentileInterval(side.reps[name]!, m[name], level, side.scale));
+  figures[prefix + 'microF1'] = m.microF1;
+  if (side.proba) {
+    for (const name of ['logLoss', 'brier', 'ece'] as const) put(figures, prefix + name, side.proba[name], percentileInterval(side.reps[name]!, side.proba[name], level, side.proba.scale));
+  }
 }
 
 /**
  * Measured performance on labelled operational rows against the baseline (validation data, else the reference
- * when it carries predictions), with a one-sided z-test of whether it got worse. A drop counts when it is both
- * significant and beyond `maxDrop` (absolute accuracy, or relative MAE increase).
+ * when it carries predictions). Classification: accuracy, balanced accuracy, macro/micro F1, per-class
+ * precision/recall/F1, confusion matrix and — with probabilities — log loss, Brier score, ECE and the reliability
+ * curve; regression: MAE, RMSE, R² and residual bias. Every metric has a bootstrap interval (`<name>_lo/_hi`).
+ * The status rests on a one-sided z-test of the headline metric (accuracy / MAE): a drop counts when it is both
+ * significant at `alpha` and beyond `maxDrop` (absolute accuracy, or relative MAE increase).
  */
-export function measuredPerformance(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig): CheckResult | null {
+export function measuredPerformance(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): CheckResult | null {
   if (!roles.task || !roles.label || !roles.prediction) return null;
-  const classification = roles.task === 'classification';
-  const metric = classification ? 'accuracy' : 'mae';
-  const id = `audit.performance.${metric}`;
-  const base = { id, stage: 'audit' as const, kind: 'performance', subject: metric };
-  const op = score(operational, roles);
-  const labelled = op?.n ?? 0;
-  if (!op || labelled < cfg.minLabels) {
-    return { ...base, status: 'insufficient_data', method: metric, figures: { labelled, rows: operational.rows, coverage: labelled / operational.rows }, threshold: { minLabels: cfg.minLabels }, summary: `Only ${labelled} labelled operational rows with predictions (need ${cfg.minLabels}) to measure ${metric}.` };
-  }
-  const ref = baseline ? score(baseline, roles) : null;
-  const figures: Record<string, number | string> = { [metric]: op.value, labelled, coverage: labelled / operational.rows };
-  if (!ref || ref.n < cfg.minLabels) {
-    return { ...base, status: 'insufficient_data', method: metric, figures, summary: `Operational ${metric} ${op.value.toFixed(4)} on ${labelled} rows, but no baseline to compare with: give --validation, or predictions in the reference data.` };
-  }
-  figures[`baseline_${metric}`] = ref.value;
-  figures.baselineSource = baseline!.role;
-  // Worsening: accuracy going down, MAE going up.
-  const worse = classification ? ref.value - op.value : op.value - ref.value;
-  let se: number;
-  if (classification) {
-    const pooled = (ref.value * ref.n + op.value * op.n) / (ref.n + op.n);
-    se = Math.sqrt(pooled * (1 - pooled) * (1 / ref.n + 1 / op.n));
-  } else {
-    se = Math.sqrt(ref.variance / ref.n + op.variance / op.n);
-  }
-  const z = se > 0 ? worse / se : worse > 0 ? Infinity : 0;
-  const pValue = se > 0 ? normSf(z) : worse > 0 ? 0 : 1;
-  const drop = classification ? worse : ref.value > 0 ? worse / ref.value : worse > 0 ? Infinity : 0;
-  figures.drop = drop;
-  figures.z = z;
-  figures.pValue = pValue;
+  const { audit, rng } = auditDefaults(options);
+  return roles.task === 'classification' ? classification(operational, baseline, roles, cfg, audit, rng) : regression(operational, baseline, roles, cfg, audit, rng);
+}
+
+function insufficient(base: Omit<CheckResult, 'status' | 'summary' | 'figures'>, metric: string, labelled: number, rows: number, cfg: PerformanceConfig): CheckResult {
+  return {
+    ...base,
+    status: 'insufficient_data',
+    method: metric,
+    figures: { labelled, rows, coverage: rows ? labelled / rows : 0 },
+    threshold: { minLabels: cfg.minLabels },
+    summary: `Only ${labelled} labelled operational rows with predictions (need ${cfg.minLabels}) to measure ${metric}.`,
+  };
+}
+
+function verdict(pValue: number, drop: number, cfg: PerformanceConfig): 'pass' | 'warn' | 'fail' {
   const significant = pValue < cfg.alpha;
-  const status = significant && drop > cfg.maxDrop ? 'fail' : significant ? 'warn' : 'pass';
-  const details = classification ? { confusionMatrix: confusionMatrix(operational, roles) } : undefined;
-  const change = classification ? `accuracy ${ref.value.toFixed(4)} → ${op.value.toFixed(4)}` : `MAE ${ref.value.toPrecision(4)} → ${op.value.toPrecision(4)}`;
+  return significant && drop > cfg.maxDrop ? 'fail' : significant ? 'warn' : 'pass';
+}
+
+function classification(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, audit: AuditConfig, rng: Mulberry32): CheckResult | null {
+  const base = { id: 'audit.performance.accuracy', stage: 'audit' as const, kind: 'performance', subject: 'accuracy' };
+  const o = classOutcomes(operational, roles);
+  if (!o) return null;
+  const labelled = labelledRows(o).length;
+  if (labelled < cfg.minLabels) return insufficient(base, 'accuracy', labelled, operational.rows, cfg);
+  const op = classSide(o, audit, rng);
+  const figures: Figures = {};
+  sideFigures(figures, op, '', audit.level);
+  Object.assign(figures, { labelled, coverage: labelled / operational.rows });
+  const details: Record<string, unknown> = { perClass: op.metrics.perClass, confusionMatrix: confusionMatrix(operational, roles) };
+  if (op.proba) details.reliability = { bins: op.proba.reliability.bins };
+  const bo = baseline ? classOutcomes(baseline, roles) : null;
+  const baseLabelled = bo ? labelledRows(bo).length : 0;
+  if (!bo || baseLabelled < cfg.minLabels) {
+    return { ...base, status: 'insufficient_data', method: 'accuracy', figures, details, summary: `Operational accuracy ${op.metrics.accuracy.toFixed(4)} on ${labelled} rows, but no baseline to compare with: give --validation, or predictions in the reference data.` };
+  }
+  const ref = classSide(bo, audit, rng);
+  sideFigures(figures, ref, 'baseline_', audit.level);
+  figures.baselineSource = baseline!.role;
+  details.baselinePerClass = ref.metrics.perClass;
+  if (ref.proba) details.baselineReliability = { bins: ref.proba.reliability.bins };
+
+  const a = ref.metrics.accuracy;
+  const b = op.metrics.accuracy;
+  const drop = a - b;
+  const pooled = (a * ref.rows.length + b * op.rows.length) / (ref.rows.length + op.rows.length);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / ref.rows.length + 1 / op.rows.length));
+  const z = se > 0 ? drop / se : drop > 0 ? Infinity : 0;
+  const pValue = se > 0 ? normSf(z) : drop > 0 ? 0 : 1;
+  // Independent resamples of the two sides: the spread of their difference.
+  const dropReps = differenceReplicates(ref.reps.accuracy!, a, ref.scale, op.reps.accuracy!, b, op.scale);
+  put(figures, 'drop', drop, percentileInterval(dropReps, drop, audit.level));
+  Object.assign(figures, { z, pValue });
+  const status = verdict(pValue, drop, cfg);
+  const change = `accuracy ${a.toFixed(4)} → ${b.toFixed(4)} (${(audit.level * 100).toFixed(0)}% CI of the drop ${Number(figures.drop_lo).toFixed(4)} to ${Number(figures.drop_hi).toFixed(4)})`;
   return {
     ...base,
     status,
-    method: classification ? 'one-sided two-proportion z-test' : 'one-sided Welch z-test on absolute errors',
+    method: 'one-sided two-proportion z-test; bootstrap percentile intervals',
     figures,
-    threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop },
-    ...(details ? { details } : {}),
-    summary:
-      status === 'fail'
-        ? `Performance dropped: ${change} (p = ${pValue.toExponential(2)}).`
-        : status === 'warn'
-          ? `Small but significant change: ${change} (p = ${pValue.toExponential(2)}), within the tolerated ${cfg.maxDrop}.`
-          : `No significant drop: ${change} (p = ${pValue.toPrecision(3)}).`,
+    threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop, level: audit.level, bootstrap: audit.bootstrap },
+    details,
+    summary: summaryOf(status, change, pValue, cfg),
+  };
+}
+
+/**
+ * Replicates of x − y from independent resamples of the two sides, each side's deviations first shrunk by its own
+ * subsampling scale (see bootstrapBase), so the result needs no further rescaling.
+ */
+function differenceReplicates(x: Float64Array, xHat: number, xScale: number, y: Float64Array, yHat: number, yScale: number): Float64Array {
+  const centre = (r: Float64Array) => {
+    const s = Float64Array.from(r.filter(Number.isFinite)).sort();
+    return s.length ? s[Math.floor(s.length / 2)]! : NaN;
+  };
+  const xc = xScale === 1 ? xHat : centre(x);
+  const yc = yScale === 1 ? yHat : centre(y);
+  return x.map((v, i) => xHat + (v - xc) * xScale - (yHat + (y[i]! - yc) * yScale));
+}
+
+function summaryOf(status: string, change: string, pValue: number, cfg: PerformanceConfig): string {
+  return status === 'fail'
+    ? `Performance dropped: ${change}, p = ${pValue.toExponential(2)}.`
+    : status === 'warn'
+      ? `Small but significant change: ${change}, p = ${pValue.toExponential(2)}, within the tolerated ${cfg.maxDrop}.`
+      : `No significant drop: ${change}, p = ${pValue.toPrecision(3)}.`;
+}
+
+interface RegressionMetrics {
+  mae: number;
+  rmse: number;
+  r2: number;
+  /** Mean of prediction − target: positive means over-prediction. */
+  bias: number;
+  /** Sample variance of the absolute errors, for the z-test on MAE. */
+  varAbs: number;
+}
+
+function regressionMetrics(y: Float64Array, yhat: Float64Array, rows: Int32Array): RegressionMetrics {
+  const n = rows.length;
+  let abs = 0;
+  let sq = 0;
+  let res = 0;
+  let ySum = 0;
+  let absSq = 0;
+  for (let r = 0; r < n; r++) {
+    const i = rows[r]!;
+    const e = yhat[i]! - y[i]!;
+    abs += Math.abs(e);
+    absSq += e * e;
+    sq += e * e;
+    res += e;
+    ySum += y[i]!;
+  }
+  const mean = ySum / n;
+  let tss = 0;
+  for (let r = 0; r < n; r++) tss += (y[rows[r]!]! - mean) ** 2;
+  const mae = abs / n;
+  return { mae, rmse: Math.sqrt(sq / n), r2: tss > 0 ? 1 - sq / tss : NaN, bias: res / n, varAbs: n > 1 ? (absSq - n * mae * mae) / (n - 1) : NaN };
+}
+
+const REG_METRICS = ['mae', 'rmse', 'r2', 'bias'] as const;
+
+function regressionSide(y: Float64Array, yhat: Float64Array, audit: AuditConfig, rng: Mulberry32) {
+  const rows: number[] = [];
+  for (let i = 0; i < y.length; i++) if (Number.isFinite(y[i]!) && Number.isFinite(yhat[i]!)) rows.push(i);
+  const all = Int32Array.from(rows);
+  const metrics = regressionMetrics(y, yhat, all);
+  const base = bootstrapBase(all, audit.bootstrapMaxRows, rng);
+  const draw = new Int32Array(base.rows.length);
+  const reps = Object.fromEntries(REG_METRICS.map((m) => [m, new Float64Array(audit.bootstrap)])) as Record<(typeof REG_METRICS)[number], Float64Array>;
+  for (let b = 0; b < audit.bootstrap && all.length > 1; b++) {
+    const m = regressionMetrics(y, yhat, resampleInto(base.rows, draw, rng));
+    for (const name of REG_METRICS) reps[name][b] = m[name];
+  }
+  return { n: all.length, metrics, reps, scale: base.scale };
+}
+
+function regression(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, audit: AuditConfig, rng: Mulberry32): CheckResult | null {
+  const base = { id: 'audit.performance.mae', stage: 'audit' as const, kind: 'performance', subject: 'mae' };
+  const o = regressionOutcomes(operational, roles);
+  if (!o) return null;
+  const op = regressionSide(o.y, o.yhat, audit, rng);
+  if (op.n < Math.max(2, cfg.minLabels)) return insufficient(base, 'mae', op.n, operational.rows, cfg);
+  const figures: Figures = {};
+  for (const name of REG_METRICS) put(figures, name, op.metrics[name], percentileInterval(op.reps[name], op.metrics[name], audit.level, op.scale));
+  Object.assign(figures, { labelled: op.n, coverage: op.n / operational.rows });
+  const bo = baseline ? regressionOutcomes(baseline, roles) : null;
+  const ref = bo ? regressionSide(bo.y, bo.yhat, audit, rng) : null;
+  if (!ref || ref.n < cfg.minLabels) {
+    return { ...base, status: 'insufficient_data', method: 'mae', figures, summary: `Operational MAE ${op.metrics.mae.toPrecision(4)} on ${op.n} rows, but no baseline to compare with: give --validation, or predictions in the reference data.` };
+  }
+  for (const name of REG_METRICS) put(figures, `baseline_${name}`, ref.metrics[name], percentileInterval(ref.reps[name], ref.metrics[name], audit.level, ref.scale));
+  figures.baselineSource = baseline!.role;
+  const worse = op.metrics.mae - ref.metrics.mae;
+  const se = Math.sqrt(ref.metrics.varAbs / ref.n + op.metrics.varAbs / op.n);
+  const z = se > 0 ? worse / se : worse > 0 ? Infinity : 0;
+  const pValue = se > 0 ? normSf(z) : worse > 0 ? 0 : 1;
+  const drop = ref.metrics.mae > 0 ? worse / ref.metrics.mae : worse > 0 ? Infinity : 0;
+  const dropReps = differenceReplicates(op.reps.mae, op.metrics.mae, op.scale, ref.reps.mae, ref.metrics.mae, ref.scale).map((v) => (ref.metrics.mae > 0 ? v / ref.metrics.mae : NaN));
+  put(figures, 'drop', drop, percentileInterval(dropReps, drop, audit.level));
+  Object.assign(figures, { z, pValue });
+  const status = verdict(pValue, drop, cfg);
+  const change = `MAE ${ref.metrics.mae.toPrecision(4)} → ${op.metrics.mae.toPrecision(4)}`;
+  return {
+    ...base,
+    status,
+    method: 'one-sided Welch z-test on absolute errors; bootstrap percentile intervals',
+    figures,
+    threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop, level: audit.level, bootstrap: audit.bootstrap },
+    summary: summaryOf(status, change, pValue, cfg),
   };
 }

@@ -1,0 +1,238 @@
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { Config } from '../schema/config.js';
+import type { CheckResult } from '../schema/results.js';
+import { benjaminiHochberg, chi2Contingency } from '../stats/index.js';
+import { bootstrapBase, percentileInterval, resampleInto } from './bootstrap.js';
+import { classOutcomes, labelledRows, predictedRows, type ClassOutcomes } from './outcomes.js';
+import { auditDefaults, type AuditOptions } from './performance.js';
+
+type PerformanceConfig = Config['performance'];
+
+/** w(y) = q(y) / p(y) for one class: what SELECT multiplies a training row of that class by. */
+export interface ClassWeight {
+  class: string;
+  /** The class's code in the label's shared category list. */
+  code: number;
+  weight: number;
+}
+
+export interface LabelShiftResult {
+  check: CheckResult;
+  /** Null when the estimate is not trusted (ill-conditioned confusion matrix, too little data) or not run. */
+  weights: ClassWeight[] | null;
+}
+
+interface Estimate {
+  /** Estimated operational priors q over the supported classes (clipped at 0, renormalised). */
+  q: Float64Array;
+  /** Validation priors p. */
+  p: Float64Array;
+  /** Entries of the raw solution w that came out negative before clipping. */
+  clipped: number;
+  condition: number;
+}
+
+/**
+ * BBSE (Lipton, Wang & Smola 2018): with C[i][j] = P̂_val(ŷ = i, y = j) and μ[i] = P̂_op(ŷ = i), solve C·w = μ;
+ * then q(y) = w(y)·p(y). Negative entries of w (sampling noise) are clipped to 0 and q renormalised.
+ */
+function bbse(v: ClassOutcomes, vRows: Int32Array, o: ClassOutcomes, oRows: Int32Array, support: number[]): Estimate {
+  const m = support.length;
+  const pos = new Int32Array(v.classes.length).fill(-1);
+  support.forEach((c, i) => (pos[c] = i));
+  const C = Matrix.zeros(m, m);
+  let nv = 0;
+  for (const i of vRows) {
+    const a = pos[v.yhat[i]!]!;
+    const b = pos[v.y[i]!]!;
+    if (a < 0 || b < 0) continue;
+    C.set(a, b, C.get(a, b) + 1);
+    nv++;
+  }
+  const mu = new Float64Array(m);
+  let no = 0;
+  for (const i of oRows) {
+    const a = pos[o.yhat[i]!]!;
+    if (a < 0) continue;
+    mu[a]!++;
+    no++;
+  }
+  C.div(nv);
+  for (let i = 0; i < m; i++) mu[i]! /= no;
+  const p = new Float64Array(m);
+  for (let j = 0; j < m; j++) for (let i = 0; i < m; i++) p[j]! += C.get(i, j);
+  const svd = new SingularValueDecomposition(C);
+  const w = svd.solve(Matrix.columnVector(mu)).to1DArray();
+  const q = new Float64Array(m);
+  let clipped = 0;
+  let sum = 0;
+  for (let j = 0; j < m; j++) {
+    if (!(w[j]! >= 0)) clipped++;
+    q[j] = Math.max(0, w[j]!) * p[j]!;
+    sum += q[j]!;
+  }
+  for (let j = 0; j < m; j++) q[j] = sum > 0 ? q[j]! / sum : p[j]!;
+  return { q, p, clipped, condition: svd.condition };
+}
+
+function countsOver(codes: Int32Array, rows: Int32Array, support: number[]): number[] {
+  const pos = new Map(support.map((c, i) => [c, i]));
+  const out = new Array<number>(support.length).fill(0);
+  for (const i of rows) {
+    const a = pos.get(codes[i]!);
+    if (a !== undefined) out[a]!++;
+  }
+  return out;
+}
+
+/** Pearson chi-square on a 2×m table after dropping all-zero columns; NaN p when fewer than two columns remain. */
+function twoSampleChi2(a: number[], b: number[]): number {
+  const keep = a.map((_, j) => j).filter((j) => a[j]! + b[j]! > 0);
+  if (keep.length < 2) return NaN;
+  return chi2Contingency([keep.map((j) => a[j]!), keep.map((j) => b[j]!)], { correction: false }).pValue;
+}
+
+const tv = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i]! - b[i]!);
+  return s / 2;
+};
+const normalise = (x: number[]) => {
+  const s = x.reduce((a, b) => a + b, 0);
+  return x.map((v) => (s > 0 ? v / s : 0));
+};
+
+/**
+ * Label shift (BBSE): operational class priors and weights w(y) = q(y)/p(y) from the validation confusion matrix and
+ * the operational predicted-class distribution, with bootstrap intervals (validation and operational rows
+ * resampled together) and the condition number of the confusion matrix (above `maxCondition` the estimate is not
+ * trusted and no weights are returned). Whether the priors changed is tested on what BBSE rests on — the
+ * predicted-class counts, validation vs operational (chi-square; under label shift with an invertible C they differ
+ * exactly when q ≠ p) — and sized by the total-variation distance between p and q (`minPriorChange`).
+ * With operational labels it also checks BBSE's premise p(x|y) unchanged, as seen through the model: per class,
+ * the distribution of predictions given the true class, validation vs operational (chi-square, BH at `alpha`, and a
+ * total-variation distance of at least `minPriorChange`), and reports the measured priors against the estimate.
+ */
+export function labelShift(operational: Dataset, validation: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): LabelShiftResult {
+  const { audit, rng } = auditDefaults(options);
+  const base = { id: 'audit.label_shift', stage: 'audit' as const, kind: 'label_shift', method: 'BBSE (black-box shift estimation)' };
+  const o = roles.task === 'classification' ? classOutcomes(operational, roles) : null;
+  const v = validation && roles.task === 'classification' ? classOutcomes(validation, roles) : null;
+  if (!o || !v) {
+    return { check: { ...base, status: 'skipped', figures: {}, summary: 'Label-shift estimation needs a classification task with predictions, and labelled validation data with predictions.' }, weights: null };
+  }
+  const vRows = labelledRows(v);
+  const oRows = predictedRows(o);
+  if (vRows.length < cfg.minLabels || oRows.length < cfg.minLabels) {
+    return {
+      check: { ...base, status: 'insufficient_data', figures: { validationRows: vRows.length, operationalRows: oRows.length }, threshold: { minLabels: cfg.minLabels }, summary: `BBSE needs at least ${cfg.minLabels} labelled validation rows and ${cfg.minLabels} operational predictions (has ${vRows.length} and ${oRows.length}).` },
+      weights: null,
+    };
+  }
+  // Classes with validation support: the only ones whose prior BBSE can estimate.
+  const vCounts = new Array<number>(v.classes.length).fill(0);
+  for (const i of vRows) vCounts[v.y[i]!]!++;
+  const support = vCounts.flatMap((n, c) => (n > 0 ? [c] : []));
+  const names = support.map((c) => v.classes[c]!);
+  const est = bbse(v, vRows, o, oRows, support);
+  const m = support.length;
+
+  const B = audit.bootstrap;
+  const reps = Array.from({ length: m }, () => new Float64Array(B));
+  const vb = bootstrapBase(vRows, audit.bootstrapMaxRows, rng);
+  const ob = bootstrapBase(oRows, audit.bootstrapMaxRows, rng);
+  const vDraw = new Int32Array(vb.rows.length);
+  const oDraw = new Int32Array(ob.rows.length);
+  let unstable = 0;
+  for (let b = 0; b < B; b++) {
+    const e = bbse(v, resampleInto(vb.rows, vDraw, rng), o, resampleInto(ob.rows, oDraw, rng), support);
+    if (!Number.isFinite(e.condition) || e.condition > audit.maxCondition) unstable++;
+    for (let j = 0; j < m; j++) reps[j]![b] = e.q[j]!;
+  }
+  const scale = Math.max(vb.scale, ob.scale);
+  const intervals = reps.map((r, j) => percentileInterval(r, est.q[j]!, audit.level, scale));
+
+  const predV = countsOver(v.yhat, vRows, support);
+  const predO = countsOver(o.yhat, oRows, support);
+  const pValue = twoSampleChi2(predV, predO);
+  const distance = tv(est.p, est.q);
+  const recall = support.map((c) => {
+    let hit = 0;
+    for (const i of vRows) if (v.y[i] === c && v.yhat[i] === c) hit++;
+    return hit / vCounts[c]!;
+  });
+  const expectedAccuracy = recall.reduce((s, r, j) => s + r * est.q[j]!, 0);
+  const figures: Record<string, number | string | boolean | null> = {
+    classes: m,
+    conditionNumber: est.condition,
+    clipped: est.clipped,
+    unstableReplicates: unstable,
+    priorDistance: distance,
+    pValue,
+    expectedAccuracy,
+    validationRows: vRows.length,
+    operationalRows: oRows.length,
+  };
+  const priors: Record<string, unknown>[] = names.map((cls, j) => ({ class: cls, reference: est.p[j]!, estimated: est.q[j]!, lo: intervals[j]!.lo, hi: intervals[j]!.hi, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 }));
+  const details: Record<string, unknown> = { priors };
+
+  // With labels: measured priors, and whether p(ŷ | y) held (the premise that separates label from other shift).
+  const oLabelled = labelledRows(o);
+  if (oLabelled.length >= cfg.minLabels) {
+    const measured = normalise(countsOver(o.y, oLabelled, support));
+    let maxError = 0;
+    let covered = 0;
+    measured.forEach((qm, j) => {
+      priors[j]!.measured = qm;
+      maxError = Math.max(maxError, Math.abs(qm - est.q[j]!));
+      if (qm >= intervals[j]!.lo && qm <= intervals[j]!.hi) covered++;
+    });
+    const conditional = support.flatMap((c, j) => {
+      const inV = vRows.filter((i) => v.y[i] === c);
+      const inO = oLabelled.filter((i) => o.y[i] === c);
+      if (inO.length < 20) return [];
+      const a = countsOver(v.yhat, inV, support);
+      const b = countsOver(o.yhat, inO, support);
+      return [{ class: names[j]!, pValue: twoSampleChi2(a, b), distance: tv(normalise(a), normalise(b)), rows: inO.length }];
+    });
+    const tested = conditional.filter((c) => Number.isFinite(c.pValue));
+    const bh = tested.length ? benjaminiHochberg(tested.map((c) => c.pValue), cfg.alpha) : null;
+    const rows = tested.map((c, i) => ({ ...c, adjustedPValue: bh!.adjusted[i]!, changed: bh!.reject[i]! && c.distance >= audit.minPriorChange }));
+    const changed = rows.filter((r) => r.changed).length;
+    Object.assign(figures, { measuredPriorMaxError: maxError, measuredPriorsCovered: covered, conditionalClassesTested: rows.length, conditionalShiftClasses: changed, consistentWithLabelShift: changed === 0 });
+    details.conditional = rows;
+  }
+
+  const threshold = { alpha: cfg.alpha, minPriorChange: audit.minPriorChange, maxCondition: audit.maxCondition, level: audit.level, bootstrap: B };
+  if (!(est.condition <= audit.maxCondition)) {
+    return {
+      check: { ...base, status: 'insufficient_data', figures, threshold, details, summary: `The validation confusion matrix is ill-conditioned (condition number ${est.condition.toPrecision(3)} > ${audit.maxCondition}): the model confuses classes too much for BBSE to recover priors; no weights are given.` },
+      weights: null,
+    };
+  }
+  const significant = pValue < cfg.alpha;
+  const status = significant && distance >= audit.minPriorChange ? 'fail' : significant ? 'warn' : 'pass';
+  const moved = priors
+    .map((p) => ({ cls: p.class as string, from: p.reference as number, to: p.estimated as number }))
+    .sort((a, b) => Math.abs(b.to - b.from) - Math.abs(a.to - a.from))
+    .slice(0, 3)
+    .map((p) => `${p.cls} ${(p.from * 100).toFixed(1)}% → ${(p.to * 100).toFixed(1)}%`)
+    .join(', ');
+  return {
+    check: {
+      ...base,
+      status,
+      figures,
+      threshold,
+      details,
+      summary:
+        status === 'fail'
+          ? `Class priors shifted (total variation ${distance.toFixed(3)}, p = ${pValue.toExponential(2)}): ${moved}.`
+          : status === 'warn'
+            ? `Class priors changed slightly (total variation ${distance.toFixed(3)} < ${audit.minPriorChange}, p = ${pValue.toExponential(2)}).`
+            : `No significant change in class priors (total variation ${distance.toFixed(3)}, p = ${pValue.toPrecision(3)}).`,
+    },
+    weights: names.map((cls, j) => ({ class: cls, code: support[j]!, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 })),
+  };
+}

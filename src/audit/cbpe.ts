@@ -1,0 +1,260 @@
+import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { Config } from '../schema/config.js';
+import type { CheckResult } from '../schema/results.js';
+import type { Mulberry32 } from '../stats/index.js';
+import { bootstrapBase, resampleInto, uniformStream } from './bootstrap.js';
+import { confusionCounts, metricsFromConfusion } from './class-metrics.js';
+import { ascendingOrder, fitIsotonic, predictIsotonic, type IsotonicFit } from './isotonic.js';
+import { normQuantile } from './normal-quantile.js';
+import { classOutcomes, labelledRows, predictedConfidence, predictedRows, type ClassOutcomes } from './outcomes.js';
+import { auditDefaults, type AuditOptions } from './performance.js';
+
+type PerformanceConfig = Config['performance'];
+
+/** Isotonic maps fitted on validation: P(correct | confidence), and per class P(y = c | p_c) (one-vs-rest). */
+interface Calibrators {
+  correct: IsotonicFit;
+  perClass: IsotonicFit[];
+}
+
+/** Validation arrays sorted once, so that bootstrap refits are linear (weights = resample counts). */
+interface CalibrationData {
+  confidence: Float64Array;
+  correct: Float64Array;
+  confOrder: Int32Array;
+  classProba: Float64Array[];
+  classHit: Float64Array[];
+  classOrder: Int32Array[];
+}
+
+function calibrationData(v: ClassOutcomes, rows: Int32Array): CalibrationData {
+  const k = v.classes.length;
+  const confidence = Float64Array.from(rows, (i) => predictedConfidence(v, i));
+  const correct = Float64Array.from(rows, (i) => (v.y[i] === v.yhat[i] ? 1 : 0));
+  const classProba: Float64Array[] = [];
+  const classHit: Float64Array[] = [];
+  for (let c = 0; c < k; c++) {
+    classProba.push(Float64Array.from(rows, (i) => v.proba![i * k + c]!));
+    classHit.push(Float64Array.from(rows, (i) => (v.y[i] === c ? 1 : 0)));
+  }
+  return { confidence, correct, confOrder: ascendingOrder(confidence), classProba, classHit, classOrder: classProba.map((p) => ascendingOrder(p)) };
+}
+
+function fitCalibrators(d: CalibrationData, weight?: Float64Array): Calibrators {
+  return {
+    correct: fitIsotonic(d.confidence, d.correct, weight, d.confOrder),
+    perClass: d.classProba.map((p, c) => fitIsotonic(p, d.classHit[c]!, weight, d.classOrder[c]!)),
+  };
+}
+
+/** Per-row calibrated P(correct), and the expected confusion matrix Σ_i p̃_i(true = c) at (c, ŷ_i). */
+function estimate(o: ClassOutcomes, rows: Int32Array, cal: Calibrators, cm: Float64Array, pc?: Float64Array): { accuracy: number; probs: Float64Array } {
+  const k = o.classes.length;
+  cm.fill(0);
+  const probs = pc ?? new Float64Array(rows.length * k);
+  let acc = 0;
+  const p = new Float64Array(k);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    acc += predictIsotonic(cal.correct, predictedConfidence(o, i));
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += p[c] = predictIsotonic(cal.perClass[c]!, o.proba![i * k + c]!);
+    // All calibrated values 0 happens only far outside validation's range: keep the model's own probabilities.
+    for (let c = 0; c < k; c++) p[c] = sum > 0 ? p[c]! / sum : o.proba![i * k + c]!;
+    const yhat = o.yhat[i]!;
+    for (let c = 0; c < k; c++) {
+      cm[c * k + yhat]! += p[c]!;
+      probs[r * k + c] = p[c]!;
+    }
+  }
+  return { accuracy: acc / rows.length, probs };
+}
+
+const variance = (x: Float64Array) => {
+  const f = x.filter(Number.isFinite);
+  if (f.length < 2) return 0;
+  const m = f.reduce((a, b) => a + b, 0) / f.length;
+  return f.reduce((a, b) => a + (b - m) ** 2, 0) / (f.length - 1);
+};
+
+function macroF1OfDraws(o: ClassOutcomes, rows: Int32Array, probs: Float64Array, reps: number, rng: Mulberry32): Float64Array {
+  const k = o.classes.length;
+  const out = new Float64Array(reps);
+  const cm = new Float64Array(k * k);
+  for (let b = 0; b < reps; b++) {
+    cm.fill(0);
+    const next = uniformStream(rng);
+    for (let r = 0; r < rows.length; r++) {
+      let u = next();
+      let c = 0;
+      while (c < k - 1 && u >= probs[r * k + c]!) u -= probs[r * k + c++]!;
+      cm[c * k + o.yhat[rows[r]!]!]!++;
+    }
+    out[b] = metricsFromConfusion(cm, o.classes).macroF1;
+  }
+  return out;
+}
+
+/**
+ * Operational rows the calibrator replicates are evaluated on. Their spread measures the calibrators' uncertainty,
+ * which a few thousand rows already show; evaluating all rows would multiply the cost by n / EVAL_ROWS.
+ */
+const EVAL_ROWS = 5000;
+const CALIBRATION_REPLICATES = 50;
+
+/** Checks from ANALYZE whose failure breaks CBPE's premise that the inputs stay within what the model knows. */
+const NOVELTY_KINDS = new Set(['schema', 'data_quality', 'new_classes', 'novelty', 'out_of_distribution']);
+
+/**
+ * Confidence-based performance estimation (CBPE, as NannyML): the model's probabilities are calibrated on the
+ * validation data with isotonic regression, then operational accuracy is estimated as the mean calibrated
+ * P(correct | confidence), and the confusion matrix (hence per-class precision/recall/F1, macro F1) as the sum of
+ * per-class calibrated probabilities at each row's predicted class. The interval adds two variances: the
+ * realised-versus-expected spread on the operational rows (Poisson-binomial for accuracy, simulated for F1) and
+ * the calibrators' own uncertainty (validation bootstrap, refitted). Valid when P(y|x) is unchanged; the check
+ * lists that assumption and the evidence against it (novelty flagged by ANALYZE, confidences outside validation's).
+ * With operational labels present it also reports the measured accuracy on the same rows, for the diagnosis.
+ */
+export function estimatedPerformance(
+  operational: Dataset,
+  validation: Dataset | undefined,
+  roles: Roles,
+  cfg: PerformanceConfig,
+  options: AuditOptions & { analyze?: CheckResult[] } = {},
+): CheckResult | null {
+  if (roles.task !== 'classification') return null;
+  const { audit, rng } = auditDefaults(options);
+  const base = { id: 'audit.estimated_performance.accuracy', stage: 'audit' as const, kind: 'estimated_performance', subject: 'accuracy', method: 'CBPE (isotonic calibration on validation)' };
+  const o = classOutcomes(operational, roles);
+  const v = validation ? classOutcomes(validation, roles) : null;
+  if (!o?.proba || !v?.proba) {
+    return { ...base, status: 'skipped', figures: {}, summary: 'CBPE needs class probabilities (--proba) in the operational data and labelled validation data with probabilities.' };
+  }
+  const vRows = labelledRows(v, true);
+  const oRows = predictedRows(o, true);
+  if (vRows.length < cfg.minLabels || oRows.length === 0) {
+    return { ...base, status: 'insufficient_data', figures: { validationRows: vRows.length, operationalRows: oRows.length }, threshold: { minLabels: cfg.minLabels }, summary: `CBPE needs at least ${cfg.minLabels} labelled validation rows with probabilities (has ${vRows.length}) and operational rows with probabilities (has ${oRows.length}).` };
+  }
+  const k = o.classes.length;
+  const data = calibrationData(v, vRows);
+  const cal = fitCalibrators(data);
+  const cm = new Float64Array(k * k);
+  const point = estimate(o, oRows, cal, cm);
+  const estMetrics = metricsFromConfusion(cm, o.classes);
+  const oLabelled = labelledRows(o, true);
+  const labelledPoint = oLabelled.length >= cfg.minLabels ? estimate(o, oLabelled, cal, new Float64Array(k * k)).accuracy : NaN;
+
+  // Realised-vs-expected spread: Poisson-binomial for accuracy; simulated labels for macro F1 on ≤ cap rows.
+  const calibrated = Float64Array.from(oRows, (i) => predictIsotonic(cal.correct, predictedConfidence(o, i)));
+  const sampVarAcc = calibrated.reduce((s, c) => s + c * (1 - c), 0) / oRows.length ** 2;
+  const sub = bootstrapBase(oRows, Math.min(audit.bootstrapMaxRows, EVAL_ROWS), rng);
+  const subProbs = sub.rows === oRows ? point.probs : estimate(o, sub.rows, cal, new Float64Array(k * k)).probs;
+  const sampVarF1 = variance(macroF1OfDraws(o, sub.rows, subProbs, Math.min(audit.bootstrap, CALIBRATION_REPLICATES), rng)) * sub.scale ** 2;
+
+  // Calibrator uncertainty: refit on validation resamples (counts as weights), evaluate on the operational rows.
+  // Only the variance of these replicates is used, which 50 already estimate to about ±20%.
+  const B = Math.min(audit.bootstrap, CALIBRATION_REPLICATES);
+  const calAcc = new Float64Array(B);
+  const calF1 = new Float64Array(B);
+  const calLabelled = new Float64Array(B);
+  const labelledSub = bootstrapBase(oLabelled, EVAL_ROWS, rng).rows;
+  const vBase = bootstrapBase(Int32Array.from(vRows.keys()), audit.bootstrapMaxRows, rng);
+  const draw = new Int32Array(vBase.rows.length);
+  const weight = new Float64Array(vRows.length);
+  const cmB = new Float64Array(k * k);
+  const probsB = new Float64Array(sub.rows.length * k);
+  for (let b = 0; b < B; b++) {
+    weight.fill(0);
+    for (const r of resampleInto(vBase.rows, draw, rng)) weight[r]!++;
+    const c = fitCalibrators(data, weight);
+    const e = estimate(o, sub.rows, c, cmB, probsB);
+    calAcc[b] = e.accuracy;
+    calF1[b] = metricsFromConfusion(cmB, o.classes).macroF1;
+    if (Number.isFinite(labelledPoint)) calLabelled[b] = estimate(o, labelledSub, c, new Float64Array(k * k)).accuracy;
+  }
+  const z = normQuantile(1 - (1 - audit.level) / 2);
+  // sampVarF1 was simulated on sub.rows: F1's variance scales as 1/n, hence the rescaling above.
+  const sdAcc = Math.sqrt(sampVarAcc + variance(calAcc) * vBase.scale ** 2);
+  const sdF1 = Math.sqrt(sampVarF1 + variance(calF1) * vBase.scale ** 2);
+  const clip = (x: number) => Math.min(1, Math.max(0, x));
+  const figures: Record<string, number | string | boolean | null> = {
+    accuracy: point.accuracy,
+    accuracy_lo: clip(point.accuracy - z * sdAcc),
+    accuracy_hi: clip(point.accuracy + z * sdAcc),
+    macroF1: estMetrics.macroF1,
+    macroF1_lo: clip(estMetrics.macroF1 - z * sdF1),
+    macroF1_hi: clip(estMetrics.macroF1 + z * sdF1),
+    balancedAccuracy: estMetrics.balancedAccuracy,
+    rows: oRows.length,
+    validationRows: vRows.length,
+  };
+
+  const vMetrics = metricsFromConfusion(confusionCounts(v, vRows), v.classes);
+  figures.baseline_accuracy = vMetrics.accuracy;
+  figures.baseline_macroF1 = vMetrics.macroF1;
+  const drop = vMetrics.accuracy - point.accuracy;
+  figures.drop = drop;
+
+  if (Number.isFinite(labelledPoint)) {
+    // The measured accuracy on the labelled rows, against CBPE's estimate for exactly those rows.
+    let hits = 0;
+    for (const i of oLabelled) if (o.y[i] === o.yhat[i]) hits++;
+    const measured = hits / oLabelled.length;
+    const cl = Float64Array.from(oLabelled, (i) => predictIsotonic(cal.correct, predictedConfidence(o, i)));
+    const sd = Math.sqrt(cl.reduce((s, c) => s + c * (1 - c), 0) / oLabelled.length ** 2 + variance(calLabelled) * vBase.scale ** 2);
+    Object.assign(figures, {
+      measuredAccuracy: measured,
+      estimatedOnLabelled: labelledPoint,
+      estimatedOnLabelled_lo: clip(labelledPoint - z * sd),
+      estimatedOnLabelled_hi: clip(labelledPoint + z * sd),
+      measuredWithinInterval: Math.abs(measured - labelledPoint) <= z * sd,
+      labelled: oLabelled.length,
+    });
+  }
+
+  // Assumptions: no novelty flagged by ANALYZE; confidences inside the range calibration saw.
+  const novelty = (options.analyze ?? []).filter((c) => NOVELTY_KINDS.has(c.kind) && c.status === 'fail');
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const c of data.confidence) (lo = Math.min(lo, c)), (hi = Math.max(hi, c));
+  let outside = 0;
+  for (const i of oRows) {
+    const c = predictedConfidence(o, i);
+    if (c < lo || c > hi) outside++;
+  }
+  const outsideShare = outside / oRows.length;
+  const assumptions = [
+    { assumption: 'P(y|x) unchanged (no concept shift)', holds: null, evidence: 'Cannot be checked without labels; see measuredAccuracy when operational labels exist.' },
+    {
+      assumption: 'no novelty: inputs and classes the model has seen',
+      holds: options.analyze ? novelty.length === 0 : null,
+      evidence: options.analyze ? (novelty.length ? `ANALYZE flagged: ${novelty.map((c) => c.id).join(', ')}` : 'ANALYZE flagged no novelty, new classes or broken data.') : 'No ANALYZE results were passed.',
+    },
+    { assumption: 'operational confidences within the validation range', holds: outsideShare <= 0.01, evidence: `${(outsideShare * 100).toFixed(2)}% of operational rows fall outside [${lo.toFixed(3)}, ${hi.toFixed(3)}].` },
+  ];
+  const assumptionsHold = assumptions.every((a) => a.holds !== false);
+  figures.assumptionsHold = assumptionsHold;
+  figures.outsideValidationRange = outsideShare;
+
+  const significant = Number(figures.accuracy_hi) < vMetrics.accuracy;
+  const status = significant && drop > cfg.maxDrop ? 'fail' : significant ? 'warn' : 'pass';
+  const interval = `${(audit.level * 100).toFixed(0)}% interval ${Number(figures.accuracy_lo).toFixed(4)}–${Number(figures.accuracy_hi).toFixed(4)}`;
+  const caveat = assumptionsHold ? '' : ' Its assumptions do not hold here (see details.assumptions): treat it as indicative only.';
+  return {
+    ...base,
+    status,
+    figures,
+    threshold: { maxDrop: cfg.maxDrop, level: audit.level, bootstrap: B },
+    details: {
+      confusionMatrix: { labels: o.classes, matrix: o.classes.map((_, i) => Array.from(cm.subarray(i * k, (i + 1) * k))) },
+      perClass: estMetrics.perClass,
+      assumptions,
+    },
+    summary:
+      (status === 'fail'
+        ? `Estimated accuracy without labels fell from ${vMetrics.accuracy.toFixed(4)} to ${point.accuracy.toFixed(4)} (${interval}).`
+        : status === 'warn'
+          ? `Estimated accuracy ${point.accuracy.toFixed(4)} (${interval}) is below the validation ${vMetrics.accuracy.toFixed(4)}, within the tolerated ${cfg.maxDrop}.`
+          : `Estimated accuracy ${point.accuracy.toFixed(4)} (${interval}); validation accuracy ${vMetrics.accuracy.toFixed(4)}.`) + caveat,
+  };
+}

@@ -1,0 +1,20 @@
+import { normSf } from '../stats/index.js';
+
+/**
+ * Standard normal quantile, by bisection on the survival function (stats has normSf but no inverse). 80 halvings
+ * of [-40, 40] reach double precision; used a handful of times per run, so speed does not matter.
+ */
+export function normQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
+  let lo = -40;
+  let hi = 40;
+  // Search in the tail the probability lies in (1 − p is exact for p ≥ 0.5): Φ(x) = Q(−x) below, Q(x) above.
+  const upper = p > 0.5;
+  const target = upper ? 1 - p : p;
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2;
+    if (upper ? normSf(mid) > target : normSf(-mid) < target) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

@@ -1,0 +1,307 @@
+import type { Column } from '../ingest/table.js';
+import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { CheckResult } from '../schema/results.js';
+import { benjaminiHochberg, normSf } from '../stats/index.js';
+import { bootstrapBase, quantileSorted } from './bootstrap.js';
+import { classOutcomes, labelledRows } from './outcomes.js';
+import { auditDefaults, type AuditOptions } from './performance.js';
+
+
+/** One condition on one feature; a slice is a conjunction of them. */
+export type SlicePredicate =
+  | { feature: string; op: 'eq'; value: string }
+  /** lo ≤ x < hi; −Infinity / Infinity for open ends. */
+  | { feature: string; op: 'range'; lo: number; hi: number }
+  | { feature: string; op: 'missing' };
+
+export interface WeakSlice {
+  predicates: SlicePredicate[];
+  /** The predicates as text, e.g. `age in [38, 47)`, `sex = Female`. */
+  text: string[];
+  /** Every operational row in the slice, labelled or not: SELECT's targeted rows and label queue. */
+  operationalRows: Int32Array;
+  /** Labelled operational rows in the slice, and their error rate. */
+  rows: number;
+  errorRate: number;
+  baselineRows: number;
+  baselineErrorRate: number;
+  /** SliceLine's lift: the slice's error rate over the overall operational error rate. */
+  lift: number;
+  /** errorRate − baselineErrorRate: how much worse the same slice got. */
+  increase: number;
+  /** One-sided two-proportion z-test on the held-out half, and its Benjamini–Hochberg adjustment. */
+  pValue: number;
+  adjustedPValue: number;
+  score: number;
+}
+
+export interface WeakSliceResult {
+  check: CheckResult;
+  slices: WeakSlice[];
+}
+
+/** A feature reduced to small integer codes, one per predicate it can take; -1 = no predicate (unseen value). */
+interface Encoded {
+  name: string;
+  predicates: SlicePredicate[];
+  op: Int32Array;
+  base: Int32Array;
+}
+
+const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(4).replace(/\.?0+$/, ''));
+
+export function predicateText(p: SlicePredicate): string {
+  if (p.op === 'eq') return `${p.feature} = ${p.value}`;
+  if (p.op === 'missing') return `${p.feature} is missing`;
+  if (p.lo === -Infinity) return `${p.feature} < ${fmt(p.hi)}`;
+  if (p.hi === Infinity) return `${p.feature} >= ${fmt(p.lo)}`;
+  return `${p.feature} in [${fmt(p.lo)}, ${fmt(p.hi)})`;
+}
+
+/** Does a column value satisfy a predicate? (For SELECT and tests applying a reported slice to other data.) */
+export function matches(p: SlicePredicate, column: Column, row: number): boolean {
+  if (column.type === 'numeric') {
+    const missing = (column.nulls && column.nulls[row]) || Number.isNaN(column.values[row]!);
+    if (p.op === 'missing') return !!missing;
+    return p.op === 'range' && !missing && column.values[row]! >= p.lo && column.values[row]! < p.hi;
+  }
+  if (column.type === 'categorical') {
+    const code = column.codes[row]!;
+    if (p.op === 'missing') return code < 0;
+    return p.op === 'eq' && code >= 0 && column.categories[code] === p.value;
+  }
+  return false;
+}
+
+function encode(name: string, op: Column | undefined, base: Column | undefined, fitRows: Int32Array, bins: number): Encoded | null {
+  if (!op || !base) return null;
+  if (op.type === 'numeric' && base.type === 'numeric') {
+    const values = Float64Array.from(fitRows, (i) => op.values[i]!).filter((v) => !Number.isNaN(v)).sort();
+    const edges = [...new Set(Array.from({ length: bins - 1 }, (_, i) => quantileSorted(values, (i + 1) / bins)))].filter((e) => e > values[0]!);
+    const predicates: SlicePredicate[] = [];
+    const bounds = [-Infinity, ...edges, Infinity];
+    for (let b = 0; b + 1 < bounds.length; b++) predicates.push({ feature: name, op: 'range', lo: bounds[b]!, hi: bounds[b + 1]! });
+    predicates.push({ feature: name, op: 'missing' });
+    const missing = predicates.length - 1;
+    const code = (c: typeof op, i: number) => {
+      const v = c.values[i]!;
+      if ((c.nulls && c.nulls[i]) || Number.isNaN(v)) return missing;
+      let b = 0;
+      while (b < edges.length && v >= edges[b]!) b++;
+      return b;
+    };
+    return { name, predicates, op: Int32Array.from({ length: op.values.length }, (_, i) => code(op, i)), base: Int32Array.from({ length: base.values.length }, (_, i) => code(base, i)) };
+  }
+  if (op.type === 'categorical' && base.type === 'categorical') {
+    const predicates: SlicePredicate[] = op.categories.map((value) => ({ feature: name, op: 'eq', value }));
+    predicates.push({ feature: name, op: 'missing' });
+    const missing = predicates.length - 1;
+    const index = new Map(op.categories.map((c, i) => [c, i]));
+    const baseCode = (c: number) => (c < 0 ? missing : (index.get(base.categories[c]!) ?? -1));
+    return { name, predicates, op: Int32Array.from(op.codes, (c) => (c < 0 ? missing : c)), base: Int32Array.from(base.codes, baseCode) };
+  }
+  return null;
+}
+
+interface Candidate {
+  /** Pairs (feature index, code), sorted by feature index. */
+  items: [number, number][];
+  /** Positions into the labelled operational sample. */
+  members: Int32Array;
+  score: number;
+}
+
+const keyOf = (items: [number, number][]) => items.map(([f, c]) => `${f}:${c}`).join('&');
+
+/**
+ * Weak slices that got worse (SliceLine-style, Sagadeeva & Boehm 2021): conjunctions of up to `maxPredicates`
+ * predicates (quantile bins of numeric features, categorical values, missing) over labelled operational rows,
+ * scored by SliceLine's α·(slice error / overall error − 1) − (1 − α)·(n / slice size − 1) among slices holding at
+ * least `minSupport` labelled rows, searched level by level keeping the best `beam`. To keep the p-values honest
+ * the labelled rows are split at random: one half searches and ranks, the other half tests each of the `beam` best
+ * slices against the same slice on the baseline (one-sided two-proportion z-test, Benjamini–Hochberg at `fdr`).
+ * A slice is degraded when it survives the correction and its error rose by at least `minIncrease`; a slice whose
+ * generalisation (a subset of its predicates) is reported with a higher score is left out as redundant.
+ * Classification only.
+ */
+export function weakSlices(operational: Dataset, baseline: Dataset | undefined, roles: Roles, options: AuditOptions = {}): WeakSliceResult {
+  const { audit, rng } = auditDefaults(options);
+  const sc = audit.slices;
+  const base = { id: 'audit.slices', stage: 'audit' as const, kind: 'slice_degradation', method: `SliceLine-style search (≤ ${sc.maxPredicates} predicates), split-sample one-sided z-test, Benjamini–Hochberg` };
+  const none = (status: CheckResult['status'], summary: string, figures: CheckResult['figures'] = {}): WeakSliceResult => ({ check: { ...base, status, figures, threshold: { minSupport: sc.minSupport }, summary }, slices: [] });
+  if (roles.task !== 'classification') return none('skipped', 'The slice search runs on classification errors; this task is not classification.');
+  const o = classOutcomes(operational, roles);
+  const b = baseline ? classOutcomes(baseline, roles) : null;
+  if (!o || !b) return none('skipped', 'The slice search needs predictions and labels on the operational data and a labelled baseline with predictions.');
+  const all = labelledRows(o);
+  const baseRows = labelledRows(b);
+  if (all.length < 2 * sc.minSupport || baseRows.length < sc.minSupport) {
+    return none('insufficient_data', `The slice search needs ${2 * sc.minSupport} labelled operational rows and ${sc.minSupport} labelled baseline rows (has ${all.length} and ${baseRows.length}).`, { labelled: all.length, baselineRows: baseRows.length });
+  }
+  const sample = bootstrapBase(all, sc.maxRows, rng).rows;
+  const n = sample.length;
+  const err = Uint8Array.from(sample, (i) => (o.y[i] === o.yhat[i] ? 0 : 1));
+  // Random half for the search; the rest tests.
+  const inSearch = new Uint8Array(n);
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.nextDouble53() * (i + 1));
+    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+  }
+  for (let i = 0; i < n >> 1; i++) inSearch[perm[i]!] = 1;
+  let nS = 0;
+  let eS = 0;
+  let eAll = 0;
+  for (let r = 0; r < n; r++) {
+    eAll += err[r]!;
+    if (inSearch[r]) (nS++, (eS += err[r]!));
+  }
+  const overallS = eS / nS;
+  const overall = eAll / n;
+  let baseErrors = 0;
+  for (const i of baseRows) if (b.y[i] !== b.yhat[i]) baseErrors++;
+  const baseOverall = baseErrors / baseRows.length;
+  const figures: CheckResult['figures'] = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall };
+  if (eS === 0) return { check: { ...base, status: 'pass', figures, summary: 'No errors among the labelled operational rows: no weak slice.' }, slices: [] };
+
+  const features = roles.features.map((f) => encode(f, operational.columns.get(f), baseline!.columns.get(f), sample, sc.bins)).filter((e): e is Encoded => e !== null);
+  const score = (size: number, errors: number) => (size === 0 ? -Infinity : sc.scoreAlpha * (errors / size / overallS - 1) - (1 - sc.scoreAlpha) * (nS / size - 1));
+
+  /** Extend a slice (its members) by one predicate on each feature after its last: counts per code in one pass. */
+  const extend = (parent: Candidate | null, featureIdx: number[]): Candidate[] => {
+    const out: Candidate[] = [];
+    const members = parent?.members ?? null;
+    const m = members ? members.length : n;
+    const used = new Set(parent?.items.map(([f]) => f));
+    for (const f of featureIdx) {
+      if (used.has(f)) continue;
+      const enc = features[f]!;
+      const k = enc.predicates.length;
+      const size = new Int32Array(k);
+      const sizeS = new Int32Array(k);
+      const errS = new Int32Array(k);
+      for (let t = 0; t < m; t++) {
+        const r = members ? members[t]! : t;
+        const c = enc.op[sample[r]!]!;
+        if (c < 0) continue;
+        size[c]!++;
+        if (inSearch[r]) (sizeS[c]!++, (errS[c]! += err[r]!));
+      }
+      for (let c = 0; c < k; c++) {
+        if (size[c]! < sc.minSupport || size[c] === m) continue; // too small, or no narrower than the parent
+        const s = score(sizeS[c]!, errS[c]!);
+        if (!(s > 0)) continue;
+        const items = [...(parent?.items ?? []), [f, c] as [number, number]].sort((a, b) => a[0] - b[0]);
+        out.push({ items, members: new Int32Array(0), score: s });
+      }
+    }
+    return out;
+  };
+  const membersOf = (items: [number, number][]): Int32Array => {
+    const rows: number[] = [];
+    for (let r = 0; r < n; r++) if (items.every(([f, c]) => features[f]!.op[sample[r]!] === c)) rows.push(r);
+    return Int32Array.from(rows);
+  };
+
+  // Level 1 over every feature; then only the features of the best single predicates are searched further.
+  const everyFeature = features.map((_, i) => i);
+  const level1 = extend(null, everyFeature).sort((a, b) => b.score - a.score);
+  const bestOf = new Map<number, number>();
+  for (const c of level1) if (!bestOf.has(c.items[0]![0])) bestOf.set(c.items[0]![0], c.score);
+  const kept = [...bestOf.entries()].sort((a, b) => b[1] - a[1]).slice(0, sc.maxFeatures).map(([f]) => f);
+  const pool = new Map<string, Candidate>();
+  let beam = level1.slice(0, sc.beam);
+  for (const c of beam) pool.set(keyOf(c.items), c);
+  for (let level = 2; level <= sc.maxPredicates && beam.length > 0; level++) {
+    const next = new Map<string, Candidate>();
+    for (const parent of beam) {
+      parent.members = parent.members.length ? parent.members : membersOf(parent.items);
+      for (const child of extend(parent, kept)) {
+        const key = keyOf(child.items);
+        if (!next.has(key) && !pool.has(key)) next.set(key, child);
+      }
+    }
+    beam = [...next.values()].sort((a, b) => b.score - a.score).slice(0, sc.beam);
+    for (const c of beam) pool.set(keyOf(c.items), c);
+  }
+
+  // Test the best `beam` slices on the held-out half against the baseline.
+  const tested = [...pool.values()].sort((a, b) => b.score - a.score).slice(0, sc.beam);
+  const results = tested.map((c) => {
+    const members = c.members.length ? c.members : membersOf(c.items);
+    let size = 0;
+    let errors = 0;
+    let sizeT = 0;
+    let errT = 0;
+    for (const r of members) {
+      size++;
+      errors += err[r]!;
+      if (!inSearch[r]) (sizeT++, (errT += err[r]!));
+    }
+    let bSize = 0;
+    let bErr = 0;
+    for (const i of baseRows) {
+      if (c.items.every(([f, code]) => features[f]!.base[i] === code)) {
+        bSize++;
+        if (b.y[i] !== b.yhat[i]) bErr++;
+      }
+    }
+    let pValue = NaN;
+    if (sizeT >= 10 && bSize >= 10) {
+      const p1 = errT / sizeT;
+      const p0 = bErr / bSize;
+      const pooled = (errT + bErr) / (sizeT + bSize);
+      const se = Math.sqrt(pooled * (1 - pooled) * (1 / sizeT + 1 / bSize));
+      pValue = se > 0 ? normSf((p1 - p0) / se) : p1 > p0 ? 0 : 1;
+    }
+    return { c, size, errorRate: errors / size, bSize, bRate: bSize ? bErr / bSize : NaN, pValue };
+  });
+  const testable = results.filter((r) => Number.isFinite(r.pValue));
+  const bh = testable.length ? benjaminiHochberg(testable.map((r) => r.pValue), sc.fdr) : null;
+  const degraded = testable
+    .map((r, i) => ({ ...r, adjusted: bh!.adjusted[i]! }))
+    .filter((r) => r.adjusted <= sc.fdr && r.errorRate - r.bRate >= sc.minIncrease)
+    .sort((a, b) => b.c.score - a.c.score);
+  const reported: typeof degraded = [];
+  for (const r of degraded) {
+    const redundant = reported.some((g) => g.c.items.every(([f, code]) => r.c.items.some(([f2, c2]) => f2 === f && c2 === code)));
+    if (!redundant) reported.push(r);
+    if (reported.length >= sc.top) break;
+  }
+  const slices: WeakSlice[] = reported.map((r) => {
+    const predicates = r.c.items.map(([f, code]) => features[f]!.predicates[code]!);
+    const rows: number[] = [];
+    for (let i = 0; i < operational.rows; i++) if (r.c.items.every(([f, code]) => features[f]!.op[i] === code)) rows.push(i);
+    return {
+      predicates,
+      text: predicates.map(predicateText),
+      operationalRows: Int32Array.from(rows),
+      rows: r.size,
+      errorRate: r.errorRate,
+      baselineRows: r.bSize,
+      baselineErrorRate: r.bRate,
+      lift: overall > 0 ? r.errorRate / overall : NaN,
+      increase: r.errorRate - r.bRate,
+      pValue: r.pValue,
+      adjustedPValue: r.adjusted,
+      score: r.c.score,
+    };
+  });
+  Object.assign(figures, { candidates: pool.size, tested: testable.length, degraded: degraded.length, reported: slices.length });
+  const status = slices.length ? 'fail' : 'pass';
+  return {
+    check: {
+      ...base,
+      status,
+      figures,
+      threshold: { fdr: sc.fdr, minSupport: sc.minSupport, minIncrease: sc.minIncrease, maxPredicates: sc.maxPredicates, beam: sc.beam },
+      details: {
+        slices: slices.map((s) => ({ predicates: s.text, rows: s.rows, operationalRows: s.operationalRows.length, errorRate: s.errorRate, baselineRows: s.baselineRows, baselineErrorRate: s.baselineErrorRate, lift: s.lift, increase: s.increase, pValue: s.pValue, adjustedPValue: s.adjustedPValue })),
+      },
+      summary: slices.length
+        ? `${slices.length} slice(s) got worse than on the baseline; worst: ${slices[0]!.text.join(' and ')} — error ${(slices[0]!.baselineErrorRate * 100).toFixed(1)}% → ${(slices[0]!.errorRate * 100).toFixed(1)}% on ${slices[0]!.rows} labelled rows.`
+        : `No slice got significantly worse than on the baseline (${testable.length} tested at FDR ${sc.fdr}).`,
+    },
+    slices,
+  };
+}

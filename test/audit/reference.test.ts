@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from '@jest/globals';
+import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores } from '../../src/audit/class-metrics.js';
+import { fitIsotonic, predictIsotonic } from '../../src/audit/isotonic.js';
+import { normQuantile } from '../../src/audit/normal-quantile.js';
+import { argmaxRows } from './support/datasets.js';
+
+/** Made by fixtures/make_reference.py (SciPy lsq_linear, scipy.stats.norm.ppf, scikit-learn definitions in NumPy). */
+const ref = JSON.parse(readFileSync(new URL('./fixtures/reference.json', import.meta.url), 'utf8')) as {
+  isotonic: { x: number[]; y: number[]; w: number[] | null; fit: number[] }[];
+  norm_ppf: { p: number; x: number }[];
+  metrics: { k: number; y: number[]; proba: number[]; accuracy: number; balancedAccuracy: number; macroF1: number; logLoss: number; brier: number; ece: number }[];
+};
+
+describe('isotonic regression (pool-adjacent-violators) against the exact constrained least squares', () => {
+  it.each(ref.isotonic.map((c, i) => [i, c] as const))('case %i', (_, c) => {
+    const fit = fitIsotonic(c.x, c.y, c.w ?? undefined);
+    const at = c.x.map((v) => predictIsotonic(fit, v));
+    // lsq_linear solves to ~1e-10; PAV is exact up to rounding.
+    at.forEach((v, i) => expect(v).toBeCloseTo(c.fit[i]!, 7));
+    for (let i = 1; i < at.length; i++) expect(at[i]!).toBeGreaterThanOrEqual(at[i - 1]!);
+  });
+
+  it('pools ties, interpolates between knots and clips outside them', () => {
+    const fit = fitIsotonic([0, 0, 1, 2], [0, 1, 0, 2]);
+    // Ties at x = 0 pool to 0.5, which violates against 0 at x = 1: both become 1/3.
+    expect(predictIsotonic(fit, 0)).toBeCloseTo(1 / 3, 12);
+    expect(predictIsotonic(fit, 1.5)).toBeCloseTo((1 / 3 + 2) / 2, 12);
+    expect(predictIsotonic(fit, -5)).toBeCloseTo(1 / 3, 12);
+    expect(predictIsotonic(fit, 9)).toBe(2);
+  });
+});
+
+describe('normal quantile', () => {
+  it.each(ref.norm_ppf.map((c) => [c.p, c.x] as const))('Φ⁻¹(%p) = %p', (p, x) => {
+    // Bisection to double precision: relative 1e-12 except near 0 where absolute 1e-12 applies.
+    expect(Math.abs(normQuantile(p) - x)).toBeLessThan(1e-12 * Math.max(1, Math.abs(x)));
+  });
+});
+
+describe('classification metrics against scikit-learn definitions', () => {
+  it.each(ref.metrics.map((m) => [m.k, m] as const))('k = %i', (k, m) => {
+    const n = m.y.length;
+    const proba = Float64Array.from(m.proba);
+    const o = { classes: Array.from({ length: k }, (_, i) => `c${i}`), y: Int32Array.from(m.y), yhat: argmaxRows(proba, k), proba };
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const cm = metricsFromConfusion(confusionCounts(o, rows), o.classes);
+    expect(cm.accuracy).toBeCloseTo(m.accuracy, 12);
+    expect(cm.balancedAccuracy).toBeCloseTo(m.balancedAccuracy, 12);
+    expect(cm.macroF1).toBeCloseTo(m.macroF1, 12);
+    const pm = probaMetrics(probaScores(o, rows, 10), null, 10);
+    expect(pm.logLoss).toBeCloseTo(m.logLoss, 10);
+    expect(pm.brier).toBeCloseTo(m.brier, 10);
+    expect(pm.ece).toBeCloseTo(m.ece, 10);
+  });
+});
