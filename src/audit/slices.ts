@@ -40,7 +40,11 @@ export interface WeakSliceResult {
   slices: WeakSlice[];
 }
 
-/** A feature reduced to small integer codes, one per predicate it can take; -1 = no predicate (unseen value). */
+/**
+ * A feature reduced to small integer codes, one per predicate it can take (-1 = none: a value unseen in the
+ * operational sample), for the sampled operational rows (`op`) and sampled baseline rows (`base`) only, so memory
+ * is features × maxRows whatever the input size.
+ */
 interface Encoded {
   name: string;
   predicates: SlicePredicate[];
@@ -73,10 +77,10 @@ export function matches(p: SlicePredicate, column: Column, row: number): boolean
   return false;
 }
 
-function encode(name: string, op: Column | undefined, base: Column | undefined, fitRows: Int32Array, bins: number): Encoded | null {
+function encode(name: string, op: Column | undefined, base: Column | undefined, opRows: Int32Array, baseRows: Int32Array, bins: number): Encoded | null {
   if (!op || !base) return null;
   if (op.type === 'numeric' && base.type === 'numeric') {
-    const values = Float64Array.from(fitRows, (i) => op.values[i]!).filter((v) => !Number.isNaN(v)).sort();
+    const values = Float64Array.from(opRows, (i) => op.values[i]!).filter((v) => !Number.isNaN(v)).sort();
     const edges = [...new Set(Array.from({ length: bins - 1 }, (_, i) => quantileSorted(values, (i + 1) / bins)))].filter((e) => e > values[0]!);
     const predicates: SlicePredicate[] = [];
     const bounds = [-Infinity, ...edges, Infinity];
@@ -90,7 +94,7 @@ function encode(name: string, op: Column | undefined, base: Column | undefined, 
       while (b < edges.length && v >= edges[b]!) b++;
       return b;
     };
-    return { name, predicates, op: Int32Array.from({ length: op.values.length }, (_, i) => code(op, i)), base: Int32Array.from({ length: base.values.length }, (_, i) => code(base, i)) };
+    return { name, predicates, op: Int32Array.from(opRows, (i) => code(op, i)), base: Int32Array.from(baseRows, (i) => code(base, i)) };
   }
   if (op.type === 'categorical' && base.type === 'categorical') {
     const predicates: SlicePredicate[] = op.categories.map((value) => ({ feature: name, op: 'eq', value }));
@@ -98,7 +102,7 @@ function encode(name: string, op: Column | undefined, base: Column | undefined, 
     const missing = predicates.length - 1;
     const index = new Map(op.categories.map((c, i) => [c, i]));
     const baseCode = (c: number) => (c < 0 ? missing : (index.get(base.categories[c]!) ?? -1));
-    return { name, predicates, op: Int32Array.from(op.codes, (c) => (c < 0 ? missing : c)), base: Int32Array.from(base.codes, baseCode) };
+    return { name, predicates, op: Int32Array.from(opRows, (i) => (op.codes[i]! < 0 ? missing : op.codes[i]!)), base: Int32Array.from(baseRows, (i) => baseCode(base.codes[i]!)) };
   }
   return null;
 }
@@ -134,11 +138,12 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   const b = baseline ? classOutcomes(baseline, roles) : null;
   if (!o || !b) return none('skipped', 'The slice search needs predictions and labels on the operational data and a labelled baseline with predictions.');
   const all = labelledRows(o);
-  const baseRows = labelledRows(b);
-  if (all.length < 2 * sc.minSupport || baseRows.length < sc.minSupport) {
-    return none('insufficient_data', `The slice search needs ${2 * sc.minSupport} labelled operational rows and ${sc.minSupport} labelled baseline rows (has ${all.length} and ${baseRows.length}).`, { labelled: all.length, baselineRows: baseRows.length });
+  const baseLabelled = labelledRows(b);
+  if (all.length < 2 * sc.minSupport || baseLabelled.length < sc.minSupport) {
+    return none('insufficient_data', `The slice search needs ${2 * sc.minSupport} labelled operational rows and ${sc.minSupport} labelled baseline rows (has ${all.length} and ${baseLabelled.length}).`, { labelled: all.length, baselineRows: baseLabelled.length });
   }
   const sample = bootstrapBase(all, sc.maxRows, rng).rows;
+  const baseRows = bootstrapBase(baseLabelled, sc.maxRows, rng).rows;
   const n = sample.length;
   const err = Uint8Array.from(sample, (i) => (o.y[i] === o.yhat[i] ? 0 : 1));
   // Random half for the search; the rest tests.
@@ -164,7 +169,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   const figures: CheckResult['figures'] = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall };
   if (eS === 0) return { check: { ...base, status: 'pass', figures, summary: 'No errors among the labelled operational rows: no weak slice.' }, slices: [] };
 
-  const features = roles.features.map((f) => encode(f, operational.columns.get(f), baseline!.columns.get(f), sample, sc.bins)).filter((e): e is Encoded => e !== null);
+  const features = roles.features.map((f) => encode(f, operational.columns.get(f), baseline!.columns.get(f), sample, baseRows, sc.bins)).filter((e): e is Encoded => e !== null);
   const score = (size: number, errors: number) => (size === 0 ? -Infinity : sc.scoreAlpha * (errors / size / overallS - 1) - (1 - sc.scoreAlpha) * (nS / size - 1));
 
   /** Extend a slice (its members) by one predicate on each feature after its last: counts per code in one pass. */
@@ -182,7 +187,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
       const errS = new Int32Array(k);
       for (let t = 0; t < m; t++) {
         const r = members ? members[t]! : t;
-        const c = enc.op[sample[r]!]!;
+        const c = enc.op[r]!;
         if (c < 0) continue;
         size[c]!++;
         if (inSearch[r]) (sizeS[c]!++, (errS[c]! += err[r]!));
@@ -199,7 +204,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   };
   const membersOf = (items: [number, number][]): Int32Array => {
     const rows: number[] = [];
-    for (let r = 0; r < n; r++) if (items.every(([f, c]) => features[f]!.op[sample[r]!] === c)) rows.push(r);
+    for (let r = 0; r < n; r++) if (items.every(([f, c]) => features[f]!.op[r] === c)) rows.push(r);
     return Int32Array.from(rows);
   };
 
@@ -240,9 +245,10 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
     }
     let bSize = 0;
     let bErr = 0;
-    for (const i of baseRows) {
-      if (c.items.every(([f, code]) => features[f]!.base[i] === code)) {
+    for (let t = 0; t < baseRows.length; t++) {
+      if (c.items.every(([f, code]) => features[f]!.base[t] === code)) {
         bSize++;
+        const i = baseRows[t]!;
         if (b.y[i] !== b.yhat[i]) bErr++;
       }
     }
@@ -270,8 +276,9 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   }
   const slices: WeakSlice[] = reported.map((r) => {
     const predicates = r.c.items.map(([f, code]) => features[f]!.predicates[code]!);
+    const columns = predicates.map((p) => operational.columns.get(p.feature)!);
     const rows: number[] = [];
-    for (let i = 0; i < operational.rows; i++) if (r.c.items.every(([f, code]) => features[f]!.op[i] === code)) rows.push(i);
+    for (let i = 0; i < operational.rows; i++) if (predicates.every((p, j) => matches(p, columns[j]!, i))) rows.push(i);
     return {
       predicates,
       text: predicates.map(predicateText),

@@ -137,3 +137,19 @@ describe('calibration drift on Adult', () => {
     expect(Number(check.figures.increase_lo)).toBeLessThanOrEqual(0);
   });
 });
+
+describe('shift diagnosis on Adult with labels flipped in a subgroup (P(y|x) changed, inputs unchanged)', () => {
+  it('is concept shift, with the evidence named', () => {
+    const drift = featureDrift(validation, flipped, roles, DriftConfigSchema.parse(undefined));
+    const measured = measuredPerformance(flipped, validation, roles, perf, { audit, rng: mulberry32(1) })!;
+    const cbpe = estimatedPerformance(flipped, validation, roles, perf, { audit, rng: mulberry32(4), analyze: drift })!;
+    const slices = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5) }).check;
+    expect(drift.filter((c) => c.status === 'fail')).toHaveLength(0);
+    // Calibrated confidence says the model should do as well as on validation; it does not.
+    expect(cbpe.figures.measuredWithinInterval).toBe(false);
+    const diagnosis = diagnoseShift([...drift, measured, cbpe, slices]);
+    expect(diagnosis.figures.shiftType).toBe('concept');
+    const evidence = diagnosis.details!.evidence as { shiftType: string; checks: string[] }[];
+    expect(evidence.flatMap((e) => e.checks)).toEqual(expect.arrayContaining(['audit.estimated_performance.accuracy', 'audit.slices']));
+  });
+});

@@ -3,7 +3,9 @@ import { describe, expect, it } from '@jest/globals';
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores } from '../../src/audit/class-metrics.js';
 import { fitIsotonic, predictIsotonic } from '../../src/audit/isotonic.js';
 import { normQuantile } from '../../src/audit/normal-quantile.js';
-import { argmaxRows } from './support/datasets.js';
+import { measuredPerformance } from '../../src/audit/index.js';
+import { PerformanceConfigSchema } from '../../src/schema/config.js';
+import { argmaxRows, dataset, numeric } from './support/datasets.js';
 
 /** Made by fixtures/make_reference.py (SciPy lsq_linear, scipy.stats.norm.ppf, scikit-learn definitions in NumPy). */
 const ref = JSON.parse(readFileSync(new URL('./fixtures/reference.json', import.meta.url), 'utf8')) as {
@@ -52,5 +54,19 @@ describe('classification metrics against scikit-learn definitions', () => {
     expect(pm.logLoss).toBeCloseTo(m.logLoss, 10);
     expect(pm.brier).toBeCloseTo(m.brier, 10);
     expect(pm.ece).toBeCloseTo(m.ece, 10);
+  });
+});
+
+describe('regression metrics against NumPy', () => {
+  const cases = (JSON.parse(readFileSync(new URL('./fixtures/reference.json', import.meta.url), 'utf8')) as { regression: { y: number[]; yhat: number[]; mae: number; rmse: number; r2: number; bias: number }[] }).regression;
+  it.each(cases.map((c) => [c.y.length, c] as const))('n = %i', (_, c) => {
+    const d = (role: 'operational' | 'validation') => dataset(role, [numeric('target', Float64Array.from(c.y)), numeric('predicted', Float64Array.from(c.yhat)), numeric('x', new Float64Array(c.y.length))]);
+    const roles = { task: 'regression' as const, label: 'target', prediction: 'predicted', proba: [], features: ['x'], excluded: [] };
+    const check = measuredPerformance(d('operational'), d('validation'), roles, PerformanceConfigSchema.parse(undefined))!;
+    expect(check.id).toBe('audit.performance.mae');
+    for (const name of ['mae', 'rmse', 'r2', 'bias'] as const) expect(Number(check.figures[name])).toBeCloseTo(c[name], 10);
+    // Same data on both sides: no drop.
+    expect(check.status).toBe('pass');
+    expect(Number(check.figures.drop)).toBe(0);
   });
 });

@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { diagnoseShift } from '../../src/audit/index.js';
+import type { CheckResult, CheckStatus } from '../../src/schema/results.js';
+
+const check = (kind: string, status: CheckStatus, figures: CheckResult['figures'] = {}, id = `${kind}.x`): CheckResult => ({ id, stage: 'audit', kind, status, figures, summary: '' });
+
+const gate = check('data_quality', 'fail');
+const newClass = check('new_classes', 'fail');
+const drift = check('feature_drift', 'fail');
+const noDrift = check('feature_drift', 'pass');
+const mvDrift = check('multivariate_drift', 'fail');
+const output = check('output_drift', 'fail');
+const dropped = check('performance', 'fail');
+const held = check('performance', 'pass');
+const labelConfirmed = check('label_shift', 'fail', { consistentWithLabelShift: true });
+const labelRefuted = check('label_shift', 'fail', { consistentWithLabelShift: false });
+const labelUnlabelled = check('label_shift', 'fail');
+const cbpeBelow = check('estimated_performance', 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.7, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
+const cbpeAbove = check('estimated_performance', 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.9, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
+const slices = check('slice_degradation', 'fail');
+
+/** [evidence, expected diagnosis, expected alternatives] — the rules of diagnoseShift, each with the case that separates it. */
+const grid: [string, CheckResult[], string, string[]][] = [
+  ['nothing', [noDrift, held], 'none', []],
+  ['broken data wins over everything', [gate, newClass, drift, dropped], 'data_quality', ['new_class', 'covariate']],
+  ['new classes', [newClass, drift], 'new_class', ['covariate']],
+  ['priors moved, p(ŷ|y) held', [labelConfirmed, drift, held], 'label', ['covariate']],
+  ['priors moved but p(ŷ|y) changed: not label shift', [labelRefuted, drift, held], 'covariate', []],
+  ['priors moved, no labels, no input drift', [labelUnlabelled, noDrift], 'label', []],
+  ['priors moved, no labels, inputs drifted: ambiguous', [labelUnlabelled, drift], 'covariate', ['label']],
+  ['drop without input drift', [noDrift, dropped], 'concept', []],
+  ['drop with input drift', [drift, dropped], 'covariate', []],
+  ['measured below CBPE even with drift', [drift, dropped, cbpeBelow], 'concept', ['covariate']],
+  ['measured above CBPE is no concept evidence', [drift, held, cbpeAbove], 'covariate', []],
+  ['weak slices without input drift', [noDrift, held, slices], 'concept', []],
+  ['weak slices with input drift', [mvDrift, held, slices], 'covariate', []],
+  ['only outputs drifted', [noDrift, output], 'covariate', []],
+];
+
+describe('shift-type diagnosis rules', () => {
+  it.each(grid)('%s', (_, checks, expected, alternatives) => {
+    const d = diagnoseShift(checks);
+    expect(d.kind).toBe('shift_diagnosis');
+    expect(d.figures.shiftType).toBe(expected);
+    expect((d.details!.alternatives as string[]).sort()).toEqual([...alternatives].sort());
+    expect(d.status).toBe(expected === 'none' ? 'pass' : 'warn');
+    const evidence = d.details!.evidence as { shiftType: string; checks: string[] }[];
+    if (expected !== 'none') {
+      expect(evidence[0]!.shiftType).toBe(expected);
+      for (const id of evidence[0]!.checks) expect(checks.map((c) => c.id)).toContain(id);
+    }
+  });
+});
