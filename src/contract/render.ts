@@ -34,5 +34,5 @@ export function renderContract(report: ContractReport, coverage?: LabelCoverage 
       for (const d of coverage.byDay) lines.push(`  ${pad(d.day, 11)}${pad(`${d.labelled}/${d.rows}`, 12)}${pct(d.coverage)}`);
     }
   }
-  return lines.join('\n') + '\n';
+  return lines.map((l) => l.trimEnd()).join('\n') + '\n';
 }

@@ -96,8 +96,8 @@ export const CONTRACT_COLUMNS: readonly ContractColumn[] = [
     name: 'label_ts',
     where: 'labels',
     required: false,
-    flag: null,
-    type: "timestamp (UTC, ms)",
+    flag: '--label-ts',
+    type: 'timestamp (UTC, ms)',
     description: 'When the label was recorded; when an id is labelled twice, the latest label wins.',
   },
 ];
