@@ -9,12 +9,11 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cramerVonMises2sampSorted, type CvmResult } from './cramer-von-mises-2samp.js';
-import { ks2sampSorted, type KsResult } from './ks2samp.js';
+import { cvmFromRankSums, type CvmResult } from './cramer-von-mises-2samp.js';
+import { ksFromExtremes, type KsExtremes, type KsResult } from './ks2samp.js';
 import { psiSorted, type PsiResult } from './psi.js';
 import type { Sample } from './sample.js';
-import { sortPair } from './sorted-pair.js';
-import { wassersteinDistanceSorted } from './wasserstein-distance.js';
+import { sortPair, type SortedPair } from './sorted-pair.js';
 
 export interface BatteryColumn {
   name: string;
@@ -44,13 +43,89 @@ export interface BatteryRun {
 /** The battery on one column pair; reference plays x (PSI's reference), current plays y. */
 export function batteryColumn(name: string, reference: Sample, current: Sample): BatteryResult {
   const pair = sortPair(reference, current);
+  const walk = fusedWalk(pair);
   return {
     name,
-    ks: ks2sampSorted(pair.xs, pair.ys),
-    wasserstein: wassersteinDistanceSorted(pair),
+    ks: ksFromExtremes(pair.xs.length, pair.ys.length, walk),
+    wasserstein: walk.wasserstein,
     psi: psiSorted(pair),
-    // SciPy's 'auto' exact path is combinatorial; the battery only ever needs the asymptotic p-value at scale.
-    cvm: cramerVonMises2sampSorted(pair),
+    cvm: cvmFromRankSums(pair.xs.length, pair.ys.length, walk.sx, walk.sy),
+  };
+}
+
+interface FusedWalk extends KsExtremes {
+  wasserstein: number;
+  sx: number;
+  sy: number;
+}
+
+/**
+ * One pass over the distinct values of a sorted pair collecting what KS, Wasserstein and Cramér–von Mises
+ * need, with the same arithmetic, in the same order, as ks2sampSorted, wassersteinDistanceSorted and
+ * cramerVonMises2sampSorted (the battery test checks they agree exactly).
+ */
+function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
+  const n1 = xs.length;
+  const n2 = ys.length;
+  let i = 0;
+  let j = 0;
+  let maxD = -Infinity;
+  let minD = Infinity;
+  let maxLocX = NaN;
+  let maxLocY = NaN;
+  let minLocX = NaN;
+  let minLocY = NaN;
+  let wSum = 0;
+  let wComp = 0;
+  let prev = NaN;
+  let prevDiff = 0;
+  let sx = 0;
+  let sy = 0;
+  while (i < n1 || j < n2) {
+    const v = j >= n2 || (i < n1 && xs[i]! <= ys[j]!) ? xs[i]! : ys[j]!;
+    if (i + j > 0) {
+      const term = prevDiff * (v - prev);
+      const t = wSum + term;
+      wComp += Math.abs(wSum) >= Math.abs(term) ? wSum - t + term : term - t + wSum;
+      wSum = t;
+    }
+    const i0 = i;
+    const j0 = j;
+    while (i < n1 && xs[i] === v) i++;
+    while (j < n2 && ys[j] === v) j++;
+    const cx = i - i0;
+    const cy = j - j0;
+    const avg = i0 + j0 + (cx + cy + 1) / 2;
+    for (let t = 1; t <= cx; t++) sx += (avg - (i0 + t)) ** 2;
+    for (let t = 1; t <= cy; t++) sy += (avg - (j0 + t)) ** 2;
+    const diff = i / n1 - j / n2;
+    if (diff > maxD) {
+      maxD = diff;
+      maxLocX = cx > 0 ? v : NaN;
+      maxLocY = cy > 0 ? v : NaN;
+    } else if (diff === maxD) {
+      if (cx > 0 && Number.isNaN(maxLocX)) maxLocX = v;
+      if (cy > 0 && Number.isNaN(maxLocY)) maxLocY = v;
+    }
+    if (diff < minD) {
+      minD = diff;
+      minLocX = cx > 0 ? v : NaN;
+      minLocY = cy > 0 ? v : NaN;
+    } else if (diff === minD) {
+      if (cx > 0 && Number.isNaN(minLocX)) minLocX = v;
+      if (cy > 0 && Number.isNaN(minLocY)) minLocY = v;
+    }
+    prev = v;
+    prevDiff = Math.abs(diff);
+  }
+  return {
+    dPlus: maxD,
+    dMinus: Math.min(1, Math.max(0, -minD)),
+    locPlus: Number.isNaN(maxLocX) ? maxLocY : maxLocX,
+    locMinus: Number.isNaN(minLocX) ? minLocY : minLocX,
+    wasserstein: wSum + wComp,
+    sx,
+    sy,
   };
 }
 

@@ -31,13 +31,6 @@ export function cramerVonMises2samp(x: Sample, y: Sample, options: { method?: Cv
 }
 
 export function cramerVonMises2sampSorted({ xs, ys }: SortedPair, options: { method?: CvmMethod } = {}): CvmResult {
-  const nx = xs.length;
-  const ny = ys.length;
-  const requested = options.method ?? 'auto';
-  let method: 'exact' | 'asymptotic' = requested === 'auto' ? (Math.max(nx, ny) > AUTO_EXACT_MAX_N ? 'asymptotic' : 'exact') : requested;
-  if (nx < 2 || ny < 2) {
-    return { method, statistic: NaN, pValue: NaN, n1: nx, n2: ny, reason: 'each sample needs at least two observations' };
-  }
   // u = nx·Σ(rank(x_i) − i)² + ny·Σ(rank(y_j) − j)², ranks averaged over ties in the pooled sample.
   let sx = 0;
   let sy = 0;
@@ -46,6 +39,16 @@ export function cramerVonMises2sampSorted({ xs, ys }: SortedPair, options: { met
     for (let t = 1; t <= cx; t++) sx += (avg - (xBefore + t)) ** 2;
     for (let t = 1; t <= cy; t++) sy += (avg - (yBefore + t)) ** 2;
   });
+  return cvmFromRankSums(xs.length, ys.length, sx, sy, options);
+}
+
+/** The test from the two rank-deviation sums (split out so a fused walk over a sorted pair can supply them). */
+export function cvmFromRankSums(nx: number, ny: number, sx: number, sy: number, options: { method?: CvmMethod } = {}): CvmResult {
+  const requested = options.method ?? 'auto';
+  let method: 'exact' | 'asymptotic' = requested === 'auto' ? (Math.max(nx, ny) > AUTO_EXACT_MAX_N ? 'asymptotic' : 'exact') : requested;
+  if (nx < 2 || ny < 2) {
+    return { method, statistic: NaN, pValue: NaN, n1: nx, n2: ny, reason: 'each sample needs at least two observations' };
+  }
   const u = nx * sx + ny * sy;
   const k = nx * ny;
   const N = nx + ny;

@@ -43,9 +43,12 @@ export function ks2samp(x: Sample, y: Sample, options: KsOptions = {}): KsResult
 
 /** ks2samp on samples already sorted ascending (lets one sort serve several statistics). */
 export function ks2sampSorted(xs: Float64Array, ys: Float64Array, options: KsOptions = {}): KsResult {
-  const n1 = xs.length;
-  const n2 = ys.length;
-  const { dPlus, dMinus, locPlus, locMinus } = ecdfExtremes(xs, ys);
+  return ksFromExtremes(xs.length, ys.length, ecdfExtremes(xs, ys), options);
+}
+
+/** The test from the ECDF extremes (split out so a fused walk over a sorted pair can supply them). */
+export function ksFromExtremes(n1: number, n2: number, extremes: KsExtremes, options: KsOptions = {}): KsResult {
+  const { dPlus, dMinus, locPlus, locMinus } = extremes;
   let d: number;
   let location: number;
   let sign: 1 | -1;
@@ -89,7 +92,7 @@ export function ks2sampSorted(xs: Float64Array, ys: Float64Array, options: KsOpt
   return result;
 }
 
-interface Extremes {
+export interface KsExtremes {
   dPlus: number;
   dMinus: number;
   locPlus: number;
@@ -101,7 +104,7 @@ interface Extremes {
  * location are broken as SciPy's argmax over concat(sorted x, sorted y) does: the smallest x value attaining the
  * extreme, else the smallest y value.
  */
-function ecdfExtremes(xs: Float64Array, ys: Float64Array): Extremes {
+function ecdfExtremes(xs: Float64Array, ys: Float64Array): KsExtremes {
   const n1 = xs.length;
   const n2 = ys.length;
   let i = 0;

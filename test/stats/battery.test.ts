@@ -7,7 +7,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from '@jest/globals';
-import { batteryColumn, runBattery, type BatteryColumn } from '../../src/stats/index.js';
+import {
+  batteryColumn,
+  cramerVonMises2samp,
+  ks2samp,
+  psi,
+  runBattery,
+  wassersteinDistance,
+  type BatteryColumn,
+} from '../../src/stats/index.js';
 import { materialise } from './samples.js';
 import { loadVectors, Mismatches, TOL_P, TOL_STAT } from './vectors.js';
 
@@ -34,6 +42,17 @@ describe('drift battery', () => {
     }
     expect(m.items).toEqual([]);
     expect(m.checked).toBe(8);
+  }, SLOW);
+
+  it('its fused walk gives exactly what the individual functions give, ties included', () => {
+    const tiny = v.two_sample.filter((t: { tags: string[]; n_x: number; n_y: number }) => t.tags.includes('tiny') && t.n_x >= 2 && t.n_y >= 2).map(materialise);
+    for (const p of [...tiny, ...medium]) {
+      const r = batteryColumn(p.id, p.x, p.y);
+      expect([p.id, r.ks]).toEqual([p.id, ks2samp(p.x, p.y)]);
+      expect([p.id, r.wasserstein]).toEqual([p.id, wassersteinDistance(p.x, p.y)]);
+      expect([p.id, r.cvm]).toEqual([p.id, cramerVonMises2samp(p.x, p.y)]);
+      expect([p.id, r.psi]).toEqual([p.id, psi(p.x, p.y)]);
+    }
   }, SLOW);
 
   it('runBattery from TypeScript sources falls back to serial and keeps column order', async () => {
