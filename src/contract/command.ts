@@ -4,7 +4,7 @@ import { EXIT_CODES, MoaError, usageError } from '../errors.js';
 import { toDataset } from '../ingest/dataset.js';
 import { joinLabels, type LabelCoverage } from '../ingest/labels.js';
 import { loadTable } from '../ingest/load.js';
-import { parseWindow } from '../ingest/partitions.js';
+import { earliestTime, parseWindow, type TimeWindow } from '../ingest/partitions.js';
 import type { Table } from '../ingest/table.js';
 import type { Logger } from '../log.js';
 import { FORMATS, type Format } from '../schema/config.js';
@@ -12,6 +12,9 @@ import { ContractReportSchema, DATE_PARTITION_KEYS, LabelRecordSchema, Operation
 import type { Storage } from '../storage/index.js';
 import { checkContract, type ContractRoles } from './check.js';
 import { renderContract } from './render.js';
+
+/** Enough part files to see every column and a few days of label coverage, few enough to answer in seconds. */
+export const DEFAULT_MAX_FILES = 100;
 
 export const CONTRACT_HELP = `Usage: moa contract URI... [options]
 
@@ -25,6 +28,9 @@ Inputs:
   --since T, --until T   time window [since, until) in UTC (2026-01-05 or 2026-01-05T12:00:00Z): only
                          date=/dt=/day= partitions overlapping it are read
   --format FMT           parquet | arrow | csv | jsonl (default: from the file extension)
+  --max-files N          read at most the last N part files of each dataset in key order, i.e. the newest
+                         date partitions (default ${DEFAULT_MAX_FILES}); the label feed is read from the earliest
+                         row read on
 
 Column roles (default: the contract's standard names):
   --id COL               request id          (request_id)     --timestamp COL   request time (request_ts)
@@ -60,6 +66,7 @@ const OPTIONS = {
   ignore: { type: 'string' },
   task: { type: 'string' },
   json: { type: 'boolean' },
+  'max-files': { type: 'string' },
   schema: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -110,20 +117,27 @@ export async function contractCommand(argv: string[], deps: ContractDeps): Promi
     ignore: list(v.ignore),
     task: v.task as ContractRoles['task'],
   };
+  const maxFiles = v['max-files'] === undefined ? DEFAULT_MAX_FILES : Number(v['max-files']);
+  if (!Number.isInteger(maxFiles) || maxFiles < 1) {
+    throw usageError('usage.max_files', `--max-files "${v['max-files']}" is not a positive whole number.`, { subject: '--max-files', fix: `Pass e.g. --max-files ${DEFAULT_MAX_FILES}.` });
+  }
   const format = v.format as Format | undefined;
   const { storage, log } = deps;
-  const load = (role: string, uri: string, opts: { window?: typeof window; timestamp?: string } = {}) =>
-    loadTable(storage, uri, { role, format, types: {}, log, window: opts.window, timestamp: opts.timestamp });
+  const timestamp = roles.timestamp ?? STANDARD_NAMES.timestamp;
+  const load = (role: string, uri: string, opts: { window?: TimeWindow | undefined; timestamp?: string; maxObjects?: number } = {}) =>
+    loadTable(storage, uri, { role, format, types: {}, log, window: opts.window, timestamp: opts.timestamp, maxObjects: opts.maxObjects });
 
-  const reference = v.reference ? (await load('reference', v.reference)).table : undefined;
-  // Labels for rows at or after --since arrive at or after it too, so older label partitions can be skipped.
-  const feed = v.labels ? await load('labels', v.labels, { window: window?.since !== undefined ? { since: window.since } : undefined }) : undefined;
+  const reference = v.reference ? (await load('reference', v.reference, { maxObjects: maxFiles })).table : undefined;
+  const logs = [];
+  for (const uri of uris) logs.push({ uri, ...(await load('operational', uri, { window, timestamp, maxObjects: maxFiles })) });
+  // Labels for rows from time t on arrive at t or later, so label partitions before the earliest row are skipped.
+  const since = window?.since ?? Math.min(...logs.map((l) => earliestTime(l.table, [timestamp, ...l.notes.partitionColumns]) ?? -Infinity));
+  const feed = v.labels ? await load('labels', v.labels, { window: Number.isFinite(since) ? { since } : undefined }) : undefined;
   const id = roles.id ?? STANDARD_NAMES.id;
   const label = roles.label ?? STANDARD_NAMES.label;
 
   const reports: { report: ContractReport; coverage: LabelCoverage | null }[] = [];
-  for (const uri of uris) {
-    const { table, notes } = await load('operational', uri, { window, timestamp: roles.timestamp ?? STANDARD_NAMES.timestamp });
+  for (const { uri, table, notes } of logs) {
     let coverage: LabelCoverage | null = null;
     if (feed && v.labels) coverage = tryJoin(table, feed.table, { uri, labelsUri: v.labels, id, label, labelTs: roles.labelTs ?? STANDARD_NAMES.labelTs, timestamp: roles.timestamp ?? STANDARD_NAMES.timestamp, partitionColumns: notes.partitionColumns, log });
     const report = checkContract({

@@ -16,6 +16,8 @@ export interface LoadOptions {
   window?: TimeWindow | undefined;
   /** Event-time column the window applies to, row by row (when the table has it). */
   timestamp?: string | undefined;
+  /** Read only the last this many objects in key order (the newest date partitions); for checks that sample. */
+  maxObjects?: number | undefined;
 }
 
 /** What partitioning and the time window did to an input. */
@@ -27,13 +29,21 @@ export interface LoadNotes {
   /** Rows read but outside the window (by the timestamp column), and rows dropped for having no time. */
   rowsOutsideWindow: number;
   rowsWithoutTime: number;
+  /** Objects listed but left unread by `maxObjects`. */
+  skippedObjects: number;
 }
 
 /** Read every object a URI names (one file, or all part files under a prefix, in key order) into one table. */
 export async function loadTable(storage: Storage, uri: string, options: LoadOptions): Promise<{ table: Table; record: InputRecord; notes: LoadNotes }> {
   const subject = `--${options.role}`;
   const location = parseLocation(uri, subject);
-  const { objects, pruned } = await listWindow(storage, location, subject, options.window, options.log);
+  const listed = await listWindow(storage, location, subject, options.window, options.log);
+  const { pruned } = listed;
+  const cap = options.maxObjects;
+  const objects = cap !== undefined && listed.objects.length > cap ? listed.objects.slice(-cap) : listed.objects;
+  if (objects.length < listed.objects.length) {
+    options.log.info(`reading the last ${objects.length} of ${listed.objects.length} objects`, { role: options.role, uri, first: objects[0]!.uri });
+  }
   const partitionColumns = new Set<string>();
   const parts: Table[] = [];
   const formats = new Set<Format>();
@@ -47,7 +57,7 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
     options.log.debug('read object', { role: options.role, uri: object.uri, bytes: bytes.length, format });
   }
   let table = parts.length === 1 ? parts[0]! : concatParts(parts, objects.map((o) => o.uri), subject);
-  const notes: LoadNotes = { partitionColumns: [...partitionColumns], prunedPartitions: pruned, rowsOutsideWindow: 0, rowsWithoutTime: 0 };
+  const notes: LoadNotes = { partitionColumns: [...partitionColumns], prunedPartitions: pruned, rowsOutsideWindow: 0, rowsWithoutTime: 0, skippedObjects: listed.objects.length - objects.length };
   if (options.window && options.timestamp) {
     const kept = filterWindow(table, options.timestamp, options.window);
     table = kept.table;

@@ -232,3 +232,18 @@ export function filterWindow(table: Table, column: string, window: TimeWindow): 
   const picks = Int32Array.from(keep);
   return { table: { rows: keep.length, columns: table.columns.map((col) => take(col, picks)) }, outside, missingTime };
 }
+
+/** The earliest time in the first of these columns the table has as a timestamp (e.g. the event time, then `date`). */
+export function earliestTime(table: Table, columns: string[]): number | undefined {
+  for (const name of columns) {
+    const c = table.columns.find((x) => x.name === name);
+    if (c?.type !== 'timestamp') continue;
+    let min = Infinity;
+    for (let i = 0; i < c.values.length; i++) {
+      const t = c.values[i]!;
+      if (t < min && !(c.nulls && c.nulls[i])) min = t; // NaN never compares below
+    }
+    if (min < Infinity) return min;
+  }
+  return undefined;
+}

@@ -49,6 +49,16 @@ describe('moa contract (local files)', () => {
     expect(report.rows).toBe(34 + 38); // days 1 and 2 only
   });
 
+  it('reads only the newest part files under --max-files, and the label feed from the earliest row read on', async () => {
+    const run = await runCli(['contract', path.join(dir, 'complete'), '--labels', path.join(dir, 'labels'), '--max-files', '2', '--json'], { MOA_LOG_LEVEL: 'debug' });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)[0].rows).toBe(38); // the two part files of day 2
+    const reads = run.stderr.split('\n').filter((l) => l.includes('"msg":"read object"')).map((l) => JSON.parse(l) as { role: string; uri: string });
+    expect(reads.filter((r) => r.role === 'operational').map((r) => path.relative(dir, r.uri))).toEqual([`complete/date=${dayString(2)}/part-0.parquet`, `complete/date=${dayString(2)}/part-1.parquet`]);
+    expect(reads.filter((r) => r.role === 'labels').every((r) => path.basename(path.dirname(r.uri)) >= `date=${dayString(2)}`)).toBe(true);
+    expect((await runCli(['contract', path.join(dir, 'complete'), '--max-files', '0'])).code).toBe(2);
+  });
+
   it('shows help, and treats a missing URI or a bad window as usage errors', async () => {
     const help = await runCli(['contract', '--help']);
     expect(help.code).toBe(0);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toParquet } from '../../src/emit/parquet.js';
 import { loadTable } from '../../src/ingest/load.js';
-import { addPartitionColumns, dayOverlaps, filterWindow, listWindow, parseSegment, parseWindow, partitionDay } from '../../src/ingest/partitions.js';
+import { addPartitionColumns, dayOverlaps, earliestTime, filterWindow, listWindow, parseSegment, parseWindow, partitionDay } from '../../src/ingest/partitions.js';
 import type { Table } from '../../src/ingest/table.js';
 import { silentLogger } from '../../src/log.js';
 import { MoaError } from '../../src/errors.js';
@@ -98,6 +98,13 @@ describe('partition columns and the row filter', () => {
     expect(filterWindow(table, 'absent', { since: 0 }).table).toBe(table);
   });
 
+  it('finds the earliest time in the first timestamp column present, skipping nulls', () => {
+    expect(earliestTime(table, ['absent', 'x', 'ts'])).toBe(D('2026-01-03'));
+    expect(earliestTime(table, ['x'])).toBeUndefined();
+    const allNull: Table = { rows: 1, columns: [{ name: 't', type: 'timestamp', values: Float64Array.from([NaN]), nulls: Uint8Array.from([1]) }] };
+    expect(earliestTime(allNull, ['t'])).toBeUndefined();
+  });
+
   it('refuses to filter on a column that is not a timestamp', () => {
     expect(() => filterWindow(table, 'x', { since: 0 })).toThrow(/"x" is numeric/);
   });
@@ -159,8 +166,16 @@ describe('partitioned directories on disk', () => {
     // the early row of 01-02 (00:00:01) is before since; its late row (22:13:20) and both rows of 01-03 are in
     const v = table.columns.find((x) => x.name === 'v')!;
     expect(v.type === 'numeric' && [...v.values]).toEqual([1.5, 2, 2.5]);
-    expect(notes).toEqual({ partitionColumns: ['date'], prunedPartitions: ['date=2026-01-01', 'date=2026-01-04'], rowsOutsideWindow: 1, rowsWithoutTime: 0 });
+    expect(notes).toEqual({ partitionColumns: ['date'], prunedPartitions: ['date=2026-01-01', 'date=2026-01-04'], rowsOutsideWindow: 1, rowsWithoutTime: 0, skippedObjects: 0 });
     expect(record.rows).toBe(3);
+  });
+
+  it('reads only the last objects in key order when capped, and counts the rest', async () => {
+    const c = counted(new LocalStorage());
+    const { table, notes } = await loadTable(c.storage, path.join(dir, 'model=a'), { role: 'operational', format: undefined, types: {}, log: silentLogger, maxObjects: 2 });
+    expect(c.reads).toEqual(['model=a/date=2026-01-03/part-0.parquet', 'model=a/date=2026-01-04/part-0.parquet']);
+    expect(table.rows).toBe(4);
+    expect(notes.skippedObjects).toBe(2);
   });
 
   it('says which window is empty and where the partitions are', async () => {
