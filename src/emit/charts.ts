@@ -220,3 +220,20 @@ export function priorsChart(rows: PriorRow[]): Html {
     ],
   });
 }
+
+/** A statistic over time, with an optional threshold line and a marker at `since`. */
+export function timeline(points: { start: Date; statistic: number }[], since?: Date, threshold?: number): Html {
+  return svg({
+    width: 480,
+    height: 200,
+    marginLeft: 44,
+    x: { type: 'utc', label: null, ticks: 5 },
+    y: { label: 'statistic', grid: true, zero: true },
+    marks: [
+      ...(threshold !== undefined ? [Plot.ruleY([threshold], { stroke: '#9aa3ad', strokeDasharray: '4 3' })] : []),
+      ...(since ? [Plot.ruleX([since], { stroke: COLORS.operational, strokeWidth: 2 })] : []),
+      Plot.line(points, { x: 'start', y: 'statistic', stroke: COLORS.estimated, curve: 'step-after' }),
+      Plot.dot(points, { x: 'start', y: 'statistic', fill: COLORS.estimated, r: 2.5 }),
+    ],
+  });
+}

@@ -40,7 +40,7 @@ export type RocDetail = z.infer<typeof RocSchema>;
 export const ImportanceSchema = z.array(z.object({ feature: z.string(), importance: finite }));
 
 export const PriorsSchema = z.array(
-  z.object({ class: z.string(), reference: finite, estimated: finite, lo: num.optional(), hi: num.optional(), weight: num.optional() }),
+  z.object({ class: z.string(), reference: finite, estimated: finite, lo: num.optional(), hi: num.optional(), weight: num.optional(), measured: num.optional() }),
 );
 export type PriorsDetail = z.infer<typeof PriorsSchema>;
 
@@ -60,8 +60,11 @@ export const SlicesSchema = z.array(
 export type SlicesDetail = z.infer<typeof SlicesSchema>;
 
 export const ClustersSchema = z.array(
-  z.object({ size: finite, meanConfidence: num, rows: z.unknown().optional(), dominantLabel: z.string().nullable().optional() }),
+  z.object({ size: finite, meanConfidence: num, rows: z.unknown().optional(), dominantLabel: z.string().nullable().optional(), estimatedRows: num.optional() }),
 );
+
+/** A drift statistic per time chunk (drift onset); `since` is the onset in epoch ms or ISO text, if found. */
+export const ChunksSchema = z.array(z.object({ start: z.string(), statistic: num })).min(1);
 export type ClustersDetail = z.infer<typeof ClustersSchema>;
 
 /** Parse `details[key]` with `schema`; undefined when absent or not in the expected shape. */

@@ -4,8 +4,9 @@
  * keys it consumed; the report shows the rest generically.
  */
 import type { CheckResult } from '../schema/results.js';
-import { categoricalDistributionChart, COLORS, confusionHeatmap, numericDistributionChart, priorsChart, rankedBars, reliabilityChart, rocChart } from './charts.js';
+import { categoricalDistributionChart, COLORS, confusionHeatmap, numericDistributionChart, priorsChart, rankedBars, reliabilityChart, rocChart, timeline } from './charts.js';
 import {
+  ChunksSchema,
   ClustersSchema,
   ConfusionMatrixSchema,
   detail,
@@ -106,12 +107,13 @@ export function viewsFor(check: CheckResult): View[] {
   const priors = detail(d, 'priors', PriorsSchema);
   if (priors && priors.length) {
     const shown = priors.slice(0, VIEW_LIMITS.tableRows);
+    const measured = priors.some((p) => p.measured !== undefined);
     views.push({
       wide: true,
       handled: ['priors'],
       html: html`<figure>${priorsChart(shown.map((p) => ({ class: p.class, reference: p.reference, estimated: p.estimated, lo: p.lo ?? undefined, hi: p.hi ?? undefined })))}<figcaption>${legend([['reference share', COLORS.reference], ['estimated operational share (interval)', COLORS.estimated]])}</figcaption></figure>
-<table><thead><tr><th>class</th><th>reference</th><th>estimated</th><th>interval</th><th>weight</th></tr></thead><tbody>${shown.map(
-        (p) => html`<tr><td>${p.class}</td>${pct(p.reference)}${pct(p.estimated)}<td class="num">${p.lo !== undefined && p.lo !== null && p.hi !== undefined && p.hi !== null ? `${(p.lo * 100).toFixed(1)}–${(p.hi * 100).toFixed(1)}%` : '—'}</td>${n(p.weight)}</tr>`,
+<table><thead><tr><th>class</th><th>reference</th><th>estimated</th><th>interval</th>${measured ? html`<th>measured</th>` : ''}<th>weight</th></tr></thead><tbody>${shown.map(
+        (p) => html`<tr><td>${p.class}</td>${pct(p.reference)}${pct(p.estimated)}<td class="num">${p.lo !== undefined && p.lo !== null && p.hi !== undefined && p.hi !== null ? `${(p.lo * 100).toFixed(1)}–${(p.hi * 100).toFixed(1)}%` : '—'}</td>${measured ? pct(p.measured) : ''}${n(p.weight)}</tr>`,
       )}</tbody></table>${capNote(priors.length, shown.length, 'classes')}`,
     });
   }
@@ -129,13 +131,26 @@ export function viewsFor(check: CheckResult): View[] {
   const clusters = detail(d, 'clusters', ClustersSchema);
   if (clusters) {
     const rows = clusters.slice(0, VIEW_LIMITS.tableRows);
+    const estimated = clusters.some((c) => c.estimatedRows !== undefined);
     views.push({
       wide: true,
       handled: ['clusters'],
-      html: html`<table><thead><tr><th>cluster</th><th>size</th><th>mean confidence</th><th>dominant label</th><th>rows</th></tr></thead><tbody>${rows.map(
-        (c, i) => html`<tr><td>${i + 1}</td>${n(c.size)}${n(c.meanConfidence)}<td>${c.dominantLabel ?? html`<span class="muted">unlabelled</span>`}</td><td>${Array.isArray(c.rows) ? html`${c.rows.slice(0, 8).map((r, k) => html`${k ? ', ' : ''}${scalar(r)}`)}${c.rows.length > 8 ? ' …' : ''}` : scalar(c.rows)}</td></tr>`,
+      html: html`<table><thead><tr><th>cluster</th><th>size</th>${estimated ? html`<th>est. rows</th>` : ''}<th>mean confidence</th><th>dominant label</th><th>rows</th></tr></thead><tbody>${rows.map(
+        (c, i) => html`<tr><td>${i + 1}</td>${n(c.size)}${estimated ? n(c.estimatedRows) : ''}${n(c.meanConfidence)}<td>${c.dominantLabel ?? html`<span class="muted">unlabelled</span>`}</td><td>${Array.isArray(c.rows) ? html`${c.rows.slice(0, 8).map((r, k) => html`${k ? ', ' : ''}${scalar(r)}`)}${c.rows.length > 8 ? ' …' : ''}` : scalar(c.rows)}</td></tr>`,
       )}</tbody></table>${capNote(clusters.length, rows.length, 'clusters')}`,
     });
+  }
+  const chunks = detail(d, 'chunks', ChunksSchema);
+  if (chunks) {
+    const points = chunks.filter((c) => c.statistic !== null && Number.isFinite(Date.parse(c.start))).map((c) => ({ start: new Date(c.start), statistic: c.statistic! }));
+    const since = typeof d?.since === 'number' ? new Date(d.since) : typeof d?.since === 'string' ? new Date(d.since) : undefined;
+    const minEffect = check.threshold?.minEffect;
+    if (points.length) {
+      views.push({
+        handled: ['chunks', 'since'],
+        html: html`<figure>${timeline(points, since && Number.isFinite(since.getTime()) ? since : undefined, minEffect)}<figcaption>Drift statistic per time chunk${minEffect !== undefined ? `; dashed: the threshold ${formatFigure(minEffect)}` : ''}${since ? '; orange: the onset' : ''}.</figcaption></figure>`,
+      });
+    }
   }
   return views;
 }

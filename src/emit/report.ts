@@ -18,7 +18,7 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border-bottom:1px
 th{background:#f4f6f9;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th{white-space:nowrap}table.checks td:nth-child(4){font-size:.85em;max-width:22rem}table.checks td:last-child{min-width:16rem}
 .fig{display:inline-block;margin-right:.5rem;white-space:nowrap}table.checks td:first-child{min-width:11rem}
-.views{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}.view{max-width:100%;overflow-x:auto}.view.wide{flex-basis:100%}
+.views{display:flex;flex-wrap:wrap;gap:0 1.5rem;align-items:flex-start}.view{max-width:100%;overflow-x:auto}.view:not(.wide){max-width:min(100%,540px)}.view.wide{flex-basis:100%}
 table.kv th{width:14rem;background:none;font-weight:500;color:#4a5361}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:.8rem;font-size:.8rem;font-weight:600;white-space:nowrap}
 .pass{background:#e3f5e8;color:#1f6b35}.warn{background:#fff4d6;color:#7a5600}.fail{background:#fde4e4;color:#9b1c1c}
@@ -42,8 +42,8 @@ function effectOf(c: CheckResult): number {
 
 /** Which section a kind belongs to. Kinds not listed land in "Other checks", grouped by stage and kind. */
 const SECTIONS: { id: string; title: string; kinds: string[] }[] = [
-  { id: 'data-quality', title: 'Data quality', kinds: ['schema', 'data_quality', 'join'] },
-  { id: 'drift', title: 'Drift', kinds: ['feature_drift', 'output_drift', 'new_classes', 'label_shift'] },
+  { id: 'data-quality', title: 'Data quality', kinds: ['schema', 'data_quality', 'join', 'label_join'] },
+  { id: 'drift', title: 'Drift', kinds: ['feature_drift', 'output_drift', 'tensor_drift', 'new_classes', 'novelty', 'label_shift'] },
   { id: 'multivariate', title: 'Multivariate drift', kinds: ['multivariate_drift', 'shift_diagnosis'] },
   { id: 'performance', title: 'Performance', kinds: ['performance', 'estimated_performance', 'calibration'] },
   { id: 'slices', title: 'Degraded slices', kinds: ['slice_degradation'] },
@@ -182,7 +182,7 @@ export function renderReport(results: Results): string {
     return list;
   };
   const sections = SECTIONS.map((s) => ({ ...s, list: take((c) => s.kinds.includes(c.kind) || (s.id === 'data-quality' && c.stage === 'ingest')) }));
-  const selection = take((c) => c.stage === 'select');
+  const selection = take((c) => c.stage === 'select' || c.kind === 'drift_onset' || c.kind === 'proxy_comparison');
   const extras = extraSections(results);
   const other = take(() => true);
   const stages = [...new Set(other.map((c) => c.stage))];

@@ -141,6 +141,16 @@ export function kindChecks(): CheckResult[] {
       },
     },
     { id: 'select.window', stage: 'select', kind: 'selection_window', status: 'pass', figures: { rows: 1500 }, summary: `Selected rows since ${HOSTILE[5]}.` },
+    {
+      id: 'select.drift_onset',
+      stage: 'select',
+      kind: 'drift_onset',
+      status: 'warn',
+      figures: { onsetChunk: 3, chunks: 6 },
+      threshold: { minEffect: 0.1 },
+      summary: 'Drift begins at chunk 4.',
+      details: { chunks: [0.02, 0.04, 0.03, 0.2, 0.25, 0.3].map((statistic, c) => ({ start: new Date(Date.UTC(2026, 10, 1 + 4 * c)).toISOString(), statistic })), since: Date.UTC(2026, 10, 13) },
+    },
     { id: 'decide.diagnosis', stage: 'decide', kind: 'mystery_kind', subject: HOSTILE[3], status: 'error', figures: { note: HOSTILE[1]! }, summary: 'An unknown kind is shown generically.', details: { nested: { deeper: { deepest: { tooDeep: HOSTILE[0] } } }, list: [{ a: HOSTILE[0], b: 1 }, { a: 2, c: [1, 2, 3] }] } },
     // Known keys in the wrong shape: shown generically, never drawn, never a crash.
     { id: 'audit.performance.broken', stage: 'audit', kind: 'performance', status: 'insufficient_data', figures: {}, summary: 'Malformed details.', details: { confusionMatrix: { labels: ['a'], matrix: [[1, 2]] }, perClass: 'oops', reliability: { bins: [{ lo: 'x' }] }, distribution: { kind: 'numeric', edges: [1], reference: [1, 2], operational: [] } } },

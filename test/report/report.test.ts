@@ -87,6 +87,7 @@ describe('renderReport on hostile results with 1000 features', () => {
     expect(drift).toContain('unlabelled'); // the cluster without a dominant label
     expect(drift).toContain('25.0–35.0%'); // a prior's interval
     expect(doc.querySelectorAll('#multivariate svg').length).toBe(1);
+    expect(doc.querySelectorAll('#selection svg').length).toBe(1); // the drift-onset timeline
   });
 
   it('shows details of unknown kinds and malformed shapes generically, and never draws them', () => {
