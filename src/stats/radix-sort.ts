@@ -21,52 +21,75 @@ export function radixSortFloat64(input: Float64Array): Float64Array {
   const n = input.length;
   const src = new Float64Array(input);
   const words = new Uint32Array(src.buffer); // little-endian: [lo, hi] per value
-  // Map to order-preserving unsigned keys in place.
-  for (let i = 0; i < n; i++) {
-    const hi = words[2 * i + 1]!;
-    if (hi & 0x80000000) {
-      words[2 * i] = ~words[2 * i]! >>> 0;
-      words[2 * i + 1] = ~hi >>> 0;
-    } else {
-      words[2 * i + 1] = (hi | 0x80000000) >>> 0;
-    }
-  }
+  // One pass: map to order-preserving unsigned keys in place and histogram every digit.
   const counts = new Uint32Array(PASSES * RADIX);
   for (let i = 0; i < n; i++) {
-    const lo = words[2 * i]!;
-    const hi = words[2 * i + 1]!;
+    let lo = words[2 * i]!;
+    let hi = words[2 * i + 1]!;
+    if (hi & 0x80000000) {
+      lo = ~lo >>> 0;
+      hi = ~hi >>> 0;
+    } else {
+      hi = (hi | 0x80000000) >>> 0;
+    }
+    words[2 * i] = lo;
+    words[2 * i + 1] = hi;
     for (let pass = 0; pass < PASSES; pass++) counts[pass * RADIX + digit(lo, hi, pass)]!++;
+  }
+  // A digit shared by every key leaves the order unchanged: skip that pass.
+  const active: number[] = [];
+  for (let pass = 0; pass < PASSES; pass++) {
+    if (n > 0 && counts[pass * RADIX + digit(words[0]!, words[1]!, pass)] !== n) active.push(pass);
   }
   let from = words;
   let to = new Uint32Array(2 * n);
-  for (let pass = 0; pass < PASSES; pass++) {
+  for (let a = 0; a < active.length; a++) {
+    const pass = active[a]!;
     const base = pass * RADIX;
-    // A digit shared by every key leaves the order unchanged: skip the pass.
-    if (counts[base + digit(from[0]!, from[1]!, pass)] === n) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = counts[base + d]!;
       counts[base + d] = sum;
       sum += c;
     }
-    for (let i = 0; i < n; i++) {
-      const lo = from[2 * i]!;
-      const hi = from[2 * i + 1]!;
-      const dst = counts[base + digit(lo, hi, pass)]!++;
-      to[2 * dst] = lo;
-      to[2 * dst + 1] = hi;
+    if (a < active.length - 1) {
+      for (let i = 0; i < n; i++) {
+        const lo = from[2 * i]!;
+        const hi = from[2 * i + 1]!;
+        const dst = counts[base + digit(lo, hi, pass)]!++;
+        to[2 * dst] = lo;
+        to[2 * dst + 1] = hi;
+      }
+    } else {
+      // Last pass writes the original bit patterns back, saving a separate undo pass.
+      for (let i = 0; i < n; i++) {
+        const lo = from[2 * i]!;
+        const hi = from[2 * i + 1]!;
+        const dst = counts[base + digit(lo, hi, pass)]!++;
+        if (hi & 0x80000000) {
+          to[2 * dst] = lo;
+          to[2 * dst + 1] = (hi & 0x7fffffff) >>> 0;
+        } else {
+          to[2 * dst] = ~lo >>> 0;
+          to[2 * dst + 1] = ~hi >>> 0;
+        }
+      }
     }
     [from, to] = [to, from];
   }
-  // Undo the key mapping.
+  if (active.length === 0) unmapInPlace(from, n);
+  return new Float64Array(from.buffer, from.byteOffset, n);
+}
+
+/** Inverse of the key mapping, for the case where every pass was skipped (all keys equal). */
+function unmapInPlace(words: Uint32Array, n: number): void {
   for (let i = 0; i < n; i++) {
-    const hi = from[2 * i + 1]!;
+    const hi = words[2 * i + 1]!;
     if (hi & 0x80000000) {
-      from[2 * i + 1] = (hi & 0x7fffffff) >>> 0;
+      words[2 * i + 1] = (hi & 0x7fffffff) >>> 0;
     } else {
-      from[2 * i] = ~from[2 * i]! >>> 0;
-      from[2 * i + 1] = ~hi >>> 0;
+      words[2 * i] = ~words[2 * i]! >>> 0;
+      words[2 * i + 1] = ~hi >>> 0;
     }
   }
-  return new Float64Array(from.buffer, from.byteOffset, n);
 }
