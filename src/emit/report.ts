@@ -164,7 +164,7 @@ ${rows.length ? html`<h3>Proxy comparison</h3><table><thead><tr><th>candidate</t
 ${Object.keys(rest).length ? html`<h3>Selected data</h3>${jsonView(rest)}` : ''}`;
 }
 
-/** Sections that later stages may add to results.json (e.g. `selection`): rendered when present, generically. */
+/** Top-level sections beyond the core: `selection` (dedicated view) and whatever later versions add (generic). */
 function extraSections(results: Results): { key: string; value: unknown }[] {
   const known = new Set(['apiVersion', 'kind', 'runId', 'startedAt', 'finishedAt', 'toolVersion', 'task', 'inputs', 'config', 'checks', 'decision', 'plan']);
   return Object.entries(results as Record<string, unknown>)
