@@ -27,7 +27,8 @@ function eceReplicates(s: ProbaScores, B: number, maxRows: number, bins: number,
 /**
  * Calibration drift: expected calibration error and the reliability curve on the baseline (validation, else the
  * reference) and on labelled operational rows, with a bootstrap interval of the change. Fails when ECE rose by more
- * than `maxEceIncrease` and the interval of the rise lies above 0; warns when the rise is significant but smaller.
+ * than `maxEceIncrease` and the rise is significant (the α-quantile of its bootstrap distribution above 0, one-sided
+ * at the caller's `alpha`); warns when it is significant but smaller.
  */
 export function calibrationDrift(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): CheckResult | null {
   if (roles.task !== 'classification' || roles.proba.length === 0) return null;
@@ -54,14 +55,15 @@ export function calibrationDrift(operational: Dataset, baseline: Dataset | undef
   const ci = percentileInterval(diff, increase, audit.level);
   const ciOp = percentileInterval(rOp.reps, eOp, audit.level, rOp.scale);
   const ciRef = percentileInterval(rRef.reps, eRef, audit.level, rRef.scale);
-  const significant = ci.lo > 0;
+  // One-sided at the caller's alpha: the α-quantile of the change above 0.
+  const significant = percentileInterval(diff, increase, 1 - 2 * cfg.alpha).lo > 0;
   const status = significant && increase > audit.maxEceIncrease ? 'fail' : significant ? 'warn' : 'pass';
   const text = `ECE ${eRef.toFixed(4)} → ${eOp.toFixed(4)} (${(audit.level * 100).toFixed(0)}% CI of the change ${ci.lo.toFixed(4)} to ${ci.hi.toFixed(4)})`;
   return {
     ...base,
     status,
     figures: { ece: eOp, ece_lo: ciOp.lo, ece_hi: ciOp.hi, baseline_ece: eRef, baseline_ece_lo: ciRef.lo, baseline_ece_hi: ciRef.hi, increase, increase_lo: ci.lo, increase_hi: ci.hi, labelled: nOp, baselineRows: nRef, baselineSource: baseline!.role },
-    threshold: { maxEceIncrease: audit.maxEceIncrease, level: audit.level, bootstrap: audit.bootstrap, bins },
+    threshold: { alpha: cfg.alpha, maxEceIncrease: audit.maxEceIncrease, level: audit.level, bootstrap: audit.bootstrap, bins },
     details: {
       reliability: { bins: reliability(op.confidence, op.correct, bins).bins },
       baselineReliability: { bins: reliability(ref.confidence, ref.correct, bins).bins },

@@ -1,7 +1,7 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
-import type { Mulberry32 } from '../stats/index.js';
+import { normSf, type Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, resampleInto, uniformStream } from './bootstrap.js';
 import { confusionCounts, metricsFromConfusion } from './class-metrics.js';
 import { ascendingOrder, fitIsotonic, predictIsotonic, type IsotonicFit } from './isotonic.js';
@@ -158,15 +158,18 @@ export function estimatedPerformance(
   const calF1 = new Float64Array(B);
   const calLabelled = new Float64Array(B);
   const labelledSub = bootstrapBase(oLabelled, EVAL_ROWS, rng).rows;
-  const vBase = bootstrapBase(Int32Array.from(vRows.keys()), audit.bootstrapMaxRows, rng);
-  const draw = new Int32Array(vBase.rows.length);
-  const weight = new Float64Array(vRows.length);
+  // Refits see at most bootstrapMaxRows validation rows (a seeded subsample), so each costs O(bootstrapMaxRows).
+  const vBase = bootstrapBase(vRows, audit.bootstrapMaxRows, rng);
+  const repData = vBase.scale === 1 ? data : calibrationData(v, vBase.rows);
+  const positions = Int32Array.from(vBase.rows.keys());
+  const draw = new Int32Array(positions.length);
+  const weight = new Float64Array(positions.length);
   const cmB = new Float64Array(k * k);
   const probsB = new Float64Array(sub.rows.length * k);
   for (let b = 0; b < B; b++) {
     weight.fill(0);
-    for (const r of resampleInto(vBase.rows, draw, rng)) weight[r]!++;
-    const c = fitCalibrators(data, weight);
+    for (const r of resampleInto(positions, draw, rng)) weight[r]!++;
+    const c = fitCalibrators(repData, weight);
     const e = estimate(o, sub.rows, c, cmB, probsB);
     calAcc[b] = e.accuracy;
     calF1[b] = metricsFromConfusion(cmB, o.classes).macroF1;
@@ -236,7 +239,9 @@ export function estimatedPerformance(
   figures.assumptionsHold = assumptionsHold;
   figures.outsideValidationRange = outsideShare;
 
-  const significant = Number(figures.accuracy_hi) < vMetrics.accuracy;
+  // One-sided at the caller's alpha (the plan's budget), not the reporting level: estimate + z₁₋α·sd below baseline.
+  const significant = point.accuracy + normQuantile(1 - cfg.alpha) * sdAcc < vMetrics.accuracy;
+  figures.pValue = sdAcc > 0 ? normSf((vMetrics.accuracy - point.accuracy) / sdAcc) : drop > 0 ? 0 : 1;
   const status = significant && drop > cfg.maxDrop ? 'fail' : significant ? 'warn' : 'pass';
   const interval = `${(audit.level * 100).toFixed(0)}% interval ${Number(figures.accuracy_lo).toFixed(4)}–${Number(figures.accuracy_hi).toFixed(4)}`;
   const caveat = assumptionsHold ? '' : ' Its assumptions do not hold here (see details.assumptions): treat it as indicative only.';
@@ -244,7 +249,7 @@ export function estimatedPerformance(
     ...base,
     status,
     figures,
-    threshold: { maxDrop: cfg.maxDrop, level: audit.level, bootstrap: B },
+    threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop, level: audit.level, bootstrap: B },
     details: {
       confusionMatrix: { labels: o.classes, matrix: o.classes.map((_, i) => Array.from(cm.subarray(i * k, (i + 1) * k))) },
       perClass: estMetrics.perClass,
