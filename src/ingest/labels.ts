@@ -1,7 +1,7 @@
 import { dataError, usageError } from '../errors.js';
 import type { CheckResult } from '../schema/results.js';
 import type { Dataset } from './dataset.js';
-import { CategoricalBuilder, type Column, type Table } from './table.js';
+import type { Column, Table } from './table.js';
 
 /**
  * Late labels: a label feed (id, label, label time) written when outcomes become known, days after the
@@ -50,11 +50,24 @@ export interface LabelCoverage {
   dayFrom: string | null;
 }
 
-/** An id as a join key: categories by their text, numbers by their decimal form, so 17 and "17" meet. */
-function keyOf(c: Column, i: number): string | null {
-  if (c.type === 'categorical') return c.codes[i]! < 0 ? null : c.categories[c.codes[i]!]!;
-  if (c.type === 'numeric') return c.nulls?.[i] || Number.isNaN(c.values[i]!) ? null : String(c.values[i]);
-  return null;
+/**
+ * A key column as codes (-1 = null) into distinct key strings; categorical columns already are. Numbers become
+ * their decimal form, so an id logged as 17 meets "17" in the feed.
+ */
+function interned(c: Column): { codes: Int32Array; keys: string[] } {
+  if (c.type === 'categorical') return { codes: c.codes, keys: c.categories };
+  const codes = new Int32Array(c.type === 'numeric' ? c.values.length : 0).fill(-1);
+  const keys: string[] = [];
+  if (c.type !== 'numeric') return { codes, keys };
+  const index = new Map<number, number>();
+  for (let i = 0; i < codes.length; i++) {
+    const v = c.values[i]!;
+    if (Number.isNaN(v) || c.nulls?.[i]) continue;
+    let k = index.get(v);
+    if (k === undefined) (k = keys.length), index.set(v, k), keys.push(String(v));
+    codes[i] = k;
+  }
+  return { codes, keys };
 }
 
 function isMissing(c: Column, i: number): boolean {
@@ -64,6 +77,7 @@ function isMissing(c: Column, i: number): boolean {
 }
 
 const column = (t: Table, name: string): Column | undefined => t.columns.find((c) => c.name === name);
+const DAY_MS = 86_400_000;
 
 /**
  * Join a label feed onto operational rows by id. Feed labels replace inline labels where both exist (the feed is
@@ -100,33 +114,42 @@ export function joinLabels(operational: Dataset, feed: Table, options: LabelJoin
     throw dataError('data.labels_type', `The label time column "${options.labelTs}" of ${uri} is ${labelTs.type}, not a timestamp.`, { subject: uri, fix: "Write label_ts as a timestamp, e.g. pa.timestamp('ms', tz='UTC')." });
   }
 
+  // Ids as codes into a list of distinct keys, so strings are compared once per distinct id, not once per row.
+  const right = interned(rightId);
+  const left = interned(leftId);
   // The winning feed row per id: latest label time; ties and missing times go to the later row in feed order.
-  const best = new Map<string, number>();
+  const best = new Int32Array(right.keys.length).fill(-1);
   let feedRows = 0;
   let superseded = 0;
   for (let i = 0; i < feed.rows; i++) {
-    const key = keyOf(rightId, i);
-    if (key === null || isMissing(rightLabel, i)) continue;
+    const k = right.codes[i]!;
+    if (k < 0 || isMissing(rightLabel, i)) continue;
     feedRows++;
-    const prev = best.get(key);
-    if (prev === undefined) {
-      best.set(key, i);
+    const prev = best[k]!;
+    if (prev < 0) {
+      best[k] = i;
       continue;
     }
     superseded++;
-    if (!labelTs || timeOf(labelTs, i) >= timeOf(labelTs, prev)) best.set(key, i);
+    if (!labelTs || timeOf(labelTs, i) >= timeOf(labelTs, prev)) best[k] = i;
   }
+  const rowOfKey = new Map<string, number>();
+  for (let k = 0; k < best.length; k++) if (best[k]! >= 0) rowOfKey.set(right.keys[k]!, best[k]!);
 
   const n = operational.rows;
+  const rowOfLeft = new Int32Array(left.keys.length);
+  for (let k = 0; k < left.keys.length; k++) rowOfLeft[k] = rowOfKey.get(left.keys[k]!) ?? -1;
   const picks = new Int32Array(n).fill(-1);
-  const matched = new Set<string>();
+  // Count matched ids among the ids rows actually carry (a windowed column keeps the categories of dropped rows).
+  const seen = new Uint8Array(left.keys.length);
+  let matchedIds = 0;
   for (let i = 0; i < n; i++) {
-    const key = keyOf(leftId, i);
-    const row = key === null ? undefined : best.get(key);
-    if (row !== undefined) {
-      picks[i] = row;
-      matched.add(key!);
-    }
+    const k = left.codes[i]!;
+    if (k < 0) continue;
+    const row = rowOfLeft[k]!;
+    if (row < 0) continue;
+    picks[i] = row;
+    if (!seen[k]) (seen[k] = 1), matchedIds++;
   }
   const inline = operational.columns.get(label);
   const merged = mergeLabels(inline, rightLabel, picks, label, operational.uri, uri);
@@ -147,8 +170,8 @@ export function joinLabels(operational: Dataset, feed: Table, options: LabelJoin
       coverage: n === 0 ? 0 : labelled / n,
       fromFeed,
       feedRows,
-      feedIds: best.size,
-      unmatchedIds: best.size - matched.size,
+      feedIds: rowOfKey.size,
+      unmatchedIds: rowOfKey.size - matchedIds,
       superseded,
       byDay,
       dayFrom,
@@ -180,33 +203,52 @@ function mergeLabels(inline: Column | undefined, feed: Column, picks: Int32Array
     const integer = feed.integer && (!usable || (usable as Extract<Column, { type: 'numeric' }>).integer);
     return { name, type: 'numeric', values, nulls, integer };
   }
-  // Categorical (or mixed, compared as text, so a feed of "1"/"0" meets an inline 1/0).
-  const text = (c: Column, i: number): string | null => keyOf(c, i);
-  const builder = new CategoricalBuilder(n);
+  // Categorical (or mixed, compared as text, so a feed of "1"/"0" meets an inline 1/0): one category list,
+  // remapped per distinct value rather than per row.
+  const fromFeed = interned(feed);
+  const fromInline = usable ? interned(usable) : undefined;
+  const categories: string[] = [];
+  const index = new Map<string, number>();
+  const remap = (keys: string[]) => Int32Array.from(keys, (k) => index.get(k) ?? (index.set(k, categories.length), categories.push(k) - 1));
+  const feedMap = remap(fromFeed.keys);
+  const inlineMap = fromInline ? remap(fromInline.keys) : undefined;
+  const codes = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const p = picks[i]!;
-    builder.set(i, p >= 0 ? text(feed, p) : usable ? text(usable, i) : null);
+    const k = p >= 0 ? fromFeed.codes[p]! : fromInline ? fromInline.codes[i]! : -1;
+    codes[i] = k < 0 ? -1 : p >= 0 ? feedMap[k]! : inlineMap![k]!;
+  }
+  // Keep only classes some row has (a windowed column still lists the categories of the rows it dropped).
+  const used = new Int32Array(categories.length).fill(-1);
+  const kept: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = codes[i]!;
+    if (k < 0) continue;
+    if (used[k]! < 0) (used[k] = kept.length), kept.push(categories[k]!);
+    codes[i] = used[k]!;
   }
   const boolean = feed.type === 'categorical' && feed.boolean;
-  return { name, type: 'categorical', codes: builder.codes, categories: builder.categories, boolean };
+  return { name, type: 'categorical', codes, categories: kept, boolean };
 }
 
 function coverageByDay(operational: Dataset, merged: Column, options: LabelJoinOptions): { byDay: DayCoverage[]; dayFrom: string | null } {
   const candidates = [options.timestamp, options.dayColumn].filter((c): c is string => !!c);
   const time = candidates.map((c) => operational.columns.get(c)).find((c) => c?.type === 'timestamp') as Extract<Column, { type: 'timestamp' }> | undefined;
   if (!time) return { byDay: [], dayFrom: null };
-  const days = new Map<string, { rows: number; labelled: number }>();
+  // Days as integers while counting; one date string per day at the end. NaN stands for "no time".
+  const days = new Map<number, { rows: number; labelled: number }>();
   for (let i = 0; i < operational.rows; i++) {
     const t = time.values[i]!;
-    const day = Number.isNaN(t) || time.nulls?.[i] ? 'no time' : new Date(t).toISOString().slice(0, 10);
-    const d = days.get(day) ?? { rows: 0, labelled: 0 };
+    const day = Number.isNaN(t) || time.nulls?.[i] ? NaN : Math.floor(t / DAY_MS);
+    let d = days.get(day);
+    if (!d) days.set(day, (d = { rows: 0, labelled: 0 }));
     d.rows++;
     if (!isMissing(merged, i)) d.labelled++;
-    days.set(day, d);
   }
+  const name = (day: number) => (Number.isNaN(day) ? 'no time' : new Date(day * DAY_MS).toISOString().slice(0, 10));
   const byDay = [...days.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([day, d]) => ({ day, rows: d.rows, labelled: d.labelled, coverage: d.labelled / d.rows }));
+    .map(([day, d]) => ({ day: name(day), rows: d.rows, labelled: d.labelled, coverage: d.labelled / d.rows }))
+    .sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   return { byDay, dayFrom: time.name };
 }
 
