@@ -16,7 +16,8 @@ const ids = (checks: CheckResult[]) => checks.map((c) => c.id);
  *  1. data_quality — a `schema` or `data_quality` gate failed: nothing else can be trusted.
  *  2. new_class — `new_classes` failed: labels the model cannot predict.
  *  3. label — `label_shift` failed (priors moved) and operational labels show p(ŷ|y) unchanged per class
- *     (figure consistentWithLabelShift); without labels, when no input drift is seen besides.
+ *     (figure consistentWithLabelShift); without labels, when the reweighted validation outputs match (figure
+ *     `pure`, set by the plan) or, untested, when no input drift is seen besides.
  *  4. concept — P(y|x) changed: `performance` dropped while no input (`feature_drift`, `multivariate_drift`)
  *     drifted; or measured accuracy fell below CBPE's interval (CBPE assumes P(y|x) fixed); or a
  *     `slice_degradation` failed with no input drift.
@@ -39,9 +40,13 @@ export function diagnoseShift(checks: CheckResult[]): CheckResult {
   const cbpe = checks.find((c) => c.kind === 'estimated_performance' && c.figures.measuredWithinInterval === false && Number(c.figures.measuredAccuracy) < Number(c.figures.estimatedOnLabelled_lo));
 
   const confirmed = label.filter((c) => c.figures.consistentWithLabelShift === true);
-  const unconfirmed = label.filter((c) => c.figures.consistentWithLabelShift === undefined);
+  // Without labels the plan may still test the premise: validation outputs reweighted by w(y) match (figure `pure`).
+  const explained = label.filter((c) => c.figures.consistentWithLabelShift === undefined && c.figures.pure === true);
+  const unconfirmed = label.filter((c) => c.figures.consistentWithLabelShift === undefined && c.figures.pure === undefined);
   if (confirmed.length) {
     evidence.push({ shiftType: 'label', text: 'Class priors moved (BBSE) while, per class, the predictions given the true class stayed as on validation: p(x|y) held.', checks: ids(confirmed) });
+  } else if (explained.length) {
+    evidence.push({ shiftType: 'label', text: 'Class priors moved (BBSE) and the validation outputs reweighted by w(y) match the operational outputs: the prior change explains the output change.', checks: ids(explained) });
   } else if (unconfirmed.length && inputDrift.length === 0) {
     evidence.push({ shiftType: 'label', text: 'Class priors moved (BBSE) with no input drift seen; no operational labels to confirm p(x|y) held.', checks: ids(unconfirmed) });
   }

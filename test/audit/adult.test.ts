@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { featureDrift } from '../../src/analyze/drift.js';
-import { calibrationDrift, diagnoseShift, estimatedPerformance, matches, measuredPerformance, weakSlices } from '../../src/audit/index.js';
+import { calibrationDrift, diagnoseShift, estimatedPerformance, labelShift, matches, measuredPerformance, reweightedOutputs, weakSlices } from '../../src/audit/index.js';
 import type { Dataset } from '../../src/ingest/dataset.js';
 import { AuditConfigSchema, DriftConfigSchema, PerformanceConfigSchema } from '../../src/schema/config.js';
 import { mulberry32 } from '../../src/stats/index.js';
@@ -104,6 +104,9 @@ describe('CBPE under covariate shift on Adult (rows selected on inputs, P(y|x) u
     if (name !== 'age >= 45') expect(Math.abs(acc - Number(cbpe.figures.baseline_accuracy))).toBeGreaterThan(0.03);
     const drift = featureDrift(validation, shifted, roles, DriftConfigSchema.parse(undefined));
     expect(diagnoseShift([...drift, measured, cbpe]).figures.shiftType).toBe('covariate');
+    // The outputs moved, but no reweighting of classes explains it: p(x|y) changed too.
+    const { weights } = labelShift(shifted, validation, roles, perf, { audit, rng: mulberry32(4) });
+    expect(reweightedOutputs(shifted, validation, roles, weights!)!.pValue).toBeLessThan(0.05);
   });
 
   it('reports its assumptions as broken when ANALYZE found new classes', () => {

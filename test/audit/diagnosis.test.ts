@@ -15,6 +15,8 @@ const held = check('performance', 'pass');
 const labelConfirmed = check('label_shift', 'fail', { consistentWithLabelShift: true });
 const labelRefuted = check('label_shift', 'fail', { consistentWithLabelShift: false });
 const labelUnlabelled = check('label_shift', 'fail');
+const labelExplained = check('label_shift', 'fail', { pure: true });
+const labelUnexplained = check('label_shift', 'fail', { pure: false });
 const cbpeBelow = check('estimated_performance', 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.7, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
 const cbpeAbove = check('estimated_performance', 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.9, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
 const slices = check('slice_degradation', 'fail');
@@ -27,6 +29,8 @@ const grid: [string, CheckResult[], string, string[]][] = [
   ['priors moved, p(ŷ|y) held', [labelConfirmed, drift, held], 'label', ['covariate']],
   ['priors moved but p(ŷ|y) changed: not label shift', [labelRefuted, drift, held], 'covariate', []],
   ['priors moved, no labels, no input drift', [labelUnlabelled, noDrift], 'label', []],
+  ['priors moved, no labels, reweighted outputs match', [labelExplained, drift], 'label', ['covariate']],
+  ['priors moved, no labels, reweighted outputs differ', [labelUnexplained, drift], 'covariate', []],
   ['priors moved, no labels, inputs drifted: ambiguous', [labelUnlabelled, drift], 'covariate', ['label']],
   ['drop without input drift', [noDrift, dropped], 'concept', []],
   ['drop with input drift', [drift, dropped], 'covariate', []],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { featureDrift } from '../../src/analyze/drift.js';
-import { diagnoseShift, estimatedPerformance, labelShift, measuredPerformance } from '../../src/audit/index.js';
+import { diagnoseShift, estimatedPerformance, labelShift, measuredPerformance, reweightedOutputs } from '../../src/audit/index.js';
 import type { Dataset } from '../../src/ingest/dataset.js';
 import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 import { AuditConfigSchema, DriftConfigSchema, PerformanceConfigSchema } from '../../src/schema/config.js';
@@ -89,6 +89,10 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     expect(weights).toHaveLength(10);
     weights!.forEach((w, c) => expect(w.weight).toBeCloseTo(priors[c]!.estimated / priors[c]!.reference, 10));
     expect(check.figures.consistentWithLabelShift).toBe(true);
+    // Without labels, the premise is checked on outputs: validation reweighted by w(y) matches the operational ones.
+    const reweighted = reweightedOutputs(op, validation, roles, weights!)!;
+    expect(reweighted.columns).toBe(10);
+    expect(reweighted.pValue).toBeGreaterThan(0.05);
 
     const drift = featureDrift(reference, op, roles, DriftConfigSchema.parse(undefined));
     const measured = measuredPerformance(op, validation, roles, perf, { audit, rng: mulberry32(2) })!;
