@@ -18,6 +18,7 @@ export interface TimeWindow {
 }
 
 const DAY_MS = 86_400_000;
+const HIVE_NULL = '__HIVE_DEFAULT_PARTITION__';
 const DATE_ONLY = /^(\d{4})-?(\d{2})-?(\d{2})$/;
 
 /** Parse `--since` / `--until` (ISO 8601 date or date-time; a bare date is midnight UTC). Undefined when both are absent. */
@@ -200,7 +201,13 @@ export function addPartitionColumns(table: Table, values: [string, string][]): T
     if (have.has(key)) continue;
     have.add(key);
     const day = partitionDay(key, value);
-    if (day !== null) {
+    if (value === HIVE_NULL) {
+      // Hive writes rows whose partition value is null under this name.
+      const isDate = (DATE_PARTITION_KEYS as readonly string[]).includes(key.toLowerCase());
+      added.push(isDate
+        ? { name: key, type: 'timestamp', values: new Float64Array(table.rows).fill(NaN), nulls: new Uint8Array(table.rows).fill(1) }
+        : { name: key, type: 'categorical', codes: new Int32Array(table.rows).fill(-1), categories: [], boolean: false });
+    } else if (day !== null) {
       added.push({ name: key, type: 'timestamp', values: new Float64Array(table.rows).fill(day), nulls: null });
     } else {
       added.push({ name: key, type: 'categorical', codes: new Int32Array(table.rows), categories: [value], boolean: false });

@@ -60,6 +60,10 @@ describe('joinLabels', () => {
     });
     // the input is not changed
     expect(operational.columns.has('label')).toBe(false);
+    // classes only the unmatched id had do not become classes of the operational data
+    const withStray = table(cat('request_id', ['a', 'zz']), cat('label', ['no', 'maybe']));
+    const stray = joinLabels(operational, withStray, { ...opts, labelTs: undefined }).dataset.columns.get('label')!;
+    expect(stray.type === 'categorical' && stray.categories).toEqual(['no']);
   });
 
   it('without label times the later row in feed order wins, and a missing label time loses to a present one', () => {

@@ -86,6 +86,10 @@ describe('partition columns and the row filter', () => {
     const date = out.columns[3]!;
     expect(date.type === 'timestamp' && [...date.values]).toEqual(new Array(4).fill(D('2026-01-05')));
     expect(addPartitionColumns(table, [])).toBe(table);
+    const nulls = addPartitionColumns(table, [['date', '__HIVE_DEFAULT_PARTITION__'], ['region', '__HIVE_DEFAULT_PARTITION__']]);
+    const [nullDate, region] = nulls.columns.slice(2);
+    expect(nullDate?.type === 'timestamp' && [...nullDate.nulls!]).toEqual([1, 1, 1, 1]);
+    expect(region?.type === 'categorical' && [...region.codes]).toEqual([-1, -1, -1, -1]);
   });
 
   it('keeps rows in [since, until) and counts those outside and without a time', () => {
