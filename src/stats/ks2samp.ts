@@ -34,6 +34,7 @@ export interface KsOptions {
 
 const MAX_AUTO_N = 10000;
 const INT32_MAX = 2147483647;
+const EXACT_BUDGET = 5e8;
 
 export function ks2samp(x: Sample, y: Sample, options: KsOptions = {}): KsResult {
   assertUsableSample(x, 'x');
@@ -74,9 +75,17 @@ export function ksFromExtremes(n1: number, n2: number, extremes: KsExtremes, opt
     const lcm = (n1 / g) * n2;
     const h = roundHalfEven(d * lcm);
     d = h / lcm;
+    // The unequal-n lattice walk costs max(n)·(band width); beyond EXACT_BUDGET steps use asymp instead.
+    const big = Math.max(n1, n2);
+    const band = Math.min(Math.min(n1, n2) + 1, 2 * Math.ceil(h / (big / g)) + 2);
     if (h === 0) pValue = 1;
-    else pValue = n1 === n2 ? probOutsideSquare(n1, h) : outerProbInside(n1, n2, g, h);
-    if (!(pValue >= 0 && pValue <= 1)) {
+    else if (n1 === n2) pValue = probOutsideSquare(n1, h);
+    else if (big * band <= EXACT_BUDGET) pValue = outerProbInside(n1, n2, g, h);
+    else {
+      method = 'asymp';
+      reason = `exact p-value too costly for sample sizes ${n1} and ${n2}; used asymp`;
+    }
+    if (method === 'exact' && !(pValue >= 0 && pValue <= 1)) {
       method = 'asymp';
       reason = 'exact p-value computation lost precision; used asymp';
     }

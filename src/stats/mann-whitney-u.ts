@@ -57,7 +57,7 @@ export function mannWhitneyUSorted({ xs, ys }: SortedPair, options: MwuOptions =
       method = 'asymptotic';
       reason = `exact distribution of U too costly for n1=${n1}, n2=${n2}; used asymptotic`;
     } else {
-      const p = Math.min(1, Math.max(0, 2 * mwuCdf(k, n1, n2)));
+      const p = Math.min(1, Math.max(0, 2 * mwuCdf(k, Math.max(n1, n2), Math.min(n1, n2))));
       const result: MwuResult = { method, alternative: 'two-sided', statistic: u1, pValue: p, n1, n2 };
       if (ties) result.reason = 'exact distribution assumes no ties; samples have ties';
       return result;
@@ -78,6 +78,7 @@ export function mannWhitneyUSorted({ xs, ys }: SortedPair, options: MwuOptions =
 /**
  * Pr(U <= k) under H0 for sample sizes m, n, by the recursion on probabilities
  * P(i, j, u) = i/(i+j)·P(i−1, j, u−j) + j/(i+j)·P(i, j−1, u) — counts would overflow, probabilities cannot.
+ * The distribution is symmetric in (m, n); pass n <= m to keep the two (n+1)×(k+1) layers small.
  */
 export function mwuCdf(k: number, m: number, n: number): number {
   const K = k + 1;

@@ -1,7 +1,7 @@
 /** Input contract: samples are never mutated; empty or NaN samples raise typed data errors. */
 import { describe, it, expect } from '@jest/globals';
 import { MoaError } from '../../src/errors.js';
-import { chiSquare, ks2samp } from '../../src/stats/index.js';
+import { chiSquare, cramerVonMises2samp, ks2samp } from '../../src/stats/index.js';
 
 describe('stats input contract', () => {
   it('does not mutate array or typed-array inputs', () => {
@@ -31,5 +31,24 @@ describe('stats input contract', () => {
     const r = ks2samp([1], [2], { method: 'asymp' });
     expect(r.pValue).toBeNaN();
     expect(r.reason).toMatch(/effective sample size/);
+  });
+});
+
+describe('costly exact methods fall back to asymptotic and say so', () => {
+  it('ks2samp exact with unequal n and a wide band', () => {
+    const x = Float64Array.from({ length: 40000 }, (_, i) => i);
+    const y = Float64Array.from({ length: 39999 }, (_, i) => i + 20000); // lcm 1.6e9 < 2^31, D = 0.5
+    const r = ks2samp(x, y, { method: 'exact' });
+    expect(r.method).toBe('asymp');
+    expect(r.reason).toMatch(/too costly/);
+    expect(r.pValue).toBeLessThan(1e-100);
+  });
+
+  it('cramerVonMises2samp exact beyond 25 observations per sample', () => {
+    const x = Array.from({ length: 30 }, (_, i) => i);
+    const y = Array.from({ length: 30 }, (_, i) => i + 0.5);
+    const r = cramerVonMises2samp(x, y, { method: 'exact' });
+    expect(r.method).toBe('asymptotic');
+    expect(r.reason).toMatch(/too costly/);
   });
 });
