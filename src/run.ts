@@ -8,6 +8,7 @@ import type { Selection } from './schema/selection.js';
 import { buildManifest } from './emit/manifest.js';
 import { OUTPUT_NAMES, outputUri, writeOutputParams, writeOutputs } from './emit/outputs.js';
 import { renderReport } from './emit/report.js';
+import { paramFiles, pipelineParams } from './emit/pipeline-params.js';
 import { renderSummary } from './emit/summary.js';
 import { selectionFiles } from './emit/selection-files.js';
 import { joinPredictions, resolveRoles, toDataset, type Dataset } from './ingest/dataset.js';
@@ -37,6 +38,7 @@ export interface RunOutcome {
   results: Results;
   manifest: Manifest;
   summary: string;
+  report: string;
   uris: { results: string; report: string; summary: string; manifest: string };
 }
 
@@ -161,26 +163,21 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
   const summary = renderSummary(results);
   log.info('stage emit', { out: config.out });
   const outputParams = config.outputParams;
-  const outcome: RunOutcome = { results, manifest, summary, uris };
+  const report = renderReport(results);
+  const outcome: RunOutcome = { results, manifest, summary, report, uris };
   await writeOutputs(
     storage,
     config.out,
     {
       results: JSON.stringify(results, null, 2) + '\n',
       summary,
-      report: renderReport(results),
+      report,
       manifest: JSON.stringify(manifest, null, 2) + '\n',
       extra: selectionRows ? selectionFiles(selectionRows) : [],
     },
     async () => {
       if (outputParams) {
-        await writeOutputParams(outputParams, {
-          action: decision.action,
-          shift_type: decision.shiftType,
-          drift_detected: String(decision.findings.includes('feature_drift')),
-          tests_run: String(results.plan.testsRun),
-          manifest_uri: uris.manifest,
-        });
+        await writeOutputParams(outputParams, paramFiles(pipelineParams(results, uris.manifest)));
       }
       await deps.beforeManifest?.(outcome);
     },

@@ -25,10 +25,10 @@ function report(log: Logger, error: unknown): void {
  */
 async function pipelineOutputs(pipeline: RunArgs['pipeline'], log: Logger): Promise<((outcome: RunOutcome) => Promise<void>) | undefined> {
   if (pipeline.executorInput === undefined && pipeline.kfpV1Dir === undefined) return undefined;
-  const [{ parseExecutorInput, writePipelineOutputs }, { renderReport }] = await Promise.all([import('../emit/kfp-write.js'), import('../emit/report.js')]);
+  const { parseExecutorInput, writePipelineOutputs } = await import('../emit/kfp-write.js');
   const executorInput = pipeline.executorInput === undefined ? undefined : parseExecutorInput(pipeline.executorInput);
   return async (outcome) => {
-    const files = { results: outcome.results, manifest: outcome.manifest, summary: outcome.summary, report: renderReport(outcome.results), manifestUri: outcome.uris.manifest };
+    const files = { results: outcome.results, manifest: outcome.manifest, summary: outcome.summary, report: outcome.report, manifestUri: outcome.uris.manifest };
     await writePipelineOutputs(files, { executorInput, kfpV1Dir: pipeline.kfpV1Dir, root: process.env.MOA_KFP_LOCAL_ROOT, log });
   };
 }

@@ -1,14 +1,33 @@
 import { featureDrift } from '../analyze/drift.js';
 import { newClassesFromLabels } from '../analyze/new-classes.js';
 import { compareSchema } from '../analyze/schema.js';
-import { measuredPerformance } from '../audit/performance.js';
-import { failedGates, noEvidenceOfHarm } from './decide.js';
-import type { PlanStep } from './plan.js';
+import { calibrationDrift, estimatedPerformance, labelShift, measuredPerformance, weakSlices } from '../audit/index.js';
+import { reweightedOutputs } from '../audit/reweighted-outputs.js';
+import type { CheckResult } from '../schema/results.js';
+import { mulberry32 } from '../stats/index.js';
+import { failedGates, noEvidenceOfHarm, purePriorShift } from './decide.js';
+import type { PlanContext, PlanStep } from './plan.js';
+
+const hasModelOutputs = (ctx: PlanContext) => !!ctx.roles.task && !!ctx.roles.prediction;
+const classification = (ctx: PlanContext) => ctx.roles.task === 'classification';
+/** Every AUDIT function gets its own generator from the run's seed, so adding a step never changes another's draws. */
+const audit = (ctx: PlanContext, salt: number) => ({ audit: ctx.config.audit, rng: mulberry32((ctx.config.seed ^ salt) >>> 0) });
+
+/** Which harm tests can run on these inputs: the harm step's α share is split evenly over them. */
+function harmTests(ctx: PlanContext): number {
+  const { roles, validation } = ctx;
+  let n = 0;
+  if (hasModelOutputs(ctx) && roles.label) n++; // measured performance
+  if (classification(ctx) && roles.proba.length > 0 && validation) n++; // CBPE
+  if (classification(ctx) && roles.proba.length > 0 && roles.label) n++; // calibration
+  return n;
+}
 
 /**
- * The plan's steps in order. 1 gates → broken data stops the plan (fix_data). 2 harm: measured performance and
- * label-based new classes (cheap, decisive) → no evidence of harm or change stops it (none). 3 feature drift,
- * to explain and locate. Selection runs after the decision, outside the test count.
+ * The plan's steps in order. 1 gates → broken data stops the plan (fix_data). 2 harm: measured and estimated
+ * performance, calibration and label-based new classes (cheap, decisive) → no evidence of harm or change stops it
+ * (none). 3 label shift (BBSE) → a pure prior shift stops it (reweight). 4 feature drift, to explain and locate.
+ * 6 weak slices. Selection runs after the decision, outside the test count.
  */
 export function planSteps(): PlanStep[] {
   return [
@@ -21,24 +40,73 @@ export function planSteps(): PlanStep[] {
     },
     {
       id: 'harm',
-      title: 'Is the model harmed? Measured performance and new classes',
-      expected: (ctx) => (ctx.roles.task && ctx.roles.label && ctx.roles.prediction ? 1 : 0) + (ctx.roles.task === 'classification' && ctx.roles.label ? 1 : 0),
+      title: 'Is the model harmed? Performance (measured or estimated), calibration, new classes',
+      expected: (ctx) => harmTests(ctx) + (classification(ctx) && ctx.roles.label ? 1 : 0),
       run: (ctx) => {
-        const out = [];
+        const out: CheckResult[] = [];
         const newClasses = newClassesFromLabels(ctx.reference, ctx.operational, ctx.roles, ctx.config.gates.minNewClassShare);
         if (newClasses) out.push(newClasses);
-        const tests = (ctx.roles.task && ctx.roles.label && ctx.roles.prediction ? 1 : 0) || 1;
-        const performance = measuredPerformance(ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.harm / tests });
-        if (performance) out.push(performance);
+        const performance = { ...ctx.config.performance, alpha: ctx.alpha.harm / Math.max(1, harmTests(ctx)) };
+        const baseline = ctx.validation ?? ctx.reference;
+        const measured = measuredPerformance(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 1));
+        if (measured) out.push(measured);
+        const estimated = estimatedPerformance(ctx.operational, ctx.validation, ctx.roles, performance, { ...audit(ctx, 2), analyze: ctx.checks });
+        if (estimated) out.push(estimated);
+        const calibration = calibrationDrift(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 3));
+        if (calibration) out.push(calibration);
         return out;
       },
       stop: (ctx) => (noEvidenceOfHarm(ctx.checks) ? 'no evidence of harm or change in the model’s performance or outputs (none)' : null),
+    },
+    {
+      id: 'label_shift',
+      title: 'Did only the class priors move? Label shift (BBSE)',
+      expected: (ctx) => (classification(ctx) && hasModelOutputs(ctx) && ctx.validation ? 1 : 0),
+      run: (ctx) => {
+        if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.validation)) return [];
+        const cfg = { ...ctx.config.performance, alpha: ctx.alpha.labelShift };
+        const { check, weights } = labelShift(ctx.operational, ctx.validation, ctx.roles, cfg, audit(ctx, 4));
+        if (weights && check.status === 'fail') {
+          ctx.evidence.classWeights = Object.fromEntries(weights.map((w) => [w.class, w.weight]));
+          // Pure prior shift: confirmed by labels (p(ŷ|y) held per class), or — without labels — the validation
+          // outputs reweighted by w(y) match the operational outputs.
+          let pure = check.figures.consistentWithLabelShift === true;
+          if (check.figures.consistentWithLabelShift === undefined) {
+            const match = reweightedOutputs(ctx.operational, ctx.validation, ctx.roles, weights);
+            if (match) {
+              check.figures.reweightedOutputsPValue = match.pValue;
+              check.figures.reweightedOutputsStatistic = match.statistic;
+              pure = match.pValue >= cfg.alpha;
+            }
+          }
+          check.figures.pure = pure;
+        }
+        return [check];
+      },
+      stop: (ctx) => (purePriorShift(ctx.checks) && !ctx.checks.some((c) => c.kind === 'performance' && c.status === 'fail') ? 'a pure shift of class priors (reweight)' : null),
     },
     {
       id: 'drift',
       title: 'Feature drift, to explain and locate the change',
       expected: (ctx) => ctx.roles.features.length,
       run: (ctx) => featureDrift(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config.drift, alpha: ctx.alpha.drift }),
+    },
+    {
+      id: 'slices',
+      title: 'Weak slices that got worse',
+      expected: (ctx) => (classification(ctx) && hasModelOutputs(ctx) && ctx.roles.label ? 1 : 0),
+      run: (ctx) => {
+        if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.roles.label)) return [];
+        const options = audit(ctx, 6);
+        const result = weakSlices(ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, { ...options, audit: { ...options.audit, slices: { ...options.audit.slices, fdr: ctx.alpha.slices } } });
+        if (result.slices.length) {
+          ctx.evidence.targeted = [
+            ...(ctx.evidence.targeted ?? []),
+            ...result.slices.map((s) => ({ rows: Array.from(s.operationalRows), reason: `degraded slice ${s.text.join(' and ')}`, check: result.check.id })),
+          ];
+        }
+        return [result.check];
+      },
     },
   ];
 }

@@ -88,7 +88,7 @@ export const AnalyzeConfigSchema = z
         alpha: z.number().gt(0).lt(1).default(0.05).describe('Level of the domain-classifier AUC test and the PCA reconstruction test.'),
         minAuc: z.number().min(0.5).max(1).default(0.6).describe('Smallest cross-validated AUC of the domain classifier that counts as drift (0.5 = indistinguishable).'),
         maxRows: z.number().int().min(100).default(5000).describe('Rows per side in the stratified subsample the domain classifier trains on.'),
-        folds: z.number().int().min(2).max(10).default(5).describe('Cross-validation folds of the domain classifier.'),
+        folds: z.number().int().min(2).max(10).default(2).describe('Cross-validation folds of the domain classifier; the test is Bonferroni over folds, so few large folds keep power.'),
         epochs: z.number().int().min(1).default(20).describe('Training epochs of the domain classifier (softmax regression).'),
         variance: z.number().gt(0).max(1).default(0.9).describe('Share of reference variance the PCA for the reconstruction test keeps.'),
         chunks: z.number().int().min(20).default(200).describe('Reference chunks (resampled) that set the reconstruction-error threshold.'),
@@ -103,7 +103,7 @@ export const AnalyzeConfigSchema = z
         maxRows: z.number().int().min(50).default(2000).describe('Rows per side used for PCA and the KS tests.'),
         mmdRows: z.number().int().min(20).default(500).describe('Rows per side in the MMD permutation test (its cost grows with the square).'),
         permutations: z.number().int().min(19).default(200).describe('Permutations of the MMD test.'),
-        minEffect: z.number().min(0).default(0.1).describe('Smallest KS statistic on a component that counts as drift.'),
+        minEffect: z.number().min(0).default(0.05).describe('Smallest KS statistic on a component that counts as drift (a new class making up a share s of the rows moves a component by at most s).'),
       })
       .strict()
       .prefault({}),
@@ -111,7 +111,8 @@ export const AnalyzeConfigSchema = z
       .object({
         quantile: z.number().gt(0.5).lt(1).default(0.99).describe('A point is novel when its distance to the nearest reference point exceeds this quantile of the reference\'s own nearest-neighbour distances.'),
         alpha: z.number().gt(0).lt(1).default(0.01).describe('Level of the binomial test that more points are novel than the quantile lets through.'),
-        minShare: z.number().min(0).max(1).default(0.02).describe('Smallest excess share of novel operational rows (and cluster share) to report candidate new classes.'),
+        minShare: z.number().min(0).max(1).default(0.01).describe('Smallest excess share of novel operational rows (beyond the 1 − quantile expected) for the check to fail.'),
+        minClusterShare: z.number().min(0).max(1).default(0.005).describe('Smallest share of scored operational rows a cluster of novel rows needs to be listed as a candidate new class.'),
         components: z.number().int().min(1).max(100).default(20).describe('Principal components of the space distances are measured in.'),
         maxRows: z.number().int().min(100).default(3000).describe('Reference rows indexed, and operational rows scored, at most.'),
         maxClusters: z.number().int().min(1).max(20).default(6).describe('Most k-means clusters tried on the novel points (k chosen by silhouette).'),

@@ -85,8 +85,9 @@ describe('moa CLI', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     const manifest = JSON.parse(await readFile(path.join(demoDir, 'out', 'retrain-config.json'), 'utf8'));
     const results = JSON.parse(await readFile(path.join(demoDir, 'out', 'results.json'), 'utf8'));
-    expect(ajv.validate(schema('retrain-config.schema.json'), manifest)).toBe(true);
-    expect(ajv.validate(schema('results.schema.json'), results)).toBe(true);
+    // Compare the error lists, not booleans, so a failure says which field is wrong.
+    expect(ajv.validate(schema('retrain-config.schema.json'), manifest) ? [] : ajv.errors).toEqual([]);
+    expect(ajv.validate(schema('results.schema.json'), results) ? [] : ajv.errors).toEqual([]);
     expect(manifest.training.newClasses).toEqual(['purple']);
     expect(results.checks.find((c: { id: string }) => c.id === 'drift.feature.r').status).toBe('fail');
     expect(results.checks.find((c: { id: string }) => c.id === 'drift.feature.camera').status).toBe('pass');
