@@ -254,3 +254,22 @@ export function earliestTime(table: Table, columns: string[]): number | undefine
   }
   return undefined;
 }
+
+/**
+ * The operational window an alert points at, for runs started by an alert without --since / --until: from the
+ * alert's start less a margin (the alert rule's evaluation range lies before `startsAt`) to its end, or to `now`
+ * while it still fires. Returned as config strings (`window.since`, `window.until`).
+ */
+export function alertWindow(alert: { startsAt: string; endsAt?: string | undefined }, now: Date, marginHours = 24): { since: string; until: string } {
+  const start = Date.parse(alert.startsAt);
+  const end = alert.endsAt === undefined ? now.getTime() : Date.parse(alert.endsAt);
+  if (Number.isNaN(start) || Number.isNaN(end)) {
+    throw usageError('usage.alert_window', `The alert's time range (${alert.startsAt} – ${alert.endsAt ?? 'firing'}) is not readable as ISO 8601 times.`, {
+      subject: 'alert',
+      fix: 'Pass --since / --until explicitly.',
+    });
+  }
+  // An end at or before the start (clock skew, a resolved flap) still gets the margin's worth of data.
+  const since = start - marginHours * 3_600_000;
+  return { since: new Date(since).toISOString(), until: new Date(Math.max(end, start) + 1).toISOString() };
+}

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toParquet } from '../../src/emit/parquet.js';
+import { parseRunArgs } from '../../src/cli/args.js';
+import { validateConfig } from '../../src/config/load.js';
 import { ContractReportSchema } from '../../src/schema/contract.js';
 import { runCli } from '../support/cli.js';
 import { dayString, servingLog, without } from './serving-log.js';
@@ -73,5 +75,14 @@ describe('moa contract (local files)', () => {
     expect((await runCli(['contract', '--schema', 'nope'])).code).toBe(2);
     const main = await runCli(['--help']);
     expect(main.stdout).toMatch(/\n  contract  check operational logs/);
+  });
+
+  it('moa run maps --labels, --since and --until onto the labels and window config keys', () => {
+    const { overrides } = parseRunArgs(['--reference', 'r', '--operational', 'o', '--out', 'x', '--labels', 's3://b/labels/', '--since', '2026-01-04', '--until', '2026-01-07T00:00:00Z', '--id', 'request_id']);
+    const config = validateConfig(overrides, 'flags');
+    expect(config.labels).toEqual({ uri: 's3://b/labels/', timestamp: 'label_ts', minCoverage: 0.5 });
+    expect(config.window).toEqual({ since: '2026-01-04', until: '2026-01-07T00:00:00Z' });
+    expect(validateConfig(parseRunArgs(['--reference', 'r', '--operational', 'o', '--out', 'x']).overrides, 'flags').window).toEqual({});
+    expect(() => validateConfig(parseRunArgs(['--reference', 'r', '--operational', 'o', '--out', 'x', '--since', 'soon']).overrides, 'flags')).toThrow(/window\.since/);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { toParquet } from '../../src/emit/parquet.js';
 import { loadTable } from '../../src/ingest/load.js';
-import { addPartitionColumns, dayOverlaps, earliestTime, filterWindow, listWindow, parseSegment, parseWindow, partitionDay } from '../../src/ingest/partitions.js';
+import { addPartitionColumns, alertWindow, dayOverlaps, earliestTime, filterWindow, listWindow, parseSegment, parseWindow, partitionDay } from '../../src/ingest/partitions.js';
 import type { Table } from '../../src/ingest/table.js';
 import { silentLogger } from '../../src/log.js';
 import { MoaError } from '../../src/errors.js';
@@ -38,6 +38,21 @@ describe('parseWindow', () => {
     expect(error).toBeInstanceOf(MoaError);
     expect((error as MoaError).exitCode).toBe(2);
     expect((error as MoaError).message).toMatch(message);
+  });
+});
+
+describe('alertWindow', () => {
+  const now = new Date('2026-01-10T12:00:00Z');
+  it('runs from the start less the margin to the end, or to now while firing', () => {
+    expect(alertWindow({ startsAt: '2026-01-08T06:00:00Z', endsAt: '2026-01-09T00:00:00Z' }, now)).toEqual({ since: '2026-01-07T06:00:00.000Z', until: '2026-01-09T00:00:00.001Z' });
+    expect(alertWindow({ startsAt: '2026-01-08T06:00:00Z' }, now, 6)).toEqual({ since: '2026-01-08T00:00:00.000Z', until: '2026-01-10T12:00:00.001Z' });
+    // the until is exclusive: the end instant itself stays in; an end before the start still leaves a window
+    expect(alertWindow({ startsAt: '2026-01-08T06:00:00Z', endsAt: '2026-01-08T05:00:00Z' }, now, 0)).toEqual({ since: '2026-01-08T06:00:00.000Z', until: '2026-01-08T06:00:00.001Z' });
+    const w = alertWindow({ startsAt: '2026-01-08T06:00:00Z' }, now);
+    expect(parseWindow(w)).toEqual({ since: Date.parse(w.since), until: Date.parse(w.until) });
+  });
+  it('rejects an unreadable range', () => {
+    expect(() => alertWindow({ startsAt: 'soon' }, now)).toThrow(/not readable as ISO 8601/);
   });
 });
 
