@@ -3,7 +3,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { CheckResult } from '../schema/results.js';
 import { benjaminiHochberg, normSf } from '../stats/index.js';
 import { bootstrapBase, quantileSorted } from './bootstrap.js';
-import { classOutcomes, labelledRows } from './outcomes.js';
+import { classOutcomes, labelledRows, regressionOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 
 
@@ -20,7 +20,7 @@ export interface WeakSlice {
   text: string[];
   /** Every operational row in the slice, labelled or not: SELECT's targeted rows and label queue. */
   operationalRows: Int32Array;
-  /** Labelled operational rows in the slice, and their error rate. */
+  /** Labelled operational rows in the slice, and their error rate (regression: mean absolute error). */
   rows: number;
   errorRate: number;
   baselineRows: number;
@@ -115,6 +115,21 @@ interface Candidate {
   score: number;
 }
 
+/** Per-row loss (0/1 error, or absolute error for regression) and the rows that have one. */
+function losses(d: Dataset, roles: Roles): { loss: Float64Array; rows: Int32Array } | null {
+  if (roles.task === 'classification') {
+    const o = classOutcomes(d, roles);
+    if (!o) return null;
+    return { loss: Float64Array.from(o.y, (y, i) => (y === o.yhat[i] ? 0 : 1)), rows: labelledRows(o) };
+  }
+  const o = regressionOutcomes(d, roles);
+  if (!o) return null;
+  const loss = Float64Array.from(o.y, (y, i) => Math.abs(o.yhat[i]! - y));
+  const rows: number[] = [];
+  for (let i = 0; i < loss.length; i++) if (Number.isFinite(loss[i]!)) rows.push(i);
+  return { loss, rows: Int32Array.from(rows) };
+}
+
 const keyOf = (items: [number, number][]) => items.map(([f, c]) => `${f}:${c}`).join('&');
 
 /**
@@ -125,27 +140,29 @@ const keyOf = (items: [number, number][]) => items.map(([f, c]) => `${f}:${c}`).
  * the labelled rows are split at random: one half searches and ranks, the other half tests each of the `beam` best
  * slices against the same slice on the baseline (one-sided two-proportion z-test, Benjamini–Hochberg at `fdr`).
  * A slice is degraded when it survives the correction and its error rose by at least `minIncrease`; a slice whose
- * generalisation (a subset of its predicates) is reported with a higher score is left out as redundant.
- * Classification only.
+ * generalisation (a subset of its predicates) is reported with a higher score is left out as redundant unless its
+ * own error is clearly higher (by `minIncrease`) — then it locates the damage more precisely.
+ * Classification uses 0/1 errors (error rate, pooled two-proportion z-test, `minIncrease` absolute); regression the
+ * absolute error (MAE, Welch z-test, `minIncrease` relative to the slice's baseline MAE).
  */
 export function weakSlices(operational: Dataset, baseline: Dataset | undefined, roles: Roles, options: AuditOptions = {}): WeakSliceResult {
   const { audit, rng } = auditDefaults(options);
   const sc = audit.slices;
   const base = { id: 'audit.slices', stage: 'audit' as const, kind: 'slice_degradation', method: `SliceLine-style search (≤ ${sc.maxPredicates} predicates), split-sample one-sided z-test, Benjamini–Hochberg` };
   const none = (status: CheckResult['status'], summary: string, figures: CheckResult['figures'] = {}): WeakSliceResult => ({ check: { ...base, status, figures, threshold: { minSupport: sc.minSupport }, summary }, slices: [] });
-  if (roles.task !== 'classification') return none('skipped', 'The slice search runs on classification errors; this task is not classification.');
-  const o = classOutcomes(operational, roles);
-  const b = baseline ? classOutcomes(baseline, roles) : null;
-  if (!o || !b) return none('skipped', 'The slice search needs predictions and labels on the operational data and a labelled baseline with predictions.');
-  const all = labelledRows(o);
-  const baseLabelled = labelledRows(b);
+  const op = losses(operational, roles);
+  const bl = baseline ? losses(baseline, roles) : null;
+  if (!op || !bl) return none('skipped', 'The slice search needs predictions and labels on the operational data and a labelled baseline with predictions.');
+  const regression = roles.task === 'regression';
+  const all = op.rows;
+  const baseLabelled = bl.rows;
   if (all.length < 2 * sc.minSupport || baseLabelled.length < sc.minSupport) {
     return none('insufficient_data', `The slice search needs ${2 * sc.minSupport} labelled operational rows and ${sc.minSupport} labelled baseline rows (has ${all.length} and ${baseLabelled.length}).`, { labelled: all.length, baselineRows: baseLabelled.length });
   }
   const sample = bootstrapBase(all, sc.maxRows, rng).rows;
   const baseRows = bootstrapBase(baseLabelled, sc.maxRows, rng).rows;
   const n = sample.length;
-  const err = Uint8Array.from(sample, (i) => (o.y[i] === o.yhat[i] ? 0 : 1));
+  const err = Float64Array.from(sample, (i) => op.loss[i]!);
   // Random half for the search; the rest tests.
   const inSearch = new Uint8Array(n);
   const perm = Int32Array.from({ length: n }, (_, i) => i);
@@ -164,9 +181,9 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   const overallS = eS / nS;
   const overall = eAll / n;
   let baseErrors = 0;
-  for (const i of baseRows) if (b.y[i] !== b.yhat[i]) baseErrors++;
+  for (const i of baseRows) baseErrors += bl.loss[i]!;
   const baseOverall = baseErrors / baseRows.length;
-  const figures: CheckResult['figures'] = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall };
+  const figures: CheckResult['figures'] = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall, metric: regression ? 'mean absolute error' : 'error rate' };
   if (eS === 0) return { check: { ...base, status: 'pass', figures, summary: 'No errors among the labelled operational rows: no weak slice.' }, slices: [] };
 
   const features = roles.features.map((f) => encode(f, operational.columns.get(f), baseline!.columns.get(f), sample, baseRows, sc.bins)).filter((e): e is Encoded => e !== null);
@@ -184,7 +201,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
       const k = enc.predicates.length;
       const size = new Int32Array(k);
       const sizeS = new Int32Array(k);
-      const errS = new Int32Array(k);
+      const errS = new Float64Array(k);
       for (let t = 0; t < m; t++) {
         const r = members ? members[t]! : t;
         const c = enc.op[r]!;
@@ -195,7 +212,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
       for (let c = 0; c < k; c++) {
         if (size[c]! < sc.minSupport || size[c] === m) continue; // too small, or no narrower than the parent
         const s = score(sizeS[c]!, errS[c]!);
-        if (!(s > 0)) continue;
+        if (Number.isNaN(s)) continue;
         const items = [...(parent?.items ?? []), [f, c] as [number, number]].sort((a, b) => a[0] - b[0]);
         out.push({ items, members: new Int32Array(0), score: s });
       }
@@ -210,12 +227,14 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
 
   // Level 1 over every feature; then only the features of the best single predicates are searched further.
   const everyFeature = features.map((_, i) => i);
-  const level1 = extend(null, everyFeature).sort((a, b) => b.score - a.score);
+  // A feature is kept by its best single predicate even when that scores ≤ 0: it may still sharpen a conjunction.
+  const scored = extend(null, everyFeature).sort((a, b) => b.score - a.score);
   const bestOf = new Map<number, number>();
-  for (const c of level1) if (!bestOf.has(c.items[0]![0])) bestOf.set(c.items[0]![0], c.score);
+  for (const c of scored) if (!bestOf.has(c.items[0]![0])) bestOf.set(c.items[0]![0], c.score);
   const kept = [...bestOf.entries()].sort((a, b) => b[1] - a[1]).slice(0, sc.maxFeatures).map(([f]) => f);
+  const positive = (list: Candidate[]) => list.filter((c) => c.score > 0);
   const pool = new Map<string, Candidate>();
-  let beam = level1.slice(0, sc.beam);
+  let beam = positive(scored).slice(0, sc.beam);
   for (const c of beam) pool.set(keyOf(c.items), c);
   for (let level = 2; level <= sc.maxPredicates && beam.length > 0; level++) {
     const next = new Map<string, Candidate>();
@@ -226,7 +245,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
         if (!next.has(key) && !pool.has(key)) next.set(key, child);
       }
     }
-    beam = [...next.values()].sort((a, b) => b.score - a.score).slice(0, sc.beam);
+    beam = positive([...next.values()]).sort((a, b) => b.score - a.score).slice(0, sc.beam);
     for (const c of beam) pool.set(keyOf(c.items), c);
   }
 
@@ -238,26 +257,35 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
     let errors = 0;
     let sizeT = 0;
     let errT = 0;
+    let sqT = 0;
     for (const r of members) {
       size++;
       errors += err[r]!;
-      if (!inSearch[r]) (sizeT++, (errT += err[r]!));
+      if (!inSearch[r]) (sizeT++, (errT += err[r]!), (sqT += err[r]! ** 2));
     }
     let bSize = 0;
     let bErr = 0;
+    let bSq = 0;
     for (let t = 0; t < baseRows.length; t++) {
       if (c.items.every(([f, code]) => features[f]!.base[t] === code)) {
+        const e = bl.loss[baseRows[t]!]!;
         bSize++;
-        const i = baseRows[t]!;
-        if (b.y[i] !== b.yhat[i]) bErr++;
+        bErr += e;
+        bSq += e * e;
       }
     }
     let pValue = NaN;
     if (sizeT >= 10 && bSize >= 10) {
       const p1 = errT / sizeT;
       const p0 = bErr / bSize;
-      const pooled = (errT + bErr) / (sizeT + bSize);
-      const se = Math.sqrt(pooled * (1 - pooled) * (1 / sizeT + 1 / bSize));
+      let se: number;
+      if (regression) {
+        // Welch: each side's own variance of the absolute errors.
+        se = Math.sqrt((sqT - sizeT * p1 * p1) / (sizeT - 1) / sizeT + (bSq - bSize * p0 * p0) / (bSize - 1) / bSize);
+      } else {
+        const pooled = (errT + bErr) / (sizeT + bSize);
+        se = Math.sqrt(pooled * (1 - pooled) * (1 / sizeT + 1 / bSize));
+      }
       pValue = se > 0 ? normSf((p1 - p0) / se) : p1 > p0 ? 0 : 1;
     }
     return { c, size, errorRate: errors / size, bSize, bRate: bSize ? bErr / bSize : NaN, pValue };
@@ -266,11 +294,13 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   const bh = testable.length ? benjaminiHochberg(testable.map((r) => r.pValue), sc.fdr) : null;
   const degraded = testable
     .map((r, i) => ({ ...r, adjusted: bh!.adjusted[i]! }))
-    .filter((r) => r.adjusted <= sc.fdr && r.errorRate - r.bRate >= sc.minIncrease)
+    .filter((r) => r.adjusted <= sc.fdr && (regression ? r.errorRate - r.bRate >= sc.minIncrease * r.bRate : r.errorRate - r.bRate >= sc.minIncrease))
     .sort((a, b) => b.c.score - a.c.score);
   const reported: typeof degraded = [];
   for (const r of degraded) {
-    const redundant = reported.some((g) => g.c.items.every(([f, code]) => r.c.items.some(([f2, c2]) => f2 === f && c2 === code)));
+    // A refinement of a reported slice adds nothing unless its error is clearly higher (by minIncrease) than there.
+    const clearlyWorse = (g: (typeof degraded)[number]) => (regression ? r.errorRate >= g.errorRate * (1 + sc.minIncrease) : r.errorRate >= g.errorRate + sc.minIncrease);
+    const redundant = reported.some((g) => g.c.items.every(([f, code]) => r.c.items.some(([f2, c2]) => f2 === f && c2 === code)) && !clearlyWorse(g));
     if (!redundant) reported.push(r);
     if (reported.length >= sc.top) break;
   }
@@ -296,6 +326,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   });
   Object.assign(figures, { candidates: pool.size, tested: testable.length, degraded: degraded.length, reported: slices.length });
   const status = slices.length ? 'fail' : 'pass';
+  const show = (v: number) => (regression ? v.toPrecision(4) : `${(v * 100).toFixed(1)}%`);
   return {
     check: {
       ...base,
@@ -306,7 +337,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
         slices: slices.map((s) => ({ predicates: s.text, rows: s.rows, operationalRows: s.operationalRows.length, errorRate: s.errorRate, baselineRows: s.baselineRows, baselineErrorRate: s.baselineErrorRate, lift: s.lift, increase: s.increase, pValue: s.pValue, adjustedPValue: s.adjustedPValue })),
       },
       summary: slices.length
-        ? `${slices.length} slice(s) got worse than on the baseline; worst: ${slices[0]!.text.join(' and ')} — error ${(slices[0]!.baselineErrorRate * 100).toFixed(1)}% → ${(slices[0]!.errorRate * 100).toFixed(1)}% on ${slices[0]!.rows} labelled rows.`
+        ? `${slices.length} slice(s) got worse than on the baseline; worst: ${slices[0]!.text.join(' and ')} — ${regression ? 'MAE' : 'error'} ${show(slices[0]!.baselineErrorRate)} → ${show(slices[0]!.errorRate)} on ${slices[0]!.rows} labelled rows.`
         : `No slice got significantly worse than on the baseline (${testable.length} tested at FDR ${sc.fdr}).`,
     },
     slices,
