@@ -10,6 +10,7 @@ import { kstwoSf } from './kstwo-sf.js';
 import { roundHalfEven } from './round-half-even.js';
 import { assertUsableSample, type Sample } from './sample.js';
 import { sortedCopy } from './sort.js';
+import type { SortedPair } from './sorted-pair.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymp';
 
@@ -39,11 +40,11 @@ const EXACT_BUDGET = 5e8;
 export function ks2samp(x: Sample, y: Sample, options: KsOptions = {}): KsResult {
   assertUsableSample(x, 'x');
   assertUsableSample(y, 'y');
-  return ks2sampSorted(sortedCopy(x), sortedCopy(y), options);
+  return ks2sampSorted({ xs: sortedCopy(x), ys: sortedCopy(y) }, options);
 }
 
-/** ks2samp on samples already sorted ascending (lets one sort serve several statistics). */
-export function ks2sampSorted(xs: Float64Array, ys: Float64Array, options: KsOptions = {}): KsResult {
+/** ks2samp on a pair already sorted ascending (lets one sort serve several statistics). */
+export function ks2sampSorted({ xs, ys }: SortedPair, options: KsOptions = {}): KsResult {
   return ksFromExtremes(xs.length, ys.length, ecdfExtremes(xs, ys), options);
 }
 
