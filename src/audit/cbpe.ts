@@ -227,7 +227,13 @@ export function estimatedPerformance(
   }
   const outsideShare = outside / oRows.length;
   const assumptions = [
-    { assumption: 'P(y|x) unchanged (no concept shift)', holds: null, evidence: 'Cannot be checked without labels; see measuredAccuracy when operational labels exist.' },
+    figures.measuredWithinInterval === undefined
+      ? { assumption: 'P(y|x) unchanged (no concept shift)', holds: null, evidence: 'Cannot be checked without operational labels.' }
+      : {
+          assumption: 'P(y|x) unchanged (no concept shift)',
+          holds: figures.measuredWithinInterval === true,
+          evidence: `Measured accuracy ${Number(figures.measuredAccuracy).toFixed(4)} on ${oLabelled.length} labelled rows; CBPE for the same rows ${Number(figures.estimatedOnLabelled_lo).toFixed(4)}–${Number(figures.estimatedOnLabelled_hi).toFixed(4)}.`,
+        },
     {
       assumption: 'no novelty: inputs and classes the model has seen',
       holds: options.analyze ? novelty.length === 0 : null,
