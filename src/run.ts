@@ -12,7 +12,11 @@ import { paramFiles, pipelineParams } from './emit/pipeline-params.js';
 import { renderSummary } from './emit/summary.js';
 import { selectionFiles } from './emit/selection-files.js';
 import { joinPredictions, resolveRoles, toDataset, type Dataset } from './ingest/dataset.js';
-import { loadTable } from './ingest/load.js';
+import { loadTable, type LoadOptions } from './ingest/load.js';
+import { joinLabels, labelJoinCheck, requireLabelId, type LabelCoverage } from './ingest/labels.js';
+import { earliestTime, parseWindow } from './ingest/partitions.js';
+import type { Table } from './ingest/table.js';
+import { runContractCheck } from './contract/run-check.js';
 import { dataError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Config } from './schema/config.js';
@@ -63,7 +67,8 @@ function assertComparable(reference: Dataset, operational: Dataset, features: st
 }
 
 /** The whole step: ingest → analyze → audit → decide → emit. The manifest is written last, only on success. */
-export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOutcome> {
+export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunOutcome> {
+  let config = resolved;
   const { storage, log } = deps;
   const now = deps.now ?? (() => new Date());
   const startedAt = now().toISOString();
@@ -72,16 +77,18 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
 
   const types = config.columns.types;
   const inputs: InputRecord[] = [];
-  const load = async (role: string, uri: string) => {
-    const { table, record } = await loadTable(storage, uri, { role, format: config.format, types, log });
+  const window = parseWindow(config.window);
+  const load = async (role: string, uri: string, extra: Partial<LoadOptions> = {}) => {
+    const { table, record, notes } = await loadTable(storage, uri, { role, format: config.format, types, log, ...extra });
     inputs.push(record);
-    log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length });
-    return table;
+    log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length, ...(notes.prunedPartitions.length ? { prunedPartitions: notes.prunedPartitions.length } : {}) });
+    return { table, notes };
   };
-  const referenceTable = await load('reference', config.reference);
-  const operationalTable = await load('operational', config.operational);
-  const validationTable = config.validation ? await load('validation', config.validation) : undefined;
-  const predictionsTable = config.predictions ? await load('predictions', config.predictions) : undefined;
+  const { table: referenceTable } = await load('reference', config.reference);
+  // The time window applies to the operational data only: it is the period under analysis.
+  const { table: operationalTable, notes: operationalNotes } = await load('operational', config.operational, { window, timestamp: config.columns.timestamp });
+  const validationTable = config.validation ? (await load('validation', config.validation)).table : undefined;
+  const predictionsTable = config.predictions ? (await load('predictions', config.predictions)).table : undefined;
 
   const checks: CheckResult[] = [];
   let operational: Dataset = toDataset('operational', config.operational, operationalTable);
@@ -100,6 +107,30 @@ export async function runAnalysis(config: Config, deps: RunDeps): Promise<RunOut
       details: { columns: joined.added },
     });
   }
+  // Late labels: a label feed joined on the id column, the latest label per id winning.
+  let labels: { uri: string; table: Table; coverage: LabelCoverage | null } | undefined;
+  if (config.labels.uri) {
+    const id = requireLabelId(config.columns.id);
+    const label = config.columns.label ?? 'label';
+    const since = window?.since ?? earliestTime(operationalTable, [config.columns.timestamp, ...operationalNotes.partitionColumns].filter((c): c is string => !!c));
+    const { table: feed } = await load('labels', config.labels.uri, { window: since === undefined ? undefined : { since } });
+    const joined = joinLabels(operational, feed, {
+      id,
+      label,
+      labelTs: config.labels.timestamp,
+      timestamp: config.columns.timestamp,
+      dayColumn: operationalNotes.partitionColumns.find((c) => /^(date|dt|day)$/.test(c)),
+      uri: config.labels.uri,
+    });
+    operational = joined.dataset;
+    checks.push(labelJoinCheck(joined.coverage, { uri: config.labels.uri, id, minCoverage: config.labels.minCoverage }));
+    labels = { uri: config.labels.uri, table: feed, coverage: joined.coverage };
+    if (config.columns.label === undefined) config = { ...config, columns: { ...config.columns, label } };
+  }
+  // What this run's columns allow, by the operational data contract (informational, never a gate).
+  checks.push(runContractCheck({ config, operational, reference: referenceTable, partitionColumns: operationalNotes.partitionColumns, labels }).check);
+  // Partition values (model=, date=) describe where rows were stored, not the model's inputs.
+  for (const column of operationalNotes.partitionColumns) if (!referenceTable.columns.some((c) => c.name === column)) operational.columns.delete(column);
   const others = [operational, ...(validationTable ? [toDataset('validation', config.validation!, validationTable)] : [])];
   const { roles, datasets } = resolveRoles(config, toDataset('reference', config.reference, referenceTable), others);
   const [reference, op, validation] = datasets as [Dataset, Dataset, Dataset | undefined];

@@ -54,8 +54,14 @@ async function run(argv: string[], log: Logger): Promise<number> {
     // The alert's URIs sit under the config file and the flags: they fill only what neither gives.
     const fromAlert = alert ? { ...alert.data, ...(alert.out ? { out: alert.out } : {}) } : {};
     out ??= alert?.out;
-    const config = await resolveConfig(storage, args.configUri, args.overrides, fromAlert);
+    let config = await resolveConfig(storage, args.configUri, args.overrides, fromAlert);
     out = config.out;
+    if (alert && config.window.since === undefined && config.window.until === undefined) {
+      // No window given: analyze the period the alert points at (its start less a margin, to its end or now).
+      const { alertWindow } = await import('../ingest/partitions.js');
+      config = { ...config, window: alertWindow(alert, new Date()) };
+      log.info('time window from the alert', { since: config.window.since, until: config.window.until });
+    }
     const beforeManifest = await pipelineOutputs(args.pipeline, log);
     const outcome = await runAnalysis(config, {
       storage,

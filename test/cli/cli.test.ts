@@ -159,6 +159,9 @@ describe('moa CLI', () => {
     expect(manifest.metadata.config.reference).toBe(path.join(data, 'reference.parquet'));
     expect(manifest.metadata.config.validation).toBeUndefined();
     expect(manifest.metadata.trigger).toMatchObject({ source: 'alertmanager', status: 'firing', model: 'color', startsAt: '2026-11-28T10:00:00.000Z' });
+    // No --since/--until: the window is the alert's, from its start less a day's margin.
+    expect(manifest.metadata.config.window.since).toBe('2026-11-27T10:00:00.000Z');
+    expect(manifest.metadata.inputs.find((i: { role: string }) => i.role === 'operational').rows).toBeLessThan(2000);
     // Outside a cluster the Kubernetes calls are logged no-ops.
     expect(logLines(run.stderr).map((l) => l.msg)).toContain('completion event skipped');
 

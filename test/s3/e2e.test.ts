@@ -41,7 +41,15 @@ describeS3('moa run against S3 (Ceph RGW)', () => {
     );
     expect(run.stderr).not.toContain('"level":"error"');
     expect(run.code).toBe(0);
-    expect(await outKeys('runs/parquet/')).toEqual(['report.html', 'results.json', 'retrain-config.json', 'summary.md']);
+    expect(await outKeys('runs/parquet/')).toEqual([
+      'report.html',
+      'results.json',
+      'retrain-config.json',
+      'selection/label-queue.parquet',
+      'selection/validation.parquet',
+      'selection/weights.parquet',
+      'summary.md',
+    ]);
     const manifest = JSON.parse(await getObjectText(bucket, 'runs/parquet/retrain-config.json'));
     expect(manifest.decision.action).toBe('retrain');
     expect(manifest.metadata.resultsUri).toBe(uri('runs/parquet/results.json'));
@@ -50,6 +58,7 @@ describeS3('moa run against S3 (Ceph RGW)', () => {
     expect(operational.objects.map((o: { uri: string }) => o.uri)).toEqual([uri('data/operational/part-00000.parquet'), uri('data/operational/part-00001.parquet')]);
     for (const o of operational.objects) expect(o.etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect(await getObjectText(bucket, 'runs/parquet/report.html')).toContain('Content-Security-Policy');
+    expect(manifest.data.weights.uri).toBe(uri('runs/parquet/selection/weights.parquet'));
   });
 
   it('reads CSV operational data from S3', async () => {
