@@ -150,6 +150,7 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
     if (!Number.isFinite(e.condition) || e.condition > audit.maxCondition) unstable++;
     for (let j = 0; j < m; j++) reps[j]![b] = e.q[j]!;
   }
+  // Var(q̂) ≈ A/n_val + B/n_op; shrinking both terms by the larger of the two ratios m/n errs on the wide side.
   const scale = Math.max(vb.scale, ob.scale);
   const intervals = reps.map((r, j) => percentileInterval(r, est.q[j]!, audit.level, scale));
 
