@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { diagnoseShift } from './audit/index.js';
 import { decide } from './decide/decide.js';
 import { alphaBudget, runPlan, type PlanContext } from './decide/plan.js';
 import { planSteps } from './decide/steps.js';
@@ -140,6 +141,8 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   // The ordered plan: gates, harm, drift …; each step may end it once the action is decided.
   const ctx: PlanContext = { reference, operational: op, validation, roles, config, log, checks, evidence: {}, alpha: alphaBudget(config.plan.alpha) };
   const plan = await runPlan(planSteps(), ctx);
+  // Which kind of shift the evidence points to (a reading of the checks, not a test of its own).
+  checks.push(diagnoseShift(checks));
   const decision = decide(checks, { allowFailedGates: config.gates.allowFailed });
 
   // SELECT: concrete data, only when the action needs data (not for none or fix_data).

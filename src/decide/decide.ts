@@ -1,4 +1,4 @@
-import type { CheckResult, Decision, ShiftType } from '../schema/results.js';
+import { SHIFT_TYPES, type CheckResult, type Decision, type ShiftType } from '../schema/results.js';
 
 export interface DecideOptions {
   /** Proceed past failed data-quality gates (configuration `gates.allowFailed`). */
@@ -55,6 +55,7 @@ export function decide(checks: CheckResult[], options: DecideOptions): Decision 
   const multivariate = failing(checks, 'multivariate_drift');
   const outputDrift = failing(checks, 'output_drift');
   const newClasses = failing(checks, 'new_classes');
+  const novel = failing(checks, 'novelty');
   const slices = failing(checks, 'slice_degradation');
   const calibration = failing(checks, 'calibration');
   const performance = checks.find((c) => c.kind === 'performance');
@@ -75,6 +76,7 @@ export function decide(checks: CheckResult[], options: DecideOptions): Decision 
   if (drifted.length) findings.push('feature_drift');
   if (multivariate.length) findings.push('multivariate_drift');
   if (calibration.length) findings.push('calibration_drift');
+  if (novel.length) findings.push('novelty');
   if (slices.length) findings.push('slice_degradation');
   const inputChange = drifted.length > 0 || multivariate.length > 0;
   const reason = (list: CheckResult[], prefix = '') => ({ text: prefix + list.slice(0, 3).map((c) => c.summary).join(' '), checks: ids(list) });
@@ -82,9 +84,11 @@ export function decide(checks: CheckResult[], options: DecideOptions): Decision 
     ...(drifted.length ? [{ text: `${drifted.length} feature(s) drifted: ${drifted.slice(0, 5).map((c) => c.subject).join(', ')}${drifted.length > 5 ? ', …' : ''}.`, checks: ids(drifted) }] : []),
     ...(multivariate.length ? [reason(multivariate)] : []),
   ];
+  // The shift-type diagnosis (AUDIT) reads all the evidence; when it ran, its verdict names the shift.
+  const diagnosed = checks.find((c) => c.kind === 'shift_diagnosis')?.figures.shiftType;
   const decision = (action: Decision['action'], shiftType: ShiftType, confidence: number, reasons: Decision['reasons']): Decision => ({
     action,
-    shiftType,
+    shiftType: typeof diagnosed === 'string' && (SHIFT_TYPES as readonly string[]).includes(diagnosed) ? (diagnosed as ShiftType) : shiftType,
     findings,
     confidence: Math.max(0, Math.min(1, confidence)),
     reasons,
@@ -122,6 +126,7 @@ export function decide(checks: CheckResult[], options: DecideOptions): Decision 
       ...(estimated.length ? [reason(estimated)] : []),
       ...(outputDrift.length ? [reason(outputDrift)] : []),
       ...driftReasons,
+      ...(novel.length ? [reason(novel, 'Unlabelled rows unlike anything in training (candidate new classes) are queued for labelling first: ')] : []),
       { text: 'The data changed but too few operational labels exist to tell whether the model suffers or to retrain on: label the queued rows, then run again.', checks: performance ? [performance.id] : [] },
     ]);
   }

@@ -34,20 +34,22 @@ export interface PlanStep {
 
 /**
  * One α for the whole plan, spent by step (Bonferroni across steps, so the chance of any false alarm anywhere
- * in the plan stays at most α): change and harm detection 50 %, label shift 10 %, feature and multivariate drift
- * 20 % (Benjamini–Hochberg inside), weak slices 20 % (BH inside). Within the harm step the share is split evenly
- * over the tests that run. Gates are deterministic and spend none.
+ * in the plan stays at most α): harm and change detection 45 %, label shift 10 %, feature / multivariate /
+ * tensor drift 20 % (Benjamini–Hochberg inside the per-feature family), novelty 5 %, weak slices 20 % (BH
+ * inside). Within the harm step the share is split evenly over the test families that run. Gates are
+ * deterministic thresholds and spend none.
  */
 export interface AlphaBudget {
   total: number;
   harm: number;
   labelShift: number;
   drift: number;
+  novelty: number;
   slices: number;
 }
 
 export function alphaBudget(total: number): AlphaBudget {
-  return { total, harm: total * 0.5, labelShift: total * 0.1, drift: total * 0.2, slices: total * 0.2 };
+  return { total, harm: total * 0.45, labelShift: total * 0.1, drift: total * 0.2, novelty: total * 0.05, slices: total * 0.2 };
 }
 
 export interface PlanRun {

@@ -50,7 +50,7 @@ export function planSteps(): PlanStep[] {
         const baseline = ctx.validation ?? ctx.reference;
         const measured = measuredPerformance(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 1));
         if (measured) out.push(measured);
-        const estimated = estimatedPerformance(ctx.operational, ctx.validation, ctx.roles, performance, { ...audit(ctx, 2), analyze: ctx.checks });
+        const estimated = estimatedPerformance(ctx.operational, ctx.validation, ctx.roles, performance, { ...audit(ctx, 2), analyze: [...ctx.checks, ...out] });
         if (estimated) out.push(estimated);
         const calibration = calibrationDrift(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 3));
         if (calibration) out.push(calibration);
@@ -94,9 +94,9 @@ export function planSteps(): PlanStep[] {
     {
       id: 'slices',
       title: 'Weak slices that got worse',
-      expected: (ctx) => (classification(ctx) && hasModelOutputs(ctx) && ctx.roles.label ? 1 : 0),
+      expected: (ctx) => (hasModelOutputs(ctx) && ctx.roles.label ? 1 : 0),
       run: (ctx) => {
-        if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.roles.label)) return [];
+        if (!(hasModelOutputs(ctx) && ctx.roles.label)) return [];
         const options = audit(ctx, 6);
         const result = weakSlices(ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, { ...options, audit: { ...options.audit, slices: { ...options.audit.slices, fdr: ctx.alpha.slices } } });
         if (result.slices.length) {

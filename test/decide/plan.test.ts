@@ -75,7 +75,7 @@ describe('the ordered plan', () => {
   it('spends one error budget across the steps', async () => {
     const { results } = await analyze(nullData, 'null-alpha', { plan: { alpha: 0.1 } });
     const a = results.plan.alpha;
-    expect(a.harm! + a.labelShift! + a.drift! + a.slices!).toBeCloseTo(0.1, 12);
+    expect(a.harm! + a.labelShift! + a.drift! + a.novelty! + a.slices!).toBeCloseTo(0.1, 12);
     const performance = results.checks.find((c) => c.kind === 'performance')!;
     expect(performance.threshold?.alpha).toBeLessThanOrEqual(a.harm!);
   });
