@@ -2,9 +2,13 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
-import { benjaminiHochberg, chi2Contingency, ks2samp } from '../stats/index.js';
+import { batteryColumn, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, normSf, psiFromCounts } from '../stats/index.js';
+import { DRIFT_TESTS, columnKind, type DriftTest } from './registry.js';
+import { sampleIndices, subSeed } from './sampling.js';
 
 type DriftConfig = Config['drift'];
+type Numeric = Extract<Column, { type: 'numeric' }>;
+type Categorical = Extract<Column, { type: 'categorical' }>;
 
 interface Tested {
   result: CheckResult;
@@ -12,72 +16,203 @@ interface Tested {
   effect: number;
 }
 
-function finiteValues(c: Extract<Column, { type: 'numeric' }>): Float64Array {
+const base = (name: string) => ({ id: `drift.feature.${name}`, stage: 'analyze' as const, kind: 'feature_drift', subject: name });
+
+function insufficient(name: string, test: DriftTest, nRef: number, nOp: number, cfg: DriftConfig): CheckResult {
+  return {
+    ...base(name),
+    status: 'insufficient_data',
+    method: test.id,
+    figures: { nReference: nRef, nOperational: nOp },
+    threshold: { minRows: cfg.minRows },
+    summary: `Too few values to test (${nRef} reference, ${nOp} operational; need ${cfg.minRows} on each side).`,
+    details: { test },
+  };
+}
+
+/** Finite values of a numeric column, subsampled (seeded) to at most `cap`. */
+export function finiteValues(c: Numeric, cap = Infinity, seed = 0): Float64Array {
   let n = 0;
   for (const v of c.values) if (Number.isFinite(v)) n++;
   const out = new Float64Array(n);
   let k = 0;
   for (const v of c.values) if (Number.isFinite(v)) out[k++] = v;
-  return out;
+  if (n <= cap) return out;
+  return sampleIndices(n, cap, mulberry32(seed)).reduce((acc, idx, i) => ((acc[i] = out[idx]!), acc), new Float64Array(Math.min(n, cap)));
 }
 
-function numericDrift(name: string, ref: Extract<Column, { type: 'numeric' }>, op: Extract<Column, { type: 'numeric' }>, cfg: DriftConfig): Tested | CheckResult {
-  const x = finiteValues(ref);
-  const y = finiteValues(op);
-  const base = { id: `drift.feature.${name}`, stage: 'analyze' as const, kind: 'feature_drift', subject: name };
-  if (x.length < cfg.minRows || y.length < cfg.minRows) {
-    return { ...base, status: 'insufficient_data', method: 'ks', figures: { nReference: x.length, nOperational: y.length }, threshold: { minRows: cfg.minRows }, summary: `Too few values to test (${x.length} reference, ${y.length} operational; need ${cfg.minRows}).` };
-  }
-  const ks = ks2samp(x, y, { method: 'auto' });
+function standardDeviation(x: Float64Array): number {
+  let mean = 0;
+  for (const v of x) mean += v / x.length;
+  let s = 0;
+  for (const v of x) s += (v - mean) ** 2;
+  return Math.sqrt(s / Math.max(1, x.length - 1));
+}
+
+function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig, seed: number): Tested | CheckResult {
+  const test = DRIFT_TESTS.numeric;
+  const x = finiteValues(ref, cfg.maxRows, subSeed(seed, `ref:${name}`));
+  const y = finiteValues(op, cfg.maxRows, subSeed(seed, `op:${name}`));
+  if (x.length < cfg.minRows || y.length < cfg.minRows) return insufficient(name, test, x.length, y.length, cfg);
+  const b = batteryColumn(name, x, y);
+  // A constant reference has no spread to normalise by: fall back to its magnitude, then to raw units.
+  const sd = standardDeviation(x);
+  const scale = sd > 0 ? sd : Math.abs(x[0]!) > 0 ? Math.abs(x[0]!) : 1;
+  const effect = b.wasserstein / scale;
   return {
-    pValue: ks.pValue,
-    effect: ks.statistic,
-    result: { ...base, status: 'pass', method: `ks_2samp (${ks.method})`, figures: { statistic: ks.statistic, pValue: ks.pValue, nReference: x.length, nOperational: y.length }, summary: '', details: { distribution: numericDistribution(x, y) } },
+    pValue: b.ks.pValue,
+    effect,
+    result: {
+      ...base(name),
+      status: 'pass',
+      method: `ks_2samp (${b.ks.method})`,
+      figures: {
+        statistic: b.ks.statistic,
+        pValue: b.ks.pValue,
+        wassersteinNorm: effect,
+        wasserstein: b.wasserstein,
+        referenceSd: sd,
+        psi: b.psi.psi,
+        nReference: x.length,
+        nOperational: y.length,
+        subsampled: x.length < ref.values.length || y.length < op.values.length,
+      },
+      summary: '',
+      details: { test, distribution: numericDistribution(x, y) },
+    },
   };
 }
 
-function categoricalDrift(name: string, ref: Extract<Column, { type: 'categorical' }>, op: Extract<Column, { type: 'categorical' }>, cfg: DriftConfig): Tested | CheckResult {
+/** Counts per category name in both columns, on one shared category list. */
+function alignedCounts(ref: Categorical, op: Categorical): { categories: string[]; r: number[]; o: number[] } {
   const index = new Map<string, number>();
-  const refCounts: number[] = [];
-  const opCounts: number[] = [];
-  const count = (c: Extract<Column, { type: 'categorical' }>, into: number[], other: number[]) => {
+  const r: number[] = [];
+  const o: number[] = [];
+  for (const [c, into] of [
+    [ref, r],
+    [op, o],
+  ] as const) {
     const local = new Float64Array(c.categories.length);
     for (const code of c.codes) if (code >= 0) local[code]! += 1;
     c.categories.forEach((cat, code) => {
+      if (local[code] === 0) return;
       let k = index.get(cat);
       if (k === undefined) {
-        k = refCounts.length;
+        k = r.length;
         index.set(cat, k);
-        into.push(0);
-        other.push(0);
+        r.push(0);
+        o.push(0);
       }
       into[k]! += local[code]!;
     });
-  };
-  count(ref, refCounts, opCounts);
-  count(op, opCounts, refCounts);
-  const keep = refCounts.map((r, k) => r + opCounts[k]! > 0);
-  const r = refCounts.filter((_, k) => keep[k]);
-  const o = opCounts.filter((_, k) => keep[k]);
+  }
+  return { categories: [...index.keys()], r, o };
+}
+
+function categoricalDrift(name: string, ref: Categorical, op: Categorical, binary: boolean, cfg: DriftConfig): Tested | CheckResult {
+  const test = binary ? DRIFT_TESTS.binary : DRIFT_TESTS.categorical;
+  const { categories, r, o } = alignedCounts(ref, op);
+  return countsDrift(name, test, categories, r, o, cfg);
+}
+
+function binaryNumericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig): Tested | CheckResult {
+  const values: number[] = [];
+  const r = [0, 0];
+  const o = [0, 0];
+  for (const [c, into] of [
+    [ref, r],
+    [op, o],
+  ] as const) {
+    for (const v of c.values) {
+      if (!Number.isFinite(v)) continue;
+      let k = values.indexOf(v);
+      if (k < 0) k = values.push(v) - 1;
+      into[k]! += 1;
+    }
+  }
+  return countsDrift(name, DRIFT_TESTS.binary, values.map(String), r, o, cfg);
+}
+
+/** Two-proportion z-test with pooled variance (two-sided). */
+export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): { statistic: number; pValue: number } {
+  const pooled = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (!(se > 0)) return { statistic: 0, pValue: 1 };
+  const z = (x1 / n1 - x2 / n2) / se;
+  return { statistic: z, pValue: Math.min(1, 2 * normSf(Math.abs(z))) };
+}
+
+/**
+ * Pool categories whose expected count (under homogeneity) is below `minExpected` in either sample into one
+ * cell, so the chi-square approximation holds; with 100 000 categories most collapse into that cell.
+ */
+export function poolRare(r: readonly number[], o: readonly number[], minExpected: number): { r: number[]; o: number[]; pooled: number } {
+  const nr = r.reduce((a, b) => a + b, 0);
+  const no = o.reduce((a, b) => a + b, 0);
+  const n = nr + no;
+  const outR: number[] = [];
+  const outO: number[] = [];
+  let restR = 0;
+  let restO = 0;
+  let pooled = 0;
+  for (let k = 0; k < r.length; k++) {
+    const total = r[k]! + o[k]!;
+    if ((total * Math.min(nr, no)) / n < minExpected) {
+      restR += r[k]!;
+      restO += o[k]!;
+      pooled++;
+    } else {
+      outR.push(r[k]!);
+      outO.push(o[k]!);
+    }
+  }
+  if (pooled > 0) {
+    outR.push(restR);
+    outO.push(restO);
+  }
+  return { r: outR, o: outO, pooled };
+}
+
+function countsDrift(name: string, test: DriftTest, categories: string[], r: number[], o: number[], cfg: DriftConfig): Tested | CheckResult {
   const nRef = r.reduce((a, b) => a + b, 0);
   const nOp = o.reduce((a, b) => a + b, 0);
-  const base = { id: `drift.feature.${name}`, stage: 'analyze' as const, kind: 'feature_drift', subject: name };
-  if (nRef < cfg.minRows || nOp < cfg.minRows) {
-    return { ...base, status: 'insufficient_data', method: 'chi2_contingency', figures: { nReference: nRef, nOperational: nOp }, threshold: { minRows: cfg.minRows }, summary: `Too few values to test (${nRef} reference, ${nOp} operational; need ${cfg.minRows}).` };
-  }
-  // Total variation distance: the largest difference in probability any set of categories can show.
+  if (nRef < cfg.minRows || nOp < cfg.minRows) return insufficient(name, test, nRef, nOp, cfg);
+  let linf = 0;
   let tvd = 0;
-  for (let k = 0; k < r.length; k++) tvd += Math.abs(r[k]! / nRef - o[k]! / nOp);
-  tvd /= 2;
-  if (r.length < 2) {
-    return { pValue: 1, effect: 0, result: { ...base, status: 'pass', method: 'single category', figures: { categories: r.length, tvd: 0, pValue: 1 }, summary: '' } };
+  for (let k = 0; k < r.length; k++) {
+    const diff = Math.abs(r[k]! / nRef - o[k]! / nOp);
+    linf = Math.max(linf, diff);
+    tvd += diff / 2;
   }
-  const test = chi2Contingency([r, o], { correction: true });
-  const categories = [...index.keys()].filter((_, k) => keep[k]);
+  const js = r.length > 0 ? jensenShannonDistance(r, o, { base: 2 }) : 0;
+  const psi = r.length > 0 ? psiFromCounts(r, o) : 0;
+  const figures: CheckResult['figures'] = { jensenShannon: js, linf, tvd, psi, categories: r.length, nReference: nRef, nOperational: nOp };
+  const details = { test, distribution: categoricalDistribution(categories, r, o) };
+  if (test.id === 'two_proportion') {
+    const z = twoProportionTest(r[0]!, nRef, o[0]!, nOp);
+    const effect = linf; // with two values L∞ is |p_ref − p_op|
+    return {
+      pValue: z.pValue,
+      effect,
+      result: { ...base(name), status: 'pass', method: 'two_proportion_z', figures: { statistic: z.statistic, pValue: z.pValue, proportionDiff: effect, ...figures }, summary: '', details },
+    };
+  }
+  const pooled = poolRare(r, o, cfg.minExpected);
+  if (pooled.r.length < 2) {
+    return { pValue: 1, effect: js, result: { ...base(name), status: 'pass', method: 'single category', figures: { pValue: 1, pooledCategories: pooled.pooled, ...figures }, summary: '', details } };
+  }
+  const chi = chi2Contingency([pooled.r, pooled.o], { correction: false });
   return {
-    pValue: test.pValue,
-    effect: tvd,
-    result: { ...base, status: 'pass', method: 'chi2_contingency', figures: { statistic: test.statistic, pValue: test.pValue, dof: test.dof, tvd, categories: r.length, nReference: nRef, nOperational: nOp }, summary: '', details: { distribution: categoricalDistribution(categories, r, o) } },
+    pValue: chi.pValue,
+    effect: js,
+    result: {
+      ...base(name),
+      status: 'pass',
+      method: 'chi2_contingency',
+      figures: { statistic: chi.statistic, pValue: chi.pValue, dof: chi.dof, pooledCategories: pooled.pooled, ...figures },
+      summary: '',
+      details,
+    },
   };
 }
 
@@ -131,30 +266,40 @@ export function categoricalDistribution(categories: string[], r: number[], o: nu
   return dist;
 }
 
+const EFFECT_NAMES: Record<DriftTest['effect'], string> = {
+  wasserstein_norm: 'Wasserstein distance (reference SDs)',
+  jensen_shannon: 'Jensen–Shannon distance',
+  proportion_diff: 'proportion difference',
+};
+
 /**
- * Per-feature drift. A feature counts as drifted only when its change is significant after Benjamini–Hochberg
- * across all tested features AND at least `minEffect` in size (KS statistic or total variation distance):
- * on large samples tiny, harmless differences are always "significant".
+ * Per-feature drift through the registry (registry.ts). A feature counts as drifted only when its change is
+ * significant after Benjamini–Hochberg across all tested features AND its effect reaches `minEffect`: on large
+ * samples tiny, harmless differences are always "significant". Up to `maxRows` values per side (seeded sample).
  */
-export function featureDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: DriftConfig): CheckResult[] {
+export function featureDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: DriftConfig, seed = 42): CheckResult[] {
   const results: CheckResult[] = [];
   const tested: Tested[] = [];
   for (const name of roles.features) {
     const ref = reference.columns.get(name)!;
     const op = operational.columns.get(name);
     if (!op) continue; // reported by the schema gate
+    const kind = columnKind(ref, op);
     let outcome: Tested | CheckResult;
-    if (ref.type === 'numeric' && op.type === 'numeric') outcome = numericDrift(name, ref, op, cfg);
-    else if (ref.type === 'categorical' && op.type === 'categorical') outcome = categoricalDrift(name, ref, op, cfg);
+    if (kind === 'numeric') outcome = numericDrift(name, ref as Numeric, op as Numeric, cfg, seed);
+    else if (kind === 'binary' && ref.type === 'numeric') outcome = binaryNumericDrift(name, ref, op as Numeric, cfg);
+    else if (kind !== null) outcome = categoricalDrift(name, ref as Categorical, op as Categorical, kind === 'binary', cfg);
     else {
       outcome = {
-        id: `drift.feature.${name}`,
-        stage: 'analyze',
-        kind: 'feature_drift',
-        subject: name,
+        ...base(name),
         status: 'skipped',
         figures: {},
-        summary: ref.type === op.type ? `No univariate test for ${ref.type} columns in this version.` : `Kinds differ (${ref.type} vs ${op.type}); see the schema gate.`,
+        summary:
+          ref.type === 'tensor' && op.type === 'tensor'
+            ? 'Tensor column: see the tensor drift check.'
+            : ref.type === op.type
+              ? `No univariate test for ${ref.type} columns.`
+              : `Kinds differ (${ref.type} vs ${op.type}); see the schema gate.`,
       };
     }
     if ('result' in outcome) tested.push(outcome);
@@ -166,11 +311,11 @@ export function featureDrift(reference: Dataset, operational: Dataset, roles: Ro
     const q = adjusted[k]!;
     const significant = q <= cfg.alpha;
     const large = t.effect >= cfg.minEffect;
-    const effectName = t.result.method === 'chi2_contingency' || t.result.method === 'single category' ? 'TVD' : 'KS statistic';
+    const effectName = EFFECT_NAMES[(t.result.details!.test as DriftTest).effect];
     t.result.status = significant && large ? 'fail' : significant ? 'warn' : 'pass';
     t.result.figures.adjustedPValue = q;
     t.result.figures.effect = t.effect;
-    t.result.threshold = { alpha: cfg.alpha, minEffect: cfg.minEffect };
+    t.result.threshold = { alpha: cfg.alpha, minEffect: cfg.minEffect, testedFeatures: usable.length };
     t.result.summary = significant && large
       ? `Drifted: ${effectName} ${t.effect.toFixed(3)} ≥ ${cfg.minEffect}, BH-adjusted p = ${q.toExponential(2)}.`
       : significant

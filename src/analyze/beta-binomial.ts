@@ -1,0 +1,17 @@
+import gammaln from '@stdlib/math-base-special-gammaln';
+
+const lbeta = (a: number, b: number) => gammaln(a) + gammaln(b) - gammaln(a + b);
+
+/**
+ * P(X ≥ x) for X ~ BetaBinomial(n, a, b): the number of n new exchangeable points that exceed the threshold set
+ * at an order statistic of a calibration sample (exceedance probability ~ Beta(a, b)). Summed in log space.
+ */
+export function betaBinomialSf(x: number, n: number, a: number, b: number): number {
+  if (x <= 0) return 1;
+  if (x > n) return 0;
+  const base = lbeta(a, b);
+  const lchoose = (k: number) => gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1);
+  let sum = 0;
+  for (let k = x; k <= n; k++) sum += Math.exp(lchoose(k) + lbeta(k + a, n - k + b) - base);
+  return Math.min(1, sum);
+}

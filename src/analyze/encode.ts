@@ -1,0 +1,151 @@
+import type { Dataset } from '../ingest/dataset.js';
+import type { Column } from '../ingest/table.js';
+
+/** Which encoded columns belong to which input feature (for permutation importance). */
+export interface FeatureGroup {
+  feature: string;
+  start: number;
+  end: number;
+}
+
+export interface Encoder {
+  width: number;
+  groups: FeatureGroup[];
+  /** Features left out, with why. */
+  skipped: { feature: string; reason: string }[];
+  /** Encode rows `rows` of a dataset into a row-major Float64Array (rows × width). */
+  encode(dataset: Dataset, rows: Int32Array): Float64Array;
+}
+
+const TOP_CATEGORIES = 20;
+const CLIP = 10;
+
+type Part = { feature: string; width: number; write(column: Column | undefined, row: number, out: Float64Array, at: number): void };
+
+function median(sorted: Float64Array): number {
+  return sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * A fixed numeric encoding of tabular features, learnt on the reference — or on reference and operational pooled
+ * (`pooledWith`), which two-sample tests need: an encoding learnt on one side alone maps categories seen only on
+ * the other side to "other", a column that separates the sides even when nothing changed. Numeric → value standardised by
+ * the reference (nulls and ±Inf imputed with the reference median and flagged), optionally its square so a
+ * linear model sees changes of spread; categorical → one-hot of the 20 most frequent reference categories plus
+ * "other" and "null". Tensor columns are left to the tensor checks.
+ */
+export function tabularEncoder(reference: Dataset, features: string[], options: { squares: boolean; pooledWith?: Dataset }): Encoder {
+  const sources = options.pooledWith ? [reference, options.pooledWith] : [reference];
+  const parts: Part[] = [];
+  const skipped: Encoder['skipped'] = [];
+  for (const feature of features) {
+    const c = reference.columns.get(feature);
+    if (!c) continue;
+    if (c.type === 'numeric') {
+      const finite: number[] = [];
+      for (const d of sources) {
+        const col = d.columns.get(feature);
+        if (col?.type === 'numeric') for (const v of col.values) if (Number.isFinite(v)) finite.push(v);
+      }
+      if (finite.length === 0) {
+        skipped.push({ feature, reason: 'no finite reference values' });
+        continue;
+      }
+      const sorted = Float64Array.from(finite).sort();
+      const mid = median(sorted);
+      let mean = 0;
+      for (const v of finite) mean += v / finite.length;
+      let sd = 0;
+      for (const v of finite) sd += (v - mean) ** 2 / finite.length;
+      sd = Math.sqrt(sd) || 1;
+      const squares = options.squares;
+      parts.push({
+        feature,
+        width: squares ? 3 : 2,
+        write(column, row, out, at) {
+          const v = column?.type === 'numeric' ? column.values[row]! : NaN;
+          const ok = Number.isFinite(v);
+          const z = Math.max(-CLIP, Math.min(CLIP, ((ok ? v : mid) - mean) / sd));
+          out[at] = z;
+          out[at + 1] = ok ? 0 : 1;
+          if (squares) out[at + 2] = z * z;
+        },
+      });
+    } else if (c.type === 'categorical') {
+      const byName = new Map<string, number>();
+      for (const d of sources) {
+        const col = d.columns.get(feature);
+        if (col?.type !== 'categorical') continue;
+        const counts = new Float64Array(col.categories.length);
+        for (const code of col.codes) if (code >= 0) counts[code]! += 1;
+        col.categories.forEach((name, k) => counts[k]! > 0 && byName.set(name, (byName.get(name) ?? 0) + counts[k]!));
+      }
+      const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, TOP_CATEGORIES).map(([name]) => name);
+      const slot = new Map(top.map((name, i) => [name, i]));
+      const width = top.length + 2;
+      // Operational columns have their own category lists: map by name, cached per list.
+      const cache = new WeakMap<string[], Int32Array>();
+      const slotsFor = (categories: string[]): Int32Array => {
+        let s = cache.get(categories);
+        if (!s) {
+          s = Int32Array.from(categories, (name) => slot.get(name) ?? top.length);
+          cache.set(categories, s);
+        }
+        return s;
+      };
+      parts.push({
+        feature,
+        width,
+        write(column, row, out, at) {
+          for (let j = 0; j < width; j++) out[at + j] = 0;
+          if (column?.type !== 'categorical' || column.codes[row]! < 0) out[at + width - 1] = 1;
+          else out[at + slotsFor(column.categories)[column.codes[row]!]!] = 1;
+        },
+      });
+    } else {
+      skipped.push({ feature, reason: `${c.type} column (not tabular)` });
+    }
+  }
+  const groups: FeatureGroup[] = [];
+  let width = 0;
+  for (const p of parts) {
+    groups.push({ feature: p.feature, start: width, end: width + p.width });
+    width += p.width;
+  }
+  return {
+    width,
+    groups,
+    skipped,
+    encode(dataset, rows) {
+      const out = new Float64Array(rows.length * width);
+      parts.forEach((p, k) => {
+        const column = dataset.columns.get(p.feature);
+        const start = groups[k]!.start;
+        for (let i = 0; i < rows.length; i++) p.write(column, rows[i]!, out, i * width + start);
+      });
+      return out;
+    },
+  };
+}
+
+/** Rows of a tensor column as a row-major Float64Array. */
+export function tensorRows(column: Extract<Column, { type: 'tensor' }>, rows: Int32Array): Float64Array {
+  const d = column.size;
+  const out = new Float64Array(rows.length * d);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    for (let j = 0; j < d; j++) {
+      const v = column.values[r * d + j]!;
+      out[i * d + j] = Number.isFinite(v) ? v : 0;
+    }
+  }
+  return out;
+}
+
+/** Whether row i of a tensor column is usable (present, all values finite). */
+export function tensorRowUsable(column: Extract<Column, { type: 'tensor' }>, i: number): boolean {
+  if (column.nulls?.[i]) return false;
+  const d = column.size;
+  for (let j = 0; j < d; j++) if (!Number.isFinite(column.values[i * d + j]!)) return false;
+  return true;
+}

@@ -1,0 +1,250 @@
+import type { Dataset, Roles } from '../ingest/dataset.js';
+import { columnLength, type Column } from '../ingest/table.js';
+import type { AnalyzeConfig } from '../schema/config.js';
+import type { CheckResult, CheckStatus } from '../schema/results.js';
+import { mulberry32 } from '../stats/index.js';
+import { sampleIndices, subSeed } from './sampling.js';
+
+type QualityConfig = AnalyzeConfig['quality'];
+
+/** One finding on one column; the column's status is the worst of its findings. */
+export interface QualityFinding {
+  check: 'null_rate' | 'out_of_range' | 'scale_change' | 'new_categories' | 'vanished_categories' | 'constant' | 'empty';
+  status: CheckStatus;
+  text: string;
+}
+
+const rank: Record<CheckStatus, number> = { pass: 0, skipped: 0, insufficient_data: 1, warn: 2, error: 3, fail: 4 };
+const worst = (findings: QualityFinding[]): CheckStatus => findings.reduce<CheckStatus>((s, f) => (rank[f.status] > rank[s] ? f.status : s), 'pass');
+
+/** Share of rows that are null, NaN or ±Inf (invalid for analysis) within the sampled rows. */
+function invalidShare(c: Column, rows: Int32Array): number {
+  if (rows.length === 0) return 0;
+  let bad = 0;
+  for (const i of rows) {
+    if (c.type === 'numeric') bad += c.nulls?.[i] || !Number.isFinite(c.values[i]!) ? 1 : 0;
+    else if (c.type === 'categorical') bad += c.codes[i]! < 0 ? 1 : 0;
+    else if (c.type === 'tensor' || c.type === 'timestamp') bad += c.nulls?.[i] ? 1 : 0;
+    else if (c.type === 'null') bad++;
+  }
+  return bad / rows.length;
+}
+
+function finiteSorted(c: Extract<Column, { type: 'numeric' }>, rows: Int32Array): Float64Array {
+  const out: number[] = [];
+  for (const i of rows) {
+    const v = c.values[i]!;
+    if (!c.nulls?.[i] && Number.isFinite(v)) out.push(v);
+  }
+  return Float64Array.from(out).sort();
+}
+
+const quantile = (s: Float64Array, q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
+
+/** Typical magnitude: median |x|, or mean |x| when more than half the values are zero. */
+function magnitude(s: Float64Array): number {
+  const abs = Float64Array.from(s, Math.abs).sort();
+  const med = quantile(abs, 0.5);
+  if (med > 0) return med;
+  let sum = 0;
+  for (const v of abs) sum += v;
+  return sum / Math.max(1, abs.length);
+}
+
+function categoryShares(c: Extract<Column, { type: 'categorical' }>, rows: Int32Array): { shares: Map<string, number>; n: number } {
+  const counts = new Float64Array(c.categories.length);
+  let n = 0;
+  for (const i of rows) {
+    const code = c.codes[i]!;
+    if (code >= 0) (counts[code]! += 1), n++;
+  }
+  const shares = new Map<string, number>();
+  c.categories.forEach((name, k) => counts[k]! > 0 && shares.set(name, (shares.get(name) ?? 0) + counts[k]! / n));
+  return { shares, n };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+function columnFindings(ref: Column, op: Column, refRows: Int32Array, opRows: Int32Array, cfg: QualityConfig, figures: CheckResult['figures'], details: Record<string, unknown>): QualityFinding[] {
+  const findings: QualityFinding[] = [];
+  const nullRef = invalidShare(ref, refRows);
+  const nullOp = invalidShare(op, opRows);
+  figures.nullShareReference = nullRef;
+  figures.nullShareOperational = nullOp;
+  const rise = nullOp - nullRef;
+  if (nullOp === 1 && opRows.length > 0 && nullRef < 1) findings.push({ check: 'empty', status: 'fail', text: 'every operational value is null, NaN or ±Inf' });
+  else if (rise >= cfg.maxNullIncrease) findings.push({ check: 'null_rate', status: 'fail', text: `null / NaN / ±Inf share rose from ${pct(nullRef)} to ${pct(nullOp)}` });
+  else if (rise >= cfg.warnNullIncrease) findings.push({ check: 'null_rate', status: 'warn', text: `null / NaN / ±Inf share rose from ${pct(nullRef)} to ${pct(nullOp)}` });
+  if (ref.type === 'null' && op.type === 'null') findings.push({ check: 'empty', status: 'warn', text: 'the column is empty in both datasets' });
+
+  if (ref.type === 'numeric' && op.type === 'numeric') {
+    const r = finiteSorted(ref, refRows);
+    const o = finiteSorted(op, opRows);
+    if (r.length > 0 && o.length > 0) {
+      const lo = quantile(r, 0.001);
+      const hi = quantile(r, 0.999);
+      let outside = 0;
+      for (const v of o) if (v < lo || v > hi) outside++;
+      const share = outside / o.length;
+      figures.outOfRangeShare = share;
+      details.referenceRange = [lo, hi];
+      if (share > cfg.maxOutOfRange) findings.push({ check: 'out_of_range', status: 'warn', text: `${pct(share)} of operational values lie outside the reference 0.1–99.9 percentiles [${lo}, ${hi}]` });
+      const mr = magnitude(r);
+      const mo = magnitude(o);
+      const ratio = mr > 0 && mo > 0 ? Math.max(mr / mo, mo / mr) : 1;
+      figures.magnitudeRatio = ratio;
+      if (ratio >= cfg.scaleRatio) findings.push({ check: 'scale_change', status: 'fail', text: `typical magnitude changed ${ratio.toPrecision(3)}× (median |x| ${mr.toPrecision(3)} → ${mo.toPrecision(3)}): a likely unit or scale change` });
+      const refConstant = r[0] === r[r.length - 1];
+      const opConstant = o[0] === o[o.length - 1];
+      if (opConstant && !refConstant && o.length >= 30) findings.push({ check: 'constant', status: 'fail', text: `every operational value is ${o[0]} while the reference varies (a stuck source?)` });
+      else if (refConstant && opConstant) findings.push({ check: 'constant', status: 'warn', text: 'the column is constant in both datasets' });
+    }
+  }
+  if (ref.type === 'categorical' && op.type === 'categorical') {
+    const r = categoryShares(ref, refRows);
+    const o = categoryShares(op, opRows);
+    if (r.n > 0 && o.n > 0) {
+      const fresh = [...o.shares].filter(([k]) => !r.shares.has(k)).sort((a, b) => b[1] - a[1]);
+      const gone = [...r.shares].filter(([k]) => !o.shares.has(k)).sort((a, b) => b[1] - a[1]);
+      const freshShare = fresh.reduce((a, [, s]) => a + s, 0);
+      const goneShare = gone.reduce((a, [, s]) => a + s, 0);
+      figures.newCategories = fresh.length;
+      figures.newCategoryShare = freshShare;
+      figures.vanishedCategories = gone.length;
+      figures.vanishedCategoryShare = goneShare;
+      details.newCategories = fresh.slice(0, 20).map(([category, share]) => ({ category, share }));
+      details.vanishedCategories = gone.slice(0, 20).map(([category, share]) => ({ category, share }));
+      const list = (xs: [string, number][]) => xs.slice(0, 3).map(([k, s]) => `${JSON.stringify(k)} ${pct(s)}`).join(', ');
+      if (freshShare >= cfg.maxNewCategoryShare) findings.push({ check: 'new_categories', status: 'fail', text: `${pct(freshShare)} of operational values are categories never seen in training (${list(fresh)}): a likely re-encoding` });
+      else if (freshShare >= cfg.warnNewCategoryShare) findings.push({ check: 'new_categories', status: 'warn', text: `${fresh.length} new categor${fresh.length === 1 ? 'y' : 'ies'} hold ${pct(freshShare)} of operational values (${list(fresh)})` });
+      if (goneShare >= cfg.warnNewCategoryShare) findings.push({ check: 'vanished_categories', status: 'warn', text: `${gone.length} reference categor${gone.length === 1 ? 'y' : 'ies'} (${pct(goneShare)} of reference values) never appear (${list(gone)})` });
+      if (o.shares.size === 1 && r.shares.size > 1 && o.n >= 30) findings.push({ check: 'constant', status: 'fail', text: `every operational value is ${JSON.stringify([...o.shares.keys()][0])} while the reference varies` });
+    }
+  }
+  return findings;
+}
+
+/** A 53-bit hash of the feature values of one row (nulls hash alike), for duplicate counting. */
+function rowHash(columns: Column[], i: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  const mix = (x: number) => {
+    h1 = Math.imul(h1 ^ x, 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ x, 0x5bd1e995) >>> 0;
+  };
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  for (const c of columns) {
+    if (c.type === 'numeric' || c.type === 'timestamp') {
+      f[0] = c.nulls?.[i] ? NaN : c.values[i]!;
+      mix(u[0]!);
+      mix(u[1]!);
+    } else if (c.type === 'categorical') {
+      const code = c.codes[i]!;
+      const s = code < 0 ? '\u0000' : c.categories[code]!;
+      for (let k = 0; k < s.length; k++) mix(s.charCodeAt(k));
+      mix(0xffff);
+    } else if (c.type === 'tensor') {
+      for (let j = 0; j < c.size; j += Math.max(1, Math.floor(c.size / 64))) {
+        f[0] = c.values[i * c.size + j]!;
+        mix(u[0]!);
+        mix(u[1]!);
+      }
+    }
+  }
+  return (h1 & 0x1fffff) * 4294967296 + h2;
+}
+
+function duplicateShare(d: Dataset, features: string[], rows: Int32Array): number {
+  const columns = features.map((f) => d.columns.get(f)).filter((c): c is Column => c !== undefined);
+  const seen = new Set<number>();
+  let dup = 0;
+  for (const i of rows) {
+    const h = rowHash(columns, i);
+    if (seen.has(h)) dup++;
+    else seen.add(h);
+  }
+  return rows.length ? dup / rows.length : 0;
+}
+
+/**
+ * Data-quality gates, one result per feature (`quality.column.<name>`, kind `data_quality`) plus duplicates
+ * (`quality.duplicates`) and, for classification, the label set (`quality.labels`). Status `fail` means the
+ * operational data looks broken (a column emptied, a unit or re-encoding change, a stuck source, mass
+ * duplication); natural drift such as values beyond the reference range only warns.
+ */
+export function dataQuality(reference: Dataset, operational: Dataset, roles: Roles, cfg: QualityConfig, seed = 42): CheckResult[] {
+  const refRows = sampleIndices(reference.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:ref')));
+  const opRows = sampleIndices(operational.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:op')));
+  const results: CheckResult[] = [];
+  const threshold = { maxNullIncrease: cfg.maxNullIncrease, warnNullIncrease: cfg.warnNullIncrease, maxOutOfRange: cfg.maxOutOfRange, scaleRatio: cfg.scaleRatio, maxNewCategoryShare: cfg.maxNewCategoryShare };
+  for (const name of roles.features) {
+    const ref = reference.columns.get(name)!;
+    const op = operational.columns.get(name);
+    if (!op) continue; // the schema gate reports missing columns
+    const figures: CheckResult['figures'] = { nReference: refRows.length, nOperational: opRows.length };
+    const details: Record<string, unknown> = {};
+    const findings = columnLength(op) === 0 ? [] : columnFindings(ref, op, refRows, opRows, cfg, figures, details);
+    const status = opRows.length === 0 ? 'insufficient_data' : worst(findings);
+    results.push({
+      id: `quality.column.${name}`,
+      stage: 'analyze',
+      kind: 'data_quality',
+      subject: name,
+      status,
+      method: 'null share, reference range, magnitude, categories, constancy',
+      figures,
+      threshold,
+      summary: opRows.length === 0 ? 'No operational rows.' : findings.length ? findings.map((f) => f.text).join('; ') + '.' : 'No data-quality issue.',
+      details: { ...details, findings },
+    });
+  }
+  const features = roles.features.filter((f) => operational.columns.has(f));
+  const dupRef = duplicateShare(reference, features, refRows);
+  const dupOp = duplicateShare(operational, features, opRows);
+  // Duplicated rows are only suspicious beyond what the reference itself shows (e.g. few discrete features).
+  const excess = dupOp - dupRef;
+  const dupStatus: CheckStatus = opRows.length < 2 ? 'insufficient_data' : dupOp >= cfg.maxDuplicateShare && excess >= cfg.maxDuplicateShare / 2 ? 'fail' : excess >= 0.05 ? 'warn' : 'pass';
+  results.push({
+    id: 'quality.duplicates',
+    stage: 'analyze',
+    kind: 'data_quality',
+    status: dupStatus,
+    method: 'rows repeating an earlier row (hash of all feature values)',
+    figures: { duplicateShareReference: dupRef, duplicateShareOperational: dupOp, nReference: refRows.length, nOperational: opRows.length },
+    threshold: { maxDuplicateShare: cfg.maxDuplicateShare },
+    summary: `${pct(dupOp)} of operational rows repeat an earlier row (reference: ${pct(dupRef)}).`,
+  });
+  const labels = labelSet(reference, operational, roles);
+  if (labels) results.push(labels);
+  return results;
+}
+
+/** Label-set change (classification): classes gone from the operational labels, and new ones (see new_classes). */
+function labelSet(reference: Dataset, operational: Dataset, roles: Roles): CheckResult | null {
+  if (roles.task !== 'classification' || !roles.label) return null;
+  const ref = reference.columns.get(roles.label);
+  const op = operational.columns.get(roles.label);
+  if (ref?.type !== 'categorical' || op?.type !== 'categorical') return null;
+  const present = (c: Extract<Column, { type: 'categorical' }>) => {
+    const seen = new Set<string>();
+    for (const code of c.codes) if (code >= 0) seen.add(c.categories[code]!);
+    return seen;
+  };
+  const r = present(ref);
+  const o = present(op);
+  if (o.size === 0) return null;
+  const added = [...o].filter((k) => !r.has(k));
+  const gone = [...r].filter((k) => !o.has(k));
+  return {
+    id: 'quality.labels',
+    stage: 'analyze',
+    kind: 'data_quality',
+    subject: roles.label,
+    status: added.length || gone.length ? 'warn' : 'pass',
+    method: 'label values present on each side',
+    figures: { referenceClasses: r.size, operationalClasses: o.size, added: added.length, vanished: gone.length },
+    summary: added.length || gone.length ? `Label set changed: ${added.length} new (${added.slice(0, 5).join(', ')}), ${gone.length} absent (${gone.slice(0, 5).join(', ')}).` : `Same ${r.size} label values on both sides.`,
+    details: { added, vanished: gone },
+  };
+}

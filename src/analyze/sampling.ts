@@ -1,0 +1,57 @@
+import { take, type Dataset } from '../ingest/dataset.js';
+import type { Column } from '../ingest/table.js';
+import type { Mulberry32 } from '../stats/index.js';
+
+/**
+ * Indices of a uniform random subset of 0..n-1 of size min(n, cap), ascending (Knuth's selection sampling:
+ * one pass, no O(n) buffer). Every cap in ANALYZE goes through here so subsamples are seeded and documented.
+ */
+export function sampleIndices(n: number, cap: number, rng: Mulberry32): Int32Array {
+  const want = Math.min(n, Math.max(0, Math.floor(cap)));
+  const out = new Int32Array(want);
+  if (want === n) {
+    for (let i = 0; i < n; i++) out[i] = i;
+    return out;
+  }
+  let taken = 0;
+  for (let i = 0; i < n && taken < want; i++) {
+    if ((n - i) * rng.nextDouble53() < want - taken) out[taken++] = i;
+  }
+  return out;
+}
+
+/** Indices 0..n-1 where `keep(i)` holds, subsampled to at most `cap`. */
+export function sampleWhere(n: number, cap: number, rng: Mulberry32, keep: (i: number) => boolean): Int32Array {
+  const all: number[] = [];
+  for (let i = 0; i < n; i++) if (keep(i)) all.push(i);
+  const picks = sampleIndices(all.length, cap, rng);
+  return picks.map((k) => all[k]!);
+}
+
+/** Fisher–Yates shuffle in place. */
+export function shuffle(a: Int32Array, rng: Mulberry32): Int32Array {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.nextDouble53() * (i + 1));
+    const t = a[i]!;
+    a[i] = a[j]!;
+    a[j] = t;
+  }
+  return a;
+}
+
+/** A seed for a sub-task derived from the run seed and a label, so adding a check never shifts another's draws. */
+export function subSeed(seed: number, label: string): number {
+  let h = (seed ^ 0x9e3779b9) >>> 0;
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193) >>> 0;
+  return h | 0;
+}
+
+/** The given rows of the named columns, as a smaller dataset (row i of the result = row rows[i]). */
+export function subsetDataset(d: Dataset, rows: Int32Array, columns: string[]): Dataset {
+  const out = new Map<string, Column>();
+  for (const name of columns) {
+    const c = d.columns.get(name);
+    if (c) out.set(name, take(c, rows));
+  }
+  return { ...d, rows: rows.length, columns: out };
+}

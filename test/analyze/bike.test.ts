@@ -1,0 +1,74 @@
+import { describe, expect, it } from '@jest/globals';
+import { analyzeFeatures, analyzeGates, analyzeMultivariate } from '../../src/analyze/index.js';
+import { CheckResultSchema } from '../../src/schema/results.js';
+import { bikeDays, config, resolved, rowsOf } from './support.js';
+
+/** UCI Bike Sharing, daily rows: real temporal drift (demand grew from 2011 to 2012; weather follows the seasons). */
+describe('Bike Sharing: drift on the features that really changed', () => {
+  const table = bikeDays();
+  const column = (name: string) => {
+    const c = table.columns.find((col) => col.name === name)!;
+    if (c.type !== 'numeric') throw new Error(`${name} should be numeric`);
+    return c.values;
+  };
+  const yr = column('yr');
+  const mnth = column('mnth');
+  const rowsWhere = (keep: (i: number) => boolean) => [...yr.keys()].filter(keep);
+  const cfg = config({ columns: { ignore: ['instant', 'dteday', 'yr', 'casual', 'registered'], categorical: ['season', 'weathersit'], types: {} }, seed: 1 });
+  const split = (ref: (i: number) => boolean, op: (i: number) => boolean) => resolved(cfg, rowsOf(table, rowsWhere(ref), 'reference'), rowsOf(table, rowsWhere(op), 'operational'));
+
+  it('2011 vs 2012: demand (cnt) drifted; the calendar did not; the gates pass', () => {
+    const { roles, reference, operational } = split((i) => yr[i] === 0, (i) => yr[i] === 1);
+    const results = analyzeFeatures(reference, operational, roles, cfg);
+    for (const r of results) CheckResultSchema.parse(r);
+    const status = Object.fromEntries(results.map((r) => [r.subject, r.status]));
+    expect(status.cnt).toBe('fail');
+    for (const calendar of ['mnth', 'weekday', 'season', 'holiday', 'workingday']) expect(status[calendar]).toBe('pass');
+    // Registry choices are recorded: holiday is binary (0/1), season categorical, temp numeric.
+    const method = Object.fromEntries(results.map((r) => [r.subject, r.method]));
+    expect(method.holiday).toBe('two_proportion_z');
+    expect(method.season).toBe('chi2_contingency');
+    expect(method.temp).toMatch(/^ks_2samp/);
+    const gates = analyzeGates(reference, operational, roles, cfg);
+    expect(gates.filter((g) => g.status === 'fail')).toEqual([]);
+    // Demand beyond the 2011 range is drift, flagged as a warning, not broken data.
+    expect(gates.find((g) => g.id === 'quality.column.cnt')!.status).toBe('warn');
+  });
+
+  it('2011 vs 2012: the domain classifier separates the years and names cnt first', () => {
+    const { roles, reference, operational } = split((i) => yr[i] === 0, (i) => yr[i] === 1);
+    const { results, domain } = analyzeMultivariate(reference, operational, roles, cfg);
+    const [classifier, reconstruction] = results;
+    CheckResultSchema.parse(classifier);
+    CheckResultSchema.parse(reconstruction);
+    expect(classifier!.status).toBe('fail');
+    expect(Number(classifier!.figures.auc)).toBeGreaterThan(0.8);
+    const importance = classifier!.details!.importance as { feature: string; importance: number }[];
+    expect(importance[0]!.feature).toBe('cnt');
+    expect(reconstruction!.status).toBe('fail');
+    // SELECT's importance weights: reference days that look like 2012 (high demand) weigh more.
+    const p = domain!.probability(reference);
+    const w = domain!.densityRatio(reference);
+    expect(p.length).toBe(reference.rows);
+    const cnt = reference.columns.get('cnt')!;
+    if (cnt.type !== 'numeric') throw new Error('cnt');
+    const busy = [...w.keys()].filter((i) => cnt.values[i]! > 5000);
+    const quiet = [...w.keys()].filter((i) => cnt.values[i]! < 2000);
+    const mean = (idx: number[]) => idx.reduce((a, i) => a + w[i]!, 0) / idx.length;
+    expect(mean(busy)).toBeGreaterThan(1.5 * mean(quiet));
+    expect(Math.max(...w)).toBeLessThanOrEqual(20);
+  });
+
+  it('winter vs summer 2011: temperature drifted, the weekday mix did not', () => {
+    const { roles, reference, operational } = split((i) => yr[i] === 0 && mnth[i]! <= 3, (i) => yr[i] === 0 && mnth[i]! >= 7 && mnth[i]! <= 9);
+    const results = analyzeFeatures(reference, operational, roles, cfg);
+    const status = Object.fromEntries(results.map((r) => [r.subject, r.status]));
+    expect(status.temp).toBe('fail');
+    expect(status.atemp).toBe('fail');
+    expect(status.weekday).toBe('pass');
+    expect(status.workingday).toBe('pass');
+    const temp = results.find((r) => r.subject === 'temp')!;
+    expect(Number(temp.figures.wassersteinNorm)).toBeGreaterThan(1);
+    expect(temp.details!.distribution).toMatchObject({ kind: 'numeric' });
+  });
+});
