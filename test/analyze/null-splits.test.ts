@@ -1,10 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { analyzeFeatures, analyzeMultivariate, analyzeOutputs } from '../../src/analyze/index.js';
-import { tabularEncoder } from '../../src/analyze/encode.js';
 import { sampleIndices, shuffle } from '../../src/analyze/sampling.js';
-import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 import { mulberry32 } from '../../src/stats/index.js';
-import { adultTable, categorical, config, numeric, resolved, rowsOf } from './support.js';
+import { adultWithModel, config, resolved, rowsOf } from './support.js';
 
 /**
  * Null cases: 50 seeded random splits of UCI Adult into reference and operational halves (same population).
@@ -17,26 +15,8 @@ const ALPHA = 0.05;
 const MAX_ALARMS = Math.floor(SPLITS * (ALPHA + 2 * Math.sqrt((ALPHA * (1 - ALPHA)) / SPLITS)));
 
 describe('null cases: 50 seeded splits of one dataset', () => {
-  const table = adultTable();
-  // A model for the BBSD tests: softmax regression fitted on the first 5 000 rows, scored on the rest.
-  const fitRows = Int32Array.from({ length: 5000 }, (_, i) => i);
+  const table = adultWithModel();
   const pool = Int32Array.from({ length: table.rows - 5000 }, (_, i) => 5000 + i);
-  const all = rowsOf(table, Int32Array.from({ length: table.rows }, (_, i) => i), 'reference');
-  const features = table.columns.map((c) => c.name).filter((n) => n !== 'income');
-  const encoder = tabularEncoder(all, features, { squares: false });
-  const income = table.columns.find((c) => c.name === 'income')!;
-  if (income.type !== 'categorical') throw new Error('income should be categorical');
-  const model = fitSoftmax(encoder.encode(all, fitRows), fitRows.map((i) => income.codes[i]!), income.categories.length, { epochs: 10, seed: 3 });
-  const proba = predictProba(model, encoder.encode(all, Int32Array.from({ length: table.rows }, (_, i) => i)));
-  const k = income.categories.length;
-  table.columns.push(
-    ...income.categories.map((cls, c) => numeric(`proba_${cls}`, Float64Array.from({ length: table.rows }, (_, i) => proba[i * k + c]!))),
-    categorical('prediction', Array.from({ length: table.rows }, (_, i) => {
-      let best = 0;
-      for (let c = 1; c < k; c++) if (proba[i * k + c]! > proba[i * k + best]!) best = c;
-      return income.categories[best]!;
-    })),
-  );
   const cfg = config({
     columns: { label: 'income', prediction: 'prediction', proba: 'proba_', categorical: [], ignore: [], types: {} },
     drift: { alpha: ALPHA },

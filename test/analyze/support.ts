@@ -6,6 +6,8 @@ import { decode } from '../../src/ingest/formats.js';
 import type { Column, Table } from '../../src/ingest/table.js';
 import { ConfigSchema, type Config, type ConfigInput } from '../../src/schema/config.js';
 import { sharedDir } from '../support/shared.js';
+import { tabularEncoder } from '../../src/analyze/encode.js';
+import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 
 export function config(overrides: Partial<ConfigInput> = {}): Config {
   return ConfigSchema.parse({ reference: 'mem://ref', operational: 'mem://op', out: 'mem://out', ...overrides });
@@ -102,4 +104,34 @@ export function adultTable(): Table {
     ADULT_NUMERIC.has(name) ? numeric(name, cells.map((r) => Number(r[j]))) : categorical(name, cells.map((r) => (r[j] === '?' ? null : r[j]!))),
   );
   return { rows: lines.length, columns };
+}
+
+/**
+ * Adult with a "production model": softmax regression fitted on the first 5 000 rows (so use rows from 5 000 on),
+ * adding `proba_<class>` columns and a `prediction` column for the output-drift checks.
+ */
+export function adultWithModel(): Table {
+  const table = adultTable();
+  const fitRows = Int32Array.from({ length: 5000 }, (_, i) => i);
+  const everyRow = Int32Array.from({ length: table.rows }, (_, i) => i);
+  const all = rowsOf(table, everyRow, 'reference');
+  const features = table.columns.map((c) => c.name).filter((n) => n !== 'income');
+  const encoder = tabularEncoder(all, features, { squares: false });
+  const income = table.columns.find((c) => c.name === 'income')!;
+  if (income.type !== 'categorical') throw new Error('income should be categorical');
+  const model = fitSoftmax(encoder.encode(all, fitRows), fitRows.map((i) => income.codes[i]!), income.categories.length, { epochs: 10, seed: 3 });
+  const proba = predictProba(model, encoder.encode(all, everyRow));
+  const k = income.categories.length;
+  table.columns.push(
+    ...income.categories.map((cls, c) => numeric(`proba_${cls}`, Float64Array.from({ length: table.rows }, (_, i) => proba[i * k + c]!))),
+    categorical(
+      'prediction',
+      Array.from({ length: table.rows }, (_, i) => {
+        let best = 0;
+        for (let c = 1; c < k; c++) if (proba[i * k + c]! > proba[i * k + best]!) best = c;
+        return income.categories[best]!;
+      }),
+    ),
+  );
+  return table;
 }
