@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { analyzeFeatures, analyzeGates, analyzeMultivariate } from '../../src/analyze/index.js';
+import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeOutputs } from '../../src/analyze/index.js';
 import { CheckResultSchema } from '../../src/schema/results.js';
 import { bikeDays, config, resolved, rowsOf } from './support.js';
 
@@ -70,5 +70,29 @@ describe('Bike Sharing: drift on the features that really changed', () => {
     const temp = results.find((r) => r.subject === 'temp')!;
     expect(Number(temp.figures.wassersteinNorm)).toBeGreaterThan(1);
     expect(temp.details!.distribution).toMatchObject({ kind: 'numeric' });
+  });
+});
+
+describe('Bike Sharing: BBSD on a regression output', () => {
+  const table = bikeDays();
+  const col = (name: string) => {
+    const c = table.columns.find((x) => x.name === name)!;
+    if (c.type !== 'numeric') throw new Error(`${name} should be numeric`);
+    return c.values;
+  };
+  const [yr, mnth, temp, workingday] = ['yr', 'mnth', 'temp', 'workingday'].map(col) as [Float64Array, Float64Array, Float64Array, Float64Array];
+  // A stand-in demand model (rides from temperature and working days); only its outputs are tested.
+  table.columns.push({ name: 'predicted_cnt', type: 'numeric', values: temp.map((t, i) => 1000 + 6000 * t + 300 * workingday[i]!), nulls: null, integer: false });
+  const cfg = config({ task: 'regression', columns: { prediction: 'predicted_cnt', ignore: ['instant', 'dteday', 'yr', 'casual', 'registered', 'cnt'], categorical: [], types: {} } });
+  const rowsWhere = (keep: (i: number) => boolean) => [...yr.keys()].filter(keep);
+
+  it('the predictions shift from winter to summer and not between the two halves of the same months', () => {
+    const shifted = resolved(cfg, rowsOf(table, rowsWhere((i) => mnth[i]! <= 3), 'reference'), rowsOf(table, rowsWhere((i) => mnth[i]! >= 7 && mnth[i]! <= 9), 'operational'));
+    const [moved] = analyzeOutputs(shifted.reference, shifted.operational, shifted.roles, cfg);
+    expect(moved!.id).toBe('drift.output.prediction');
+    expect(moved!.status).toBe('fail');
+    const same = resolved(cfg, rowsOf(table, rowsWhere((i) => i % 2 === 0), 'reference'), rowsOf(table, rowsWhere((i) => i % 2 === 1), 'operational'));
+    const [steady] = analyzeOutputs(same.reference, same.operational, same.roles, cfg);
+    expect(steady!.status).toBe('pass');
   });
 });
