@@ -26,7 +26,7 @@ export const DRIFT_TESTS: Record<ColumnKind, DriftTest> = {
     yields: 'p_value',
     effect: 'wasserstein_norm',
     alsoReports: ['ks_statistic', 'psi'],
-    describe: 'two-sample Kolmogorov–Smirnov (exact below 10 000 pairs, else asymptotic); effect: Wasserstein distance in reference standard deviations',
+    describe: 'two-sample Kolmogorov–Smirnov (SciPy’s rule: exact when neither sample exceeds 10 000 values, else asymptotic); effect: Wasserstein distance in reference standard deviations',
   },
   categorical: {
     id: 'chi2',
