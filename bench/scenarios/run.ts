@@ -1,0 +1,54 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { VERSION } from '../../src/version.js';
+import { SCENARIOS } from './definitions.js';
+import { runScenario, type ScenarioResult } from './harness.js';
+import { repoRoot } from './repo.js';
+import { formatTable } from './table.js';
+
+/**
+ * `npm run bench:scenarios [-- --quick] [-- name …]`: every scenario end to end, a table on stdout and
+ * bench/results/scenarios.json (the full run only). MOA_BENCH_WORKDIR keeps the inputs and outputs for inspection.
+ */
+const repo = repoRoot();
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const names = args.filter((a) => !a.startsWith('--'));
+const seed = Number(process.env.MOA_BENCH_SEED ?? 42);
+const workDir = process.env.MOA_BENCH_WORKDIR ?? path.join(os.tmpdir(), 'moa-bench-scenarios');
+
+const chosen = SCENARIOS.filter((s) => (names.length ? names.includes(s.name) : !quick || s.quick));
+const results: ScenarioResult[] = [];
+const skipped: { name: string; reason: string }[] = [];
+for (const s of chosen) {
+  const reason = s.unavailable();
+  if (reason) {
+    process.stderr.write(`skip ${s.name}: ${reason}\n`);
+    skipped.push({ name: s.name, reason });
+    continue;
+  }
+  process.stderr.write(`run  ${s.name} …\n`);
+  const r = await runScenario(s, { workDir, seed });
+  process.stderr.write(`     ${r.action} (expected ${r.expected}), ${r.runtimeSeconds.toFixed(1)} s\n`);
+  results.push(r);
+}
+process.stdout.write(formatTable(results) + '\n');
+const wrong = results.filter((r) => r.action !== r.expected).map((r) => r.name);
+const bLoses = results.filter((r) => (r.metric === 'accuracy' ? r.b < r.a - 1e-9 : r.b > r.a + 1e-9)).map((r) => r.name);
+process.stdout.write(`\nexpected action: ${results.length - wrong.length}/${results.length}${wrong.length ? ` (wrong: ${wrong.join(', ')})` : ''}; b worse than a: ${bLoses.length ? bLoses.join(', ') : 'none'}\n`);
+
+if (!quick && names.length === 0) {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout: the commit stays unknown
+  }
+  const out = path.join(repo, 'bench', 'results', 'scenarios.json');
+  await mkdir(path.dirname(out), { recursive: true });
+  const record = { generatedAt: new Date().toISOString(), commit, moaVersion: VERSION, node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), seed, skipped, scenarios: results };
+  await writeFile(out, JSON.stringify(record, null, 2) + '\n');
+  process.stderr.write(`wrote ${out}\n`);
+}
