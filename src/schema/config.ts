@@ -72,7 +72,7 @@ export const AnalyzeConfigSchema = z
         warnNewCategoryShare: z.number().min(0).max(1).default(0.01).describe('Warn when new or vanished categories reach this share.'),
         scaleRatio: z.number().gt(1).default(100).describe('Gate fails when typical magnitudes (median |x|) differ by at least this factor: a likely unit or scale change.'),
         maxDuplicateShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational rows repeat an earlier row (and the reference has far fewer).'),
-        maxRows: z.number().int().min(100).default(1_000_000).describe('Rows per side read by the gates; larger inputs are subsampled (seeded).'),
+        maxRows: z.number().int().min(100).default(200_000).describe('Rows per side for the per-column gate statistics; larger inputs are subsampled (seeded). Duplicates are counted on all rows, up to the first 2 000 000.'),
       })
       .strict()
       .prefault({}),
