@@ -45,6 +45,10 @@ export interface ScenarioResult {
   c: number;
   /** What (b) trained on. */
   bTrainedOn: string;
+  /** Range (max − min) of (a) over training seeds seed…seed+4: differences smaller than this are training noise. */
+  aSeedSpread: number;
+  /** (b) refitted with the manifest's held-out validation rows added once it passed on them (null when b did not retrain). */
+  bWithValidation: number | null;
   rows: { reference: number; operational: number; labelled: number; future: number };
 }
 
@@ -108,6 +112,7 @@ function score(f: Frame, predicted: string[] | Float64Array): number {
   return s / n;
 }
 
+const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
 const allRows = (frame: Frame, weight = 1): TrainRow[] => Array.from({ length: rowsOf(frame) }, (_, row) => ({ frame, row, weight }));
 const labelledRows = (frame: Frame): TrainRow[] => allRows(frame).filter((r) => frame.labelled[r.row] === 1);
 
@@ -120,17 +125,21 @@ function columnNumbers(c: Column | undefined): Float64Array {
   return c.values;
 }
 
+async function readParquet(uri: string): Promise<(name: string) => Column | undefined> {
+  const { table } = await loadTable(createStorage(), uri, { role: 'selection', format: 'parquet', types: {}, log: silentLogger });
+  return (name) => table.columns.find((c) => c.name === name);
+}
+
 /** The training rows the manifest's weights file names; operational rows without a label cannot be trained on. */
 async function manifestRows(manifest: Manifest, data: { reference: Frame; operational: Frame }): Promise<TrainRow[] | null> {
   const uri = manifest.data.weights?.uri;
   if (!uri) return null;
-  const { table } = await loadTable(createStorage(), uri, { role: 'weights', format: 'parquet', types: {}, log: silentLogger });
-  const col = (name: string) => table.columns.find((c) => c.name === name);
+  const col = await readParquet(uri);
   const source = columnStrings(col('source'));
   const row = columnNumbers(col('row'));
   const weight = columnNumbers(col('weight'));
   const out: TrainRow[] = [];
-  for (let i = 0; i < table.rows; i++) {
+  for (let i = 0; i < source.length; i++) {
     const frame = source[i] === 'reference' ? data.reference : data.operational;
     const r = row[i]!;
     if (frame === data.operational && frame.labelled[r] !== 1) continue;
@@ -172,7 +181,8 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
   const decision = results.decision;
 
   // (a) naive refit: reference + every labelled operational row, all alike.
-  const naive = fit(s.task, encoder, [...allRows(data.reference), ...labelledRows(data.operational)], o.seed);
+  const naiveRows = [...allRows(data.reference), ...labelledRows(data.operational)];
+  const naive = fit(s.task, encoder, naiveRows, o.seed);
   // (b) as the manifest says. Actions that do not retrain (none, fix_data, collect_labels, recalibrate) keep the model.
   let b: Fitted = production;
   let bTrainedOn = `no retraining (${decision.action})`;
@@ -190,6 +200,16 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
       b = naive;
       bTrainedOn = 'no weights file: reference + labelled operational';
     }
+  }
+  // The held-out recent rows, added back at the operational rows' mean weight: what a training stage would do
+  // after the candidate passed on them. Measures what holding them out costs (b vs a on small label sets).
+  let bWithValidation: Fitted | null = null;
+  if (b !== production && b !== naive && manifest.data.validation?.uri) {
+    const rows = (await manifestRows(manifest, data))!;
+    const op = rows.filter((r) => r.frame === data.operational);
+    const weight = op.length ? op.reduce((w, r) => w + r.weight, 0) / op.length : 1;
+    const held = columnNumbers((await readParquet(manifest.data.validation.uri))('row'));
+    bWithValidation = fit(s.task, encoder, [...rows, ...Array.from(held, (row) => ({ frame: data.operational, row, weight })).filter((r) => data.operational.labelled[r.row] === 1)], o.seed);
   }
   const metric = s.task === 'classification' ? 'accuracy' : 'mae';
   const evaluate = (m: Fitted) => score(data.future, m.predict(data.future).labels);
@@ -215,6 +235,8 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     b: evaluate(b),
     c: evaluate(production),
     bTrainedOn,
+    bWithValidation: bWithValidation ? evaluate(bWithValidation) : null,
+    aSeedSpread: spread([naive, ...[1, 2, 3, 4].map((k) => fit(s.task, encoder, naiveRows, o.seed + k))].map(evaluate)),
     rows: { reference: rowsOf(data.reference), operational: rowsOf(data.operational), labelled: data.operational.labelled.reduce((x, y) => x + y, 0), future: rowsOf(data.future) },
   };
 }
