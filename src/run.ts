@@ -151,7 +151,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   if (decision.action !== 'none' && decision.action !== 'fix_data') {
     log.info('stage select', { action: decision.action });
     const drifted = checks.filter((c) => c.kind === 'feature_drift' && c.status === 'fail').map((c) => c.subject!);
-    const onset = driftOnset(reference, op, roles, drifted, config.drift.minEffect);
+    const onset = driftOnset(reference, op, roles, drifted);
     if (onset) checks.push(onset);
     ctx.evidence.onsetSince = (onset?.details?.since as number | null | undefined) ?? null;
     const selected = selectData(reference, op, roles, config, ctx.evidence);

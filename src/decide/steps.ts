@@ -1,8 +1,7 @@
-import { featureDrift } from '../analyze/drift.js';
-import { newClassesFromLabels } from '../analyze/new-classes.js';
-import { compareSchema } from '../analyze/schema.js';
+import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeOutputs, analyzeTensors, newClassesFromLabels, novelty } from '../analyze/index.js';
 import { calibrationDrift, estimatedPerformance, labelShift, measuredPerformance, weakSlices } from '../audit/index.js';
 import { reweightedOutputs } from '../audit/reweighted-outputs.js';
+import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
 import { mulberry32 } from '../stats/index.js';
 import { failedGates, noEvidenceOfHarm, purePriorShift } from './decide.js';
@@ -10,43 +9,47 @@ import type { PlanContext, PlanStep } from './plan.js';
 
 const hasModelOutputs = (ctx: PlanContext) => !!ctx.roles.task && !!ctx.roles.prediction;
 const classification = (ctx: PlanContext) => ctx.roles.task === 'classification';
+const hasTensors = (ctx: PlanContext) => ctx.roles.features.some((f) => ctx.reference.columns.get(f)?.type === 'tensor');
 /** Every AUDIT function gets its own generator from the run's seed, so adding a step never changes another's draws. */
 const audit = (ctx: PlanContext, salt: number) => ({ audit: ctx.config.audit, rng: mulberry32((ctx.config.seed ^ salt) >>> 0) });
 
-/** Which harm tests can run on these inputs: the harm step's α share is split evenly over them. */
-function harmTests(ctx: PlanContext): number {
+/** Which harm test families can run on these inputs: the harm step's α share is split evenly over them. */
+function harmFamilies(ctx: PlanContext): number {
   const { roles, validation } = ctx;
   let n = 0;
   if (hasModelOutputs(ctx) && roles.label) n++; // measured performance
   if (classification(ctx) && roles.proba.length > 0 && validation) n++; // CBPE
   if (classification(ctx) && roles.proba.length > 0 && roles.label) n++; // calibration
+  if (hasModelOutputs(ctx) || roles.proba.length > 0) n++; // output drift (BBSD), Bonferroni inside
   return n;
 }
 
 /**
- * The plan's steps in order. 1 gates → broken data stops the plan (fix_data). 2 harm: measured and estimated
- * performance, calibration and label-based new classes (cheap, decisive) → no evidence of harm or change stops it
- * (none). 3 label shift (BBSE) → a pure prior shift stops it (reweight). 4 feature drift, to explain and locate.
- * 6 weak slices. Selection runs after the decision, outside the test count.
+ * The plan's steps in order (docs/plan.md). 1 gates → broken data stops the plan (fix_data). 2 harm: measured
+ * and estimated performance, calibration, output drift and label-based new classes → no evidence of harm or
+ * change stops it (none). 3 label shift (BBSE) → a pure prior shift stops it (reweight). 4 feature,
+ * multivariate and tensor drift, to explain and locate. 5 novelty. 6 weak slices. Selection runs after the
+ * decision, outside the test count.
  */
 export function planSteps(): PlanStep[] {
   return [
     {
       id: 'gates',
       title: 'Schema and data-quality gates',
-      expected: () => 1,
-      run: (ctx) => [compareSchema(ctx.reference, ctx.operational, ctx.roles)],
+      expected: (ctx) => 1 + ctx.roles.features.length,
+      run: (ctx) => analyzeGates(ctx.reference, ctx.operational, ctx.roles, ctx.config),
       stop: (ctx) => (failedGates(ctx.checks).length > 0 && !ctx.config.gates.allowFailed ? 'the operational data failed a data-quality gate (fix_data)' : null),
     },
     {
       id: 'harm',
-      title: 'Is the model harmed? Performance (measured or estimated), calibration, new classes',
-      expected: (ctx) => harmTests(ctx) + (classification(ctx) && ctx.roles.label ? 1 : 0),
+      title: 'Is the model harmed? Performance (measured or estimated), calibration, output drift, new classes',
+      expected: (ctx) => harmFamilies(ctx) + (classification(ctx) && ctx.roles.label ? 1 : 0),
       run: (ctx) => {
         const out: CheckResult[] = [];
         const newClasses = newClassesFromLabels(ctx.reference, ctx.operational, ctx.roles, ctx.config.gates.minNewClassShare);
         if (newClasses) out.push(newClasses);
-        const performance = { ...ctx.config.performance, alpha: ctx.alpha.harm / Math.max(1, harmTests(ctx)) };
+        const alpha = ctx.alpha.harm / Math.max(1, harmFamilies(ctx));
+        const performance = { ...ctx.config.performance, alpha };
         const baseline = ctx.validation ?? ctx.reference;
         const measured = measuredPerformance(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 1));
         if (measured) out.push(measured);
@@ -54,6 +57,8 @@ export function planSteps(): PlanStep[] {
         if (estimated) out.push(estimated);
         const calibration = calibrationDrift(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 3));
         if (calibration) out.push(calibration);
+        const config: Config = { ...ctx.config, analyze: { ...ctx.config.analyze, outputDrift: { ...ctx.config.analyze.outputDrift, alpha } } };
+        out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, config));
         return out;
       },
       stop: (ctx) => (noEvidenceOfHarm(ctx.checks) ? 'no evidence of harm or change in the model’s performance or outputs (none)' : null),
@@ -87,9 +92,40 @@ export function planSteps(): PlanStep[] {
     },
     {
       id: 'drift',
-      title: 'Feature drift, to explain and locate the change',
-      expected: (ctx) => ctx.roles.features.length,
-      run: (ctx) => featureDrift(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config.drift, alpha: ctx.alpha.drift }),
+      title: 'Feature, multivariate and tensor drift, to explain and locate the change',
+      expected: (ctx) => ctx.roles.features.length + 2 + (hasTensors(ctx) ? 1 : 0),
+      run: (ctx) => {
+        // The step's share: half to the per-feature BH family, a quarter each to the multivariate and tensor tests.
+        const share = ctx.alpha.drift;
+        const features = analyzeFeatures(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config, drift: { ...ctx.config.drift, alpha: share / 2 } });
+        const multi = analyzeMultivariate(ctx.reference, ctx.operational, ctx.roles, {
+          ...ctx.config,
+          analyze: { ...ctx.config.analyze, multivariate: { ...ctx.config.analyze.multivariate, alpha: share / 8 } },
+        });
+        if (multi.domain && multi.results.some((c) => c.status === 'fail')) {
+          // Density-ratio weights for reference rows, normalised to mean 1 (clipped by SELECT).
+          const w = multi.domain.densityRatio(ctx.reference, undefined, ctx.config.select.weightClip);
+          const mean = w.reduce((a, b) => a + b, 0) / (w.length || 1);
+          ctx.evidence.referenceImportance = mean > 0 ? w.map((v) => v / mean) : w;
+        }
+        const tensors = analyzeTensors(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config, analyze: { ...ctx.config.analyze, tensor: { ...ctx.config.analyze.tensor, alpha: share / 4 } } });
+        return [...features, ...multi.results, ...tensors];
+      },
+    },
+    {
+      id: 'novelty',
+      title: 'New classes without labels: novelty clusters',
+      expected: () => 1,
+      run: (ctx) => {
+        const cfg = { ...ctx.config.analyze.novelty, alpha: ctx.alpha.novelty };
+        const found = novelty(ctx.reference, ctx.operational, ctx.roles, cfg, ctx.config.drift.minRows, ctx.config.seed);
+        const candidates = found.clusters.filter((c) => c.candidate);
+        if (candidates.length) {
+          ctx.evidence.novelRows = candidates.flatMap((c) => c.rows);
+          ctx.evidence.targeted = [...(ctx.evidence.targeted ?? []), ...candidates.map((c, k) => ({ rows: c.rows, reason: `novelty cluster ${k + 1}`, check: found.result.id }))];
+        }
+        return [found.result];
+      },
     },
     {
       id: 'slices',

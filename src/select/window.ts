@@ -3,6 +3,8 @@ import type { CheckResult } from '../schema/results.js';
 import { ks2samp } from '../stats/index.js';
 
 const CHUNKS = 10;
+/** A chunk counts as drifted from this KS statistic on: a fixed, scale-free bar for locating the onset. */
+const ONSET_KS = 0.1;
 
 function finite(values: Float64Array, rows?: ArrayLike<number>): Float64Array {
   const out: number[] = [];
@@ -18,10 +20,10 @@ function finite(values: Float64Array, rows?: ArrayLike<number>): Float64Array {
 /**
  * Where drift begins: the operational rows, in time order, are cut into ten equal chunks; each chunk is compared
  * with the reference on the most drifted numeric features (KS statistic). The onset is the start of the earliest
- * chunk from which every later chunk stays drifted (statistic ≥ `minEffect`). Returns null without a timestamp
+ * chunk from which every later chunk stays drifted (statistic ≥ `minEffect`, default 0.1). Returns null without a timestamp
  * or a drifted numeric feature.
  */
-export function driftOnset(reference: Dataset, operational: Dataset, roles: Roles, drifted: string[], minEffect: number): CheckResult | null {
+export function driftOnset(reference: Dataset, operational: Dataset, roles: Roles, drifted: string[], minEffect = ONSET_KS): CheckResult | null {
   const ts = roles.timestamp ? operational.columns.get(roles.timestamp) : undefined;
   if (!(ts?.type === 'timestamp' || ts?.type === 'numeric')) return null;
   const features = drifted.filter((f) => reference.columns.get(f)?.type === 'numeric' && operational.columns.get(f)?.type === 'numeric').slice(0, 3);
