@@ -41,8 +41,9 @@ export const DriftConfigSchema = z
       .min(0)
       .default(0.1)
       .describe(
-        'Smallest practical effect for a feature to count as drifted: the KS statistic (numeric) or the total ' +
-          'variation distance (categorical). Guards against "everything is significant" on large samples.',
+        'Smallest practical effect for a feature to count as drifted: the Wasserstein distance in reference standard ' +
+          'deviations (numeric), the Jensen–Shannon distance (categorical) or the difference of proportions (binary). ' +
+          'Guards against "everything is significant" on large samples.',
       ),
     minRows: z.number().int().min(1).default(30).describe('Fewer rows on either side gives "insufficient data".'),
     maxRows: z
