@@ -28,6 +28,8 @@ export interface PlanStep {
   /** How many tests the step would run: counted for every step, run or not, to give the full battery's size. */
   expected(ctx: PlanContext): number;
   run(ctx: PlanContext): Promise<CheckResult[]> | CheckResult[];
+  /** Why the step cannot inform this decision given what earlier steps found (skipped unless `--full`), or null. */
+  skipIf?(ctx: PlanContext): string | null;
   /** After the step: why the plan may stop here (the action is already decided), or null to go on. */
   stop?(ctx: PlanContext): string | null;
 }
@@ -70,6 +72,12 @@ export async function runPlan(steps: PlanStep[], ctx: PlanContext): Promise<Plan
     if (stopReason !== null) {
       run.steps.push({ id: step.id, title: step.title, status: 'skipped', tests: expected, reason: stopReason });
       run.skipped.push({ id: step.id, reason: stopReason });
+      continue;
+    }
+    const inapplicable = ctx.config.full ? null : (step.skipIf?.(ctx) ?? null);
+    if (inapplicable !== null) {
+      run.steps.push({ id: step.id, title: step.title, status: 'skipped', tests: expected, reason: inapplicable });
+      run.skipped.push({ id: step.id, reason: inapplicable });
       continue;
     }
     ctx.log.info(`plan step ${step.id}`, { title: step.title });

@@ -67,6 +67,8 @@ export function planSteps(): PlanStep[] {
       id: 'label_shift',
       title: 'Did only the class priors move? Label shift (BBSE)',
       expected: (ctx) => (classification(ctx) && hasModelOutputs(ctx) && ctx.validation ? 1 : 0),
+      // BBSE assumes the operational classes are the training classes; labelled new classes break that premise.
+      skipIf: (ctx) => (ctx.checks.some((c) => c.kind === 'new_classes' && c.status === 'fail') ? 'New classes were found: BBSE assumes the label set did not change, so a prior-shift estimate cannot inform the decision.' : null),
       run: (ctx) => {
         if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.validation)) return [];
         const cfg = { ...ctx.config.performance, alpha: ctx.alpha.labelShift };

@@ -83,6 +83,12 @@ describe('the ordered plan', () => {
   it('on the demo, retrains and writes a selection that beats naive refitting on held-out recent rows', async () => {
     const { results, manifest } = await analyze(demoData, 'demo');
     expect(results.decision.action).toBe('retrain');
+    // New classes make the label-shift estimate inapplicable: the plan skips it, --full runs it, same action.
+    const full = await analyze(demoData, 'demo-full', { full: true });
+    expect(full.results.decision.action).toBe('retrain');
+    expect(results.plan.skipped.map((s) => s.id)).toEqual(['label_shift']);
+    expect(results.plan.testsRun).toBeLessThan(full.results.plan.testsRun);
+    expect(results.plan.testsFull).toBe(full.results.plan.testsRun);
     const selection = results.selection!;
     const naive = selection.candidates.find((c) => c.name === 'naive_refit')!;
     const best = selection.candidates.find((c) => c.recommended)!;
