@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,9 @@ const quick = args.includes('--quick');
 const names = args.filter((a) => !a.startsWith('--'));
 const seed = Number(process.env.MOA_BENCH_SEED ?? 42);
 const workDir = process.env.MOA_BENCH_WORKDIR ?? path.join(os.tmpdir(), 'moa-bench-scenarios');
+
+const TABLE_START = '<!-- scenario-table: written by npm run bench:scenarios -->';
+const TABLE_END = '<!-- /scenario-table -->';
 
 const chosen = SCENARIOS.filter((s) => (names.length ? names.includes(s.name) : !quick || s.quick));
 const results: ScenarioResult[] = [];
@@ -51,4 +54,15 @@ if (!quick && names.length === 0) {
   const record = { generatedAt: new Date().toISOString(), commit, moaVersion: VERSION, node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), seed, skipped, scenarios: results };
   await writeFile(out, JSON.stringify(record, null, 2) + '\n');
   process.stderr.write(`wrote ${out}\n`);
+  // The table in docs/benchmarks.md lives between two markers; the findings around it are written by hand.
+  const docs = path.join(repo, 'docs', 'benchmarks.md');
+  const text = await readFile(docs, 'utf8');
+  const start = text.indexOf(TABLE_START);
+  const end = text.indexOf(TABLE_END);
+  if (start >= 0 && end > start) {
+    const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+    const body = `Run of ${record.generatedAt.slice(0, 10)}, commit ${commit}, seed ${seed}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} (1/5/15 min, shared machine). Accuracy: higher is better; MAE: lower.\n\n${formatTable(results)}\n${skipped.map((s) => `\nNot run: ${s.name} — ${s.reason}.`).join('')}`;
+    await writeFile(docs, text.slice(0, start + TABLE_START.length) + '\n' + body + '\n' + text.slice(end));
+    process.stderr.write(`updated the table in ${docs}\n`);
+  }
 }

@@ -25,11 +25,6 @@ describe('scenario benchmark, quick subset', () => {
   for (const s of quick) {
     it(`${s.name}: ${s.expected}`, async () => {
       const r = await runScenario(s, { workDir, seed: 42 });
-      if (s.expected === 'fix_data' && !r.kinds.data_quality) {
-        // Only the schema gate is in the plan until the data-quality gates (src/analyze/quality.ts) are wired in.
-        process.stdout.write(`SKIPPED ${s.name}: no data_quality check ran (gates not wired into the plan yet); action was ${r.action}\n`);
-        return;
-      }
       expect(r.action).toBe(s.expected);
       expect(r.testsRun).toBeGreaterThan(0);
       expect(r.testsRun).toBeLessThanOrEqual(r.testsFull);
