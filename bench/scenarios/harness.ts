@@ -8,6 +8,7 @@ import { silentLogger } from '../../src/log.js';
 import { fitRidge, predictRidge } from '../../src/models/ridge.js';
 import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 import { runAnalysis } from '../../src/run.js';
+import { mulberry32 } from '../../src/stats/index.js';
 import type { Manifest } from '../../src/schema/manifest.js';
 import type { Action } from '../../src/schema/results.js';
 import { createStorage } from '../../src/storage/index.js';
@@ -45,6 +46,11 @@ export interface ScenarioResult {
   c: number;
   /** What (b) trained on. */
   bTrainedOn: string;
+  /**
+   * collect_labels, once the label queue is labelled: a refit on reference + labelled + the queue's rows, against
+   * the same number of unlabelled rows picked at random (null when there is no queue).
+   */
+  labelQueue: { rows: number; queue: number; random: number } | null;
   /** Range (max − min) of (a) over training seeds seed…seed+4: differences smaller than this are training noise. */
   aSeedSpread: number;
   /** (b) refitted with the manifest's held-out validation rows added once it passed on them (null when b did not retrain). */
@@ -211,8 +217,20 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     const held = columnNumbers((await readParquet(manifest.data.validation.uri))('row'));
     bWithValidation = fit(s.task, encoder, [...rows, ...Array.from(held, (row) => ({ frame: data.operational, row, weight })).filter((r) => data.operational.labelled[r.row] === 1)], o.seed);
   }
-  const metric = s.task === 'classification' ? 'accuracy' : 'mae';
   const evaluate = (m: Fitted) => score(data.future, m.predict(data.future).labels);
+  let labelQueue: ScenarioResult['labelQueue'] = null;
+  if (decision.action === 'collect_labels' && manifest.data.labelQueue?.uri) {
+    const queued = Array.from(columnNumbers((await readParquet(manifest.data.labelQueue.uri))('row')));
+    const unlabelled = labelledRows({ ...data.operational, labelled: data.operational.labelled.map((l) => 1 - l) }).map((r) => r.row);
+    const rng = mulberry32(o.seed + 7);
+    for (let i = unlabelled.length - 1; i > 0; i--) {
+      const j = Math.floor(rng.nextDouble53() * (i + 1));
+      [unlabelled[i], unlabelled[j]] = [unlabelled[j]!, unlabelled[i]!];
+    }
+    const reveal = (rows: number[]) => fit(s.task, encoder, [...naiveRows, ...rows.map((row) => ({ frame: data.operational, row, weight: 1 }))], o.seed);
+    labelQueue = { rows: queued.length, queue: evaluate(reveal(queued)), random: evaluate(reveal(unlabelled.slice(0, queued.length))) };
+  }
+  const metric = s.task === 'classification' ? 'accuracy' : 'mae';
   return {
     name: s.name,
     description: s.description,
@@ -236,6 +254,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     c: evaluate(production),
     bTrainedOn,
     bWithValidation: bWithValidation ? evaluate(bWithValidation) : null,
+    labelQueue,
     aSeedSpread: spread([naive, ...[1, 2, 3, 4].map((k) => fit(s.task, encoder, naiveRows, o.seed + k))].map(evaluate)),
     rows: { reference: rowsOf(data.reference), operational: rowsOf(data.operational), labelled: data.operational.labelled.reduce((x, y) => x + y, 0), future: rowsOf(data.future) },
   };

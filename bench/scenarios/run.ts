@@ -40,6 +40,10 @@ for (const s of chosen) {
   results.push(r);
 }
 process.stdout.write(formatTable(results) + '\n');
+const queueLines = results
+  .filter((x) => x.labelQueue)
+  .map((r) => `${r.name}: once its label queue (${r.labelQueue!.rows} rows) is labelled, a naive refit scores ${r.labelQueue!.queue.toFixed(3)}; with the same number of random rows labelled instead: ${r.labelQueue!.random.toFixed(3)}.`);
+process.stdout.write(queueLines.map((l) => l + '\n').join(''));
 const wrong = results.filter((r) => r.action !== r.expected).map((r) => r.name);
 const bLoses = results.filter((r) => (r.metric === 'accuracy' ? r.b < r.a - 1e-9 : r.b > r.a + 1e-9)).map((r) => r.name);
 process.stdout.write(`\nexpected action: ${results.length - wrong.length}/${results.length}${wrong.length ? ` (wrong: ${wrong.join(', ')})` : ''}; b worse than a: ${bLoses.length ? bLoses.join(', ') : 'none'}\n`);
@@ -63,7 +67,7 @@ if (!quick && names.length === 0) {
   const end = text.indexOf(TABLE_END);
   if (start >= 0 && end > start) {
     const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
-    const body = `Run of ${record.generatedAt.slice(0, 10)}, commit ${commit}, seed ${seed}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} (1/5/15 min, shared machine). Accuracy: higher is better; MAE: lower.\n\n${formatTable(results)}\n${skipped.map((s) => `\nNot run: ${s.name} — ${s.reason}.`).join('')}`;
+    const body = `Run of ${record.generatedAt.slice(0, 10)}, commit ${commit}, seed ${seed}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} (1/5/15 min, shared machine). Accuracy: higher is better; MAE: lower.\n\n${formatTable(results)}\n${queueLines.map((l) => `\n${l}\n`).join('')}${skipped.map((s) => `\nNot run: ${s.name} — ${s.reason}.`).join('')}`;
     await writeFile(docs, text.slice(0, start + TABLE_START.length) + '\n' + body + '\n' + text.slice(end));
     process.stderr.write(`updated the table in ${docs}\n`);
   }
