@@ -6,6 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import { Html } from './html.js';
+import type { ReliabilityBin } from '../audit/reliability.js';
 
 export const COLORS = { reference: '#8a99ab', operational: '#d97706', estimated: '#2563eb' } as const;
 
@@ -138,13 +139,6 @@ export function confusionHeatmap(labels: string[], matrix: number[][]): Html {
   });
 }
 
-export interface ReliabilityBin {
-  lo: number;
-  hi: number;
-  confidence: number;
-  accuracy: number;
-  count: number;
-}
 
 /** Reliability diagram: accuracy against mean confidence per bin, dot area by rows; the diagonal is calibration. */
 export function reliabilityChart(bins: ReliabilityBin[], baseline?: ReliabilityBin[]): Html {

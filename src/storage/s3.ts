@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { MoaError, storageError } from '../errors.js';
 import { isDataFileName, type Location } from './location.js';
@@ -75,6 +75,13 @@ export function s3Failure(error: unknown, uri: string, subject: string, verb: 'r
   });
 }
 
+/** The data files of a listing page (markers, checksums and hidden files left out). */
+function dataObjects(loc: S3Location, contents: ListObjectsV2CommandOutput['Contents']): StoredObject[] {
+  return (contents ?? [])
+    .filter((o) => o.Key && isDataFileName(o.Key))
+    .map((o) => ({ uri: `s3://${loc.bucket}/${o.Key}`, name: o.Key!, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) }));
+}
+
 export class S3Storage implements Storage {
   constructor(private readonly client: S3Client) {}
 
@@ -96,18 +103,8 @@ export class S3Storage implements Storage {
       }
     }
     const objects: StoredObject[] = [];
-    let token: string | undefined;
     try {
-      do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, ContinuationToken: token }),
-        );
-        for (const o of page.Contents ?? []) {
-          if (!o.Key || !isDataFileName(o.Key)) continue;
-          objects.push({ uri: `s3://${loc.bucket}/${o.Key}`, name: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) });
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      for await (const page of this.pages(loc)) objects.push(...dataObjects(loc, page.Contents));
     } catch (error) {
       throw s3Failure(error, loc.uri, subject, 'list');
     }
@@ -120,24 +117,26 @@ export class S3Storage implements Storage {
     return objects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  /** Every page of a listing under the location's prefix, following continuation tokens. */
+  private async *pages(loc: S3Location, delimiter?: string): AsyncGenerator<ListObjectsV2CommandOutput> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, Delimiter: delimiter, ContinuationToken: token }));
+      yield page;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
   async listLevel(location: Location, subject: string): Promise<Listing | null> {
     const loc = location as S3Location;
     if (!loc.isPrefix) return null;
     const dirs: string[] = [];
     const objects: StoredObject[] = [];
-    let token: string | undefined;
     try {
-      do {
-        const page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.key, Delimiter: '/', ContinuationToken: token }),
-        );
+      for await (const page of this.pages(loc, '/')) {
         for (const p of page.CommonPrefixes ?? []) if (p.Prefix) dirs.push(p.Prefix.slice(loc.key.length, -1));
-        for (const o of page.Contents ?? []) {
-          if (!o.Key || !isDataFileName(o.Key)) continue;
-          objects.push({ uri: `s3://${loc.bucket}/${o.Key}`, name: o.Key, size: o.Size ?? 0, ...(o.ETag ? { etag: o.ETag } : {}) });
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+        objects.push(...dataObjects(loc, page.Contents));
+      }
     } catch (error) {
       throw s3Failure(error, loc.uri, subject, 'list');
     }
