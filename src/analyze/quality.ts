@@ -43,6 +43,21 @@ function finiteSorted(c: Extract<Column, { type: 'numeric' }>, rows: Int32Array)
   return out.subarray(0, n).sort();
 }
 
+/** KS statistic between sorted `a` and sorted `b` multiplied by `factor` (> 0, so the order is kept). */
+function sortedKs(a: Float64Array, b: Float64Array, factor: number): number {
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]! * factor;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    d = Math.max(d, Math.abs(i / a.length - j / b.length));
+  }
+  return d;
+}
+
 const quantile = (s: Float64Array, q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
 
 /** Typical magnitude: median |x|, or mean |x| when more than half the values are zero. */
@@ -99,7 +114,20 @@ function columnFindings(ref: Column, op: Column, refRows: Int32Array, opRows: In
       const mo = magnitude(o);
       const ratio = mr > 0 && mo > 0 ? Math.max(mr / mo, mo / mr) : 1;
       figures.magnitudeRatio = ratio;
-      if (ratio >= cfg.scaleRatio) findings.push({ check: 'scale_change', status: 'fail', text: `typical magnitude changed ${ratio.toPrecision(3)}× (median |x| ${mr.toPrecision(3)} → ${mo.toPrecision(3)}): a likely unit or scale change` });
+      // A unit change moves most values out of the reference range, and undoing the factor gives the reference
+      // shape back. A magnitude jump with nearly every value still in range (a sparse pixel that gains ink, a
+      // new class) is drift, not a unit change.
+      const shapeAfterRescale = mr > 0 && mo > 0 ? sortedKs(r, o, mr / mo) : 1;
+      figures.rescaledKs = shapeAfterRescale;
+      const mostlyOutside = share >= cfg.unitOutsideShare;
+      const text = `typical magnitude changed ${ratio.toPrecision(3)}× (median |x| ${mr.toPrecision(3)} → ${mo.toPrecision(3)}), ${pct(share)} of values outside the reference range`;
+      if (mostlyOutside && ratio >= cfg.unitRatio && shapeAfterRescale <= cfg.unitShapeKs) {
+        findings.push({ check: 'scale_change', status: 'fail', text: `${text}, same shape once rescaled (KS ${shapeAfterRescale.toFixed(3)}): a likely unit change` });
+      } else if (mostlyOutside && ratio >= cfg.scaleRatio) {
+        findings.push({ check: 'scale_change', status: 'fail', text: `${text}: a likely unit or scale change` });
+      } else if (ratio >= cfg.unitRatio) {
+        findings.push({ check: 'scale_change', status: 'warn', text: `${text}: large, but not the signature of a unit change` });
+      }
       const refConstant = r[0] === r[r.length - 1];
       const opConstant = o[0] === o[o.length - 1];
       if (opConstant && !refConstant && o.length >= 30) findings.push({ check: 'constant', status: 'fail', text: `every operational value is ${o[0]} while the reference varies (a stuck source?)` });
@@ -187,7 +215,7 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
   const refRows = sampleIndices(reference.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:ref')));
   const opRows = sampleIndices(operational.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:op')));
   const results: CheckResult[] = [];
-  const threshold = { maxNullIncrease: cfg.maxNullIncrease, warnNullIncrease: cfg.warnNullIncrease, maxOutOfRange: cfg.maxOutOfRange, scaleRatio: cfg.scaleRatio, maxNewCategoryShare: cfg.maxNewCategoryShare };
+  const threshold = { maxNullIncrease: cfg.maxNullIncrease, warnNullIncrease: cfg.warnNullIncrease, maxOutOfRange: cfg.maxOutOfRange, scaleRatio: cfg.scaleRatio, unitRatio: cfg.unitRatio, unitOutsideShare: cfg.unitOutsideShare, unitShapeKs: cfg.unitShapeKs, maxNewCategoryShare: cfg.maxNewCategoryShare };
   for (const name of roles.features) {
     const ref = reference.columns.get(name)!;
     const op = operational.columns.get(name);

@@ -71,7 +71,14 @@ export const AnalyzeConfigSchema = z
         maxOutOfRange: z.number().min(0).max(1).default(0.05).describe('Warn when more than this share of operational values lies beyond the reference 0.1–99.9 percentiles.'),
         maxNewCategoryShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational values are categories never seen in the reference (likely a re-encoding).'),
         warnNewCategoryShare: z.number().min(0).max(1).default(0.01).describe('Warn when new or vanished categories reach this share.'),
-        scaleRatio: z.number().gt(1).default(100).describe('Gate fails when typical magnitudes (median |x|) differ by at least this factor: a likely unit or scale change.'),
+        scaleRatio: z.number().gt(1).default(100).describe('Gate fails when typical magnitudes (median |x|) differ by at least this factor and most values left the reference range: a likely unit or scale change.'),
+        unitRatio: z
+          .number()
+          .gt(1)
+          .default(10)
+          .describe('Gate fails from this magnitude factor on when most values left the reference range and the rescaled values have the reference shape (a unit change such as °C for a normalised scale); warns otherwise.'),
+        unitOutsideShare: z.number().min(0).max(1).default(0.5).describe('Share of operational values outside the reference 0.1–99.9 % range a unit change must move.'),
+        unitShapeKs: z.number().min(0).max(1).default(0.2).describe('Largest KS statistic between the reference and the rescaled operational values that still counts as the same shape.'),
         maxDuplicateShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational rows repeat an earlier row (and the reference has far fewer).'),
         maxRows: z.number().int().min(100).default(200_000).describe('Rows per side for the per-column gate statistics; larger inputs are subsampled (seeded). Duplicates are counted on all rows, up to the first 2 000 000.'),
       })
