@@ -53,8 +53,8 @@ export interface ScenarioResult {
   labelQueue: { rows: number; queue: number; random: number } | null;
   /** Range (max − min) of (a) over training seeds seed…seed+4: differences smaller than this are training noise. */
   aSeedSpread: number;
-  /** (b) refitted with the manifest's held-out validation rows added once it passed on them (null when b did not retrain). */
-  bWithValidation: number | null;
+  /** (b) before the manifest's validation rows were added back (null when b did not retrain with a weights file). */
+  bHeldOut: number | null;
   rows: { reference: number; operational: number; labelled: number; future: number };
 }
 
@@ -207,15 +207,18 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
       bTrainedOn = 'no weights file: reference + labelled operational';
     }
   }
-  // The held-out recent rows, added back at the operational rows' mean weight: what a training stage would do
-  // after the candidate passed on them. Measures what holding them out costs (b vs a on small label sets).
-  let bWithValidation: Fitted | null = null;
-  if (b !== production && b !== naive && manifest.data.validation?.uri) {
+  // The manifest's held-out recent rows: with `afterAcceptance: train` the training stage adds them back at the
+  // operational rows' mean weight once the model passed on them (the harness accepts unconditionally), so (b) is
+  // that refit; `bHeldOut` keeps the fit on the weights file alone, to show what holding them out costs.
+  let bHeldOut: Fitted | null = null;
+  if (b !== production && b !== naive && manifest.data.validation?.uri && manifest.data.validation.afterAcceptance === 'train') {
     const rows = (await manifestRows(manifest, data))!;
     const op = rows.filter((r) => r.frame === data.operational);
     const weight = op.length ? op.reduce((w, r) => w + r.weight, 0) / op.length : 1;
     const held = columnNumbers((await readParquet(manifest.data.validation.uri))('row'));
-    bWithValidation = fit(s.task, encoder, [...rows, ...Array.from(held, (row) => ({ frame: data.operational, row, weight })).filter((r) => data.operational.labelled[r.row] === 1)], o.seed);
+    bHeldOut = b;
+    b = fit(s.task, encoder, [...rows, ...Array.from(held, (row) => ({ frame: data.operational, row, weight })).filter((r) => data.operational.labelled[r.row] === 1)], o.seed);
+    bTrainedOn += ` + ${held.length} validation rows`;
   }
   const evaluate = (m: Fitted) => score(data.future, m.predict(data.future).labels);
   let labelQueue: ScenarioResult['labelQueue'] = null;
@@ -253,7 +256,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     b: evaluate(b),
     c: evaluate(production),
     bTrainedOn,
-    bWithValidation: bWithValidation ? evaluate(bWithValidation) : null,
+    bHeldOut: bHeldOut ? evaluate(bHeldOut) : null,
     labelQueue,
     aSeedSpread: spread([naive, ...[1, 2, 3, 4].map((k) => fit(s.task, encoder, naiveRows, o.seed + k))].map(evaluate)),
     rows: { reference: rowsOf(data.reference), operational: rowsOf(data.operational), labelled: data.operational.labelled.reduce((x, y) => x + y, 0), future: rowsOf(data.future) },

@@ -51,7 +51,8 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
     window: selection ? { since: selection.window.since } : null,
     weights: selection && selection.weights.rows > 0 ? { uri: outputUri(out, OUTPUT_NAMES.weights), rows: selection.weights.rows, candidate: selection.recommended ?? 'none' } : null,
     exclusions: selection?.exclusions ?? [],
-    validation: selection && selection.validation.rows > 0 ? { uri: outputUri(out, OUTPUT_NAMES.validation), rows: selection.validation.rows, since: selection.validation.since } : null,
+    // Held out to choose and accept the model, then trained on: they are the newest labelled rows.
+    validation: selection && selection.validation.rows > 0 ? { uri: outputUri(out, OUTPUT_NAMES.validation), rows: selection.validation.rows, since: selection.validation.since, afterAcceptance: 'train' } : null,
     labelQueue: selection ? { uri: outputUri(out, OUTPUT_NAMES.labelQueue), rows: selection.labelQueue.rows, budget: selection.labelQueue.budget } : null,
   };
   if (roles.label) data.labelColumn = roles.label;

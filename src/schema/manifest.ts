@@ -58,6 +58,13 @@ export const ManifestSchema = z
             uri: z.string().describe('Parquet: row, id of the held-out most recent labelled operational rows.'),
             rows: z.number().int(),
             since: z.string().nullable(),
+            afterAcceptance: z
+              .enum(['train', 'hold_out'])
+              .describe(
+                '`train`: once the retrained model meets the acceptance criteria on these rows, add them to the training ' +
+                  'rows (at the operational rows’ mean weight) and refit — they are the most recent labelled data. ' +
+                  '`hold_out`: keep them out of training.',
+              ),
           })
           .strict()
           .nullable(),
