@@ -53,7 +53,7 @@ export interface ScenarioResult {
   labelQueue: { rows: number; queue: number; random: number } | null;
   /** Range (max − min) of (a) over training seeds seed…seed+4: differences smaller than this are training noise. */
   aSeedSpread: number;
-  /** (b) before the manifest's validation rows were added back (null when b did not retrain with a weights file). */
+  /** (b) fitted without the manifest's validation rows: the acceptance fit (null when b did not retrain with a weights file). */
   bHeldOut: number | null;
   rows: { reference: number; operational: number; labelled: number; future: number };
 }
@@ -207,18 +207,15 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
       bTrainedOn = 'no weights file: reference + labelled operational';
     }
   }
-  // The manifest's held-out recent rows: with `afterAcceptance: train` the training stage adds them back at the
-  // operational rows' mean weight once the model passed on them (the harness accepts unconditionally), so (b) is
-  // that refit; `bHeldOut` keeps the fit on the weights file alone, to show what holding them out costs.
+  // With `afterAcceptance: train` the weights file holds the validation rows too: the training stage fits without
+  // them to check acceptance (the harness accepts unconditionally), then on every row — that final fit is (b).
+  // `bHeldOut` is the acceptance fit, to show what holding the rows out would cost.
   let bHeldOut: Fitted | null = null;
   if (b !== production && b !== naive && manifest.data.validation?.uri && manifest.data.validation.afterAcceptance === 'train') {
     const rows = (await manifestRows(manifest, data))!;
-    const op = rows.filter((r) => r.frame === data.operational);
-    const weight = op.length ? op.reduce((w, r) => w + r.weight, 0) / op.length : 1;
-    const held = columnNumbers((await readParquet(manifest.data.validation.uri))('row'));
-    bHeldOut = b;
-    b = fit(s.task, encoder, [...rows, ...Array.from(held, (row) => ({ frame: data.operational, row, weight })).filter((r) => data.operational.labelled[r.row] === 1)], o.seed);
-    bTrainedOn += ` + ${held.length} validation rows`;
+    const held = new Set(columnNumbers((await readParquet(manifest.data.validation.uri))('row')));
+    bHeldOut = fit(s.task, encoder, rows.filter((r) => !(r.frame === data.operational && held.has(r.row))), o.seed);
+    bTrainedOn += ` (${held.size} of them validation rows)`;
   }
   const evaluate = (m: Fitted) => score(data.future, m.predict(data.future).labels);
   let labelQueue: ScenarioResult['labelQueue'] = null;

@@ -46,7 +46,12 @@ export const ManifestSchema = z
           .nullable(),
         weights: z
           .object({
-            uri: z.string().describe('Parquet: source (reference|operational), row (index in that source), id, weight.'),
+            uri: z
+              .string()
+              .describe(
+                'Parquet: source (reference|operational), row (index in that source), id, weight — the final training rows, ' +
+                  'the validation rows included (see validation.afterAcceptance).',
+              ),
             rows: z.number().int(),
             candidate: z.string().describe('The selection these rows and weights implement.'),
           })
@@ -61,9 +66,9 @@ export const ManifestSchema = z
             afterAcceptance: z
               .enum(['train', 'hold_out'])
               .describe(
-                '`train`: once the retrained model meets the acceptance criteria on these rows, add them to the training ' +
-                  'rows (at the operational rows’ mean weight) and refit — they are the most recent labelled data. ' +
-                  '`hold_out`: keep them out of training.',
+                '`train`: fit on the weights rows without these rows, check the acceptance criteria on them, then refit ' +
+                  'on every weights row (they are in weights.parquet, weighted by the same rule) — they are the most ' +
+                  'recent labelled data. `hold_out`: they are not in weights.parquet; keep them out of training.',
               ),
           })
           .strict()

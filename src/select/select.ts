@@ -88,33 +88,39 @@ export function selectData(
   const refWeights = (useImportance: boolean, useClass: boolean) =>
     Float64Array.from(refLabelled, (r) => Math.min(cfg.weightClip, Math.max(1 / cfg.weightClip, (useImportance && evidence.referenceImportance ? evidence.referenceImportance[r]! : 1) * (useClass && classWeightOf ? classWeightOf(r) : 1))));
 
-  const candidates: Candidate[] = [];
-  const ref: Part = { source: 'reference', dataset: reference, rows: refLabelled };
-  const op: Part = { source: 'operational', dataset: operational, rows: opTrain };
-  if (refLabelled.length > 0) {
-    candidates.push({ name: 'naive_refit', description: 'Reference plus every labelled operational row, all alike (blind refitting).', parts: [ref, op] });
-    if (opTrain.length > 0) {
-      const balance = refLabelled.length / opTrain.length;
-      candidates.push({ name: 'balanced', description: 'Reference plus labelled operational rows weighted so old and new data count equally.', parts: [ref, { ...op, weights: new Float64Array(opTrain.length).fill(balance) }] });
-    }
-    if (evidence.referenceImportance) {
-      candidates.push({ name: 'importance_weighted', description: 'Reference rows weighted by the density ratio (domain classifier) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(true, false) }, op] });
-    }
-    if (classWeightOf) {
-      candidates.push({ name: 'class_weighted', description: 'Reference rows weighted by the estimated class-prior ratio w(y) (BBSE) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(false, true) }, op] });
-    }
-    const targeted = new Set((evidence.targeted ?? []).flatMap((t) => t.rows));
-    if (targeted.size > 0 && opTrain.length > 0) {
-      candidates.push({ name: 'targeted', description: `Reference plus labelled operational rows, rows of degraded slices and new-class clusters weighted ×${cfg.targetedWeight}.`, parts: [ref, { ...op, weights: Float64Array.from(opTrain, (r) => (targeted.has(r) ? cfg.targetedWeight : 1)) }] });
-    }
-  }
+  // A candidate is a rule over the labelled operational rows; it is scored with the held-out rows left out, and
+  // its final weights apply the same rule to every labelled operational row (the held-out ones included).
   const ts = roles.timestamp ? operational.columns.get(roles.timestamp) : undefined;
-  if (evidence.onsetSince != null && (ts?.type === 'timestamp' || ts?.type === 'numeric')) {
-    const recent = opTrain.filter((r) => ts.values[r]! >= evidence.onsetSince!);
-    if (recent.length >= cfg.minHoldout) {
-      candidates.push({ name: 'recent_window', description: `Only labelled operational rows since drift began (${new Date(evidence.onsetSince).toISOString()}).`, parts: [{ ...op, rows: recent }] });
+  const targeted = new Set((evidence.targeted ?? []).flatMap((t) => t.rows));
+  const ref: Part = { source: 'reference', dataset: reference, rows: refLabelled };
+  const build = (opRows: Int32Array): Candidate[] => {
+    const list: Candidate[] = [];
+    const op: Part = { source: 'operational', dataset: operational, rows: opRows };
+    if (refLabelled.length > 0) {
+      list.push({ name: 'naive_refit', description: 'Reference plus every labelled operational row, all alike (blind refitting).', parts: [ref, op] });
+      if (opRows.length > 0) {
+        const balance = refLabelled.length / opRows.length;
+        list.push({ name: 'balanced', description: 'Reference plus labelled operational rows weighted so old and new data count equally.', parts: [ref, { ...op, weights: new Float64Array(opRows.length).fill(balance) }] });
+      }
+      if (evidence.referenceImportance) {
+        list.push({ name: 'importance_weighted', description: 'Reference rows weighted by the density ratio (domain classifier) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(true, false) }, op] });
+      }
+      if (classWeightOf) {
+        list.push({ name: 'class_weighted', description: 'Reference rows weighted by the estimated class-prior ratio w(y) (BBSE) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(false, true) }, op] });
+      }
+      if (targeted.size > 0 && opRows.length > 0) {
+        list.push({ name: 'targeted', description: `Reference plus labelled operational rows, rows of degraded slices and new-class clusters weighted ×${cfg.targetedWeight}.`, parts: [ref, { ...op, weights: Float64Array.from(opRows, (r) => (targeted.has(r) ? cfg.targetedWeight : 1)) }] });
+      }
     }
-  }
+    if (evidence.onsetSince != null && (ts?.type === 'timestamp' || ts?.type === 'numeric')) {
+      const recent = opRows.filter((r) => ts.values[r]! >= evidence.onsetSince!);
+      if (recent.length >= cfg.minHoldout) {
+        list.push({ name: 'recent_window', description: `Only labelled operational rows since drift began (${new Date(evidence.onsetSince).toISOString()}).`, parts: [{ ...op, rows: recent }] });
+      }
+    }
+    return list;
+  };
+  const candidates = build(opTrain);
 
   let scores: CandidateScore[] = [];
   let recommended: Candidate | undefined;
@@ -144,7 +150,10 @@ export function selectData(
   }
 
   const rows: SelectionRows = { weights: { source: [], row: [], id: [], weight: [] }, labelQueue: { row: [], id: [], reason: [], score: [] }, validation: { row: [], id: [] } };
-  for (const part of recommended?.parts ?? []) {
+  // The training stage fits on the rows outside validation.parquet to accept the model, then on all of these.
+  const allLabelled = split ? Int32Array.from([...opTrain, ...split.holdout.filter((r) => !excluded.has(r))]).sort() : opTrain;
+  const final = recommended ? build(allLabelled).find((c) => c.name === recommended!.name) : undefined;
+  for (const part of final?.parts ?? []) {
     const id = part.source === 'reference' ? refId : opId;
     part.rows.forEach((r, i) => {
       rows.weights.source.push(part.source);
