@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { resolveRoles, take, toDataset, type Dataset, type Roles } from '../../src/ingest/dataset.js';
 import { decode } from '../../src/ingest/formats.js';
-import type { Column, Table } from '../../src/ingest/table.js';
+import { columnLength, type Column, type Table } from '../../src/ingest/table.js';
 import { ConfigSchema, type Config, type ConfigInput } from '../../src/schema/config.js';
 import { sharedDir } from '../support/shared.js';
 import { tabularEncoder } from '../../src/analyze/encode.js';
@@ -24,22 +24,8 @@ export function rowsOf(table: Table, rows: Int32Array | number[], role: 'referen
 }
 
 export function datasetOf(columns: Column[], role: 'reference' | 'operational'): Dataset {
-  const rows = columns.length === 0 ? 0 : columnRows(columns[0]!);
+  const rows = columns.length === 0 ? 0 : columnLength(columns[0]!);
   return toDataset(role, `mem://${role}`, { rows, columns });
-}
-
-function columnRows(c: Column): number {
-  switch (c.type) {
-    case 'numeric':
-    case 'timestamp':
-      return c.values.length;
-    case 'categorical':
-      return c.codes.length;
-    case 'tensor':
-      return c.values.length / c.size;
-    default:
-      return c.length;
-  }
 }
 
 export function resolved(cfg: Config, reference: Dataset, operational: Dataset): { roles: Roles; reference: Dataset; operational: Dataset } {
