@@ -130,10 +130,8 @@ export function predictProba(model: SoftmaxModel, x: Float64Array): Float64Array
   return out;
 }
 
-/** Most probable class per row. */
-export function predictClass(model: SoftmaxModel, x: Float64Array): Int32Array {
-  const proba = predictProba(model, x);
-  const k = model.classes;
+/** Most probable class per row of a row-major `n × k` probability matrix (the first on ties). */
+export function argmaxRows(proba: Float64Array, k: number): Int32Array {
   const out = new Int32Array(proba.length / k);
   for (let i = 0; i < out.length; i++) {
     let best = 0;
@@ -141,4 +139,9 @@ export function predictClass(model: SoftmaxModel, x: Float64Array): Int32Array {
     out[i] = best;
   }
   return out;
+}
+
+/** Most probable class per row. */
+export function predictClass(model: SoftmaxModel, x: Float64Array): Int32Array {
+  return argmaxRows(predictProba(model, x), model.classes);
 }

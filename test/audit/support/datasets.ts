@@ -34,12 +34,4 @@ export function pickRows(x: Float64Array, d: number, rows: ArrayLike<number>): F
   return out;
 }
 
-export function argmaxRows(proba: Float64Array, k: number): Int32Array {
-  const out = new Int32Array(proba.length / k);
-  for (let i = 0; i < out.length; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (proba[i * k + c]! > proba[i * k + best]!) best = c;
-    out[i] = best;
-  }
-  return out;
-}
+export { argmaxRows } from '../../../src/models/softmax.js';
