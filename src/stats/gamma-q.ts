@@ -7,17 +7,11 @@
  * Stirling's series so the large terms a·ln x, x and ln Γ(a) never cancel against each other.
  */
 import gammaln from '@stdlib/math-base-special-gammaln';
+import { stirlingCorrection } from './stirling-correction.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 const EPS = 1e-16;
 const MAX_ITER = 100000;
-
-/** ln Γ(a) − [(a − ½) ln a − a + ½ ln 2π]: Stirling's correction, by its series for large a. */
-function stirlingCorrection(a: number): number {
-  const r = 1 / a;
-  const r2 = r * r;
-  return r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 * (1 / 1188)))));
-}
 
 /** ln( x^a e^−x / Γ(a) ), accurate for large a and x. */
 function logPrefactor(a: number, x: number): number {

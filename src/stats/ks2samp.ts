@@ -113,6 +113,11 @@ export interface KsExtremes {
  * max(F1 − F2) and max(F2 − F1) over all observed values, with the value where each is attained. Ties in the
  * location are broken as SciPy's argmax over concat(sorted x, sorted y) does: the smallest x value attaining the
  * extreme, else the smallest y value.
+ *
+ * The merge advances by runs: while only x values are consumed F1 − F2 rises, so only the end of an x run can hold
+ * a new maximum (and no minimum); symmetrically for y runs. Values present in both samples end a run and are checked
+ * both ways. The first and last groups need no special case: F1 − F2 ends at 0, so the maximum is ≥ 0 and is reached
+ * at a group holding an x value, and the minimum, ≤ 0, at one holding a y value.
  */
 function ecdfExtremes(xs: Float64Array, ys: Float64Array): KsExtremes {
   const n1 = xs.length;
@@ -125,29 +130,64 @@ function ecdfExtremes(xs: Float64Array, ys: Float64Array): KsExtremes {
   let maxLocY = NaN;
   let minLocX = NaN;
   let minLocY = NaN;
-  while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && xs[i]! <= ys[j]!) ? xs[i]! : ys[j]!;
-    const inX = i < n1 && xs[i] === v;
-    const inY = j < n2 && ys[j] === v;
-    while (i < n1 && xs[i] === v) i++;
-    while (j < n2 && ys[j] === v) j++;
-    const diff = i / n1 - j / n2;
-    if (diff > maxD) {
-      maxD = diff;
-      maxLocX = inX ? v : NaN;
-      maxLocY = inY ? v : NaN;
-    } else if (diff === maxD) {
-      if (inX && Number.isNaN(maxLocX)) maxLocX = v;
-      if (inY && Number.isNaN(maxLocY)) maxLocY = v;
+  while (i < n1 && j < n2) {
+    const a = xs[i]!;
+    const b = ys[j]!;
+    if (a < b) {
+      i++;
+      while (i < n1 && xs[i]! < b) i++;
+      const diff = i / n1 - j / n2;
+      if (diff > maxD) {
+        maxD = diff;
+        maxLocX = xs[i - 1]!;
+        maxLocY = NaN;
+      } else if (diff === maxD && Number.isNaN(maxLocX)) maxLocX = xs[i - 1]!;
+    } else if (b < a) {
+      j++;
+      while (j < n2 && ys[j]! < a) j++;
+      const diff = i / n1 - j / n2;
+      if (diff < minD) {
+        minD = diff;
+        minLocX = NaN;
+        minLocY = ys[j - 1]!;
+      } else if (diff === minD && Number.isNaN(minLocY)) minLocY = ys[j - 1]!;
+    } else {
+      i++;
+      while (i < n1 && xs[i] === a) i++;
+      j++;
+      while (j < n2 && ys[j] === a) j++;
+      const diff = i / n1 - j / n2;
+      if (diff > maxD) {
+        maxD = diff;
+        maxLocX = a;
+        maxLocY = a;
+      } else if (diff === maxD) {
+        if (Number.isNaN(maxLocX)) maxLocX = a;
+        if (Number.isNaN(maxLocY)) maxLocY = a;
+      }
+      if (diff < minD) {
+        minD = diff;
+        minLocX = a;
+        minLocY = a;
+      } else if (diff === minD) {
+        if (Number.isNaN(minLocX)) minLocX = a;
+        if (Number.isNaN(minLocY)) minLocY = a;
+      }
     }
-    if (diff < minD) {
-      minD = diff;
-      minLocX = inX ? v : NaN;
-      minLocY = inY ? v : NaN;
-    } else if (diff === minD) {
-      if (inX && Number.isNaN(minLocX)) minLocX = v;
-      if (inY && Number.isNaN(minLocY)) minLocY = v;
-    }
+  }
+  // What is left of one sample is a final run that brings F1 − F2 back to 0.
+  if (i < n1) {
+    if (0 > maxD) {
+      maxD = 0;
+      maxLocX = xs[n1 - 1]!;
+      maxLocY = NaN;
+    } else if (maxD === 0 && Number.isNaN(maxLocX)) maxLocX = xs[n1 - 1]!;
+  } else if (j < n2) {
+    if (0 < minD) {
+      minD = 0;
+      minLocX = NaN;
+      minLocY = ys[n2 - 1]!;
+    } else if (minD === 0 && Number.isNaN(minLocY)) minLocY = ys[n2 - 1]!;
   }
   return {
     dPlus: maxD,

@@ -1,96 +1,107 @@
 /**
- * LSD radix sort for Float64Array: 4 passes of 16-bit digits over the IEEE-754 bit pattern, mapped so unsigned
- * order equals numeric order (negative: flip all bits; positive: flip the sign bit). Faster than the built-in
- * Float64Array sort from a few thousand values up (figures in docs/benchmarks.md); passes whose digit is the
- * same for every key are skipped. NaN must be excluded by the caller; −0 sorts before +0, as with the built-in.
+ * Radix sort for Float64Array. Each value's IEEE-754 bit pattern is mapped to a 64-bit unsigned key whose order is
+ * numeric order (negative: flip all bits; positive: set the sign bit), held as two 32-bit words. An LSD radix sort
+ * on the high word only — 3 passes of 11/11/10-bit digits, 2048-entry histograms that stay in L1 — leaves the keys
+ * grouped by high word; the low words are then sorted within each run of equal high words. For continuous data those
+ * runs hold one or two keys (the high word keeps 20 mantissa bits), so the 64-bit order costs 3 scatter passes
+ * instead of 4–8. Runs can be long (values agreeing to 6 digits, integers stored as doubles): they are sorted with
+ * the built-in Uint32Array sort, so the worst case stays O(n log n). Passes whose digit is the same for every key
+ * are skipped. Figures in docs/benchmarks.md. NaN must be excluded by the caller; −0 sorts before +0, as with the
+ * built-in sort.
  */
-const RADIX = 1 << 16;
+const BITS = 11;
+const RADIX = 1 << BITS;
 const MASK = RADIX - 1;
-const PASSES = 4; // 4 × 16 = 64 bits
-
-// Digit `pass` of the 64-bit key (lo, hi), written out per pass: a generic shift/branch helper in the hot
-// loops cost ~25 % (bench/stats A/B).
-const digit = (lo: number, hi: number, pass: number): number =>
-  pass === 0 ? lo & MASK : pass === 1 ? lo >>> 16 : pass === 2 ? hi & MASK : hi >>> 16;
+// Digit p of the high word is (hi >>> SHIFTS[p]) & MASK; the top digit has 10 bits.
+const SHIFTS = [0, BITS, 2 * BITS] as const;
+// Runs up to this length are insertion-sorted; longer ones use the built-in typed-array sort.
+const INSERTION_MAX = 16;
 
 export function radixSortFloat64(input: Float64Array): Float64Array {
   const n = input.length;
-  const src = new Float64Array(input);
-  const words = new Uint32Array(src.buffer); // little-endian: [lo, hi] per value
-  // One pass: map to order-preserving unsigned keys in place and histogram every digit.
-  const counts = new Uint32Array(PASSES * RADIX);
+  const words = new Uint32Array(input.buffer, input.byteOffset, 2 * n); // little-endian: [lo, hi] per value
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  const counts = new Uint32Array(3 * RADIX);
   for (let i = 0; i < n; i++) {
-    let lo = words[2 * i]!;
-    let hi = words[2 * i + 1]!;
-    if (hi & 0x80000000) {
-      lo = ~lo >>> 0;
-      hi = ~hi >>> 0;
+    let l = words[2 * i]!;
+    let h = words[2 * i + 1]!;
+    if (h & 0x80000000) {
+      l = ~l >>> 0;
+      h = ~h >>> 0;
     } else {
-      hi = (hi | 0x80000000) >>> 0;
+      h = (h | 0x80000000) >>> 0;
     }
-    words[2 * i] = lo;
-    words[2 * i + 1] = hi;
-    counts[lo & MASK]!++;
-    counts[RADIX + (lo >>> 16)]!++;
-    counts[2 * RADIX + (hi & MASK)]!++;
-    counts[3 * RADIX + (hi >>> 16)]!++;
+    lo[i] = l;
+    hi[i] = h;
+    counts[h & MASK]!++;
+    counts[RADIX + ((h >>> BITS) & MASK)]!++;
+    counts[2 * RADIX + (h >>> (2 * BITS))]!++;
   }
-  // A digit shared by every key leaves the order unchanged: skip that pass.
-  const active: number[] = [];
-  for (let pass = 0; pass < PASSES; pass++) {
-    if (n > 0 && counts[pass * RADIX + digit(words[0]!, words[1]!, pass)] !== n) active.push(pass);
-  }
-  let from = words;
-  let to = new Uint32Array(2 * n);
-  for (let a = 0; a < active.length; a++) {
-    const pass = active[a]!;
+  let lo2 = new Uint32Array(n);
+  let hi2 = new Uint32Array(n);
+  for (let pass = 0; pass < 3 && n > 0; pass++) {
     const base = pass * RADIX;
-    const word = pass < 2 ? 0 : 1; // which 32-bit half holds this digit
-    const shift = pass % 2 === 0 ? 0 : 16;
+    // A digit shared by every key leaves the order unchanged: skip that pass.
+    if (counts[base + ((hi[0]! >>> SHIFTS[pass]) & MASK)] === n) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = counts[base + d]!;
       counts[base + d] = sum;
       sum += c;
     }
-    if (a < active.length - 1) {
-      for (let i = 0; i < n; i++) {
-        const lo = from[2 * i]!;
-        const hi = from[2 * i + 1]!;
-        const dst = counts[base + (((word === 0 ? lo : hi) >>> shift) & MASK)]!++;
-        to[2 * dst] = lo;
-        to[2 * dst + 1] = hi;
-      }
-    } else {
-      // Last pass writes the original bit patterns back, saving a separate undo pass.
-      for (let i = 0; i < n; i++) {
-        const lo = from[2 * i]!;
-        const hi = from[2 * i + 1]!;
-        const dst = counts[base + (((word === 0 ? lo : hi) >>> shift) & MASK)]!++;
-        if (hi & 0x80000000) {
-          to[2 * dst] = lo;
-          to[2 * dst + 1] = (hi & 0x7fffffff) >>> 0;
-        } else {
-          to[2 * dst] = ~lo >>> 0;
-          to[2 * dst + 1] = ~hi >>> 0;
-        }
-      }
-    }
-    [from, to] = [to, from];
+    scatter(lo, hi, lo2, hi2, counts, base, SHIFTS[pass]);
+    [lo, lo2] = [lo2, lo];
+    [hi, hi2] = [hi2, hi];
   }
-  if (active.length === 0) unmapInPlace(from, n);
-  return new Float64Array(from.buffer, from.byteOffset, n);
+  sortLowWithinRuns(lo, hi);
+  const out = new Float64Array(n);
+  const outWords = new Uint32Array(out.buffer);
+  for (let i = 0; i < n; i++) {
+    const h = hi[i]!;
+    if (h & 0x80000000) {
+      outWords[2 * i] = lo[i]!;
+      outWords[2 * i + 1] = (h & 0x7fffffff) >>> 0;
+    } else {
+      outWords[2 * i] = ~lo[i]! >>> 0;
+      outWords[2 * i + 1] = ~h >>> 0;
+    }
+  }
+  return out;
 }
 
-/** Inverse of the key mapping, for the case where every pass was skipped (all keys equal). */
-function unmapInPlace(words: Uint32Array, n: number): void {
+/** One stable counting-sort pass on a digit of the high word, carrying the low word along. */
+function scatter(lo: Uint32Array, hi: Uint32Array, toLo: Uint32Array, toHi: Uint32Array, offsets: Uint32Array, base: number, shift: number): void {
+  const n = lo.length;
   for (let i = 0; i < n; i++) {
-    const hi = words[2 * i + 1]!;
-    if (hi & 0x80000000) {
-      words[2 * i + 1] = (hi & 0x7fffffff) >>> 0;
+    const h = hi[i]!;
+    const dst = offsets[base + ((h >>> shift) & MASK)]!++;
+    toLo[dst] = lo[i]!;
+    toHi[dst] = h;
+  }
+}
+
+/** Sorts the low words inside each run of equal high words (the keys are already ordered by high word). */
+function sortLowWithinRuns(lo: Uint32Array, hi: Uint32Array): void {
+  const n = hi.length;
+  let start = 0;
+  while (start < n) {
+    const h = hi[start]!;
+    let end = start + 1;
+    while (end < n && hi[end] === h) end++;
+    if (end - start > INSERTION_MAX) {
+      lo.subarray(start, end).sort();
     } else {
-      words[2 * i] = ~words[2 * i]! >>> 0;
-      words[2 * i + 1] = ~hi >>> 0;
+      for (let i = start + 1; i < end; i++) {
+        const v = lo[i]!;
+        let j = i - 1;
+        while (j >= start && lo[j]! > v) {
+          lo[j + 1] = lo[j]!;
+          j--;
+        }
+        lo[j + 1] = v;
+      }
     }
+    start = end;
   }
 }

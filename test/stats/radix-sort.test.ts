@@ -24,4 +24,22 @@ describe('radixSortFloat64', () => {
     expect(Buffer.from(sorted.buffer, sorted.byteOffset, sorted.byteLength).equals(Buffer.from(builtin(a).buffer))).toBe(true);
     expect(Buffer.from(a.buffer).equals(Buffer.from(copy.buffer))).toBe(true); // input untouched
   });
+
+  it('orders the low 32 bits when many values share their high 32 bits (long runs)', () => {
+    // 1 + k·2^-52: every value has the same high word, so the order lives entirely in the low word.
+    const a = generateSample({ dist: 'uniform', n: 30000, seed: 14, low: 0, high: 2 ** 20 }).map((u) => 1 + Math.floor(u) * 2 ** -52);
+    // Short runs too: pairs of neighbours sharing a high word, mixed with negative values.
+    const b = generateSample({ dist: 'normal12', n: 30000, seed: 15, mu: 0, sigma: 1 }).map((v, i) => (i % 2 ? -v : v) + (i % 3) * 2 ** -40);
+    for (const values of [a, b]) {
+      expect(Buffer.from(radixSortFloat64(values).buffer).equals(Buffer.from(builtin(values).buffer))).toBe(true);
+    }
+  });
+
+  it('sorts a view into a larger buffer without reading outside it', () => {
+    const whole = generateSample({ dist: 'normal12', n: 10000, seed: 16, mu: 0, sigma: 1 });
+    const view = whole.subarray(1000, 9000);
+    expect(Buffer.from(radixSortFloat64(view).buffer).equals(Buffer.from(builtin(view).buffer))).toBe(true);
+    expect(radixSortFloat64(new Float64Array(0)).length).toBe(0);
+    expect(Array.from(radixSortFloat64(Float64Array.of(2, -1)))).toEqual([-1, 2]);
+  });
 });
