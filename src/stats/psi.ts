@@ -4,10 +4,12 @@
  * (−∞, e1], (e1, e2], …, (ek, +∞); proportions are clipped below at 1e−4 without renormalising;
  * PSI = Σ (p_cur − p_ref) · ln(p_cur / p_ref).
  */
+import { bracketRanks } from './rank-brackets.js';
 import { assertUsableSample, type Sample } from './sample.js';
 import { selectRanks } from './select-ranks.js';
 import { sortedCopy } from './sort.js';
 import type { SortedPair } from './sorted-pair.js';
+import { ThresholdGrid } from './threshold-grid.js';
 
 export interface PsiResult {
   psi: number;
@@ -22,38 +24,71 @@ const EPS = 1e-4;
 export function psi(reference: Sample, current: Sample): PsiResult {
   assertUsableSample(reference, 'reference');
   assertUsableSample(current, 'current');
+  const a = reference instanceof Float64Array ? reference : Float64Array.from(reference);
+  // Only the reference deciles need order statistics: bracket those ranks in one pass (large samples) or select
+  // them, never sort everything; the current sample is binned in one pass.
+  const ref = refDecilesByBrackets(a) ?? refDecilesBySelection(a);
+  if (!ref) return psiSorted({ xs: sortedCopy(reference), ys: sortedCopy(current) });
+  const countsCur = binCounts(current, ref.edges);
+  return { psi: psiFromCounts(ref.countsRef, countsCur), edges: ref.edges, countsRef: ref.countsRef, countsCur };
+}
+
+interface RefDeciles {
+  edges: number[];
+  countsRef: number[];
+}
+
+/** Ranks whose values define the k-th decile under NumPy's linear rule: floor((n − 1)·k/10) and the next. */
+function decileRanks(n: number): number[] {
+  return Array.from({ length: 9 }, (_, i) => Math.floor((n - 1) * ((i + 1) / 10)));
+}
+
+/** Bin counts of the reference from the number of its values at or below each (de-duplicated) edge. */
+function countsFromCumulative(n: number, below: readonly number[]): number[] {
+  const counts = below.map((c, i) => c - (i > 0 ? below[i - 1]! : 0));
+  counts.push(n - (below.length > 0 ? below[below.length - 1]! : 0));
+  return counts;
+}
+
+function refDecilesByBrackets(a: Float64Array): RefDeciles | undefined {
+  const n = a.length;
+  const los = decileRanks(n);
+  const brackets = bracketRanks(a, los.flatMap((lo) => [lo, Math.min(lo + 1, n - 1)]));
+  if (!brackets) return undefined;
+  const edges: number[] = [];
+  const below: number[] = [];
+  for (let k = 1; k <= 9; k++) {
+    const lo = los[k - 1]!;
+    const e = linearBetween(brackets.valueAt(lo), brackets.valueAt(Math.min(lo + 1, n - 1)), (n - 1) * (k / 10) - lo);
+    if (edges.length > 0 && e === edges[edges.length - 1]) continue;
+    const c = brackets.countAtMost(e, lo);
+    if (c === undefined) return undefined;
+    edges.push(e);
+    below.push(c);
+  }
+  return { edges, countsRef: countsFromCumulative(n, below) };
+}
+
+function refDecilesBySelection(reference: Float64Array): RefDeciles | undefined {
   // Only the reference deciles need order statistics: select those ranks instead of sorting everything, then
-  // read the reference's bin counts off the partitioned array; the current sample is binned in one pass.
+  // read the reference's bin counts off the partitioned array.
   const a = Float64Array.from(reference);
   const n = a.length;
-  const los: number[] = [];
-  const ranks: number[] = [];
-  for (let k = 1; k <= 9; k++) {
-    const lo = Math.floor((n - 1) * (k / 10));
-    los.push(lo);
-    ranks.push(lo, Math.min(lo + 1, n - 1));
-  }
+  const los = decileRanks(n);
+  const ranks = los.flatMap((lo) => [lo, Math.min(lo + 1, n - 1)]);
   selectRanks(a, ranks);
   const sortedRanks = [...new Set(ranks)].sort((p, q) => p - q);
   const edges: number[] = [];
-  const below: number[] = []; // count of reference values <= each edge
+  const below: number[] = [];
   for (let k = 1; k <= 9; k++) {
     const e = quantileLinearSorted(a, k / 10);
     if (edges.length > 0 && e === edges[edges.length - 1]) continue;
     const c = countAtMost(a, los[k - 1]!, e, sortedRanks);
-    if (c === undefined) return psiSorted({ xs: sortedCopy(reference), ys: sortedCopy(current) });
+    if (c === undefined) return undefined;
     edges.push(e);
     below.push(c);
   }
-  const countsRef = new Array<number>(edges.length + 1);
-  let prev = 0;
-  below.forEach((c, i) => {
-    countsRef[i] = c - prev;
-    prev = c;
-  });
-  countsRef[edges.length] = n - prev;
-  const countsCur = binCounts(current, edges);
-  return { psi: psiFromCounts(countsRef, countsCur), edges, countsRef, countsCur };
+  return { edges, countsRef: countsFromCumulative(n, below) };
 }
 
 /**
@@ -87,33 +122,23 @@ function decileEdges(sortedRef: Float64Array): number[] {
   return edges;
 }
 
-/**
- * Counts in the right-closed bins: a value's bin is the number of edges strictly below it, found by a
- * branch-free binary search over the edges padded to 15 with +∞ (at most 9 edges are ever used).
- */
+/** Counts in the right-closed bins: a value's bin is the number of edges strictly below it. */
 function binCounts(sample: Sample, edges: readonly number[]): number[] {
-  const e = new Float64Array(15).fill(Infinity);
-  e.set(edges);
-  const counts = new Float64Array(16);
-  for (let i = 0; i < sample.length; i++) {
-    const v = sample[i]!;
-    let p = 0;
-    p += e[p + 7]! < v ? 8 : 0;
-    p += e[p + 3]! < v ? 4 : 0;
-    p += e[p + 1]! < v ? 2 : 0;
-    p += e[p]! < v ? 1 : 0;
-    counts[p]!++;
-  }
-  return Array.from(counts.subarray(0, edges.length + 1));
+  const grid = new ThresholdGrid(Float64Array.from(edges));
+  const counts = new Float64Array(edges.length + 1);
+  for (let i = 0; i < sample.length; i++) counts[grid.region(sample[i]!)]!++;
+  return Array.from(counts);
 }
 
 /** NumPy's default (method='linear') quantile of an ascending array, with its exact rounding steps. */
 export function quantileLinearSorted(sorted: Float64Array, q: number): number {
   const h = (sorted.length - 1) * q;
   const lo = Math.floor(h);
-  const g = h - lo;
-  const a = sorted[lo]!;
-  const b = sorted[Math.min(lo + 1, sorted.length - 1)]!;
+  return linearBetween(sorted[lo]!, sorted[Math.min(lo + 1, sorted.length - 1)]!, h - lo);
+}
+
+/** NumPy's interpolation between neighbouring order statistics a <= b at fraction g, with its rounding steps. */
+function linearBetween(a: number, b: number, g: number): number {
   return g < 0.5 ? a + (b - a) * g : b - (b - a) * (1 - g);
 }
 

@@ -1,6 +1,7 @@
 /**
- * psi() reads reference counts off a partially selected array; psiSorted() bins two fully sorted arrays. Both
- * must agree exactly, notably when ties sit on the decile edges (the conformance vectors pin them to SciPy).
+ * psi() reads reference counts off a partially selected array (or, from 524 288 values, off sampled rank
+ * brackets); psiSorted() bins two fully sorted arrays. Both must agree exactly, notably when ties sit on the decile
+ * edges (the conformance vectors pin them to SciPy).
  */
 import { describe, it, expect } from '@jest/globals';
 import { generateSample, psi, psiSorted, sortPair } from '../../src/stats/index.js';
@@ -14,4 +15,20 @@ describe('psi selection path equals the sorted path', () => {
   ])('%s', (_name, ref, cur) => {
     expect(psi(ref, cur)).toEqual(psiSorted(sortPair(ref, cur)));
   });
+});
+
+describe('psi on large samples (rank brackets, threshold grid) equals the sorted path', () => {
+  const big = 600_000;
+  const cur = generateSample({ dist: 'normal12', n: 200_000, seed: 41, mu: 0.2, sigma: 1.5 });
+  it.each([
+    ['normal', generateSample({ dist: 'normal12', n: big, seed: 42, mu: 0, sigma: 1 })],
+    ['discrete k=4 (deciles on tied values)', generateSample({ dist: 'discrete', n: big, seed: 43, k: 4 })],
+    ['discrete k=300', generateSample({ dist: 'discrete', n: big, seed: 44, k: 300 })],
+    ['heavy tail with infinities', generateSample({ dist: 'uniform', n: big, seed: 45, low: 0, high: 1 }).map((u, i) => (i % 50_000 === 0 ? -Infinity : i % 70_001 === 0 ? Infinity : Math.tan(Math.PI * (u - 0.5))))],
+    ['mostly one value', Float64Array.from({ length: big }, (_, i) => (i % 97 === 0 ? i : 1))],
+    ['values a few ulps apart', Float64Array.from({ length: big }, (_, i) => 1 + ((i * 7919) % 1000) * 2 ** -52)],
+  ])('%s', (_name, ref) => {
+    expect(psi(ref, cur)).toEqual(psiSorted(sortPair(ref, cur)));
+    expect(psi(ref, ref)).toEqual(psiSorted(sortPair(ref, ref)));
+  }, 60_000);
 });
