@@ -63,6 +63,12 @@ interface FusedWalk extends KsExtremes {
  * One pass over the distinct values of a sorted pair collecting what KS, Wasserstein and Cramér–von Mises
  * need, with the same arithmetic, in the same order, as ks2sampSorted, wassersteinDistanceSorted and
  * cramerVonMises2sampSorted (the battery test checks they agree exactly).
+ *
+ * It advances by runs, as ks2samp's walk does: while only x values are consumed, F1 − F2 rises (only a run's end
+ * can be a new KS maximum) and each distinct x value adds its Wasserstein segment and its rank term; values present
+ * in both samples are handled as one tie group. Ties within one sample are consumed with their first value.
+ * The x run and the y run are written out as mirror images on purpose: a shared helper closing over the running
+ * sums made the walk ~2× slower (V8 moves captured, mutated locals into a heap context).
  */
 function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
   const n1 = xs.length;
@@ -82,41 +88,105 @@ function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
   let sx = 0;
   let sy = 0;
   while (i < n1 || j < n2) {
-    const v = j >= n2 || (i < n1 && xs[i]! <= ys[j]!) ? xs[i]! : ys[j]!;
-    if (i + j > 0) {
-      const term = prevDiff * (v - prev);
-      const t = wSum + term;
-      wComp += Math.abs(wSum) >= Math.abs(term) ? wSum - t + term : term - t + wSum;
-      wSum = t;
+    const xOpen = i < n1;
+    const yOpen = j < n2;
+    if (xOpen && (!yOpen || xs[i]! < ys[j]!)) {
+      // x run: every x value below the next y value.
+      const b = yOpen ? ys[j]! : 0;
+      do {
+        const v = xs[i]!;
+        // Wasserstein: the segment from the previous distinct value, under the ECDF gap after it (none before the first).
+        if (i + j > 0) {
+          const term = prevDiff * (v - prev);
+          const t = wSum + term;
+          wComp += Math.abs(wSum) >= Math.abs(term) ? wSum - t + term : term - t + wSum;
+          wSum = t;
+        }
+        const i0 = i;
+        i++;
+        while (i < n1 && xs[i] === v) i++;
+        const cx = i - i0;
+        if (cx === 1) sx += j * j;
+        else {
+          const avg = i0 + j + (cx + 1) / 2;
+          for (let t = 1; t <= cx; t++) sx += (avg - (i0 + t)) ** 2;
+        }
+        prev = v;
+        prevDiff = Math.abs(i / n1 - j / n2);
+      } while (i < n1 && (!yOpen || xs[i]! < b));
+      const diff = i / n1 - j / n2;
+      if (diff > maxD) {
+        maxD = diff;
+        maxLocX = prev;
+        maxLocY = NaN;
+      } else if (diff === maxD && Number.isNaN(maxLocX)) maxLocX = prev;
+    } else if (yOpen && (!xOpen || ys[j]! < xs[i]!)) {
+      const a = xOpen ? xs[i]! : 0;
+      do {
+        const v = ys[j]!;
+        // Wasserstein: the segment from the previous distinct value, under the ECDF gap after it (none before the first).
+        if (i + j > 0) {
+          const term = prevDiff * (v - prev);
+          const t = wSum + term;
+          wComp += Math.abs(wSum) >= Math.abs(term) ? wSum - t + term : term - t + wSum;
+          wSum = t;
+        }
+        const j0 = j;
+        j++;
+        while (j < n2 && ys[j] === v) j++;
+        const cy = j - j0;
+        if (cy === 1) sy += i * i;
+        else {
+          const avg = i + j0 + (cy + 1) / 2;
+          for (let t = 1; t <= cy; t++) sy += (avg - (j0 + t)) ** 2;
+        }
+        prev = v;
+        prevDiff = Math.abs(i / n1 - j / n2);
+      } while (j < n2 && (!xOpen || ys[j]! < a));
+      const diff = i / n1 - j / n2;
+      if (diff < minD) {
+        minD = diff;
+        minLocX = NaN;
+        minLocY = prev;
+      } else if (diff === minD && Number.isNaN(minLocY)) minLocY = prev;
+    } else {
+      // A value present in both samples.
+      const v = xs[i]!;
+      if (i + j > 0) {
+        const term = prevDiff * (v - prev);
+        const t = wSum + term;
+        wComp += Math.abs(wSum) >= Math.abs(term) ? wSum - t + term : term - t + wSum;
+        wSum = t;
+      }
+      const i0 = i;
+      const j0 = j;
+      while (i < n1 && xs[i] === v) i++;
+      while (j < n2 && ys[j] === v) j++;
+      const cx = i - i0;
+      const cy = j - j0;
+      const avg = i0 + j0 + (cx + cy + 1) / 2;
+      for (let t = 1; t <= cx; t++) sx += (avg - (i0 + t)) ** 2;
+      for (let t = 1; t <= cy; t++) sy += (avg - (j0 + t)) ** 2;
+      const diff = i / n1 - j / n2;
+      if (diff > maxD) {
+        maxD = diff;
+        maxLocX = v;
+        maxLocY = v;
+      } else if (diff === maxD) {
+        if (Number.isNaN(maxLocX)) maxLocX = v;
+        if (Number.isNaN(maxLocY)) maxLocY = v;
+      }
+      if (diff < minD) {
+        minD = diff;
+        minLocX = v;
+        minLocY = v;
+      } else if (diff === minD) {
+        if (Number.isNaN(minLocX)) minLocX = v;
+        if (Number.isNaN(minLocY)) minLocY = v;
+      }
+      prev = v;
+      prevDiff = Math.abs(diff);
     }
-    const i0 = i;
-    const j0 = j;
-    while (i < n1 && xs[i] === v) i++;
-    while (j < n2 && ys[j] === v) j++;
-    const cx = i - i0;
-    const cy = j - j0;
-    const avg = i0 + j0 + (cx + cy + 1) / 2;
-    for (let t = 1; t <= cx; t++) sx += (avg - (i0 + t)) ** 2;
-    for (let t = 1; t <= cy; t++) sy += (avg - (j0 + t)) ** 2;
-    const diff = i / n1 - j / n2;
-    if (diff > maxD) {
-      maxD = diff;
-      maxLocX = cx > 0 ? v : NaN;
-      maxLocY = cy > 0 ? v : NaN;
-    } else if (diff === maxD) {
-      if (cx > 0 && Number.isNaN(maxLocX)) maxLocX = v;
-      if (cy > 0 && Number.isNaN(maxLocY)) maxLocY = v;
-    }
-    if (diff < minD) {
-      minD = diff;
-      minLocX = cx > 0 ? v : NaN;
-      minLocY = cy > 0 ? v : NaN;
-    } else if (diff === minD) {
-      if (cx > 0 && Number.isNaN(minLocX)) minLocX = v;
-      if (cy > 0 && Number.isNaN(minLocY)) minLocY = v;
-    }
-    prev = v;
-    prevDiff = Math.abs(diff);
   }
   return {
     dPlus: maxD,

@@ -63,7 +63,7 @@ function refDecilesByBrackets(a: Float64Array): RefDeciles | undefined {
     if (edges.length > 0 && e === edges[edges.length - 1]) continue;
     const c = brackets.countAtMost(e, lo);
     if (c === undefined) return undefined;
-    edges.push(e);
+    edges.push(canonicalZero(e));
     below.push(c);
   }
   return { edges, countsRef: countsFromCumulative(n, below) };
@@ -85,7 +85,7 @@ function refDecilesBySelection(reference: Float64Array): RefDeciles | undefined 
     if (edges.length > 0 && e === edges[edges.length - 1]) continue;
     const c = countAtMost(a, los[k - 1]!, e, sortedRanks);
     if (c === undefined) return undefined;
-    edges.push(e);
+    edges.push(canonicalZero(e));
     below.push(c);
   }
   return { edges, countsRef: countsFromCumulative(n, below) };
@@ -117,7 +117,7 @@ function decileEdges(sortedRef: Float64Array): number[] {
   const edges: number[] = [];
   for (let k = 1; k <= 9; k++) {
     const e = quantileLinearSorted(sortedRef, k / 10);
-    if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(e);
+    if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(canonicalZero(e));
   }
   return edges;
 }
@@ -136,6 +136,12 @@ export function quantileLinearSorted(sorted: Float64Array, q: number): number {
   const lo = Math.floor(h);
   return linearBetween(sorted[lo]!, sorted[Math.min(lo + 1, sorted.length - 1)]!, h - lo);
 }
+
+/**
+ * An edge of −0 is reported as +0: which zero a selection lands on depends on the partition order (−0 === 0), and
+ * the bins do not depend on it.
+ */
+const canonicalZero = (e: number): number => (e === 0 ? 0 : e);
 
 /** NumPy's interpolation between neighbouring order statistics a <= b at fraction g, with its rounding steps. */
 function linearBetween(a: number, b: number, g: number): number {

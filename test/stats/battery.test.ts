@@ -10,6 +10,7 @@ import { describe, it, expect } from '@jest/globals';
 import {
   batteryColumn,
   cramerVonMises2samp,
+  generateSample,
   ks2samp,
   psi,
   runBattery,
@@ -46,7 +47,14 @@ describe('drift battery', () => {
 
   it('its fused walk gives exactly what the individual functions give, ties included', () => {
     const tiny = v.two_sample.filter((t: { tags: string[]; n_x: number; n_y: number }) => t.tags.includes('tiny') && t.n_x >= 2 && t.n_y >= 2).map(materialise);
-    for (const p of [...tiny, ...medium]) {
+    // Generated pairs on top of the vectors: ties within and across samples, runs of equal values, infinities.
+    const extra = [
+      { id: 'discrete k=5 vs k=7', x: generateSample({ dist: 'discrete', n: 3000, seed: 51, k: 5 }), y: generateSample({ dist: 'discrete', n: 2000, seed: 52, k: 7 }) },
+      { id: 'rounded normals', x: generateSample({ dist: 'normal12', n: 5000, seed: 53, mu: 0, sigma: 1 }).map((t) => Math.round(t * 20) / 20), y: generateSample({ dist: 'normal12', n: 4000, seed: 54, mu: 0.1, sigma: 1 }).map((t) => Math.round(t * 50) / 50) },
+      { id: 'infinities', x: Float64Array.of(-Infinity, -Infinity, 0, 1, 2, Infinity), y: Float64Array.of(-Infinity, 0.5, 1, 1, Infinity, Infinity) },
+      { id: 'x entirely below y', x: Float64Array.of(1, 2, 2, 3), y: Float64Array.of(4, 5, 5) },
+    ];
+    for (const p of [...tiny, ...medium, ...extra]) {
       const r = batteryColumn(p.id, p.x, p.y);
       expect([p.id, r.ks]).toEqual([p.id, ks2samp(p.x, p.y)]);
       expect([p.id, r.wasserstein]).toEqual([p.id, wassersteinDistance(p.x, p.y)]);
