@@ -3,6 +3,27 @@ import { fitRidge, predictRidge } from '../models/ridge.js';
 import { fitSoftmax, predictClass } from '../models/softmax.js';
 import { mulberry32 } from '../stats/index.js';
 import type { Design } from './design.js';
+import { holm, mcnemarExact, pairedT, type PairedComparison } from './paired.js';
+
+/**
+ * One-sided family-wise level at which a candidate must beat `naive_refit` on the hold-out (paired test, Holm over
+ * the candidates) before it is recommended instead: below that, its lead is what the hold-out's noise produces.
+ */
+export const SELECT_LEVEL = 0.05;
+
+/** A candidate's paired comparison with `naive_refit` on the hold-out, with its Holm-adjusted p-value. */
+export interface CandidateComparison extends PairedComparison {
+  name: string;
+  adjustedP: number;
+}
+
+export interface CandidateEvaluation {
+  scores: CandidateScore[];
+  /** Every candidate but `naive_refit` against it (empty without a `naive_refit` candidate). */
+  comparisons: CandidateComparison[];
+  /** The candidate with the best hold-out figure, whether or not its lead is significant. */
+  bestByValue: string | null;
+}
 
 /** Rows of one dataset that a candidate trains on, with their weights (default 1). */
 export interface Part {
@@ -57,18 +78,23 @@ function bound(parts: Part[], cap: number, seed: number): Part[] {
 
 /**
  * Train the proxy model (softmax regression, or ridge for regression) on each candidate and score it on the
- * held-out most recent labelled rows. The best is recommended; on a tie the earlier (simpler) candidate wins.
+ * held-out most recent labelled rows. A candidate other than `naive_refit` is recommended only when a paired test
+ * on the same rows (exact McNemar on correctness, or a paired t-test on absolute errors; Holm over the candidates)
+ * finds it better at `SELECT_LEVEL`; among those the best figure wins, and with none `naive_refit` — the simplest —
+ * is kept. Without a `naive_refit` candidate the best figure wins (on a tie, the earlier candidate).
  */
 export function evaluateCandidates(
   candidates: Candidate[],
   holdout: { dataset: Dataset; rows: Int32Array },
   design: Design,
   roles: Roles,
-  options: { classes: number; maxRows: number; seed: number },
-): CandidateScore[] {
+  options: { classes: number; maxRows: number; seed: number; level?: number },
+): CandidateEvaluation {
   const classification = roles.task === 'classification';
   const xTest = design.encode(holdout.dataset, holdout.rows);
   const yTest = target(holdout.dataset, roles, holdout.rows, classification);
+  // Per hold-out row: 1/0 correct (classification) or the absolute error (regression), for the paired tests.
+  const perRow: (Uint8Array | Float64Array)[] = [];
   const scores: CandidateScore[] = candidates.map((c) => {
     const parts = bound(c.parts, options.maxRows, options.seed);
     const n = parts.reduce((a, p) => a + p.rows.length, 0);
@@ -86,23 +112,45 @@ export function evaluateCandidates(
     if (classification) {
       const model = fitSoftmax(x, Int32Array.from(y), options.classes, { epochs: 15, seed: options.seed, sampleWeight: w });
       const predicted = predictClass(model, xTest);
-      let correct = 0;
-      for (let i = 0; i < predicted.length; i++) if (predicted[i] === yTest[i]) correct++;
-      value = correct / predicted.length;
+      const right = Uint8Array.from(predicted, (p, i) => (p === yTest[i] ? 1 : 0));
+      perRow.push(right);
+      value = right.reduce((a, b) => a + b, 0) / right.length;
     } else {
       const model = fitRidge(x, y, { lambda: 1, sampleWeight: w });
       const predicted = predictRidge(model, xTest);
-      let sum = 0;
-      for (let i = 0; i < predicted.length; i++) sum += Math.abs(predicted[i]! - yTest[i]!);
-      value = sum / predicted.length;
+      const error = Float64Array.from(predicted, (p, i) => Math.abs(p - yTest[i]!));
+      perRow.push(error);
+      value = error.reduce((a, b) => a + b, 0) / error.length;
     }
     return { name: c.name, description: c.description, rows: n, metric: classification ? 'accuracy' : 'mae', value, recommended: false };
   });
+  const { index, comparisons, bestByValue } = recommend(scores, perRow, options.level ?? SELECT_LEVEL);
+  if (scores[index]) scores[index]!.recommended = true;
+  return { scores, comparisons, bestByValue };
+}
+
+/**
+ * The recommendation rule of `evaluateCandidates`, on per-row hold-out results (0/1 correctness, or absolute
+ * errors for `mae`): the index of the recommended score, every comparison with `naive_refit`, and the best figure.
+ */
+export function recommend(scores: CandidateScore[], perRow: (Uint8Array | Float64Array)[], level: number): { index: number; comparisons: CandidateComparison[]; bestByValue: string | null } {
+  const accuracy = scores[0]?.metric !== 'mae';
+  const better = (a: number, b: number) => (accuracy ? a > b + 1e-9 : a < b - 1e-9);
   let best = 0;
   scores.forEach((s, i) => {
-    const better = classification ? s.value > scores[best]!.value + 1e-9 : s.value < scores[best]!.value - 1e-9;
-    if (better) best = i;
+    if (better(s.value, scores[best]!.value)) best = i;
   });
-  if (scores[best]) scores[best]!.recommended = true;
-  return scores;
+  const bestByValue = scores[best]?.name ?? null;
+  const naive = scores.findIndex((s) => s.name === 'naive_refit');
+  const comparisons: CandidateComparison[] = [];
+  if (naive < 0) return { index: best, comparisons, bestByValue };
+  const others = scores.map((_, i) => i).filter((i) => i !== naive);
+  const raw = others.map((i) => (accuracy ? mcnemarExact(perRow[i] as Uint8Array, perRow[naive] as Uint8Array) : pairedT(perRow[i] as Float64Array, perRow[naive] as Float64Array)));
+  const adjusted = holm(raw.map((r) => r.pValue));
+  others.forEach((i, k) => comparisons.push({ name: scores[i]!.name, ...raw[k]!, adjustedP: adjusted[k]! }));
+  let index = naive;
+  others.forEach((i, k) => {
+    if (adjusted[k]! < level && better(scores[i]!.value, scores[naive]!.value) && (index === naive || better(scores[i]!.value, scores[index]!.value))) index = i;
+  });
+  return { index, comparisons, bestByValue };
 }

@@ -2,7 +2,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
 import type { Selection } from '../schema/selection.js';
-import { evaluateCandidates, type Candidate, type CandidateScore, type Part } from './candidates.js';
+import { evaluateCandidates, SELECT_LEVEL, type Candidate, type CandidateComparison, type CandidateScore, type Part } from './candidates.js';
 import { buildDesign } from './design.js';
 import { labelQueue } from './label-queue.js';
 import { labelledRows, timeSplit } from './split.js';
@@ -128,21 +128,41 @@ export function selectData(
     const design = buildDesign(reference, roles);
     const label = reference.columns.get(roles.label);
     const classes = label?.type === 'categorical' ? label.categories.length : 0;
-    scores = evaluateCandidates(candidates, { dataset: operational, rows: split.holdout }, design, roles, { classes, maxRows: cfg.maxTrainRows, seed: config.seed });
+    const evaluation = evaluateCandidates(candidates, { dataset: operational, rows: split.holdout }, design, roles, { classes, maxRows: cfg.maxTrainRows, seed: config.seed });
+    scores = evaluation.scores;
     recommended = candidates[scores.findIndex((s) => s.recommended)];
     const current = currentModelScore(operational, roles, split.holdout);
     if (current) scores.push(current);
     const best = scores.find((s) => s.recommended)!;
     const naive = scores.find((s) => s.name === 'naive_refit');
+    const test = roles.task === 'classification' ? 'exact McNemar' : 'paired t-test on absolute errors';
+    const versus = (c: CandidateComparison) => `${c.better} rows better, ${c.worse} worse, Holm-adjusted p = ${c.adjustedP.toPrecision(2)}`;
+    const chosen = evaluation.comparisons.find((c) => c.name === best.name);
+    const leader = evaluation.comparisons.find((c) => c.name === evaluation.bestByValue);
+    const why = chosen
+      ? `: it beats naive refit ${naive!.value.toFixed(4)} on the same rows (${test}, ${versus(chosen)} < ${SELECT_LEVEL})`
+      : best.name === 'naive_refit' && leader
+        ? `: the best figure, ${leader.name} ${scores.find((s) => s.name === leader.name)!.value.toFixed(4)}, is not significantly better on the same rows (${test}, ${versus(leader)} ≥ ${SELECT_LEVEL}), so the simplest candidate is kept`
+        : best.name === 'naive_refit' && evaluation.comparisons.length > 0
+          ? ': no other candidate scores higher'
+          : '';
     checks.push({
       id: 'select.proxy_comparison',
       stage: 'select',
       kind: 'proxy_comparison',
       status: 'pass',
-      method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy, scored on the ${split.holdout.length} most recent labelled rows`,
-      figures: { candidates: candidates.length, holdout: split.holdout.length, best: best.value, ...(naive ? { naive: naive.value } : {}), ...(current ? { current: current.value } : {}) },
-      summary: `Recommended ${best.name} (${best.metric} ${best.value.toFixed(4)}${naive && naive !== best ? ` vs naive refit ${naive.value.toFixed(4)}` : ''}${current ? `; current model ${current.value.toFixed(4)}` : ''}).`,
-      details: { candidates: scores },
+      method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy, scored on the ${split.holdout.length} most recent labelled rows; another candidate replaces naive refit only if better by a one-sided ${test} at ${SELECT_LEVEL} (Holm over the candidates)`,
+      figures: {
+        candidates: candidates.length,
+        holdout: split.holdout.length,
+        best: best.value,
+        ...(naive ? { naive: naive.value } : {}),
+        ...(current ? { current: current.value } : {}),
+        ...(chosen ?? leader ? { pValue: (chosen ?? leader)!.adjustedP } : {}),
+        level: SELECT_LEVEL,
+      },
+      summary: `Recommended ${best.name} (${best.metric} ${best.value.toFixed(4)})${why}${current ? `; current model ${current.value.toFixed(4)}` : ''}.`,
+      details: { candidates: scores, comparisons: evaluation.comparisons, bestByValue: evaluation.bestByValue },
     });
   } else if (candidates.length > 0) {
     // No labelled hold-out to compare on: the most informed candidate the evidence supports.
