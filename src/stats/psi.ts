@@ -124,10 +124,7 @@ function decileEdges(sortedRef: Float64Array): number[] {
 
 /** Counts in the right-closed bins: a value's bin is the number of edges strictly below it. */
 function binCounts(sample: Sample, edges: readonly number[]): number[] {
-  const grid = new ThresholdGrid(Float64Array.from(edges));
-  const counts = new Float64Array(edges.length + 1);
-  for (let i = 0; i < sample.length; i++) counts[grid.region(sample[i]!)]!++;
-  return Array.from(counts);
+  return Array.from(new ThresholdGrid(Float64Array.from(edges)).counts(sample));
 }
 
 /** NumPy's default (method='linear') quantile of an ascending array, with its exact rounding steps. */

@@ -54,20 +54,7 @@ export function radixSortFloat64(input: Float64Array): Float64Array {
     [lo, lo2] = [lo2, lo];
     [hi, hi2] = [hi2, hi];
   }
-  sortLowWithinRuns(lo, hi);
-  const out = new Float64Array(n);
-  const outWords = new Uint32Array(out.buffer);
-  for (let i = 0; i < n; i++) {
-    const h = hi[i]!;
-    if (h & 0x80000000) {
-      outWords[2 * i] = lo[i]!;
-      outWords[2 * i + 1] = (h & 0x7fffffff) >>> 0;
-    } else {
-      outWords[2 * i] = ~lo[i]! >>> 0;
-      outWords[2 * i + 1] = ~h >>> 0;
-    }
-  }
-  return out;
+  return sortLowWithinRunsAndUnmap(lo, hi);
 }
 
 /** One stable counting-sort pass on a digit of the high word, carrying the low word along. */
@@ -81,9 +68,14 @@ function scatter(lo: Uint32Array, hi: Uint32Array, toLo: Uint32Array, toHi: Uint
   }
 }
 
-/** Sorts the low words inside each run of equal high words (the keys are already ordered by high word). */
-function sortLowWithinRuns(lo: Uint32Array, hi: Uint32Array): void {
+/**
+ * Sorts the low words inside each run of equal high words (the keys are already ordered by high word) and writes
+ * the values back as doubles in the same pass.
+ */
+function sortLowWithinRunsAndUnmap(lo: Uint32Array, hi: Uint32Array): Float64Array {
   const n = hi.length;
+  const out = new Float64Array(n);
+  const outWords = new Uint32Array(out.buffer);
   let start = 0;
   while (start < n) {
     const h = hi[start]!;
@@ -102,6 +94,21 @@ function sortLowWithinRuns(lo: Uint32Array, hi: Uint32Array): void {
         lo[j + 1] = v;
       }
     }
+    // Undo the key mapping: positive values had the sign bit set, negative ones had every bit flipped.
+    if (h & 0x80000000) {
+      const high = (h & 0x7fffffff) >>> 0;
+      for (let k = start; k < end; k++) {
+        outWords[2 * k] = lo[k]!;
+        outWords[2 * k + 1] = high;
+      }
+    } else {
+      const high = ~h >>> 0;
+      for (let k = start; k < end; k++) {
+        outWords[2 * k] = ~lo[k]! >>> 0;
+        outWords[2 * k + 1] = high;
+      }
+    }
     start = end;
   }
+  return out;
 }

@@ -1,8 +1,9 @@
 /**
  * Order statistics of a large array at a few ranks, plus exact counts of values at or below points between them,
  * from one pass over the data (Floyd–Rivest style): a seeded sample of 65 536 values is sorted; for each rank two
- * sample values bracketing it with overwhelming probability (±4 standard errors) are taken; one pass counts the
- * values below each bracket and collects those inside; the few collected values are sorted. Brackets that missed
+ * sample values bracketing it with overwhelming probability (±4 standard errors) are taken; one pass over the data
+ * classifies every value against the brackets (ThresholdGrid), then the values below each bracket are counted and
+ * those inside collected and sorted (about 12 % of the data for the 18 decile ranks). Brackets that missed
  * their rank (probability ~1e-4 per bracket) or data too small for sampling give `undefined`, and the caller falls
  * back to selection. PSI uses it for the reference deciles: ~3× faster than multi-quickselect at 1M values.
  */
@@ -60,32 +61,9 @@ export function bracketRanks(a: Float64Array, ranks: readonly number[], seed = 0
     inclusive[2 * j] = 1;
     thresholds[2 * j + 1] = sorted[hi]!;
   });
-  const grid = new ThresholdGrid(thresholds, inclusive);
+  const regions = new ThresholdGrid(thresholds, inclusive).regions(a);
   const regionCounts = new Float64Array(2 * m + 1);
-  // Collected values with their bracket; capacity from the sample's share inside, doubled.
-  const expectedInside = spans.reduce((s, [lo, hi]) => s + (hi - lo + 1), 0) / SAMPLE;
-  let capacity = Math.min(n, Math.ceil(2 * expectedInside * n) + 1024);
-  let values = new Float64Array(capacity);
-  let owner = new Int32Array(capacity);
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    const v = a[i]!;
-    const region = grid.region(v);
-    regionCounts[region]!++;
-    if (region & 1) {
-      if (size === capacity) {
-        capacity = Math.min(n, 2 * capacity);
-        const grownValues = new Float64Array(capacity);
-        grownValues.set(values);
-        values = grownValues;
-        const grownOwner = new Int32Array(capacity);
-        grownOwner.set(owner);
-        owner = grownOwner;
-      }
-      values[size] = v;
-      owner[size++] = region >> 1;
-    }
-  }
+  for (let i = 0; i < n; i++) regionCounts[regions[i]!]!++;
   const brackets: Bracket[] = [];
   let below = 0;
   for (let j = 0; j < m; j++) {
@@ -95,9 +73,12 @@ export function bracketRanks(a: Float64Array, ranks: readonly number[], seed = 0
     below += count;
   }
   const filled = new Int32Array(m);
-  for (let k = 0; k < size; k++) {
-    const j = owner[k]!;
-    brackets[j]!.inside[filled[j]!++] = values[k]!;
+  for (let i = 0; i < n; i++) {
+    const region = regions[i]!;
+    if (region & 1) {
+      const j = region >> 1;
+      brackets[j]!.inside[filled[j]!++] = a[i]!;
+    }
   }
   for (const b of brackets) b.inside = b.inside.length >= 4096 ? radixSortFloat64(b.inside) : b.inside.sort();
   const bracketOf = (rank: number): Bracket | undefined => brackets.find((b) => rank >= b.below && rank < b.below + b.inside.length);
