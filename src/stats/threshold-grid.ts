@@ -75,16 +75,8 @@ export class ThresholdGrid {
   /** How many values fall in each region (thresholds + 1 of them). */
   counts(values: ArrayLike<number>): Float64Array {
     const counts = new Float64Array(this.thresholds.length + 1);
-    const n = values.length;
-    const { lo, scale, table } = this;
-    const top = CELLS + 1;
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      let c = Math.floor((v - lo) * scale) + 1;
-      c = c < 0 ? 0 : c > top ? top : c;
-      const r = table[c]!;
-      counts[r >= 0 ? r : this.compare(v)]!++;
-    }
+    const regions = this.regions(values);
+    for (let i = 0; i < regions.length; i++) counts[regions[i]!]!++;
     return counts;
   }
 
