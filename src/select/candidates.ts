@@ -5,12 +5,6 @@ import { mulberry32 } from '../stats/index.js';
 import type { Design } from './design.js';
 import { holm, mcnemarExact, pairedT, type PairedComparison } from './paired.js';
 
-/**
- * One-sided family-wise level at which a candidate must beat `naive_refit` on the hold-out (paired test, Holm over
- * the candidates) before it is recommended instead: below that, its lead is what the hold-out's noise produces.
- */
-export const SELECT_LEVEL = 0.05;
-
 /** A candidate's paired comparison with `naive_refit` on the hold-out, with its Holm-adjusted p-value. */
 export interface CandidateComparison extends PairedComparison {
   name: string;
@@ -21,8 +15,6 @@ export interface CandidateEvaluation {
   scores: CandidateScore[];
   /** Every candidate but `naive_refit` against it (empty without a `naive_refit` candidate). */
   comparisons: CandidateComparison[];
-  /** The candidate with the best hold-out figure, whether or not its lead is significant. */
-  bestByValue: string | null;
 }
 
 /** Rows of one dataset that a candidate trains on, with their weights (default 1). */
@@ -78,17 +70,18 @@ function bound(parts: Part[], cap: number, seed: number): Part[] {
 
 /**
  * Train the proxy model (softmax regression, or ridge for regression) on each candidate and score it on the
- * held-out most recent labelled rows. A candidate other than `naive_refit` is recommended only when a paired test
- * on the same rows (exact McNemar on correctness, or a paired t-test on absolute errors; Holm over the candidates)
- * finds it better at `SELECT_LEVEL`; among those the best figure wins, and with none `naive_refit` — the simplest —
- * is kept. Without a `naive_refit` candidate the best figure wins (on a tie, the earlier candidate).
+ * held-out most recent labelled rows. The best is recommended; on a tie the earlier (simpler) candidate wins.
+ * Every other candidate is also compared with `naive_refit` on the same rows (exact McNemar on correctness, or a
+ * paired t-test on absolute errors; Holm over the candidates), so the result says whether a lead is beyond the
+ * hold-out's noise. The comparison informs and does not decide: on the scenario benchmark, requiring significance
+ * threw away small real gains more often than it avoided a loss (docs/benchmarks.md).
  */
 export function evaluateCandidates(
   candidates: Candidate[],
   holdout: { dataset: Dataset; rows: Int32Array },
   design: Design,
   roles: Roles,
-  options: { classes: number; maxRows: number; seed: number; level?: number },
+  options: { classes: number; maxRows: number; seed: number },
 ): CandidateEvaluation {
   const classification = roles.task === 'classification';
   const xTest = design.encode(holdout.dataset, holdout.rows);
@@ -124,33 +117,28 @@ export function evaluateCandidates(
     }
     return { name: c.name, description: c.description, rows: n, metric: classification ? 'accuracy' : 'mae', value, recommended: false };
   });
-  const { index, comparisons, bestByValue } = recommend(scores, perRow, options.level ?? SELECT_LEVEL);
+  const { index, comparisons } = recommend(scores, perRow);
   if (scores[index]) scores[index]!.recommended = true;
-  return { scores, comparisons, bestByValue };
+  return { scores, comparisons };
 }
 
 /**
- * The recommendation rule of `evaluateCandidates`, on per-row hold-out results (0/1 correctness, or absolute
- * errors for `mae`): the index of the recommended score, every comparison with `naive_refit`, and the best figure.
+ * The recommendation of `evaluateCandidates` on per-row hold-out results (0/1 correctness, or absolute errors for
+ * `mae`): the index of the best figure (the earlier on a tie) and every candidate's paired comparison with
+ * `naive_refit` (none without a `naive_refit` candidate).
  */
-export function recommend(scores: CandidateScore[], perRow: (Uint8Array | Float64Array)[], level: number): { index: number; comparisons: CandidateComparison[]; bestByValue: string | null } {
+export function recommend(scores: CandidateScore[], perRow: (Uint8Array | Float64Array)[]): { index: number; comparisons: CandidateComparison[] } {
   const accuracy = scores[0]?.metric !== 'mae';
-  const better = (a: number, b: number) => (accuracy ? a > b + 1e-9 : a < b - 1e-9);
-  let best = 0;
+  let index = 0;
   scores.forEach((s, i) => {
-    if (better(s.value, scores[best]!.value)) best = i;
+    if (accuracy ? s.value > scores[index]!.value + 1e-9 : s.value < scores[index]!.value - 1e-9) index = i;
   });
-  const bestByValue = scores[best]?.name ?? null;
   const naive = scores.findIndex((s) => s.name === 'naive_refit');
   const comparisons: CandidateComparison[] = [];
-  if (naive < 0) return { index: best, comparisons, bestByValue };
+  if (naive < 0) return { index, comparisons };
   const others = scores.map((_, i) => i).filter((i) => i !== naive);
   const raw = others.map((i) => (accuracy ? mcnemarExact(perRow[i] as Uint8Array, perRow[naive] as Uint8Array) : pairedT(perRow[i] as Float64Array, perRow[naive] as Float64Array)));
   const adjusted = holm(raw.map((r) => r.pValue));
   others.forEach((i, k) => comparisons.push({ name: scores[i]!.name, ...raw[k]!, adjustedP: adjusted[k]! }));
-  let index = naive;
-  others.forEach((i, k) => {
-    if (adjusted[k]! < level && better(scores[i]!.value, scores[naive]!.value) && (index === naive || better(scores[i]!.value, scores[index]!.value))) index = i;
-  });
-  return { index, comparisons, bestByValue };
+  return { index, comparisons };
 }

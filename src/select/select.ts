@@ -2,10 +2,13 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
 import type { Selection } from '../schema/selection.js';
-import { evaluateCandidates, SELECT_LEVEL, type Candidate, type CandidateComparison, type CandidateScore, type Part } from './candidates.js';
+import { evaluateCandidates, type Candidate, type CandidateScore, type Part } from './candidates.js';
 import { buildDesign } from './design.js';
 import { labelQueue } from './label-queue.js';
 import { labelledRows, timeSplit } from './split.js';
+
+/** Adjusted p-value below which the summary calls a candidate's lead over naive refit more than noise. */
+const NOISE_LEVEL = 0.05;
 
 /** What ANALYZE and AUDIT found that says which rows to train on, weigh, exclude or label. */
 export interface SelectionEvidence {
@@ -136,33 +139,27 @@ export function selectData(
     const best = scores.find((s) => s.recommended)!;
     const naive = scores.find((s) => s.name === 'naive_refit');
     const test = roles.task === 'classification' ? 'exact McNemar' : 'paired t-test on absolute errors';
-    const versus = (c: CandidateComparison) => `${c.better} rows better, ${c.worse} worse, Holm-adjusted p = ${c.adjustedP.toPrecision(2)}`;
     const chosen = evaluation.comparisons.find((c) => c.name === best.name);
-    const leader = evaluation.comparisons.find((c) => c.name === evaluation.bestByValue);
-    const why = chosen
-      ? `: it beats naive refit ${naive!.value.toFixed(4)} on the same rows (${test}, ${versus(chosen)} < ${SELECT_LEVEL})`
-      : best.name === 'naive_refit' && leader
-        ? `: the best figure, ${leader.name} ${scores.find((s) => s.name === leader.name)!.value.toFixed(4)}, is not significantly better on the same rows (${test}, ${versus(leader)} ≥ ${SELECT_LEVEL}), so the simplest candidate is kept`
-        : best.name === 'naive_refit' && evaluation.comparisons.length > 0
-          ? ': no other candidate scores higher'
-          : '';
+    // Whether the lead over naive refit is beyond the hold-out's noise: said, not acted on (see evaluateCandidates).
+    const lead = chosen
+      ? ` vs naive refit ${naive!.value.toFixed(4)}: ${chosen.better} held-out rows better, ${chosen.worse} worse, ${test} p = ${chosen.adjustedP.toPrecision(2)} (Holm over ${evaluation.comparisons.length} candidates)${chosen.adjustedP < NOISE_LEVEL ? '' : ', within the hold-out noise'}`
+      : '';
     checks.push({
       id: 'select.proxy_comparison',
       stage: 'select',
       kind: 'proxy_comparison',
       status: 'pass',
-      method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy, scored on the ${split.holdout.length} most recent labelled rows; another candidate replaces naive refit only if better by a one-sided ${test} at ${SELECT_LEVEL} (Holm over the candidates)`,
+      method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy, scored on the ${split.holdout.length} most recent labelled rows; each candidate compared with naive refit on the same rows (one-sided ${test}, Holm)`,
       figures: {
         candidates: candidates.length,
         holdout: split.holdout.length,
         best: best.value,
         ...(naive ? { naive: naive.value } : {}),
         ...(current ? { current: current.value } : {}),
-        ...(chosen ?? leader ? { pValue: (chosen ?? leader)!.adjustedP } : {}),
-        level: SELECT_LEVEL,
+        ...(chosen ? { pValue: chosen.adjustedP } : {}),
       },
-      summary: `Recommended ${best.name} (${best.metric} ${best.value.toFixed(4)})${why}${current ? `; current model ${current.value.toFixed(4)}` : ''}.`,
-      details: { candidates: scores, comparisons: evaluation.comparisons, bestByValue: evaluation.bestByValue },
+      summary: `Recommended ${best.name} (${best.metric} ${best.value.toFixed(4)}${lead})${current ? `; current model ${current.value.toFixed(4)}` : ''}.`,
+      details: { candidates: scores, comparisons: evaluation.comparisons },
     });
   } else if (candidates.length > 0) {
     // No labelled hold-out to compare on: the most informed candidate the evidence supports.

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Dataset, Roles } from '../../src/ingest/dataset.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { buildDesign } from '../../src/select/design.js';
-import { evaluateCandidates, recommend, SELECT_LEVEL, type CandidateScore } from '../../src/select/candidates.js';
+import { evaluateCandidates, recommend, type CandidateScore } from '../../src/select/candidates.js';
 
 const score = (name: string, metric: 'accuracy' | 'mae', value: number): CandidateScore => ({ name, description: name, rows: 100, metric, value, recommended: false });
 
@@ -19,33 +19,38 @@ function rows(n: number, better: number, worse: number, base: Uint8Array) {
 }
 const mean = (a: Uint8Array) => a.reduce((s, v) => s + v, 0) / a.length;
 
-describe('the recommendation rule', () => {
+describe('the recommendation', () => {
   // Baseline right on 70 of 100 hold-out rows.
   const base = Uint8Array.from({ length: 100 }, (_, i) => (i % 10 < 7 ? 1 : 0));
 
-  it('keeps naive_refit when a higher figure is within the hold-out noise', () => {
+  it('recommends the best figure and says when its lead over naive_refit is within the hold-out noise', () => {
     const lead = rows(100, 3, 0, base); // 3 rows better, none worse: exact McNemar p = 0.125
-    const r = recommend([score('naive_refit', 'accuracy', mean(base)), score('balanced', 'accuracy', mean(lead))], [base, lead], SELECT_LEVEL);
-    expect(r.bestByValue).toBe('balanced');
-    expect(r.index).toBe(0);
-    expect(r.comparisons).toEqual([expect.objectContaining({ name: 'balanced', better: 3, worse: 0, pValue: 0.125, adjustedP: 0.125 })]);
+    const r = recommend([score('naive_refit', 'accuracy', mean(base)), score('balanced', 'accuracy', mean(lead))], [base, lead]);
+    expect(r.index).toBe(1);
+    expect(r.comparisons).toEqual([expect.objectContaining({ name: 'balanced', test: 'mcnemar_exact', better: 3, worse: 0, pValue: 0.125, adjustedP: 0.125 })]);
   });
 
-  it('recommends a candidate that beats naive_refit significantly, the best figure among several', () => {
-    const good = rows(100, 12, 1, base); // p = 0.0017 (SciPy binomtest(12, 13, alternative='greater'))
+  it('adjusts the p-values of several candidates compared with the same naive_refit (Holm)', () => {
+    const good = rows(100, 12, 1, base);
     const better = rows(100, 15, 0, base);
-    const noisy = rows(100, 20, 0, base).map((v, i) => (i >= 60 ? 1 - v : v)); // many rows either way
-    const scores = [score('naive_refit', 'accuracy', mean(base)), score('balanced', 'accuracy', mean(good)), score('targeted', 'accuracy', mean(better)), score('recent_window', 'accuracy', mean(noisy))];
-    const r = recommend(scores, [base, good, better, noisy], SELECT_LEVEL);
+    const worse = rows(100, 0, 4, base);
+    const scores = [score('naive_refit', 'accuracy', mean(base)), score('balanced', 'accuracy', mean(good)), score('targeted', 'accuracy', mean(better)), score('recent_window', 'accuracy', mean(worse))];
+    const r = recommend(scores, [base, good, better, worse]);
     expect(r.index).toBe(2);
-    // Holm over three comparisons: the smallest p is multiplied by 3.
-    const targeted = r.comparisons.find((c) => c.name === 'targeted')!;
-    expect(targeted.adjustedP).toBeCloseTo(3 * 0.5 ** 15, 15);
+    const by = Object.fromEntries(r.comparisons.map((c) => [c.name, c]));
+    // SciPy binomtest(15, 15, alternative='greater') = 0.5^15; binomtest(12, 13, …) = 14 · 0.5^13; binomtest(0, 4, …) = 1.
+    expect(by.targeted!.pValue).toBeCloseTo(0.5 ** 15, 15);
+    expect(by.targeted!.adjustedP).toBeCloseTo(3 * 0.5 ** 15, 15);
+    expect(by.balanced!.pValue).toBeCloseTo(14 * 0.5 ** 13, 15);
+    expect(by.balanced!.adjustedP).toBeCloseTo(2 * 14 * 0.5 ** 13, 15);
+    expect(by.recent_window!.adjustedP).toBe(1);
   });
 
-  it('does not need significance when there is no naive_refit to fall back on', () => {
+  it('keeps the earlier candidate on a tie, and compares nothing without naive_refit', () => {
+    const same = base.slice();
+    expect(recommend([score('naive_refit', 'accuracy', mean(base)), score('balanced', 'accuracy', mean(same))], [base, same]).index).toBe(0);
     const lead = rows(100, 1, 0, base);
-    const r = recommend([score('recent_window', 'accuracy', mean(base)), score('targeted', 'accuracy', mean(lead))], [base, lead], SELECT_LEVEL);
+    const r = recommend([score('recent_window', 'accuracy', mean(base)), score('targeted', 'accuracy', mean(lead))], [base, lead]);
     expect(r.index).toBe(1);
     expect(r.comparisons).toEqual([]);
   });
@@ -53,16 +58,15 @@ describe('the recommendation rule', () => {
   it('for regression compares absolute errors with a paired t-test (lower MAE is better)', () => {
     const next = mulberry32(3);
     const naive = Float64Array.from({ length: 200 }, () => 10 * next.nextDouble53());
-    const slightly = Float64Array.from(naive, (e) => e - 0.01 + 0.5 * (next.nextDouble53() - 0.5)); // mean gain 0.01, spread ~0.14
+    const slightly = Float64Array.from(naive, (e) => e - 0.01 + 0.5 * (next.nextDouble53() - 0.5)); // mean gain ~0.01, spread ~0.14
     const clearly = Float64Array.from(naive, (e) => e - 1 + 0.5 * (next.nextDouble53() - 0.5));
     const m = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
-    const withSlight = recommend([score('naive_refit', 'mae', m(naive)), score('targeted', 'mae', m(slightly))], [naive, slightly], SELECT_LEVEL);
-    expect(withSlight.comparisons[0]!.test).toBe('paired_t');
-    expect(withSlight.comparisons[0]!.adjustedP).toBeGreaterThan(SELECT_LEVEL);
-    expect(withSlight.index).toBe(0);
-    const withClear = recommend([score('naive_refit', 'mae', m(naive)), score('targeted', 'mae', m(clearly))], [naive, clearly], SELECT_LEVEL);
-    expect(withClear.comparisons[0]!.adjustedP).toBeLessThan(1e-10);
-    expect(withClear.index).toBe(1);
+    const r = recommend([score('naive_refit', 'mae', m(naive)), score('balanced', 'mae', m(slightly)), score('targeted', 'mae', m(clearly))], [naive, slightly, clearly]);
+    expect(r.index).toBe(2);
+    const [slight, clear] = r.comparisons;
+    expect(slight).toMatchObject({ name: 'balanced', test: 'paired_t' });
+    expect(slight!.adjustedP).toBeGreaterThan(0.05);
+    expect(clear!.adjustedP).toBeLessThan(1e-10);
   });
 });
 
