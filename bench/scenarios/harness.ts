@@ -16,7 +16,7 @@ import type { Scenario } from './definitions.js';
 import { encode, fitEncoder, parquetColumns, rowsOf, type Encoder, type Frame } from './frame.js';
 
 /** The production model and both retrainings use these settings (the same for a, b and c). */
-const SOFTMAX = { epochs: 30, batchSize: 256, learningRate: 0.05, l2: 1e-4 };
+export const SOFTMAX = { epochs: 30, batchSize: 256, learningRate: 0.05, l2: 1e-4 };
 const RIDGE_LAMBDA = 1;
 
 export interface ScenarioResult {
