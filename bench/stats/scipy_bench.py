@@ -10,6 +10,7 @@ from scipy import stats
 from scipy.spatial.distance import jensenshannon
 
 d, repeats = sys.argv[1], int(sys.argv[2])
+warmup = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 x = np.fromfile(f"{d}/x.f64", dtype="<f8")
 y = np.fromfile(f"{d}/y.f64", dtype="<f8")
 
@@ -50,7 +51,8 @@ import warnings
 
 warnings.simplefilter("ignore")
 for name, fn in tests.items():
-    fn()
+    for _ in range(warmup):
+        fn()
     wall, cpu = [], []
     for _ in range(repeats):
         t0, c0 = time.perf_counter(), time.process_time()
