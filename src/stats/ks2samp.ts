@@ -4,6 +4,7 @@
  * exact iff max(n1, n2) <= 10000. The exact method falls back to asymp when it cannot be computed, and the
  * method actually used is reported.
  */
+import { ecdfExtremesBucketed, ecdfExtremesSorted, type KsExtremes } from './ecdf-extremes.js';
 import { gcd } from './gcd.js';
 import { outerProbInside, probOutsideSquare } from './ks-exact.js';
 import { kstwoSf } from './kstwo-sf.js';
@@ -11,6 +12,8 @@ import { roundHalfEven } from './round-half-even.js';
 import { assertUsableSample, type Sample } from './sample.js';
 import { sortedCopy } from './sort.js';
 import type { SortedPair } from './sorted-pair.js';
+
+export type { KsExtremes } from './ecdf-extremes.js';
 
 export type KsMethod = 'auto' | 'exact' | 'asymp';
 
@@ -37,15 +40,20 @@ const MAX_AUTO_N = 10000;
 const INT32_MAX = 2147483647;
 const EXACT_BUDGET = 5e8;
 
+// From this many values in all, counting into cells beats sorting both samples (docs/benchmarks.md).
+const BUCKETED_MIN = 1 << 16;
+
 export function ks2samp(x: Sample, y: Sample, options: KsOptions = {}): KsResult {
   assertUsableSample(x, 'x');
   assertUsableSample(y, 'y');
+  const extremes = x.length + y.length >= BUCKETED_MIN ? ecdfExtremesBucketed(x, y) : undefined;
+  if (extremes) return ksFromExtremes(x.length, y.length, extremes, options);
   return ks2sampSorted({ xs: sortedCopy(x), ys: sortedCopy(y) }, options);
 }
 
 /** ks2samp on a pair already sorted ascending (lets one sort serve several statistics). */
 export function ks2sampSorted({ xs, ys }: SortedPair, options: KsOptions = {}): KsResult {
-  return ksFromExtremes(xs.length, ys.length, ecdfExtremes(xs, ys), options);
+  return ksFromExtremes(xs.length, ys.length, ecdfExtremesSorted(xs, ys), options);
 }
 
 /** The test from the ECDF extremes (split out so a fused walk over a sorted pair can supply them). */
@@ -100,99 +108,4 @@ export function ksFromExtremes(n1: number, n2: number, extremes: KsExtremes, opt
   const result: KsResult = { method, alternative: 'two-sided', statistic: d, pValue, statisticLocation: location, statisticSign: sign, n1, n2 };
   if (reason !== undefined) result.reason = reason;
   return result;
-}
-
-export interface KsExtremes {
-  dPlus: number;
-  dMinus: number;
-  locPlus: number;
-  locMinus: number;
-}
-
-/**
- * max(F1 − F2) and max(F2 − F1) over all observed values, with the value where each is attained. Ties in the
- * location are broken as SciPy's argmax over concat(sorted x, sorted y) does: the smallest x value attaining the
- * extreme, else the smallest y value.
- *
- * The merge advances by runs: while only x values are consumed F1 − F2 rises, so only the end of an x run can hold
- * a new maximum (and no minimum); symmetrically for y runs. Values present in both samples end a run and are checked
- * both ways. The first and last groups need no special case: F1 − F2 ends at 0, so the maximum is ≥ 0 and is reached
- * at a group holding an x value, and the minimum, ≤ 0, at one holding a y value.
- */
-function ecdfExtremes(xs: Float64Array, ys: Float64Array): KsExtremes {
-  const n1 = xs.length;
-  const n2 = ys.length;
-  let i = 0;
-  let j = 0;
-  let maxD = -Infinity;
-  let minD = Infinity;
-  let maxLocX = NaN;
-  let maxLocY = NaN;
-  let minLocX = NaN;
-  let minLocY = NaN;
-  while (i < n1 && j < n2) {
-    const a = xs[i]!;
-    const b = ys[j]!;
-    if (a < b) {
-      i++;
-      while (i < n1 && xs[i]! < b) i++;
-      const diff = i / n1 - j / n2;
-      if (diff > maxD) {
-        maxD = diff;
-        maxLocX = xs[i - 1]!;
-        maxLocY = NaN;
-      } else if (diff === maxD && Number.isNaN(maxLocX)) maxLocX = xs[i - 1]!;
-    } else if (b < a) {
-      j++;
-      while (j < n2 && ys[j]! < a) j++;
-      const diff = i / n1 - j / n2;
-      if (diff < minD) {
-        minD = diff;
-        minLocX = NaN;
-        minLocY = ys[j - 1]!;
-      } else if (diff === minD && Number.isNaN(minLocY)) minLocY = ys[j - 1]!;
-    } else {
-      i++;
-      while (i < n1 && xs[i] === a) i++;
-      j++;
-      while (j < n2 && ys[j] === a) j++;
-      const diff = i / n1 - j / n2;
-      if (diff > maxD) {
-        maxD = diff;
-        maxLocX = a;
-        maxLocY = a;
-      } else if (diff === maxD) {
-        if (Number.isNaN(maxLocX)) maxLocX = a;
-        if (Number.isNaN(maxLocY)) maxLocY = a;
-      }
-      if (diff < minD) {
-        minD = diff;
-        minLocX = a;
-        minLocY = a;
-      } else if (diff === minD) {
-        if (Number.isNaN(minLocX)) minLocX = a;
-        if (Number.isNaN(minLocY)) minLocY = a;
-      }
-    }
-  }
-  // What is left of one sample is a final run that brings F1 − F2 back to 0.
-  if (i < n1) {
-    if (0 > maxD) {
-      maxD = 0;
-      maxLocX = xs[n1 - 1]!;
-      maxLocY = NaN;
-    } else if (maxD === 0 && Number.isNaN(maxLocX)) maxLocX = xs[n1 - 1]!;
-  } else if (j < n2) {
-    if (0 < minD) {
-      minD = 0;
-      minLocX = NaN;
-      minLocY = ys[n2 - 1]!;
-    } else if (minD === 0 && Number.isNaN(minLocY)) minLocY = ys[n2 - 1]!;
-  }
-  return {
-    dPlus: maxD,
-    dMinus: Math.min(1, Math.max(0, -minD)),
-    locPlus: Number.isNaN(maxLocX) ? maxLocY : maxLocX,
-    locMinus: Number.isNaN(minLocX) ? minLocY : minLocX,
-  };
 }
