@@ -48,7 +48,8 @@ function time(fn) {
 const psiRef = stats.psi(x, y);
 const table = [psiRef.countsRef, psiRef.countsCur];
 const js = {
-  'sort x (radix, ours)': time(() => stats.radixSortFloat64(x)),
+  'sort x (value cells, ours; used from 65 536 values)': time(() => stats.bucketSortFloat64(x)),
+  'sort x (radix, ours; fallback and below 65 536)': time(() => stats.radixSortFloat64(x)),
   'sort x (V8 TypedArray sort; SciPy column: np.sort)': time(() => Float64Array.from(x).sort()),
   ks_2samp: time(() => stats.ks2samp(x, y)),
   mannwhitneyu: time(() => stats.mannWhitneyU(x, y)),
