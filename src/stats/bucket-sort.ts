@@ -4,8 +4,8 @@
  * — is insertion-sorted. Two passes over the data instead of the radix sort's five; the cell index
  * floor((v − lo)·scale) is monotone in v (see ThresholdGrid), so sorted cells in order are the sorted array.
  * Crowded cells (ties, discrete data, heavy tails) are sorted by the built-in or the radix sort; when the probe
- * finds no range (nearly constant data) it returns undefined and the caller uses the radix sort for everything. The result is
- * bit-for-bit the built-in sort's, −0 before +0 included. NaN must be excluded by the caller.
+ * finds no range (nearly constant data) it returns undefined and the caller uses the radix sort for everything.
+ * The result is bit-for-bit the built-in sort's, −0 before +0 included. NaN must be excluded by the caller.
  */
 import { mulberry32 } from './mulberry32.js';
 import { radixSortFloat64 } from './radix-sort.js';
