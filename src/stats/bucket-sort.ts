@@ -28,6 +28,7 @@ export function bucketSortFloat64(input: Float64Array): Float64Array | undefined
   // cache misses on the offsets: 4 and 16 per cell were both slower at 1M).
   const cells = Math.min(1 << 20, Math.max(1 << 10, 1 << Math.ceil(Math.log2(n / 8))));
   const scale = (cells - 2) / span;
+  if (!Number.isFinite(scale)) return undefined; // a subnormal span: (v − lo)·∞ would be NaN at v = lo
   const top = cells - 1;
   const offsets = new Int32Array(cells + 1);
   for (let k = 0; k < n; k++) {

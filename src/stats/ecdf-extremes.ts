@@ -128,6 +128,7 @@ export function ecdfExtremesBucketed(x: ArrayLike<number>, y: ArrayLike<number>)
   // cell(v) = floor((v − lo)·scale) + 1, clamped to [0, CELLS − 1]: monotone in v (see ThresholdGrid), so all copies
   // of a value share a cell and the cells are ordered like the values.
   const scale = (CELLS - 2) / span;
+  if (!Number.isFinite(scale)) return undefined; // a subnormal span: (v − lo)·∞ would be NaN at v = lo
   const top = CELLS - 1;
   const countX = new Int32Array(CELLS);
   const countY = new Int32Array(CELLS);

@@ -31,8 +31,11 @@ export class ThresholdGrid {
     this.lo = lo;
     // Any positive scale is exact; this one puts the top threshold in the last inner cell, so values above it land
     // in the clamped top cell, which holds no threshold.
-    this.scale = span > 0 && Number.isFinite(span) ? (CELLS - 1) / span : 1;
-    if (m > 0 && !Number.isFinite(span)) return; // infinite thresholds: always compare (table stays −1)
+    const scale = span > 0 && Number.isFinite(span) ? (CELLS - 1) / span : 1;
+    this.scale = Number.isFinite(scale) ? scale : 1;
+    // Infinite thresholds, or a subnormal span (the scale would overflow and make (v − lo)·scale NaN at v = lo):
+    // always compare (the table stays −1).
+    if (m > 0 && !(Number.isFinite(span) && Number.isFinite(scale))) return;
     const cellOfThreshold = new Int32Array(m);
     for (let k = 0; k < m; k++) cellOfThreshold[k] = this.cell(thresholds[k]!);
     let below = 0; // thresholds in lower cells

@@ -25,6 +25,14 @@ describe('bucketSortFloat64', () => {
     expect(bits(values).equals(bits(copy))).toBe(true); // input untouched
   });
 
+  it('sorts subnormal values right, or declines them (their span would overflow the cell scale)', () => {
+    const tiny = Float64Array.from({ length: 100_000 }, (_, i) => [0, 5e-324, 1e-323, 1.5e-323, -5e-324][i % 5]!);
+    const sorted = bucketSortFloat64(tiny);
+    if (sorted !== undefined) expect(bits(sorted).equals(bits(builtin(tiny)))).toBe(true);
+    const wider = Float64Array.from(normal(100_000, 8), (v) => v * 1e-310);
+    expect(bits(bucketSortFloat64(wider) ?? builtin(wider)).equals(bits(builtin(wider)))).toBe(true);
+  });
+
   it('declines nearly constant data (the caller falls back to the radix sort)', () => {
     expect(bucketSortFloat64(Float64Array.from({ length: 70_000 }, (_, i) => (i % 5000 === 0 ? i : 3)))).toBeUndefined();
   });

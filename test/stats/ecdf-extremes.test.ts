@@ -24,6 +24,7 @@ const cases: [string, Float64Array, Float64Array][] = [
   ['identical samples', normal(40_000, 15), normal(40_000, 15)],
   ['disjoint supports', normal(40_000, 16), normal(40_000, 17, 100)],
   ['one sample small', normal(100_000, 18), normal(300, 19, 0.2)],
+  ['subnormal values', Float64Array.from({ length: 80_000 }, (_, i) => [0, 5e-324, 1e-323, 1.5e-323][i % 4]!), Float64Array.from({ length: 70_000 }, (_, i) => [0, 5e-324, 1e-323][i % 3]!)],
   ['mostly one value', Float64Array.from({ length: 60_000 }, (_, i) => (i % 50 === 0 ? i : 1)), Float64Array.from({ length: 60_000 }, (_, i) => (i % 40 === 0 ? -i : 1))],
 ];
 

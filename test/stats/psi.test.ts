@@ -27,6 +27,7 @@ describe('psi on large samples (rank brackets, threshold grid) equals the sorted
     ['heavy tail with infinities', generateSample({ dist: 'uniform', n: big, seed: 45, low: 0, high: 1 }).map((u, i) => (i % 50_000 === 0 ? -Infinity : i % 70_001 === 0 ? Infinity : Math.tan(Math.PI * (u - 0.5))))],
     ['mostly one value', Float64Array.from({ length: big }, (_, i) => (i % 97 === 0 ? i : 1))],
     ['values a few ulps apart', Float64Array.from({ length: big }, (_, i) => 1 + ((i * 7919) % 1000) * 2 ** -52)],
+    ['subnormal values', Float64Array.from({ length: big }, (_, i) => ((i * 7919) % 1000) * 5e-324)],
   ])('%s', (_name, ref) => {
     expect(psi(ref, cur)).toEqual(psiSorted(sortPair(ref, cur)));
     expect(psi(ref, ref)).toEqual(psiSorted(sortPair(ref, ref)));
