@@ -1,5 +1,6 @@
 import { EigenvalueDecomposition, Matrix, QrDecomposition, SingularValueDecomposition } from 'ml-matrix';
 import type { Mulberry32 } from '../stats/index.js';
+import { matrixProduct } from '../stats/matrix-product.js';
 
 /** Principal components of a sample: `components` is row-major k × d, orthonormal rows, by falling variance. */
 export interface Pca {
@@ -61,21 +62,6 @@ function exact(xc: Float64Array, n: number, d: number, k: number, mean: Float64A
   return { dims: d, k, mean, components, variances, totalVariance };
 }
 
-/** y (n × l) = xc (n × d) · w (d × l), all row-major. */
-function times(xc: Float64Array, n: number, d: number, w: Float64Array, l: number): Float64Array {
-  const y = new Float64Array(n * l);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = xc[i * d + j]!;
-      if (v === 0) continue;
-      const wo = j * l;
-      const yo = i * l;
-      for (let c = 0; c < l; c++) y[yo + c]! += v * w[wo + c]!;
-    }
-  }
-  return y;
-}
-
 /** z (d × l) = xcᵀ (d × n) · q (n × l). */
 function timesT(xc: Float64Array, n: number, d: number, q: Float64Array, l: number): Float64Array {
   const z = new Float64Array(d * l);
@@ -100,10 +86,10 @@ function randomized(xc: Float64Array, n: number, d: number, k: number, mean: Flo
   const l = Math.min(d, n, k + OVERSAMPLE);
   const omega = new Float64Array(d * l);
   for (let t = 0; t < omega.length; t++) omega[t] = rng.nextDouble53() * 2 - 1;
-  let q = orthonormal(times(xc, n, d, omega, l), n, l);
+  let q = orthonormal(matrixProduct(xc, n, d, omega, l), n, l);
   for (let it = 0; it < POWER_ITERATIONS; it++) {
     const z = orthonormal(timesT(xc, n, d, q, l), d, l);
-    q = orthonormal(times(xc, n, d, z, l), n, l);
+    q = orthonormal(matrixProduct(xc, n, d, z, l), n, l);
   }
   // Bᵀ = xcᵀ q (d × l); its left singular vectors are the principal directions.
   const bt = timesT(xc, n, d, q, l);

@@ -5,6 +5,7 @@
  * (scipy/stats/_ksstats.py, Simard & L'Ecuyer 2011): Ruben–Gambino closed forms at the ends, Durbin's matrix
  * (Marsaglia–Tsang–Wang), the Pomeranz recursion, the Pelz–Good expansion, and 2·smirnov for the far tail.
  */
+import { matrixProduct } from './matrix-product.js';
 import { smirnovSf } from './smirnov-sf.js';
 
 const E128 = 2 ** 128;
@@ -65,21 +66,6 @@ function logNFactorialDivNPowN(n: number): number {
   return Math.log(n) / 2 - n + LOG_2PI / 2 + rn * poly;
 }
 
-/** Square matrix product c = a·b (row-major m×m). */
-function matmul(a: Float64Array, b: Float64Array, m: number): Float64Array {
-  const c = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) {
-    for (let k = 0; k < m; k++) {
-      const aik = a[i * m + k]!;
-      if (aik === 0) continue;
-      const bo = k * m;
-      const co = i * m;
-      for (let j = 0; j < m; j++) c[co + j]! += aik * b[bo + j]!;
-    }
-  }
-  return c;
-}
-
 /** Pr(D_n <= d) by Durbin's matrix method as refined by Marsaglia, Tsang and Wang (2003). */
 export function durbinCdf(n: number, d: number): number {
   if (d >= 1) return 1;
@@ -111,10 +97,10 @@ export function durbinCdf(n: number, d: number): number {
   let hExpnt = 0;
   while (nn > 0) {
     if (nn % 2) {
-      P = P === undefined ? H.slice() : matmul(P, H, m);
+      P = P === undefined ? H.slice() : matrixProduct(P, m, m, H, m);
       expnt += hExpnt;
     }
-    H = matmul(H, H, m);
+    H = matrixProduct(H, m, m, H, m);
     hExpnt *= 2;
     if (Math.abs(H[(k - 1) * m + (k - 1)]!) > E128) {
       for (let i = 0; i < H.length; i++) H[i]! /= E128;
