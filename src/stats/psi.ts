@@ -43,30 +43,43 @@ function decileRanks(n: number): number[] {
   return Array.from({ length: 9 }, (_, i) => Math.floor((n - 1) * ((i + 1) / 10)));
 }
 
-/** Bin counts of the reference from the number of its values at or below each (de-duplicated) edge. */
-function countsFromCumulative(n: number, below: readonly number[]): number[] {
-  const counts = below.map((c, i) => c - (i > 0 ? below[i - 1]! : 0));
-  counts.push(n - (below.length > 0 ? below[below.length - 1]! : 0));
-  return counts;
+/** Every rank the decile edges read: each decile rank and the one after it. */
+const decileNeighbourRanks = (n: number): number[] => decileRanks(n).flatMap((lo) => [lo, Math.min(lo + 1, n - 1)]);
+
+/**
+ * The de-duplicated decile edges of n reference values from their order statistics (`valueAt` is asked for the
+ * decile ranks and the next ones), and — given `countAtMost(edge, rank)`, the number of values <= an edge lying
+ * at or above the value at `rank` — the reference's bin counts. Undefined when a count cannot be had.
+ */
+function decilesFrom(
+  n: number,
+  valueAt: (rank: number) => number,
+  countAtMost?: (edge: number, rank: number) => number | undefined,
+): RefDeciles | undefined {
+  const edges: number[] = [];
+  const below: number[] = []; // reference values <= each edge
+  const ranks = decileRanks(n);
+  for (let k = 1; k <= 9; k++) {
+    const lo = ranks[k - 1]!;
+    const e = linearBetween(valueAt(lo), valueAt(Math.min(lo + 1, n - 1)), (n - 1) * (k / 10) - lo);
+    if (edges.length > 0 && e === edges[edges.length - 1]) continue;
+    edges.push(canonicalZero(e));
+    if (countAtMost) {
+      const c = countAtMost(e, lo);
+      if (c === undefined) return undefined;
+      below.push(c);
+    }
+  }
+  if (!countAtMost) return { edges, countsRef: [] };
+  const countsRef = below.map((c, i) => c - (i > 0 ? below[i - 1]! : 0));
+  countsRef.push(n - (below.length > 0 ? below[below.length - 1]! : 0));
+  return { edges, countsRef };
 }
 
 function refDecilesByBrackets(a: Float64Array): RefDeciles | undefined {
   const n = a.length;
-  const los = decileRanks(n);
-  const brackets = bracketRanks(a, los.flatMap((lo) => [lo, Math.min(lo + 1, n - 1)]));
-  if (!brackets) return undefined;
-  const edges: number[] = [];
-  const below: number[] = [];
-  for (let k = 1; k <= 9; k++) {
-    const lo = los[k - 1]!;
-    const e = linearBetween(brackets.valueAt(lo), brackets.valueAt(Math.min(lo + 1, n - 1)), (n - 1) * (k / 10) - lo);
-    if (edges.length > 0 && e === edges[edges.length - 1]) continue;
-    const c = brackets.countAtMost(e, lo);
-    if (c === undefined) return undefined;
-    edges.push(canonicalZero(e));
-    below.push(c);
-  }
-  return { edges, countsRef: countsFromCumulative(n, below) };
+  const brackets = bracketRanks(a, decileNeighbourRanks(n));
+  return brackets && decilesFrom(n, (r) => brackets.valueAt(r), (e, lo) => brackets.countAtMost(e, lo));
 }
 
 function refDecilesBySelection(reference: Float64Array): RefDeciles | undefined {
@@ -74,21 +87,10 @@ function refDecilesBySelection(reference: Float64Array): RefDeciles | undefined 
   // read the reference's bin counts off the partitioned array.
   const a = Float64Array.from(reference);
   const n = a.length;
-  const los = decileRanks(n);
-  const ranks = los.flatMap((lo) => [lo, Math.min(lo + 1, n - 1)]);
+  const ranks = decileNeighbourRanks(n);
   selectRanks(a, ranks);
   const sortedRanks = [...new Set(ranks)].sort((p, q) => p - q);
-  const edges: number[] = [];
-  const below: number[] = [];
-  for (let k = 1; k <= 9; k++) {
-    const e = quantileLinearSorted(a, k / 10);
-    if (edges.length > 0 && e === edges[edges.length - 1]) continue;
-    const c = countAtMost(a, los[k - 1]!, e, sortedRanks);
-    if (c === undefined) return undefined;
-    edges.push(canonicalZero(e));
-    below.push(c);
-  }
-  return { edges, countsRef: countsFromCumulative(n, below) };
+  return decilesFrom(n, (r) => a[r]!, (e, lo) => countAtMost(a, lo, e, sortedRanks));
 }
 
 /**
@@ -111,15 +113,6 @@ function countAtMost(a: Float64Array, lo: number, e: number, sortedRanks: readon
   }
   for (let p = lo + 1; p < stop; p++) if (a[p] === e) count++;
   return count;
-}
-
-function decileEdges(sortedRef: Float64Array): number[] {
-  const edges: number[] = [];
-  for (let k = 1; k <= 9; k++) {
-    const e = quantileLinearSorted(sortedRef, k / 10);
-    if (edges.length === 0 || e !== edges[edges.length - 1]) edges.push(canonicalZero(e));
-  }
-  return edges;
 }
 
 /** Counts in the right-closed bins: a value's bin is the number of edges strictly below it. */
@@ -159,7 +152,7 @@ function binCountsSorted(sorted: Float64Array, edges: readonly number[]): number
 
 /** PSI with `xs` as the reference and `ys` as the current sample. */
 export function psiSorted({ xs, ys }: SortedPair): PsiResult {
-  const edges = decileEdges(xs);
+  const edges = decilesFrom(xs.length, (r) => xs[r]!)!.edges;
   const countsRef = binCountsSorted(xs, edges);
   const countsCur = binCountsSorted(ys, edges);
   return { psi: psiFromCounts(countsRef, countsCur), edges, countsRef, countsCur };
