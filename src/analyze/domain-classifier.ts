@@ -2,8 +2,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import { fitSoftmax, predictProba, type SoftmaxModel } from '../models/softmax.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
-import { mulberry32 } from '../stats/index.js';
-import { aucTest } from './auc.js';
+import { aucTest, mulberry32 } from '../stats/index.js';
 import { tabularEncoder, type Encoder } from './encode.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
 

@@ -2,7 +2,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
-import { batteryColumn, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, normSf, psiFromCounts } from '../stats/index.js';
+import { batteryColumn, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, psiFromCounts, twoProportionZTest } from '../stats/index.js';
 import { DRIFT_TESTS, columnKind, type DriftTest } from './registry.js';
 import { sampleIndices, subSeed } from './sampling.js';
 
@@ -133,15 +133,6 @@ function binaryNumericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftC
   return countsDrift(name, DRIFT_TESTS.binary, values.map(String), r, o, cfg);
 }
 
-/** Two-proportion z-test with pooled variance (two-sided). */
-export function twoProportionTest(x1: number, n1: number, x2: number, n2: number): { statistic: number; pValue: number } {
-  const pooled = (x1 + x2) / (n1 + n2);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (!(se > 0)) return { statistic: 0, pValue: 1 };
-  const z = (x1 / n1 - x2 / n2) / se;
-  return { statistic: z, pValue: Math.min(1, 2 * normSf(Math.abs(z))) };
-}
-
 /**
  * Pool categories whose expected count (under homogeneity) is below `minExpected` in either sample into one
  * cell, so the chi-square approximation holds; with 100 000 categories most collapse into that cell.
@@ -189,7 +180,7 @@ function countsDrift(name: string, test: DriftTest, categories: string[], r: num
   const figures: CheckResult['figures'] = { jensenShannon: js, linf, tvd, psi, categories: r.length, nReference: nRef, nOperational: nOp };
   const details = { test, distribution: categoricalDistribution(categories, r, o) };
   if (test.id === 'two_proportion') {
-    const z = twoProportionTest(r[0]!, nRef, o[0]!, nOp);
+    const z = twoProportionZTest(r[0]!, nRef, o[0]!, nOp);
     const effect = linf; // with two values L∞ is |p_ref − p_op|
     return {
       pValue: z.pValue,

@@ -19,7 +19,7 @@ import { tensorDrift } from './tensor-drift.js';
 
 export { compareSchema } from './schema.js';
 export { dataQuality, type QualityFinding } from './quality.js';
-export { featureDrift, numericDistribution, categoricalDistribution, twoProportionTest, poolRare, type Distribution } from './drift.js';
+export { featureDrift, numericDistribution, categoricalDistribution, poolRare, type Distribution } from './drift.js';
 export { DRIFT_TESTS, columnKind, type DriftTest, type ColumnKind } from './registry.js';
 export { outputDrift } from './output-drift.js';
 export { domainClassifier, type DomainModel, type DomainClassifierOutcome } from './domain-classifier.js';

@@ -1,11 +1,10 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
-import { normSf, type Mulberry32 } from '../stats/index.js';
+import { normQuantile, normSf, type Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, resampleInto, uniformStream } from './bootstrap.js';
 import { confusionCounts, metricsFromConfusion } from './class-metrics.js';
 import { ascendingOrder, fitIsotonic, predictIsotonic, type IsotonicFit } from './isotonic.js';
-import { normQuantile } from './normal-quantile.js';
 import { classOutcomes, labelledRows, predictedConfidence, predictedRows, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 

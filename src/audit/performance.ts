@@ -1,7 +1,7 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import { AuditConfigSchema, type AuditConfig, type Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
-import { mulberry32, normSf, type Mulberry32 } from '../stats/index.js';
+import { mulberry32, twoProportionZTest, welchZTest, type Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, percentileInterval, resampleInto, type Interval } from './bootstrap.js';
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores, type ConfusionMetrics } from './class-metrics.js';
 import { classOutcomes, labelledRows, regressionOutcomes, type ClassOutcomes } from './outcomes.js';
@@ -152,10 +152,7 @@ function classification(operational: Dataset, baseline: Dataset | undefined, rol
   const a = ref.metrics.accuracy;
   const b = op.metrics.accuracy;
   const drop = a - b;
-  const pooled = (a * ref.rows.length + b * op.rows.length) / (ref.rows.length + op.rows.length);
-  const se = Math.sqrt(pooled * (1 - pooled) * (1 / ref.rows.length + 1 / op.rows.length));
-  const z = se > 0 ? drop / se : drop > 0 ? Infinity : 0;
-  const pValue = se > 0 ? normSf(z) : drop > 0 ? 0 : 1;
+  const { statistic: z, pValue } = twoProportionZTest(a * ref.rows.length, ref.rows.length, b * op.rows.length, op.rows.length, 'greater');
   // Independent resamples of the two sides: the spread of their difference.
   const dropReps = differenceReplicates(ref.reps.accuracy!, a, ref.scale, op.reps.accuracy!, b, op.scale);
   put(figures, 'drop', drop, percentileInterval(dropReps, drop, audit.level));
@@ -262,9 +259,7 @@ function regression(operational: Dataset, baseline: Dataset | undefined, roles: 
   for (const name of REG_METRICS) put(figures, `baseline_${name}`, ref.metrics[name], percentileInterval(ref.reps[name], ref.metrics[name], audit.level, ref.scale));
   figures.baselineSource = baseline!.role;
   const worse = op.metrics.mae - ref.metrics.mae;
-  const se = Math.sqrt(ref.metrics.varAbs / ref.n + op.metrics.varAbs / op.n);
-  const z = se > 0 ? worse / se : worse > 0 ? Infinity : 0;
-  const pValue = se > 0 ? normSf(z) : worse > 0 ? 0 : 1;
+  const { statistic: z, pValue } = welchZTest({ mean: op.metrics.mae, variance: op.metrics.varAbs, n: op.n }, { mean: ref.metrics.mae, variance: ref.metrics.varAbs, n: ref.n }, 'greater');
   const drop = ref.metrics.mae > 0 ? worse / ref.metrics.mae : worse > 0 ? Infinity : 0;
   const dropReps = differenceReplicates(op.reps.mae, op.metrics.mae, op.scale, ref.reps.mae, ref.metrics.mae, ref.scale).map((v) => (ref.metrics.mae > 0 ? v / ref.metrics.mae : NaN));
   put(figures, 'drop', drop, percentileInterval(dropReps, drop, audit.level));

@@ -1,7 +1,7 @@
 import type { Column } from '../ingest/table.js';
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { CheckResult } from '../schema/results.js';
-import { benjaminiHochberg, normSf } from '../stats/index.js';
+import { benjaminiHochberg, twoProportionZTest, welchZTest } from '../stats/index.js';
 import { bootstrapBase, quantileSorted } from './bootstrap.js';
 import { classOutcomes, labelledRows, regressionOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
@@ -278,15 +278,10 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
     if (sizeT >= 10 && bSize >= 10) {
       const p1 = errT / sizeT;
       const p0 = bErr / bSize;
-      let se: number;
-      if (regression) {
-        // Welch: each side's own variance of the absolute errors.
-        se = Math.sqrt((sqT - sizeT * p1 * p1) / (sizeT - 1) / sizeT + (bSq - bSize * p0 * p0) / (bSize - 1) / bSize);
-      } else {
-        const pooled = (errT + bErr) / (sizeT + bSize);
-        se = Math.sqrt(pooled * (1 - pooled) * (1 / sizeT + 1 / bSize));
-      }
-      pValue = se > 0 ? normSf((p1 - p0) / se) : p1 > p0 ? 0 : 1;
+      // Regression: Welch on the absolute errors (each side's own variance); classification: 0/1 errors, pooled.
+      pValue = regression
+        ? welchZTest({ mean: p1, variance: (sqT - sizeT * p1 * p1) / (sizeT - 1), n: sizeT }, { mean: p0, variance: (bSq - bSize * p0 * p0) / (bSize - 1), n: bSize }, 'greater').pValue
+        : twoProportionZTest(errT, sizeT, bErr, bSize, 'greater').pValue;
     }
     return { c, size, errorRate: errors / size, bSize, bRate: bSize ? bErr / bSize : NaN, pValue };
   });

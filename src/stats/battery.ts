@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cvmFromRankSums, type CvmResult } from './cramer-von-mises-2samp.js';
+import { cvmFromRankSums, exactSumLimit, type CvmResult } from './cramer-von-mises-2samp.js';
 import { ksFromExtremes, type KsExtremes, type KsResult } from './ks2samp.js';
 import { psiSorted, type PsiResult } from './psi.js';
 import type { Sample } from './sample.js';
@@ -49,14 +49,15 @@ export function batteryColumn(name: string, reference: Sample, current: Sample):
     ks: ksFromExtremes(pair.xs.length, pair.ys.length, walk),
     wasserstein: walk.wasserstein,
     psi: psiSorted(pair),
-    cvm: cvmFromRankSums(pair.xs.length, pair.ys.length, walk.sx, walk.sy),
+    cvm: cvmFromRankSums(pair.xs.length, pair.ys.length, walk.sx4, walk.sy4),
   };
 }
 
 interface FusedWalk extends KsExtremes {
   wasserstein: number;
-  sx: number;
-  sy: number;
+  /** Σ(2·rank − 2i)² over x and over y: exact integers (cvmFromRankSums). */
+  sx4: bigint;
+  sy4: bigint;
 }
 
 /**
@@ -85,8 +86,12 @@ function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
   let wComp = 0;
   let prev = NaN;
   let prevDiff = 0;
+  // CvM rank sums ×4, exact: a double part kept below 2^53 and a BigInt part it is flushed into.
+  const limit = exactSumLimit(n1 + n2);
   let sx = 0;
   let sy = 0;
+  let sxHigh = 0n;
+  let syHigh = 0n;
   while (i < n1 || j < n2) {
     const xOpen = i < n1;
     const yOpen = j < n2;
@@ -106,10 +111,20 @@ function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
         i++;
         while (i < n1 && xs[i] === v) i++;
         const cx = i - i0;
-        if (cx === 1) sx += j * j;
+        if (cx === 1) sx += 4 * j * j;
         else {
-          const avg = i0 + j + (cx + 1) / 2;
-          for (let t = 1; t <= cx; t++) sx += (avg - (i0 + t)) ** 2;
+          const avg2 = 2 * (i0 + j) + cx + 1;
+          for (let t = 1; t <= cx; t++) {
+            sx += (avg2 - 2 * (i0 + t)) ** 2;
+            if (sx >= limit) {
+              sxHigh += BigInt(sx);
+              sx = 0;
+            }
+          }
+        }
+        if (sx >= limit) {
+          sxHigh += BigInt(sx);
+          sx = 0;
         }
         prev = v;
         prevDiff = Math.abs(i / n1 - j / n2);
@@ -135,10 +150,20 @@ function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
         j++;
         while (j < n2 && ys[j] === v) j++;
         const cy = j - j0;
-        if (cy === 1) sy += i * i;
+        if (cy === 1) sy += 4 * i * i;
         else {
-          const avg = i + j0 + (cy + 1) / 2;
-          for (let t = 1; t <= cy; t++) sy += (avg - (j0 + t)) ** 2;
+          const avg2 = 2 * (i + j0) + cy + 1;
+          for (let t = 1; t <= cy; t++) {
+            sy += (avg2 - 2 * (j0 + t)) ** 2;
+            if (sy >= limit) {
+              syHigh += BigInt(sy);
+              sy = 0;
+            }
+          }
+        }
+        if (sy >= limit) {
+          syHigh += BigInt(sy);
+          sy = 0;
         }
         prev = v;
         prevDiff = Math.abs(i / n1 - j / n2);
@@ -164,9 +189,21 @@ function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
       while (j < n2 && ys[j] === v) j++;
       const cx = i - i0;
       const cy = j - j0;
-      const avg = i0 + j0 + (cx + cy + 1) / 2;
-      for (let t = 1; t <= cx; t++) sx += (avg - (i0 + t)) ** 2;
-      for (let t = 1; t <= cy; t++) sy += (avg - (j0 + t)) ** 2;
+      const avg2 = 2 * (i0 + j0) + cx + cy + 1;
+      for (let t = 1; t <= cx; t++) {
+        sx += (avg2 - 2 * (i0 + t)) ** 2;
+        if (sx >= limit) {
+          sxHigh += BigInt(sx);
+          sx = 0;
+        }
+      }
+      for (let t = 1; t <= cy; t++) {
+        sy += (avg2 - 2 * (j0 + t)) ** 2;
+        if (sy >= limit) {
+          syHigh += BigInt(sy);
+          sy = 0;
+        }
+      }
       const diff = i / n1 - j / n2;
       if (diff > maxD) {
         maxD = diff;
@@ -194,8 +231,8 @@ function fusedWalk({ xs, ys }: SortedPair): FusedWalk {
     locPlus: Number.isNaN(maxLocX) ? maxLocY : maxLocX,
     locMinus: Number.isNaN(minLocX) ? minLocY : minLocX,
     wasserstein: wSum + wComp,
-    sx,
-    sy,
+    sx4: sxHigh + BigInt(sx),
+    sy4: syHigh + BigInt(sy),
   };
 }
 

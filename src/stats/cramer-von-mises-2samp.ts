@@ -32,28 +32,63 @@ export function cramerVonMises2samp(x: Sample, y: Sample, options: { method?: Cv
 }
 
 export function cramerVonMises2sampSorted({ xs, ys }: SortedPair, options: { method?: CvmMethod } = {}): CvmResult {
-  // u = nx·Σ(rank(x_i) − i)² + ny·Σ(rank(y_j) − j)², ranks averaged over ties in the pooled sample.
+  // u = nx·Σ(rank(x_i) − i)² + ny·Σ(rank(y_j) − j)², ranks averaged over ties in the pooled sample. Ranks are
+  // half-integers at worst, so 4·Σ(…)² = Σ(2·rank − 2i)² is an integer: summed exactly (see exactSumLimit).
+  const limit = exactSumLimit(xs.length + ys.length);
   let sx = 0;
+  let sxHigh = 0n;
   let sy = 0;
+  let syHigh = 0n;
   forEachTieGroup(xs, ys, (_v, cx, cy, xBefore, yBefore) => {
-    const avg = xBefore + yBefore + (cx + cy + 1) / 2;
-    for (let t = 1; t <= cx; t++) sx += (avg - (xBefore + t)) ** 2;
-    for (let t = 1; t <= cy; t++) sy += (avg - (yBefore + t)) ** 2;
+    const avg2 = 2 * (xBefore + yBefore) + cx + cy + 1;
+    for (let t = 1; t <= cx; t++) {
+      const d = avg2 - 2 * (xBefore + t);
+      sx += d * d;
+      if (sx >= limit) {
+        sxHigh += BigInt(sx);
+        sx = 0;
+      }
+    }
+    for (let t = 1; t <= cy; t++) {
+      const d = avg2 - 2 * (yBefore + t);
+      sy += d * d;
+      if (sy >= limit) {
+        syHigh += BigInt(sy);
+        sy = 0;
+      }
+    }
   });
-  return cvmFromRankSums(xs.length, ys.length, sx, sy, options);
+  return cvmFromRankSums(xs.length, ys.length, sxHigh + BigInt(sx), syHigh + BigInt(sy), options);
 }
 
-/** The test from the two rank-deviation sums (split out so a fused walk over a sorted pair can supply them). */
-export function cvmFromRankSums(nx: number, ny: number, sx: number, sy: number, options: { method?: CvmMethod } = {}): CvmResult {
+/**
+ * Where a running double sum of integer terms (each at most (2N)², the largest squared doubled rank gap) must be
+ * moved into a BigInt so that it stays exact: below 2^53 every integer is a double. With heavy ties (200k vs 200k,
+ * ten distinct values) the rank sums pass 2^53, and the statistic is the difference of two numbers ~1e5 apart
+ * from it, so a rounded sum cost 9e-7 relative; exact sums leave one rounding in the final division.
+ * Beyond N ≈ 4.7e7 a single term can exceed 2^53 (then each term is flushed, rounded once: still 1e-16 relative).
+ */
+export function exactSumLimit(n: number): number {
+  return Math.max(0, 2 ** 53 - 4 * n * n);
+}
+
+/**
+ * The test from the two rank-deviation sums, each given ×4 as an exact integer (split out so a fused walk over a
+ * sorted pair can supply them): sx4 = Σ(2·rank(x_i) − 2i)², sy4 likewise.
+ */
+export function cvmFromRankSums(nx: number, ny: number, sx4: bigint, sy4: bigint, options: { method?: CvmMethod } = {}): CvmResult {
   const requested = options.method ?? 'auto';
   let method: 'exact' | 'asymptotic' = requested === 'auto' ? (Math.max(nx, ny) > AUTO_EXACT_MAX_N ? 'asymptotic' : 'exact') : requested;
   if (nx < 2 || ny < 2) {
     return { method, statistic: NaN, pValue: NaN, n1: nx, n2: ny, reason: 'each sample needs at least two observations' };
   }
-  const u = nx * sx + ny * sy;
   const k = nx * ny;
   const N = nx + ny;
-  const statistic = u / (k * N) - (4 * k - 1) / (6 * N);
+  // T = u/(kN) − (4k − 1)/(6N) = (6·4u − 4k(4k − 1)) / (24kN), numerator and denominator exact in BigInt.
+  const u4 = BigInt(nx) * sx4 + BigInt(ny) * sy4;
+  const bigK = BigInt(k);
+  const statistic = Number(6n * u4 - 4n * bigK * (4n * bigK - 1n)) / Number(24n * bigK * BigInt(N));
+  const u = Number(u4) / 4;
   let reason: string | undefined;
   if (method === 'exact' && Math.max(nx, ny) > EXACT_LIMIT_N) {
     method = 'asymptotic';

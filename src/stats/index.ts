@@ -25,3 +25,7 @@ export { BatteryPool, batteryColumn, runBattery, workersAvailable, type BatteryC
 export { bucketSortFloat64 } from './bucket-sort.js';
 export { radixSortFloat64 } from './radix-sort.js';
 export { categoryCounts, type CategoryCounts, type DictionaryIndices } from './category-counts.js';
+export { normQuantile } from './normal-quantile.js';
+export { betaBinomialSf } from './beta-binomial.js';
+export { aucTest } from './auc-test.js';
+export { twoProportionZTest, welchZTest, type ZTestResult, type ZAlternative, type GroupSummary } from './z-test.js';

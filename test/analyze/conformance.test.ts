@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { betaBinomialSf } from '../../src/analyze/beta-binomial.js';
+import { betaBinomialSf } from '../../src/stats/index.js';
 import { mmdPermutationTest } from '../../src/analyze/mmd.js';
 import { fitPca } from '../../src/analyze/pca.js';
 import { generateSample, mulberry32 } from '../../src/stats/index.js';

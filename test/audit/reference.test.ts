@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores } from '../../src/audit/class-metrics.js';
 import { fitIsotonic, predictIsotonic } from '../../src/audit/isotonic.js';
-import { normQuantile } from '../../src/audit/normal-quantile.js';
+import { normQuantile } from '../../src/stats/index.js';
 import { measuredPerformance } from '../../src/audit/index.js';
 import { PerformanceConfigSchema } from '../../src/schema/config.js';
 import { argmaxRows, dataset, numeric } from './support/datasets.js';

@@ -19,7 +19,7 @@ import {
   type BatteryColumn,
 } from '../../src/stats/index.js';
 import { materialise } from './samples.js';
-import { loadVectors, Mismatches, TOL_P, TOL_STAT } from './vectors.js';
+import { cvmLargeExact, loadVectors, Mismatches, TOL_CVM_EXACT, TOL_CVM_LARGE_SCIPY, TOL_P, TOL_STAT } from './vectors.js';
 
 // Generous per-test limit: the n = 200000 vectors under a loaded CI machine (jest's VM context is slow).
 const SLOW = 300_000;
@@ -48,10 +48,11 @@ describe('drift battery', () => {
       m.check(`${p.id} ks p`, r.ks.pValue, p.results.ks_2samp.asymp.pvalue, TOL_P);
       m.check(`${p.id} wasserstein`, r.wasserstein, p.results.wasserstein_distance.value, TOL_STAT);
       m.check(`${p.id} psi`, r.psi.psi, p.results.psi_ref_deciles.psi, TOL_STAT);
-      m.check(`${p.id} cvm`, r.cvm.statistic, p.results.cramervonmises_2samp.asymptotic.statistic, TOL_STAT);
+      m.check(`${p.id} cvm`, r.cvm.statistic, p.results.cramervonmises_2samp.asymptotic.statistic, TOL_CVM_LARGE_SCIPY);
+      m.check(`${p.id} cvm exact`, r.cvm.statistic, cvmLargeExact.get(p.id)!, TOL_CVM_EXACT);
     }
     expect(m.items).toEqual([]);
-    expect(m.checked).toBe(8);
+    expect(m.checked).toBe(10);
   }, SLOW);
 
   it('its fused walk gives exactly what the individual functions give, ties included', () => {

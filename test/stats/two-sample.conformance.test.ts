@@ -13,7 +13,7 @@ import {
   wassersteinDistance,
 } from '../../src/stats/index.js';
 import { materialise, type Pair } from './samples.js';
-import { loadVectors, Mismatches, TOL_EXACT_P, TOL_P, TOL_STAT, type Tolerance } from './vectors.js';
+import { cvmLargeExact, loadVectors, Mismatches, TOL_CVM_EXACT, TOL_CVM_LARGE_SCIPY, TOL_EXACT_P, TOL_P, TOL_STAT, type Tolerance } from './vectors.js';
 
 // Generous per-test limit: the n = 200000 vectors under a loaded CI machine (jest's VM context is slow).
 const SLOW = 300_000;
@@ -94,7 +94,9 @@ describe('two-sample statistics match SciPy on every vector', () => {
           if (!Number.isNaN(got.pValue) || !got.reason) m.fail(label, `SciPy raised (${want.message}); we gave p=${got.pValue}`);
           continue;
         }
-        m.check(`${label} statistic`, got.statistic, want.statistic, TOL_STAT);
+        const large = p.tags.includes('large');
+        m.check(`${label} statistic`, got.statistic, want.statistic, large ? TOL_CVM_LARGE_SCIPY : TOL_STAT);
+        if (large) m.check(`${label} statistic (exact)`, got.statistic, cvmLargeExact.get(p.id)!, TOL_CVM_EXACT);
         m.check(`${label} pValue`, got.pValue, want.pvalue, method === 'exact' ? TOL_EXACT_P : TOL_CVM_ASYMP);
       }
       const auto = cramerVonMises2samp(p.x, p.y);

@@ -1,8 +1,8 @@
-import { normSf } from '../stats/index.js';
+import { normSf } from './norm-sf.js';
 
 /**
- * Standard normal quantile, by bisection on the survival function (stats has normSf but no inverse). 80 halvings
- * of [-40, 40] reach double precision; used a handful of times per run, so speed does not matter.
+ * Standard normal quantile Φ⁻¹(p), as `scipy.stats.norm.ppf`, by bisection on the survival function. 80 halvings
+ * of [-40, 40] reach double precision; callers use it a handful of times per run, so speed does not matter.
  */
 export function normQuantile(p: number): number {
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
