@@ -118,6 +118,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
     const joined = joinLabels(operational, feed, {
       id,
       label,
+      feedLabel: config.labels.column,
       labelTs: config.labels.timestamp,
       timestamp: config.columns.timestamp,
       dayColumn: operationalNotes.partitionColumns.find((c) => /^(date|dt|day)$/.test(c)),

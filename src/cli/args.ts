@@ -14,6 +14,7 @@ Inputs (s3://bucket/key, s3://bucket/prefix/ for every part file under it, file:
   --validation URI       held-out source data with the model's predictions and labels
   --predictions URI      operational predictions stored apart, joined on --id
   --labels URI           label feed (id, label, label_ts) joined on --id; the latest label per id wins
+  --label-feed-column COL  the label feed's label column (default: the --label column)
   --since T, --until T   time window [since, until) of the operational data, UTC (2026-01-05 or
                          2026-01-05T12:00:00Z): only date=/dt=/day= partitions overlapping it are read
   --format FMT           parquet | arrow | csv | jsonl (default: from the file extension)
@@ -23,6 +24,7 @@ Column roles:
   --label COL            true label          --prediction COL   model prediction
   --proba COLS|PREFIX    class probabilities: comma-separated names, or a prefix such as proba_
   --timestamp COL        event time          --id COL           stable row id
+  --model-version COL    serving model version (kept out of the features)
   --categorical COLS     comma-separated columns to treat as categorical
   --ignore COLS          comma-separated columns to leave out
   --task TASK            classification | regression (inferred when absent)
@@ -55,7 +57,8 @@ Commands:
   run       analyze operational data against training data and write the decision and retrain manifest
   demo      generate the example "color" data set and run the analysis on it (local files, no services)
   contract  check operational logs against the data contract: which analyses they allow, what to log
-  schema    print the JSON Schema of the retrain-config manifest (--kind config|results; --write DIR writes all)
+  schema    print the JSON Schema of the retrain-config manifest (--kind config|results; --write DIR writes all;
+            --markdown prints the config reference, docs/configuration.md)
 
 Options:
   -h, --help       show help (also: moa <command> --help)
@@ -64,13 +67,15 @@ Options:
 Exit codes: 0 done, 1 internal error, 2 usage or config error, 3 input data error, 4 storage error.
 `;
 
-const RUN_OPTIONS = {
+/** Every `moa run` flag (the pipeline templates may pass only these: test/manifests). */
+export const RUN_OPTIONS = {
   reference: { type: 'string' },
   operational: { type: 'string' },
   out: { type: 'string' },
   validation: { type: 'string' },
   predictions: { type: 'string' },
   labels: { type: 'string' },
+  'label-feed-column': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
   format: { type: 'string' },
@@ -80,6 +85,7 @@ const RUN_OPTIONS = {
   proba: { type: 'string' },
   timestamp: { type: 'string' },
   id: { type: 'string' },
+  'model-version': { type: 'string' },
   categorical: { type: 'string' },
   ignore: { type: 'string' },
   task: { type: 'string' },
@@ -137,6 +143,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       proba,
       timestamp: v.timestamp,
       id: v.id,
+      modelVersion: v['model-version'],
       categorical: list(v.categorical),
       ignore: list(v.ignore),
     }).filter(([, x]) => x !== undefined),
@@ -147,7 +154,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     validation: v.validation,
     predictions: v.predictions,
-    ...(v.labels !== undefined ? { labels: { uri: v.labels } } : {}),
+    ...(v.labels !== undefined || v['label-feed-column'] !== undefined ? { labels: { uri: v.labels, column: v['label-feed-column'] } } : {}),
     ...(v.since !== undefined || v.until !== undefined ? { window: { since: v.since, until: v.until } } : {}),
     format: v.format,
     task: v.task,

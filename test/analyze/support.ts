@@ -5,7 +5,7 @@ import { resolveRoles, take, toDataset, type Dataset, type Roles } from '../../s
 import { decode } from '../../src/ingest/formats.js';
 import { columnLength, type Column, type Table } from '../../src/ingest/table.js';
 import { ConfigSchema, type Config, type ConfigInput } from '../../src/schema/config.js';
-import { testDataBytes, testDataText } from '../support/data.js';
+import { TEST_DATA_DIR, testDataText } from '../support/data.js';
 import { tabularEncoder } from '../../src/analyze/encode.js';
 import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 
@@ -52,7 +52,7 @@ export const categorical = (name: string, values: (string | null)[]): Column => 
 };
 
 export function bikeDays(): Table {
-  return decode(new Uint8Array(testDataBytes('bike-sharing/day.csv.gz')), { format: 'csv', uri: 'test/data/bike-sharing/day.csv.gz', subject: 'test', types: {} });
+  return csvTable(path.join(TEST_DATA_DIR, 'bike-sharing/day.csv.gz')); // decode gunzips by the .gz name
 }
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
