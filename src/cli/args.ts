@@ -39,6 +39,7 @@ Run (an empty value, e.g. --validation=, means the flag is not given):
                          moa_out labels fill the URIs not given as flags or in --config
   --submit-retrain NAME  in a cluster, create a Workflow from this WorkflowTemplate with the manifest URI
                          when the action is retrain or reweight (needs the submit-retrain RBAC, k8s/)
+  --selection-format F   parquet | csv: format of the selection files under --out (default parquet)
   --full                 run every test instead of stopping early
   --seed N               seed for every random choice (default 42)
   -h, --help             this help
@@ -94,6 +95,7 @@ export const RUN_OPTIONS = {
   'kfp-v1-dir': { type: 'string' },
   alert: { type: 'string' },
   'submit-retrain': { type: 'string' },
+  'selection-format': { type: 'string' },
   full: { type: 'boolean' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -159,6 +161,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     format: v.format,
     task: v.task,
     outputParams: v['output-params'],
+    ...(v['selection-format'] !== undefined ? { select: { format: v['selection-format'] } } : {}),
     full: v.full,
     seed,
     ...(Object.keys(columns).length ? { columns } : {}),

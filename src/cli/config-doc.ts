@@ -39,6 +39,7 @@ export const FLAG_OF_KEY: Record<string, string> = {
   'columns.categorical': '--categorical',
   'columns.ignore': '--ignore',
   outputParams: '--output-params',
+  'select.format': '--selection-format',
   full: '--full',
   seed: '--seed',
 };

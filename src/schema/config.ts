@@ -270,9 +270,13 @@ export const SelectConfigSchema = z
     maxTrainRows: z.number().int().min(100).default(20000).describe('Bound on proxy-model training rows (deterministic subsample).'),
     targetedWeight: z.number().min(1).default(3).describe('Weight of operational rows in degraded slices or new-class clusters.'),
     weightClip: z.number().min(1).default(10).describe('Importance and class weights are clipped to [1/weightClip, weightClip].'),
+    format: z
+      .enum(['parquet', 'csv'])
+      .default('parquet')
+      .describe('File format of the selection files (selection/weights, label-queue, validation): Parquet, or CSV for readers without a Parquet library.'),
   })
   .strict()
-  .default({ labelBudget: 200, holdoutShare: 0.2, minHoldout: 30, maxTrainRows: 20000, targetedWeight: 3, weightClip: 10 });
+  .default({ labelBudget: 200, holdoutShare: 0.2, minHoldout: 30, maxTrainRows: 20000, targetedWeight: 3, weightClip: 10, format: 'parquet' });
 
 export const PlanConfigSchema = z
   .object({

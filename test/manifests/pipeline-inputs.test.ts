@@ -29,6 +29,7 @@ export const USER_INPUTS: Record<string, string> = {
   ignore: 'ignore',
   task: 'task',
   config: 'config',
+  selection_format: 'selection-format',
 };
 
 describe('every user input, with a default, wired to its flag', () => {
