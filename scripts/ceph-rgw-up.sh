@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start a throwaway single-node Ceph cluster (1 mon, 1 osd, no mgr) plus radosgw on 127.0.0.1 only, as the real
-# S3 server for tests. Adapted from ../shared/recipes/ceph-rgw.md. No systemd: each daemon runs in the foreground
+# S3 server for tests. No systemd: each daemon runs in the foreground
 # (-f) as a background job, and its "name pid" line goes to $CEPH_DIR/pids so ceph-rgw-down.sh stops it by PID.
 #
 # Needs: apt-get install -y --no-install-recommends ceph-mon ceph-osd radosgw

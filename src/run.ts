@@ -80,14 +80,14 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   const inputs: InputRecord[] = [];
   const window = parseWindow(config.window);
   const load = async (role: string, uri: string, extra: Partial<LoadOptions> = {}) => {
-    const { table, record, notes } = await loadTable(storage, uri, { role, format: config.format, types, log, ...extra });
+    const { table, record, notes, origin } = await loadTable(storage, uri, { role, format: config.format, types, log, ...extra });
     inputs.push(record);
     log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length, ...(notes.prunedPartitions.length ? { prunedPartitions: notes.prunedPartitions.length } : {}) });
-    return { table, notes };
+    return { table, notes, origin };
   };
-  const { table: referenceTable } = await load('reference', config.reference);
+  const { table: referenceTable, origin: referenceOrigin } = await load('reference', config.reference);
   // The time window applies to the operational data only: it is the period under analysis.
-  const { table: operationalTable, notes: operationalNotes } = await load('operational', config.operational, { window, timestamp: config.columns.timestamp });
+  const { table: operationalTable, notes: operationalNotes, origin: operationalOrigin } = await load('operational', config.operational, { window, timestamp: config.columns.timestamp });
   const validationTable = config.validation ? (await load('validation', config.validation)).table : undefined;
   const predictionsTable = config.predictions ? (await load('predictions', config.predictions)).table : undefined;
 
@@ -118,6 +118,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
     const joined = joinLabels(operational, feed, {
       id,
       label,
+      feedLabel: config.labels.column,
       labelTs: config.labels.timestamp,
       timestamp: config.columns.timestamp,
       dayColumn: operationalNotes.partitionColumns.find((c) => /^(date|dt|day)$/.test(c)),
@@ -154,7 +155,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
     const onset = driftOnset(reference, op, roles, drifted);
     if (onset) checks.push(onset);
     ctx.evidence.onsetSince = (onset?.details?.since as number | null | undefined) ?? null;
-    const selected = selectData(reference, op, roles, config, ctx.evidence);
+    const selected = selectData(reference, op, roles, config, ctx.evidence, { reference: referenceOrigin, operational: operationalOrigin });
     checks.push(...selected.checks);
     selection = selected.selection;
     selectionRows = selected.rows;
@@ -207,7 +208,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
       summary,
       report,
       manifest: JSON.stringify(manifest, null, 2) + '\n',
-      extra: selectionRows ? selectionFiles(selectionRows) : [],
+      extra: selectionRows ? selectionFiles(selectionRows, config.select.format) : [],
     },
     async () => {
       if (outputParams) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type { Frame } from './frame.js';
-import { sharedDir } from './repo.js';
+import { testDataDir } from './repo.js';
 
 
 /** The full Fashion-MNIST set from the Debian package dataset-fashion-mnist. */
@@ -48,7 +48,7 @@ export function fashionFrame(data: { pixels: Float64Array; labels: Uint8Array; s
 
 /** UCI Adult (train and test files); truth = income class without the test file's trailing dot. */
 export function adultFrame(file: 'adult.data' | 'adult.test'): Frame {
-  const text = readFileSync(path.join(sharedDir(), 'datasets', 'adult', file), 'utf8');
+  const text = gunzipSync(readFileSync(path.join(testDataDir(), 'adult', `${file}.gz`))).toString('utf8');
   const records = (parse(text, { trim: true, skip_empty_lines: true, relax_column_count: true, from_line: file === 'adult.test' ? 2 : 1 }) as string[][]).filter((r) => r.length === 15);
   const num = (j: number) => Float64Array.from(records, (r) => Number(r[j]));
   const cat = (j: number) => records.map((r) => (r[j] === '?' ? null : r[j]!));
@@ -64,7 +64,7 @@ export function adultFrame(file: 'adult.data' | 'adult.test'): Frame {
 
 /** UCI Bike Sharing hourly counts; truth = cnt; `ts` is the real hour; hr and weathersit are categorical. */
 export function bikeFrame(): Frame & { year: Uint8Array } {
-  const text = readFileSync(path.join(sharedDir(), 'datasets', 'bike-sharing', 'hour.csv'), 'utf8');
+  const text = gunzipSync(readFileSync(path.join(testDataDir(), 'bike-sharing', 'hour.csv.gz'))).toString('utf8');
   const records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const num = (k: string) => Float64Array.from(records, (r) => Number(r[k]));
   const cat = (k: string) => records.map((r) => r[k]!);

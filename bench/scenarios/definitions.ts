@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { generateColors, type ColorOptions } from '../../src/demo/color.js';
 import type { Action } from '../../src/schema/results.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { adultFrame, bikeFrame, fashionAvailable, fashionFrame, fashionMnist, FASHION_CLASSES } from './datasets.js';
-import { sharedDir } from './repo.js';
 import { rowsOf, stamp, take, type Frame } from './frame.js';
 
 /** The four sets of a scenario. The reference is fully labelled; the future set is for evaluation only. */
@@ -151,7 +148,7 @@ function fashionScenario(seed: number, o: { referenceWeights: number[]; operatio
 
 const UNIFORM = FASHION_CLASSES.map(() => 1);
 
-// ---------- Adult, Bike Sharing (shared/datasets) ----------
+// ---------- Adult, Bike Sharing (test/data) ----------
 
 function adultSubgroup(seed: number): ScenarioData {
   const next = random(seed);
@@ -202,7 +199,6 @@ function bikeScenario(seed: number, unitBug: boolean): ScenarioData {
 }
 
 const always = () => null;
-const sharedMissing = () => (existsSync(path.join(sharedDir(), 'datasets', 'adult', 'adult.data')) ? null : `shared data sets not found under ${sharedDir()} (set MOA_SHARED_DIR)`);
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -301,7 +297,7 @@ export const SCENARIOS: Scenario[] = [
     expected: 'retrain',
     task: 'classification',
     quick: false,
-    unavailable: sharedMissing,
+    unavailable: always,
     build: adultSubgroup,
   },
   {
@@ -310,7 +306,7 @@ export const SCENARIOS: Scenario[] = [
     expected: 'retrain',
     task: 'regression',
     quick: false,
-    unavailable: sharedMissing,
+    unavailable: always,
     build: (seed) => bikeScenario(seed, false),
   },
   {
@@ -319,7 +315,7 @@ export const SCENARIOS: Scenario[] = [
     expected: 'fix_data',
     task: 'regression',
     quick: false,
-    unavailable: sharedMissing,
+    unavailable: always,
     build: (seed) => bikeScenario(seed, true),
   },
 ];

@@ -12,5 +12,5 @@ export function repoRoot(): string {
   return dir;
 }
 
-/** shared/ beside the repo (CI clones it there), or MOA_SHARED_DIR. */
-export const sharedDir = (): string => process.env.MOA_SHARED_DIR ?? path.resolve(repoRoot(), '../shared');
+/** The test data sets in this repository (test/data/README.md: origins and licences); stored gzipped. */
+export const testDataDir = (): string => path.join(repoRoot(), 'test', 'data');

@@ -14,6 +14,7 @@ Inputs (s3://bucket/key, s3://bucket/prefix/ for every part file under it, file:
   --validation URI       held-out source data with the model's predictions and labels
   --predictions URI      operational predictions stored apart, joined on --id
   --labels URI           label feed (id, label, label_ts) joined on --id; the latest label per id wins
+  --label-feed-column COL  the label feed's label column (default: the --label column)
   --since T, --until T   time window [since, until) of the operational data, UTC (2026-01-05 or
                          2026-01-05T12:00:00Z): only date=/dt=/day= partitions overlapping it are read
   --format FMT           parquet | arrow | csv | jsonl (default: from the file extension)
@@ -23,6 +24,7 @@ Column roles:
   --label COL            true label          --prediction COL   model prediction
   --proba COLS|PREFIX    class probabilities: comma-separated names, or a prefix such as proba_
   --timestamp COL        event time          --id COL           stable row id
+  --model-version COL    serving model version (kept out of the features)
   --categorical COLS     comma-separated columns to treat as categorical
   --ignore COLS          comma-separated columns to leave out
   --task TASK            classification | regression (inferred when absent)
@@ -37,6 +39,7 @@ Run (an empty value, e.g. --validation=, means the flag is not given):
                          moa_out labels fill the URIs not given as flags or in --config
   --submit-retrain NAME  in a cluster, create a Workflow from this WorkflowTemplate with the manifest URI
                          when the action is retrain or reweight (needs the submit-retrain RBAC, k8s/)
+  --selection-format F   parquet | csv: format of the selection files under --out (default parquet)
   --full                 run every test instead of stopping early
   --seed N               seed for every random choice (default 42)
   -h, --help             this help
@@ -55,7 +58,8 @@ Commands:
   run       analyze operational data against training data and write the decision and retrain manifest
   demo      generate the example "color" data set and run the analysis on it (local files, no services)
   contract  check operational logs against the data contract: which analyses they allow, what to log
-  schema    print the JSON Schema of the retrain-config manifest (--kind config|results; --write DIR writes all)
+  schema    print the JSON Schema of the retrain-config manifest (--kind config|results; --write DIR writes all;
+            --markdown prints the config reference, docs/configuration.md)
 
 Options:
   -h, --help       show help (also: moa <command> --help)
@@ -64,13 +68,15 @@ Options:
 Exit codes: 0 done, 1 internal error, 2 usage or config error, 3 input data error, 4 storage error.
 `;
 
-const RUN_OPTIONS = {
+/** Every `moa run` flag (the pipeline templates may pass only these: test/manifests). */
+export const RUN_OPTIONS = {
   reference: { type: 'string' },
   operational: { type: 'string' },
   out: { type: 'string' },
   validation: { type: 'string' },
   predictions: { type: 'string' },
   labels: { type: 'string' },
+  'label-feed-column': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
   format: { type: 'string' },
@@ -80,6 +86,7 @@ const RUN_OPTIONS = {
   proba: { type: 'string' },
   timestamp: { type: 'string' },
   id: { type: 'string' },
+  'model-version': { type: 'string' },
   categorical: { type: 'string' },
   ignore: { type: 'string' },
   task: { type: 'string' },
@@ -88,6 +95,7 @@ const RUN_OPTIONS = {
   'kfp-v1-dir': { type: 'string' },
   alert: { type: 'string' },
   'submit-retrain': { type: 'string' },
+  'selection-format': { type: 'string' },
   full: { type: 'boolean' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -137,6 +145,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
       proba,
       timestamp: v.timestamp,
       id: v.id,
+      modelVersion: v['model-version'],
       categorical: list(v.categorical),
       ignore: list(v.ignore),
     }).filter(([, x]) => x !== undefined),
@@ -147,11 +156,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     validation: v.validation,
     predictions: v.predictions,
-    ...(v.labels !== undefined ? { labels: { uri: v.labels } } : {}),
+    ...(v.labels !== undefined || v['label-feed-column'] !== undefined ? { labels: { uri: v.labels, column: v['label-feed-column'] } } : {}),
     ...(v.since !== undefined || v.until !== undefined ? { window: { since: v.since, until: v.until } } : {}),
     format: v.format,
     task: v.task,
     outputParams: v['output-params'],
+    ...(v['selection-format'] !== undefined ? { select: { format: v['selection-format'] } } : {}),
     full: v.full,
     seed,
     ...(Object.keys(columns).length ? { columns } : {}),

@@ -52,7 +52,7 @@ async function run(argv: string[], log: Logger): Promise<number> {
     const alert = args.cluster.alert === undefined ? undefined : await cluster.parseAlertArg(args.cluster.alert);
     if (alert) log.info('triggered by an alert', { status: alert.status, alerts: alert.alertNames, groupKey: alert.groupKey, startsAt: alert.startsAt });
     // The alert's URIs sit under the config file and the flags: they fill only what neither gives.
-    const fromAlert = alert ? { ...alert.data, ...(alert.out ? { out: alert.out } : {}) } : {};
+    const fromAlert = alert ? { ...alert.data, ...(alert.out ? { out: alert.out } : {}), ...(alert.labelFeed ? { labels: { uri: alert.labelFeed } } : {}) } : {};
     out ??= alert?.out;
     let config = await resolveConfig(storage, args.configUri, args.overrides, fromAlert);
     out = config.out;
@@ -99,8 +99,15 @@ async function run(argv: string[], log: Logger): Promise<number> {
 }
 
 async function schema(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { kind: { type: 'string' }, write: { type: 'string' } }, 'schema');
+  const { values } = parseFlags(argv, { kind: { type: 'string' }, write: { type: 'string' }, markdown: { type: 'boolean' } }, 'schema');
   const { jsonSchemaOf, isSchemaKind, SCHEMA_FILES } = await import('../schema/json-schema.js');
+  if (values.markdown) {
+    // docs/configuration.md: every config key with type, default, flag and example.
+    if ((values.kind ?? 'config') !== 'config') throw usageError('usage.schema_markdown', 'moa schema --markdown documents the config only.', { fix: 'Use --kind config (or leave --kind out).' });
+    const { configurationMarkdown } = await import('./config-doc.js');
+    process.stdout.write(configurationMarkdown());
+    return EXIT_CODES.ok;
+  }
   if (values.write !== undefined) {
     await mkdir(values.write, { recursive: true });
     for (const kind of ['manifest', 'config', 'results'] as const) {

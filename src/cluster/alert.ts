@@ -54,6 +54,8 @@ export const ALERT_KEYS = {
   operational: ['moa_operational'],
   validation: ['moa_validation'],
   predictions: ['moa_predictions'],
+  /** Late label feed (`--labels`). */
+  labelFeed: ['moa_labels'],
   /** Where outputs go (an s3:// prefix when a retrain workflow must read the manifest). */
   out: ['moa_out'],
   /** WorkflowTemplate to submit when the action calls for retraining (`--submit-retrain`). */
@@ -88,6 +90,8 @@ export interface AlertInfo {
   /** Data URIs named by the alert; the CLI flags win over them. */
   data: Partial<Record<AlertDataKey, string>>;
   out?: string;
+  /** Late label feed URI (`moa_labels`); the flag and the config file win over it. */
+  labelFeed?: string;
   retrainTemplate?: string;
   /** Keys whose value differed between the alerts of the group, so none was taken. */
   conflicts: AlertKey[];
@@ -130,7 +134,7 @@ export function alertInfoFrom(payload: AlertmanagerPayload): AlertInfo {
     if (value !== undefined) values[key] = value;
     if (conflict) conflicts.push(key);
   }
-  const { model, out, retrainTemplate } = values;
+  const { model, out, retrainTemplate, labelFeed } = values;
   const data: Partial<Record<AlertDataKey, string>> = {};
   for (const key of ALERT_DATA_KEYS) if (values[key] !== undefined) data[key] = values[key];
 
@@ -153,6 +157,7 @@ export function alertInfoFrom(payload: AlertmanagerPayload): AlertInfo {
     ...(model !== undefined ? { model } : {}),
     data,
     ...(out !== undefined ? { out } : {}),
+    ...(labelFeed !== undefined ? { labelFeed } : {}),
     ...(retrainTemplate !== undefined ? { retrainTemplate } : {}),
     conflicts,
   };

@@ -33,7 +33,7 @@ export function runContractCheck(input: RunContractInput): { report: ContractRep
     partitionColumns: input.partitionColumns,
     labels: input.labels,
     standardNames: false,
-    roles: { id: c.id, timestamp: c.timestamp, prediction: c.prediction, proba: c.proba, label: c.label, labelTs: config.labels.timestamp, ignore: c.ignore, task: config.task },
+    roles: { id: c.id, timestamp: c.timestamp, prediction: c.prediction, proba: c.proba, label: c.label, labelTs: config.labels.timestamp, modelVersion: c.modelVersion, ignore: c.ignore, task: config.task },
   });
   return { report, check: contractCheckResult(report) };
 }

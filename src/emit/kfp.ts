@@ -1,6 +1,5 @@
 /**
- * Kubeflow Pipelines metadata from the results: what the KFP UIs show natively (shared/notes/ecosystem.md §1.3,
- * §1.4). Pure functions; kfp-write.ts puts them on disk.
+ * Kubeflow Pipelines metadata from the results: what the KFP UIs show natively (docs/artifacts.md). Pure functions; kfp-write.ts puts them on disk.
  */
 import type { CheckResult, Results } from '../schema/results.js';
 import { ConfusionMatrixSchema, detail, RocSchema, type ConfusionMatrixDetail, type RocDetail } from './details.js';

@@ -1,7 +1,8 @@
 import type { Roles } from '../ingest/dataset.js';
 import type { DataSource, Manifest } from '../schema/manifest.js';
 import type { Results } from '../schema/results.js';
-import { OUTPUT_NAMES, outputUri } from './outputs.js';
+import { outputUri } from './outputs.js';
+import { selectionFileNames } from './selection-files.js';
 
 /** The retrain-config manifest the training stage reads, derived from the results alone. */
 export function buildManifest(results: Results, roles: Roles, resultsUri: string, trigger?: Record<string, unknown>): Manifest {
@@ -43,17 +44,34 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
   if (decision.findings.includes('feature_drift')) hints.push('Inputs drifted: check feature scaling and encoders fitted on the reference before reusing them.');
   if (decision.action === 'collect_labels') hints.push('Label a sample of recent operational rows, then run the analysis again.');
 
-  if (selection?.weights.operational && !sources.some((s) => s.role === 'operational' && s.use !== 'none')) {
-    sources[1] = { role: 'operational', uri: operational.uri, use: 'labelled', rows: labelled, reason: 'Labelled operational rows chosen by the selection (see weights).' };
+  const selected = selection && selection.weights.rows > 0 ? selection.weights : null;
+  if (retrain && selected) {
+    // With a selection file the sources say exactly what it holds, so sources, file and counts agree.
+    for (const role of ['reference', 'operational'] as const) {
+      const at = sources.findIndex((s) => s.role === role);
+      const available = role === 'reference' ? reference.rows : operational.rows;
+      const rows = selected[role];
+      const use = rows === 0 ? 'none' : rows === available && role === 'reference' ? 'all' : 'labelled';
+      const reason =
+        rows === 0
+          ? `Not in the recommended selection (${selection!.recommended ?? 'none'}).`
+          : `${rows} of ${available} rows are in the selection file (${selection!.recommended ?? 'none'}), with their labels and weights.`;
+      sources[at] = { role, uri: sources[at]!.uri, use, rows, reason };
+    }
   }
+  const format = results.config.select.format;
+  const names = selectionFileNames(format);
   const data: Manifest['data'] = {
     sources,
+    features: roles.features,
     window: selection ? { since: selection.window.since } : null,
-    weights: selection && selection.weights.rows > 0 ? { uri: outputUri(out, OUTPUT_NAMES.weights), rows: selection.weights.rows, candidate: selection.recommended ?? 'none' } : null,
+    weights: selected
+      ? { uri: outputUri(out, names.weights), format, rows: selected.rows, weightSum: selected.weightSum, bySource: { reference: selected.reference, operational: selected.operational }, candidate: selection!.recommended ?? 'none' }
+      : null,
     exclusions: selection?.exclusions ?? [],
     // Held out to choose and accept the model, then trained on: they are the newest labelled rows.
-    validation: selection && selection.validation.rows > 0 ? { uri: outputUri(out, OUTPUT_NAMES.validation), rows: selection.validation.rows, since: selection.validation.since, afterAcceptance: 'train' } : null,
-    labelQueue: selection ? { uri: outputUri(out, OUTPUT_NAMES.labelQueue), rows: selection.labelQueue.rows, budget: selection.labelQueue.budget } : null,
+    validation: selection && selection.validation.rows > 0 ? { uri: outputUri(out, names.validation), rows: selection.validation.rows, since: selection.validation.since, afterAcceptance: 'train' } : null,
+    labelQueue: selection ? { uri: outputUri(out, names.labelQueue), rows: selection.labelQueue.rows, budget: selection.labelQueue.budget } : null,
   };
   if (roles.label) data.labelColumn = roles.label;
   if (roles.id) data.idColumn = roles.id;

@@ -18,9 +18,6 @@ export const OUTPUT_NAMES = {
   report: 'report.html',
   manifest: 'retrain-config.json',
   error: 'error.json',
-  weights: 'selection/weights.parquet',
-  labelQueue: 'selection/label-queue.parquet',
-  validation: 'selection/validation.parquet',
 } as const;
 
 export function outputUri(out: string, name: string): string {

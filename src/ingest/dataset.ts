@@ -25,6 +25,8 @@ export interface Roles {
   proba: ProbaColumn[];
   timestamp?: string;
   id?: string;
+  /** Serving model version column (metadata, never a feature). */
+  modelVersion?: string;
   /** Input features in reference column order. */
   features: string[];
   /** Columns left out, with why (ignored, unsupported type). */
@@ -87,6 +89,12 @@ export function resolveRoles(config: Config, reference: Dataset, others: Dataset
       });
     }
   }
+  if (c.modelVersion !== undefined && !names.includes(c.modelVersion) && !others.some((d) => d.columns.has(c.modelVersion!))) {
+    throw usageError('columns.model_version_missing', `The model version column "${c.modelVersion}" is in none of the input datasets.`, {
+      subject: 'columns.modelVersion',
+      fix: `Check --model-version; the operational data has: ${[...(others[0]?.columns.keys() ?? [])].slice(0, 20).join(', ')}.`,
+    });
+  }
   for (const column of c.categorical) {
     if (!names.includes(column)) {
       throw usageError('columns.categorical_missing', `--categorical names "${column}", which the reference data does not have.`, {
@@ -105,6 +113,7 @@ export function resolveRoles(config: Config, reference: Dataset, others: Dataset
     if (c.ignore.includes(name)) excluded.push({ column: name, reason: 'ignored by configuration' });
     else if (column.type === 'unsupported') excluded.push({ column: name, reason: `unsupported type (${column.detail})` });
     else if (column.type === 'timestamp') excluded.push({ column: name, reason: 'timestamp column (not a feature)' });
+    else if (name === c.modelVersion) excluded.push({ column: name, reason: 'model version column (not a feature)' });
     else features.push(name);
   }
   const task = config.task ?? inferTask(reference, others, c.label, c.prediction, proba);
@@ -120,6 +129,7 @@ export function resolveRoles(config: Config, reference: Dataset, others: Dataset
   if (c.prediction) roles.prediction = c.prediction;
   if (c.timestamp) roles.timestamp = c.timestamp;
   if (c.id) roles.id = c.id;
+  if (c.modelVersion) roles.modelVersion = c.modelVersion;
   return { roles, datasets };
 }
 

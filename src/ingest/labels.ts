@@ -11,8 +11,10 @@ import type { Column, Table } from './table.js';
 export interface LabelJoinOptions {
   /** Id column, in both the operational data and the feed. */
   id: string;
-  /** Label column, in the feed (and, if labels are also logged inline, in the operational data). */
+  /** Label column the join fills in the operational data (where labels may also be logged inline). */
   label: string;
+  /** Label column of the feed, when it is named differently (`--label-feed-column`); default `label`. */
+  feedLabel?: string | undefined;
   /** Label time column of the feed; when absent or missing, the last row in feed order wins. */
   labelTs?: string | undefined;
   /** Event-time column of the operational rows, for coverage by day. */
@@ -85,9 +87,10 @@ const DAY_MS = 86_400_000;
  */
 export function joinLabels(operational: Dataset, feed: Table, options: LabelJoinOptions): { dataset: Dataset; coverage: LabelCoverage } {
   const { id, label, uri } = options;
+  const feedLabel = options.feedLabel ?? label;
   const leftId = operational.columns.get(id);
   const rightId = column(feed, id);
-  const rightLabel = column(feed, label);
+  const rightLabel = column(feed, feedLabel);
   if (!leftId) {
     throw dataError('data.id_missing', `The operational data has no id column "${id}" to join the labels at ${uri} on.`, {
       subject: operational.uri,
@@ -96,9 +99,9 @@ export function joinLabels(operational: Dataset, feed: Table, options: LabelJoin
   }
   if (!rightId || !rightLabel) {
     const has = feed.columns.map((c) => c.name).join(', ');
-    throw dataError('data.labels_columns', `The label feed at ${uri} lacks the ${!rightId ? `id column "${id}"` : `label column "${label}"`} (it has: ${has}).`, {
+    throw dataError('data.labels_columns', `The label feed at ${uri} lacks the ${!rightId ? `id column "${id}"` : `label column "${feedLabel}"`} (it has: ${has}).`, {
       subject: uri,
-      fix: 'Write the label feed with the columns request_id, label, label_ts, or name them with --id and --label.',
+      fix: 'Write the label feed with the columns request_id, label, label_ts, or name them with --id and --label-feed-column (default: the --label column).',
     });
   }
   for (const [c, where] of [[leftId, operational.uri], [rightId, uri]] as const) {
@@ -107,7 +110,7 @@ export function joinLabels(operational: Dataset, feed: Table, options: LabelJoin
     }
   }
   if (rightLabel.type !== 'categorical' && rightLabel.type !== 'numeric') {
-    throw dataError('data.labels_type', `The label column "${label}" of ${uri} is ${rightLabel.type}; labels must be strings, booleans or numbers.`, { subject: uri, fix: 'Write labels as class names or numbers.' });
+    throw dataError('data.labels_type', `The label column "${feedLabel}" of ${uri} is ${rightLabel.type}; labels must be strings, booleans or numbers.`, { subject: uri, fix: 'Write labels as class names or numbers.' });
   }
   const labelTs = options.labelTs ? column(feed, options.labelTs) : undefined;
   if (labelTs && labelTs.type !== 'timestamp' && labelTs.type !== 'numeric') {

@@ -20,6 +20,31 @@ export interface LoadOptions {
   maxObjects?: number | undefined;
 }
 
+/**
+ * Where each row of a loaded table came from: the object it was read from and its row number there (0-based,
+ * header not counted), so a row can be named in any later run or by a training stage, windowed or not.
+ */
+export interface RowOrigin {
+  /** The objects read, in the order their rows appear. */
+  uris: string[];
+  /** Per table row: index into `uris`. */
+  object: Int32Array;
+  /** Per table row: row number within that object. */
+  row: Int32Array;
+}
+
+function rowOrigin(uris: string[], sizes: number[], kept?: Int32Array): RowOrigin {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const object = new Int32Array(total);
+  const row = new Int32Array(total);
+  let at = 0;
+  sizes.forEach((size, k) => {
+    for (let r = 0; r < size; r++, at++) (object[at] = k), (row[at] = r);
+  });
+  if (!kept) return { uris, object, row };
+  return { uris, object: Int32Array.from(kept, (i) => object[i]!), row: Int32Array.from(kept, (i) => row[i]!) };
+}
+
 /** What partitioning and the time window did to an input. */
 export interface LoadNotes {
   /** Columns made from `k=v` path segments. */
@@ -34,7 +59,7 @@ export interface LoadNotes {
 }
 
 /** Read every object a URI names (one file, or all part files under a prefix, in key order) into one table. */
-export async function loadTable(storage: Storage, uri: string, options: LoadOptions): Promise<{ table: Table; record: InputRecord; notes: LoadNotes }> {
+export async function loadTable(storage: Storage, uri: string, options: LoadOptions): Promise<{ table: Table; record: InputRecord; notes: LoadNotes; origin: RowOrigin }> {
   const subject = `--${options.role}`;
   const location = parseLocation(uri, subject);
   const listed = await listWindow(storage, location, subject, options.window, options.log);
@@ -58,12 +83,15 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
   }
   let table = parts.length === 1 ? parts[0]! : concatParts(parts, objects.map((o) => o.uri), subject);
   const notes: LoadNotes = { partitionColumns: [...partitionColumns], prunedPartitions: pruned, rowsOutsideWindow: 0, rowsWithoutTime: 0, skippedObjects: listed.objects.length - objects.length };
+  let kept: Int32Array | undefined;
   if (options.window && options.timestamp) {
-    const kept = filterWindow(table, options.timestamp, options.window);
-    table = kept.table;
-    notes.rowsOutsideWindow = kept.outside;
-    notes.rowsWithoutTime = kept.missingTime;
+    const filtered = filterWindow(table, options.timestamp, options.window);
+    table = filtered.table;
+    kept = filtered.kept;
+    notes.rowsOutsideWindow = filtered.outside;
+    notes.rowsWithoutTime = filtered.missingTime;
   }
+  const origin = rowOrigin(objects.map((o) => o.uri), parts.map((p) => p.rows), kept);
   if (table.rows === 0) {
     throw dataError('data.empty', `${subject}: ${uri} has no rows.`, {
       subject: uri,
@@ -81,6 +109,7 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
       format: [...formats].join(','),
     },
     notes,
+    origin,
   };
 }
 

@@ -217,7 +217,7 @@ export function addPartitionColumns(table: Table, values: [string, string][]): T
 }
 
 /** Keep the rows whose time lies in the window; rows without a time are dropped too, and counted. */
-export function filterWindow(table: Table, column: string, window: TimeWindow): { table: Table; outside: number; missingTime: number } {
+export function filterWindow(table: Table, column: string, window: TimeWindow): { table: Table; outside: number; missingTime: number; kept?: Int32Array } {
   const c = table.columns.find((x) => x.name === column);
   if (!c) return { table, outside: 0, missingTime: 0 };
   if (c.type !== 'timestamp') {
@@ -237,7 +237,7 @@ export function filterWindow(table: Table, column: string, window: TimeWindow): 
   }
   if (keep.length === table.rows) return { table, outside: 0, missingTime: 0 };
   const picks = Int32Array.from(keep);
-  return { table: { rows: keep.length, columns: table.columns.map((col) => take(col, picks)) }, outside, missingTime };
+  return { table: { rows: keep.length, columns: table.columns.map((col) => take(col, picks)) }, outside, missingTime, kept: picks };
 }
 
 /** The earliest time in the first of these columns the table has as a timestamp (e.g. the event time, then `date`). */

@@ -20,7 +20,12 @@ export const ColumnsSchema = z
       .optional()
       .describe('Class-probability columns: a list of names, or a name prefix such as `proba_` (class = rest of the name).'),
     timestamp: z.string().min(1).optional().describe('Column holding the event time of each row.'),
-    id: z.string().min(1).optional().describe('Stable row id; joins predictions stored apart.'),
+    id: z.string().min(1).optional().describe('Stable row id; joins predictions stored apart and the label feed, and identifies the selected rows.'),
+    modelVersion: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Column holding the serving model version (registry version, image digest or git sha); kept out of the features, so a rollout is not read as drift.'),
     categorical: z.array(z.string().min(1)).default([]).describe('Columns to treat as categorical even if numeric.'),
     ignore: z.array(z.string().min(1)).default([]).describe('Columns to leave out of the analysis.'),
     types: z.record(z.string(), ColumnTypeSchema).default({}).describe('Per-column type overrides for CSV / JSON Lines.'),
@@ -236,6 +241,11 @@ export const LabelsConfigSchema = z
       .min(1)
       .optional()
       .describe('URI of a label feed (columns: the id, the label, the label time) joined onto the operational rows on the id column.'),
+    column: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Label column of the feed, when it is named differently from the label column (`columns.label`, else `label`) it fills.'),
     timestamp: z.string().min(1).default('label_ts').describe('Label-time column of the feed; the latest label per id wins.'),
     minCoverage: z
       .number()
@@ -260,9 +270,13 @@ export const SelectConfigSchema = z
     maxTrainRows: z.number().int().min(100).default(20000).describe('Bound on proxy-model training rows (deterministic subsample).'),
     targetedWeight: z.number().min(1).default(3).describe('Weight of operational rows in degraded slices or new-class clusters.'),
     weightClip: z.number().min(1).default(10).describe('Importance and class weights are clipped to [1/weightClip, weightClip].'),
+    format: z
+      .enum(['parquet', 'csv'])
+      .default('parquet')
+      .describe('File format of the selection files (selection/weights, label-queue, validation): Parquet, or CSV for readers without a Parquet library.'),
   })
   .strict()
-  .default({ labelBudget: 200, holdoutShare: 0.2, minHoldout: 30, maxTrainRows: 20000, targetedWeight: 3, weightClip: 10 });
+  .default({ labelBudget: 200, holdoutShare: 0.2, minHoldout: 30, maxTrainRows: 20000, targetedWeight: 3, weightClip: 10, format: 'parquet' });
 
 export const PlanConfigSchema = z
   .object({

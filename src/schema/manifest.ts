@@ -14,7 +14,10 @@ export const DataSourceSchema = z
     use: z
       .enum(['all', 'labelled', 'none'])
       .describe('`all` rows, only `labelled` rows (operational data with labels), or `none` (excluded).'),
-    rows: z.number().int().describe('Rows available in this source.'),
+    rows: z
+      .number()
+      .int()
+      .describe('Rows of this source to train on: with a selection, exactly its rows from this source (data.weights.bySource); else the rows available.'),
     reason: z.string().describe('Why this source is used this way.'),
   })
   .strict();
@@ -38,6 +41,7 @@ export const ManifestSchema = z
     data: z
       .object({
         sources: z.array(DataSourceSchema),
+        features: z.array(z.string()).describe('The model input columns, in reference column order: read these from the source objects.'),
         labelColumn: z.string().optional(),
         idColumn: z.string().optional(),
         window: z
@@ -49,10 +53,15 @@ export const ManifestSchema = z
             uri: z
               .string()
               .describe(
-                'Parquet: source (reference|operational), row (index in that source), id, weight — the final training rows, ' +
-                  'the validation rows included (see validation.afterAcceptance).',
+                'The training rows, one per line: source (reference|operational), uri (the object the row was read from), ' +
+                  'row (its row number in that object, 0-based, header not counted), id (the id column, else uri#row), label ' +
+                  '(as the run saw it: from the label feed where it supplied one), weight. The validation rows are included ' +
+                  '(see validation.afterAcceptance).',
               ),
+            format: z.enum(['parquet', 'csv']),
             rows: z.number().int(),
+            weightSum: z.number().describe('Sum of the weight column.'),
+            bySource: z.object({ reference: z.number().int(), operational: z.number().int() }).strict().describe('Rows per source in the file.'),
             candidate: z.string().describe('The selection these rows and weights implement.'),
           })
           .strict()
@@ -60,21 +69,21 @@ export const ManifestSchema = z
         exclusions: z.array(z.object({ source: z.string(), rows: z.number().int(), reason: z.string(), check: z.string() }).strict()),
         validation: z
           .object({
-            uri: z.string().describe('Parquet: row, id of the held-out most recent labelled operational rows.'),
+            uri: z.string().describe('source, uri, row, id, label of the held-out most recent labelled operational rows (same format as weights).'),
             rows: z.number().int(),
             since: z.string().nullable(),
             afterAcceptance: z
               .enum(['train', 'hold_out'])
               .describe(
                 '`train`: fit on the weights rows without these rows, check the acceptance criteria on them, then refit ' +
-                  'on every weights row (they are in weights.parquet, weighted by the same rule) — they are the most ' +
-                  'recent labelled data. `hold_out`: they are not in weights.parquet; keep them out of training.',
+                  'on every weights row (they are in the weights file, weighted by the same rule) — they are the most ' +
+                  'recent labelled data. `hold_out`: they are not in the weights file; keep them out of training.',
               ),
           })
           .strict()
           .nullable(),
         labelQueue: z
-          .object({ uri: z.string().describe('Parquet: row, id, reason (novel|slice|uncertain), score.'), rows: z.number().int(), budget: z.number().int() })
+          .object({ uri: z.string().describe('uri, row, id, reason (novel|slice|uncertain), score (same format as weights).'), rows: z.number().int(), budget: z.number().int() })
           .strict()
           .nullable(),
       })

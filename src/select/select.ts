@@ -1,4 +1,5 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { RowOrigin } from '../ingest/load.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
 import type { Selection } from '../schema/selection.js';
@@ -26,17 +27,39 @@ export interface SelectionEvidence {
   onsetSince?: number | null;
 }
 
+/**
+ * The selected rows, each named so a training stage can find it in any later read: the object it came from (`uri`)
+ * and its row number there (`row`), its stable `id` (the id column, else `uri#row`), and its label as the run saw
+ * it (joined from the label feed where the feed supplied it).
+ */
 export interface SelectionRows {
-  weights: { source: string[]; row: number[]; id: (string | null)[]; weight: number[] };
-  labelQueue: { row: number[]; id: (string | null)[]; reason: string[]; score: number[] };
-  validation: { row: number[]; id: (string | null)[] };
+  weights: { source: string[]; uri: string[]; row: number[]; id: string[]; label: (string | number | null)[]; weight: number[] };
+  labelQueue: { uri: string[]; row: number[]; id: string[]; reason: string[]; score: number[] };
+  validation: { source: string[]; uri: string[]; row: number[]; id: string[]; label: (string | number | null)[] };
 }
 
-const idOf = (d: Dataset, roles: Roles) => {
+/** Where each row of the two datasets came from (ingest's RowOrigin), to name the selected rows. */
+export interface SelectionOrigins {
+  reference: RowOrigin;
+  operational: RowOrigin;
+}
+
+/** A row's stable name: its object and row number there, and its id (the id column's value, else `uri#row`). */
+function namer(d: Dataset, roles: Roles, origin: RowOrigin) {
   const c = roles.id ? d.columns.get(roles.id) : undefined;
-  return (r: number): string | null =>
+  const idValue = (r: number): string | null =>
     c?.type === 'categorical' ? (c.codes[r]! < 0 ? null : c.categories[c.codes[r]!]!) : c?.type === 'numeric' ? (Number.isNaN(c.values[r]!) ? null : String(c.values[r])) : null;
-};
+  const uri = (r: number) => origin.uris[origin.object[r]!]!;
+  const row = (r: number) => origin.row[r]!;
+  return { uri, row, id: (r: number) => idValue(r) ?? `${uri(r)}#${row(r)}` };
+}
+
+/** The label of a row as the run saw it: class name, number, or null when unlabelled. */
+function labelOf(d: Dataset, roles: Roles) {
+  const c = roles.label ? d.columns.get(roles.label) : undefined;
+  return (r: number): string | number | null =>
+    c?.type === 'categorical' ? (c.codes[r]! < 0 ? null : c.categories[c.codes[r]!]!) : c?.type === 'numeric' ? (Number.isNaN(c.values[r]!) ? null : c.values[r]!) : null;
+}
 
 function currentModelScore(d: Dataset, roles: Roles, rows: Int32Array): CandidateScore | null {
   if (!roles.prediction || !roles.label) return null;
@@ -71,10 +94,13 @@ export function selectData(
   roles: Roles,
   config: Config,
   evidence: SelectionEvidence,
+  origins: SelectionOrigins,
 ): { selection: Selection; rows: SelectionRows; checks: CheckResult[] } {
   const cfg = config.select;
-  const opId = idOf(operational, roles);
-  const refId = idOf(reference, roles);
+  const opName = namer(operational, roles, origins.operational);
+  const refName = namer(reference, roles, origins.reference);
+  const opLabel = labelOf(operational, roles);
+  const refLabel = labelOf(reference, roles);
   const excluded = new Set((evidence.excluded ?? []).flatMap((e) => e.rows));
   const split = timeSplit(operational, roles, cfg.holdoutShare, cfg.minHoldout);
   const refLabelled = labelledRows(reference, roles);
@@ -166,29 +192,40 @@ export function selectData(
     recommended = candidates.find((c) => c.name === 'class_weighted') ?? candidates.find((c) => c.name === 'importance_weighted') ?? candidates[0];
   }
 
-  const rows: SelectionRows = { weights: { source: [], row: [], id: [], weight: [] }, labelQueue: { row: [], id: [], reason: [], score: [] }, validation: { row: [], id: [] } };
+  const rows: SelectionRows = {
+    weights: { source: [], uri: [], row: [], id: [], label: [], weight: [] },
+    labelQueue: { uri: [], row: [], id: [], reason: [], score: [] },
+    validation: { source: [], uri: [], row: [], id: [], label: [] },
+  };
   // The training stage fits on the rows outside validation.parquet to accept the model, then on all of these.
   const allLabelled = split ? Int32Array.from([...opTrain, ...split.holdout.filter((r) => !excluded.has(r))]).sort() : opTrain;
   const final = recommended ? build(allLabelled).find((c) => c.name === recommended!.name) : undefined;
   for (const part of final?.parts ?? []) {
-    const id = part.source === 'reference' ? refId : opId;
+    const name = part.source === 'reference' ? refName : opName;
+    const label = part.source === 'reference' ? refLabel : opLabel;
     part.rows.forEach((r, i) => {
       rows.weights.source.push(part.source);
-      rows.weights.row.push(r);
-      rows.weights.id.push(id(r));
+      rows.weights.uri.push(name.uri(r));
+      rows.weights.row.push(name.row(r));
+      rows.weights.id.push(name.id(r));
+      rows.weights.label.push(label(r));
       rows.weights.weight.push(part.weights ? part.weights[i]! : 1);
     });
   }
   const queue = labelQueue(operational, roles, { novel: evidence.novelRows ?? [], slices: (evidence.targeted ?? []).filter((t) => t.check.includes('slice')).flatMap((t) => t.rows) }, cfg.labelBudget);
   for (const q of queue) {
-    rows.labelQueue.row.push(q.row);
-    rows.labelQueue.id.push(opId(q.row));
+    rows.labelQueue.uri.push(opName.uri(q.row));
+    rows.labelQueue.row.push(opName.row(q.row));
+    rows.labelQueue.id.push(opName.id(q.row));
     rows.labelQueue.reason.push(q.reason);
     rows.labelQueue.score.push(q.score);
   }
   for (const r of split?.holdout ?? []) {
-    rows.validation.row.push(r);
-    rows.validation.id.push(opId(r));
+    rows.validation.source.push('operational');
+    rows.validation.uri.push(opName.uri(r));
+    rows.validation.row.push(opName.row(r));
+    rows.validation.id.push(opName.id(r));
+    rows.validation.label.push(opLabel(r));
   }
   const byReason: Record<string, number> = {};
   for (const q of queue) byReason[q.reason] = (byReason[q.reason] ?? 0) + 1;
@@ -197,7 +234,12 @@ export function selectData(
     description: recommended?.description ?? 'No candidate: no labelled reference rows to train on.',
     candidates: scores,
     window: { since: evidence.onsetSince != null ? new Date(evidence.onsetSince).toISOString() : null },
-    weights: { rows: rows.weights.row.length, reference: rows.weights.source.filter((s) => s === 'reference').length, operational: rows.weights.source.filter((s) => s === 'operational').length },
+    weights: {
+      rows: rows.weights.row.length,
+      reference: rows.weights.source.filter((s) => s === 'reference').length,
+      operational: rows.weights.source.filter((s) => s === 'operational').length,
+      weightSum: rows.weights.weight.reduce((a, b) => a + b, 0),
+    },
     classWeights: evidence.classWeights ?? null,
     exclusions: (evidence.excluded ?? []).map((e) => ({ source: 'operational', rows: e.rows.length, reason: e.reason, check: e.check })),
     labelQueue: { rows: queue.length, budget: cfg.labelBudget, byReason },

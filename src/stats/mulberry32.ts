@@ -1,6 +1,6 @@
 /**
  * mulberry32: the small seeded generator the conformance vectors are specified with
- * (../shared/conformance/README.md). Uses only integer ops and exact double arithmetic, so JavaScript reproduces
+ * (test/data/conformance/README.md). Uses only integer ops and exact double arithmetic, so JavaScript reproduces
  * the Python generator's samples bit for bit. For tests and benchmarks; not for anything cryptographic.
  */
 export interface Mulberry32 {

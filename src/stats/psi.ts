@@ -1,5 +1,5 @@
 /**
- * Population Stability Index with this project's definition (../shared/conformance/README.md): bin edges are the
+ * Population Stability Index with this project's definition (test/data/conformance/README.md): bin edges are the
  * reference deciles (NumPy's default "linear" quantile), de-duplicated; bins are right-closed
  * (−∞, e1], (e1, e2], …, (ek, +∞); proportions are clipped below at 1e−4 without renormalising;
  * PSI = Σ (p_cur − p_ref) · ln(p_cur / p_ref).

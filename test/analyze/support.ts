@@ -5,7 +5,7 @@ import { resolveRoles, take, toDataset, type Dataset, type Roles } from '../../s
 import { decode } from '../../src/ingest/formats.js';
 import { columnLength, type Column, type Table } from '../../src/ingest/table.js';
 import { ConfigSchema, type Config, type ConfigInput } from '../../src/schema/config.js';
-import { sharedDir } from '../support/shared.js';
+import { TEST_DATA_DIR, testDataText } from '../support/data.js';
 import { tabularEncoder } from '../../src/analyze/encode.js';
 import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 
@@ -52,7 +52,7 @@ export const categorical = (name: string, values: (string | null)[]): Column => 
 };
 
 export function bikeDays(): Table {
-  return csvTable(path.join(sharedDir(), 'datasets/bike-sharing/day.csv'));
+  return csvTable(path.join(TEST_DATA_DIR, 'bike-sharing/day.csv.gz')); // decode gunzips by the .gz name
 }
 
 export const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
@@ -83,7 +83,7 @@ const ADULT_NUMERIC = new Set(['age', 'fnlwgt', 'education-num', 'capital-gain',
 
 /** UCI Adult training file (no header, ", "-separated, "?" = missing) as a table. */
 export function adultTable(): Table {
-  const text = readFileSync(path.join(sharedDir(), 'datasets/adult/adult.data'), 'utf8');
+  const text = testDataText('adult/adult.data.gz');
   const lines = text.split('\n').filter((l) => l.trim().length > 0);
   const cells = lines.map((l) => l.split(',').map((c) => c.trim()));
   const columns = ADULT_COLUMNS.map((name, j) =>

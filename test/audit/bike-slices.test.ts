@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { weakSlices } from '../../src/audit/index.js';
 import type { Roles } from '../../src/ingest/dataset.js';
 import { fitRidge, predictRidge } from '../../src/models/ridge.js';
 import { AuditConfigSchema } from '../../src/schema/config.js';
 import { mulberry32 } from '../../src/stats/index.js';
-import { sharedDir } from '../support/shared.js';
+import { testDataText } from '../support/data.js';
 import { categorical, dataset, numeric } from './support/datasets.js';
 
 /**
@@ -14,7 +12,7 @@ import { categorical, dataset, numeric } from './support/datasets.js';
  * operational rows a random split of 2011; then the operational counts of one subgroup are raised, as if demand
  * changed there only.
  */
-const text = readFileSync(path.join(sharedDir(), 'datasets/bike-sharing/hour.csv'), 'utf8').trim().split(/\r?\n/);
+const text = testDataText('bike-sharing/hour.csv.gz').trim().split(/\r?\n/);
 const header = text[0]!.split(',');
 const rows = text.slice(1).map((l) => l.split(','));
 const col = (name: string) => header.indexOf(name);

@@ -1,6 +1,6 @@
 /**
  * A small stand-in for the Kubernetes API server on 127.0.0.1: it serves the two endpoints the step calls and
- * validates every request body against the official schemas (shared/schemas, see test/manifests/schemas.ts) plus
+ * validates every request body against the official schemas (test/data/schemas, see test/manifests/schemas.ts) plus
  * the server-side Event rules the schema cannot express. An invalid body gets a 422 Status like the real server.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';

@@ -1,7 +1,7 @@
 /**
  * KFP outputs: the v2 executor output checked against the KFP protos (ml_pipelines.ExecutorOutput, via buf +
  * protobuf-es, reusing test/manifests/kfp-proto.ts) and against what the KFP UI reads from artifact metadata
- * (shared/notes/ecosystem.md §1.3); the v1 UI metadata and metrics files (§1.4); and the CLI end to end.
+ * (docs/artifacts.md); the v1 UI metadata and metrics files; and the CLI end to end.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';

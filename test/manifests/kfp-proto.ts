@@ -1,6 +1,5 @@
 /**
- * The KFP v2 IR has no JSON Schema; its definition is the protobuf schema (shared/schemas/kfp/proto). Following
- * shared/notes/ecosystem.md §1.5: buf compiles the protos into a FileDescriptorSet (built here, in the test run,
+ * The KFP v2 IR has no JSON Schema; its definition is the protobuf schema (test/data/schemas/kfp/proto): buf compiles the protos into a FileDescriptorSet (built here, in the test run,
  * never committed as a binary) and protobuf-es parses YAML documents with the proto JSON mapping, which rejects
  * unknown fields and bad enum values.
  */

@@ -1,6 +1,6 @@
 /**
  * pipeline/argo/*.yaml against the Argo Workflows JSON Schemas (v4.1.2, the current release, and v3.7.18, still in
- * use) with the fixes of shared/notes/ecosystem.md §2.5, plus the contract between the YAML and the CLI / code.
+ * use) with the fixes listed in test/manifests/schemas.ts, plus the contract between the YAML and the CLI / code.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,4 +1,4 @@
-/** The schemas the YAML is validated against are the published ones: sha256 as listed in shared/schemas/SOURCES.md. */
+/** The schemas the YAML is validated against are the published ones: sha256 as listed in test/data/schemas/SOURCES.md. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * Validators for the YAML we ship and the API request bodies we send, built from the official schemas in
- * shared/schemas/ with the fixes described in shared/notes/ecosystem.md:
+ * test/data/schemas/ (origins in its SOURCES.md) with these fixes:
  * - Argo Workflows: IntOrString is typed string-only upstream → anyOf [integer, string]; objects allow unknown keys
  *   upstream → additionalProperties: false on every definition with properties (so typos fail).
  * - Argo Events: webhook `url` is wrongly required (Go field without omitempty; WebhookContext and the
@@ -26,8 +26,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
   addFormatsModule) as typeof addFormatsModule.default;
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED_DIR = process.env.MOA_SHARED_DIR ?? path.resolve(REPO_ROOT, '../shared');
-export const SCHEMA_DIR = path.join(SHARED_DIR, 'schemas');
+export const SCHEMA_DIR = path.join(REPO_ROOT, 'test', 'data', 'schemas');
 
 type Json = Record<string, unknown>;
 const readJson = (rel: string): Json => JSON.parse(readFileSync(path.join(SCHEMA_DIR, rel), 'utf8')) as Json;

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { fitSoftmax, predictClass, predictProba, type SoftmaxModel } from '../../src/models/softmax.js';
 import { mulberry32 } from '../../src/stats/index.js';
-import { sharedDir } from '../support/shared.js';
+import { SKLEARN_DIGITS } from '../support/data.js';
 
-/** scikit-learn's digits (8×8 images, 10 classes): rows of 64 pixels then the label. */
+/** scikit-learn's digits (Debian python3-sklearn; 8×8 images, 10 classes): rows of 64 pixels then the label. */
 function digits() {
-  const text = gunzipSync(readFileSync(path.join(sharedDir(), 'datasets/sklearn-bundled/digits.csv.gz'))).toString('utf8');
+  const text = gunzipSync(readFileSync(SKLEARN_DIGITS)).toString('utf8');
   const rows = text.trim().split('\n').map((l) => l.split(',').map(Number));
   const d = rows[0]!.length - 1;
   const x = new Float64Array(rows.length * d);

@@ -188,7 +188,7 @@ export function withSelection(results: Results): Results {
         { name: HOSTILE[1], description: 'window since the drift, reweighted', rows: 1500, metric: 'accuracy', value: 0.86, recommended: true },
       ],
       window: { since: '2026-11-01T00:00:00Z' },
-      weights: { rows: 6500, reference: 5000, operational: 1500 },
+      weights: { rows: 6500, reference: 5000, operational: 1500, weightSum: 6500 },
       classWeights: { red: 1.2, [HOSTILE[0]!]: 0.8 },
       exclusions: [{ source: 'operational', rows: 12, reason: HOSTILE[2], check: 'quality.nulls' }],
       labelQueue: { rows: 200, budget: 200, byReason: { uncertain: 150, new_class: 50 } },

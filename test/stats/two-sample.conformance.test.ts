@@ -1,6 +1,6 @@
 /**
  * Every two-sample vector in scipy-vectors.json (tiny, medium and the generated n = 200000 cases) against
- * SciPy 1.10.1, at the tolerances of ../shared/conformance/README.md. No vector is excluded.
+ * SciPy 1.10.1, at the tolerances of test/data/conformance/README.md. No vector is excluded.
  */
 import { describe, it, expect } from '@jest/globals';
 import {

@@ -1,11 +1,11 @@
-/** Loads the SciPy reference vectors (../shared/conformance) and compares numbers at the README's tolerances. */
+/** Loads the SciPy reference vectors (test/data/conformance) and compares numbers at the README's tolerances. */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedDir = process.env.MOA_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
-export const vectorsPath = path.join(sharedDir, 'conformance', 'scipy-vectors.json');
+export const vectorsPath = path.join(repoRoot, 'test', 'data', 'conformance', 'scipy-vectors.json.gz');
 
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
@@ -13,7 +13,7 @@ const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Inf
 export type Json = any;
 
 export function loadVectors(): Json {
-  return JSON.parse(readFileSync(vectorsPath, 'utf8'), (_key, value) =>
+  return JSON.parse(gunzipSync(readFileSync(vectorsPath)).toString('utf8'), (_key, value) =>
     typeof value === 'string' && value in NON_FINITE ? NON_FINITE[value] : value,
   );
 }
@@ -55,7 +55,7 @@ export class Mismatches {
   }
 }
 
-// Tolerances from ../shared/conformance/README.md "Suggested tolerances".
+// Tolerances from test/data/conformance/README.md "Suggested tolerances".
 export const TOL_STAT: Tolerance = { abs: 1e-12, rel: 1e-10 };
 export const TOL_P: Tolerance = { rel: 1e-9, abs: 0 };
 

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Dataset } from '../../../src/ingest/dataset.js';
 import type { Column } from '../../../src/ingest/table.js';
 import { fitSoftmax, predictProba } from '../../../src/models/softmax.js';
-import { sharedDir } from '../../support/shared.js';
+import { testDataText } from '../../support/data.js';
 import { argmaxRows, categorical, dataset, numeric, outputColumns } from './datasets.js';
 
-/** UCI Adult (../shared/datasets/adult): 14 features, income label. */
+/** UCI Adult (test/data/adult): 14 features, income label. */
 export const NUMERIC = ['age', 'fnlwgt', 'education-num', 'capital-gain', 'capital-loss', 'hours-per-week'];
 export const CATEGORICAL = ['workclass', 'education', 'marital-status', 'occupation', 'relationship', 'race', 'sex', 'native-country'];
 const ORDER = ['age', 'workclass', 'fnlwgt', 'education', 'education-num', 'marital-status', 'occupation', 'relationship', 'race', 'sex', 'capital-gain', 'capital-loss', 'hours-per-week', 'native-country'];
@@ -21,7 +19,7 @@ export interface AdultPart {
 }
 
 function parse(file: string, categories: Record<string, string[]>): AdultPart {
-  const lines = readFileSync(path.join(sharedDir(), 'datasets/adult', file), 'utf8')
+  const lines = testDataText(`adult/${file}.gz`)
     .split('\n')
     .filter((l) => l.includes(',') && !l.startsWith('|'));
   const n = lines.length;

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { sharedDir } from '../../support/shared.js';
 
-/** Fashion-MNIST: the full training set from the Debian package dataset-fashion-mnist, the test set from ../shared. */
+/** Fashion-MNIST, training and test sets, from the Debian package dataset-fashion-mnist. */
 export const DEBIAN_DIR = '/usr/share/datasets/fashion-mnist';
 export const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
@@ -28,8 +27,9 @@ function idx(file: string): Buffer {
 
 /** One split, downscaled on demand: 28×28 → (28/factor)² pixels keeps the softmax model and drift tests fast. */
 export function loadFashion(split: 'train' | 'test', factor = 4): Images {
-  const images = idx(path.join(split === 'train' ? DEBIAN_DIR : path.join(sharedDir(), 'datasets/fashion-mnist'), `${split === 'train' ? 'train' : 't10k'}-images-idx3-ubyte.gz`));
-  const labels = idx(path.join(sharedDir(), 'datasets/fashion-mnist', `${split === 'train' ? 'train' : 't10k'}-labels-idx1-ubyte.gz`));
+  const prefix = split === 'train' ? 'train' : 't10k';
+  const images = idx(path.join(DEBIAN_DIR, `${prefix}-images-idx3-ubyte.gz`));
+  const labels = idx(path.join(DEBIAN_DIR, `${prefix}-labels-idx1-ubyte.gz`));
   const n = images.readUInt32BE(4);
   const side = 28 / factor;
   const d = side * side;
