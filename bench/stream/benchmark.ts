@@ -24,7 +24,8 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<{ summaries: Su
   const skipped: { name: string; reason: string }[] = [];
   const raw: StreamRun[] = [];
   const streams = STREAMS.filter((s) => (o.streams ? o.streams.includes(s.name) : !o.quick || s.quick));
-  for (const [index, spec] of streams.entries()) {
+  for (const spec of streams) {
+    const index = STREAMS.indexOf(spec);
     const reason = spec.unavailable(o.dataDir);
     if (reason) {
       if (process.env.CI === 'true') throw new Error(`${spec.name}: ${reason}`);
