@@ -178,8 +178,8 @@ export function formatTables(summaries: Summary[], o: { historyNote: string | nu
   for (const s of summaries) {
     lines2.push(`| ${[s.stream, REGIME_LABEL[s.regime], pt(s.vs.always), pt(s.vs.sliding), pt(s.vs.periodic), pt(s.vs.drift), pt(s.vs.ddm), pt(s.vs.never), pt(s.manifestVsTrigger)].join(' | ')} |`);
   }
-  const head3 = ['stream', 'labels', 'moa runs', 'actions', 'tests / run', 's / run (mean, max)', 'targets met', 'missed (figure)'];
-  const lines3 = [`| ${head3.join(' | ')} |`, `| ${head3.map((_, i) => (i >= 2 && i <= 4 ? '---:' : '---')).join(' | ')} |`];
+  const head3 = ['stream', 'labels', 'seeds', 'moa runs', 'actions', 'tests / run', 's / run (mean, max)', 'targets met', 'missed (figure)'];
+  const lines3 = [`| ${head3.join(' | ')} |`, `| ${head3.map((_, i) => (i >= 2 && i <= 5 ? '---:' : '---')).join(' | ')} |`];
   for (const s of summaries) {
     const judged = s.targets.filter((t) => t.met !== null);
     const missed = judged.filter((t) => !t.met).map((t) => `${t.name} (${t.figure})`);
@@ -187,6 +187,7 @@ export function formatTables(summaries: Summary[], o: { historyNote: string | nu
       `| ${[
         s.stream,
         REGIME_LABEL[s.regime],
+        s.seeds,
         s.runs,
         Object.entries(s.actions)
           .sort()
@@ -217,6 +218,9 @@ export function formatTables(summaries: Summary[], o: { historyNote: string | nu
 /** Every target of every stream, one line each: what the issue asks, the figure, met or not. */
 export function formatTargets(summaries: Summary[]): string {
   const out: string[] = [];
-  for (const s of summaries) for (const t of s.targets) out.push(`${t.met === null ? 'n/a ' : t.met ? 'met ' : 'MISS'}  ${s.stream} / ${REGIME_LABEL[s.regime]}: ${t.name} — ${t.figure}`);
+  for (const s of summaries) {
+    for (const t of s.targets) out.push(`${t.met === null ? 'n/a ' : t.met ? 'met ' : 'MISS'}  ${s.stream} / ${REGIME_LABEL[s.regime]}: ${t.name} — ${t.figure}`);
+    for (const e of s.errors) out.push(`ERROR ${s.stream} / ${REGIME_LABEL[s.regime]}: a moa run ended in an error: ${e}`);
+  }
   return out.join('\n');
 }

@@ -42,7 +42,9 @@ if (from) {
   // Several files (runs split by stream across processes) are merged; the first gives the commit and date.
   const parts = await Promise.all(from.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as typeof record));
   record = { ...parts[0]!, minutes: Math.max(...parts.map((p) => p.minutes)), skipped: parts.flatMap((p) => p.skipped), runs: parts.flatMap((p) => p.runs) };
-  if (new Set(parts.map((p) => p.commit)).size > 1) throw new Error(`--from: the files come from different commits (${parts.map((p) => p.commit).join(', ')})`);
+  // Parts run at different commits are published with each commit and the streams it ran.
+  const commits = [...new Set(parts.map((p) => p.commit))];
+  if (commits.length > 1) record.commit = parts.map((p) => `${p.commit} (${[...new Set(p.runs.map((r) => r.stream))].join(', ')})`).join(', ');
   const groups = new Map<string, StreamRun[]>();
   for (const r of record.runs) groups.set(`${r.stream}|${r.regime}`, [...(groups.get(`${r.stream}|${r.regime}`) ?? []), r]);
   summaries = [...groups.values()].map(summarize);
@@ -76,7 +78,7 @@ if (from || (!quick && !option('--streams') && !option('--regimes') && !option('
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, JSON.stringify({ ...record, summaries }) + '\n');
   process.stderr.write(`wrote ${out}\n`);
-  const body = `Run of ${record.generatedAt.slice(0, 10)}, commit ${record.commit}, seeds ${record.seeds.join(', ')}, ${record.minutes} min on ${os.cpus().length} shared CPUs.\n\n${tables}\n${skipped.map((s) => `\nNot run: ${s.name} — ${s.reason}.`).join('')}`;
+  const body = `Run of ${record.generatedAt.slice(0, 10)}, commit ${record.commit}, ${record.minutes} min on ${os.cpus().length} shared CPUs.\n\n${tables}\n${skipped.map((s) => `\nNot run: ${s.name} — ${s.reason}.`).join('')}`;
   const docs = path.join(repo, 'docs', 'benchmarks.md');
   if (await replaceBetweenMarkers(docs, TABLE_START, TABLE_END, body)) process.stderr.write(`updated the tables in ${docs}\n`);
 }
