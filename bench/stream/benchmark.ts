@@ -33,7 +33,7 @@ export async function runBenchmark(o: BenchmarkOptions): Promise<{ summaries: Su
       skipped.push({ name: spec.name, reason });
       continue;
     }
-    for (const regime of o.regimes ?? REGIMES) {
+    for (const regime of o.regimes ?? (o.quick ? (spec.quickRegimes ?? REGIMES) : REGIMES)) {
       const runs: StreamRun[] = [];
       for (const [k, seed] of o.seeds.entries()) {
         const t0 = Date.now();

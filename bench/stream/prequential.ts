@@ -142,6 +142,9 @@ export async function runStream(spec: StreamSpec, o: { regime: Regime; seed: num
   /** Fit on rows (stream rows, with weights), holding out `validation` or else the newest 20 % of the rows. */
   const deploy = (rows: TrainRow[], validation?: number[]): Deployed => {
     let held = validation;
+    // A given validation set that would leave nothing to fit on (a selection made only of its validation rows)
+    // gives way to the usual newest-20 % tail.
+    if (held && rows.every((r) => held!.includes(r.row))) held = undefined;
     if (!held || held.length === 0) {
       const distinct = [...new Set(rows.map((r) => r.row))].sort((a, b) => a - b);
       held = distinct.slice(Math.floor(distinct.length * (1 - VALIDATION_SHARE)));

@@ -28,6 +28,8 @@ export interface StreamSpec {
   task: 'classification' | 'regression';
   /** In the BENCH_QUICK=1 subset (CI): needs nothing but the repository and Debian packages. */
   quick: boolean;
+  /** The label regimes of the quick subset (together the quick streams meet each regime and fault kind once). */
+  quickRegimes?: ('all' | 'p20' | 'late')[];
   /** Why the stream cannot be built here (a missing data file), or null. */
   unavailable: (dataDir: string) => string | null;
   build: (seed: number, o: { dataDir: string; quick: boolean }) => StreamData;
@@ -239,13 +241,14 @@ export const STREAMS: StreamSpec[] = [
   { name: 'bike', description: 'Bike Sharing hourly 2011-2012 in time order, count (RMSE)', task: 'regression', quick: false, unavailable: missing('bike-sharing/hour.csv'), build: bike },
   { name: 'bank', description: 'Bank Marketing in contact order, subscribed (duration left out)', task: 'classification', quick: false, unavailable: missing('bank-marketing/bank-marketing.csv'), build: bank },
   { name: 'seattle', description: 'Seattle daily weather 2012-2015, weather class', task: 'classification', quick: false, unavailable: missing('seattle-weather/seattle-weather.csv'), build: seattle },
-  { name: 'sea', description: 'SEA concepts, θ 8 → 9 → 7 → 9.5 (abrupt), 10 % label noise', task: 'classification', quick: true, unavailable: always, build: (s, o) => sea(s, o) },
-  { name: 'hyperplane', description: 'rotating hyperplane, 10 features, 5 drifting by 0.001 per row (gradual), 5 % noise', task: 'classification', quick: true, unavailable: always, build: (s, o) => hyperplane(s, o) },
+  { name: 'sea', description: 'SEA concepts, θ 8 → 9 → 7 → 9.5 (abrupt), 10 % label noise', task: 'classification', quick: true, quickRegimes: ['all', 'p20', 'late'], unavailable: always, build: (s, o) => sea(s, o) },
+  { name: 'hyperplane', description: 'rotating hyperplane, 10 features, 5 drifting by 0.001 per row (gradual), 5 % noise', task: 'classification', quick: true, quickRegimes: ['p20'], unavailable: always, build: (s, o) => hyperplane(s, o) },
   {
     name: 'digits',
     description: 'sklearn digits (8×8): digit7 absent until window 6, digits 0-2 three times as frequent from window 9',
     task: 'classification',
     quick: true,
+    quickRegimes: ['late'],
     unavailable: (dir) => (digitsFile(dir) ? null : `digits not found (apt-get install python3-sklearn, or sklearn-bundled/digits.csv.gz under ${dir})`),
     build: (s, o) => digits(s, o),
   },

@@ -7,8 +7,9 @@ import { K, type StreamRun } from '../../bench/stream/prequential.js';
 import { formatTables, type Summary } from '../../bench/stream/report.js';
 import { datasetsDir, STREAMS } from '../../bench/stream/streams.js';
 
-// The CI subset of `npm run bench:stream` (BENCH_QUICK=1): the generated streams (SEA, rotating hyperplane) and
-// sklearn digits, every label regime, one seed, end to end in-process. The figures are printed, not asserted
+// The CI subset of `npm run bench:stream` (BENCH_QUICK=1), end to end in-process, one seed: SEA under every label
+// regime, the rotating hyperplane with 20 % of labels, sklearn digits with labels one window late — each regime
+// and each fault kind (unit ×100, 70 % nulls, stuck) at least once. The figures are printed, not asserted
 // (docs/benchmarks.md keeps the full table); what is asserted is that the protocol held and moa did its part
 // where the answer is not in doubt: a unit change ×100 is fix_data on its window.
 const quick = STREAMS.filter((s) => s.quick);
@@ -21,14 +22,16 @@ describe('stream benchmark, quick subset', () => {
     result = await runBenchmark({ seeds: [1], quick: true, dataDir: datasetsDir([]), workDir, log: (l) => process.stderr.write(l + '\n') });
     process.stderr.write(formatTables(result.summaries, { historyNote: null }) + '\n');
     for (const s of result.skipped) process.stderr.write(`stream benchmark: ${s.name} not run — ${s.reason}\n`);
-  }, 600_000);
+  }, 1_200_000); // a guard against a hang, not a speed bound: about 1.5 min alone on 2 cores, far more on a loaded machine
   afterAll(async () => {
     await rm(workDir, { recursive: true, force: true });
   });
 
-  it('runs every quick stream under every label regime (a missing data set is printed above)', () => {
-    expect(result.summaries.length + result.skipped.length * 3).toBe(quick.length * 3);
-    expect(result.summaries.length).toBeGreaterThanOrEqual(6);
+  it('runs every quick stream under its label regimes (a missing data set is printed above)', () => {
+    const planned = quick.filter((s) => !result.skipped.some((k) => k.name === s.name)).flatMap((s) => s.quickRegimes!.map((r) => `${s.name}/${r}`));
+    expect(result.summaries.map((s) => `${s.stream}/${s.regime}`)).toEqual(planned);
+    expect(new Set(result.summaries.map((s) => s.regime))).toEqual(new Set(['all', 'p20', 'late']));
+    expect(result.summaries.length).toBeGreaterThanOrEqual(4);
   });
 
   it('test-then-train: every policy served and scored every operational window, with the retrains its rule allows', () => {
