@@ -34,12 +34,12 @@ const OCTOBER = Date.UTC(2026, 9, 1);
 const NOVEMBER = Date.UTC(2026, 10, 1);
 const DECEMBER = Date.UTC(2026, 11, 1);
 
-const random = (seed: number) => {
+export const random = (seed: number) => {
   const rng = mulberry32(seed);
   return () => rng.nextDouble53();
 };
 
-function shuffled(n: number, next: () => number): Int32Array {
+export function shuffled(n: number, next: () => number): Int32Array {
   const a = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
@@ -107,7 +107,7 @@ const fashion = () => (fashionCache ??= { train: fashionMnist('train'), test: fa
 const fashionMissing = () => (fashionAvailable() ? null : 'Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)');
 
 /** Rows of `labels` drawn in order from a shuffled pool, with per-class weights (0 drops a class). */
-function drawByClass(labels: Uint8Array, pool: Int32Array, n: number, weights: number[], used: Set<number>): number[] {
+export function drawByClass(labels: Uint8Array, pool: Int32Array, n: number, weights: number[], used: Set<number>): number[] {
   const total = weights.reduce((a, b) => a + b, 0);
   const want = weights.map((w) => Math.round((n * w) / total));
   const out: number[] = [];

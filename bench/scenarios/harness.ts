@@ -59,17 +59,17 @@ export interface ScenarioResult {
 }
 
 /** A fitted model of either task, predicting class names or numbers for a frame. */
-interface Fitted {
+export interface Fitted {
   predict(f: Frame): { labels: string[] | Float64Array; proba: { classes: string[]; values: Float64Array } | null };
 }
 
-interface TrainRow {
+export interface TrainRow {
   frame: Frame;
   row: number;
   weight: number;
 }
 
-function fit(task: Scenario['task'], encoder: Encoder, rows: TrainRow[], seed: number, extraWeight?: (label: string) => number): Fitted {
+export function fit(task: Scenario['task'], encoder: Encoder, rows: TrainRow[], seed: number, extraWeight?: (label: string) => number): Fitted {
   // Rows are grouped by frame so each frame is encoded in one pass.
   const frames = [...new Set(rows.map((r) => r.frame))];
   const parts = frames.map((f) => {
@@ -119,25 +119,25 @@ function score(f: Frame, predicted: string[] | Float64Array): number {
 }
 
 const spread = (v: number[]) => Math.max(...v) - Math.min(...v);
-const allRows = (frame: Frame, weight = 1): TrainRow[] => Array.from({ length: rowsOf(frame) }, (_, row) => ({ frame, row, weight }));
+export const allRows = (frame: Frame, weight = 1): TrainRow[] => Array.from({ length: rowsOf(frame) }, (_, row) => ({ frame, row, weight }));
 const labelledRows = (frame: Frame): TrainRow[] => allRows(frame).filter((r) => frame.labelled[r.row] === 1);
 
 function columnStrings(c: Column | undefined): string[] {
   if (!c || c.type !== 'categorical') throw new Error(`weights file: expected a string column, got ${c?.type}`);
   return Array.from(c.codes, (k) => c.categories[k]!);
 }
-function columnNumbers(c: Column | undefined): Float64Array {
+export function columnNumbers(c: Column | undefined): Float64Array {
   if (!c || c.type !== 'numeric') throw new Error(`weights file: expected a numeric column, got ${c?.type}`);
   return c.values;
 }
 
-async function readParquet(uri: string): Promise<(name: string) => Column | undefined> {
+export async function readParquet(uri: string): Promise<(name: string) => Column | undefined> {
   const { table } = await loadTable(createStorage(), uri, { role: 'selection', format: 'parquet', types: {}, log: silentLogger });
   return (name) => table.columns.find((c) => c.name === name);
 }
 
 /** The training rows the manifest's weights file names; operational rows without a label cannot be trained on. */
-async function manifestRows(manifest: Manifest, data: { reference: Frame; operational: Frame }): Promise<TrainRow[] | null> {
+export async function manifestRows(manifest: Manifest, data: { reference: Frame; operational: Frame }): Promise<TrainRow[] | null> {
   const uri = manifest.data.weights?.uri;
   if (!uri) return null;
   const col = await readParquet(uri);

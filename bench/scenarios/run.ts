@@ -1,10 +1,10 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { VERSION } from '../../src/version.js';
 import { SCENARIOS } from './definitions.js';
 import { runScenario, type ScenarioResult } from './harness.js';
+import { headCommit, replaceBetweenMarkers } from './publish.js';
 import { repoRoot } from './repo.js';
 import { formatTable } from './table.js';
 
@@ -50,26 +50,15 @@ process.stdout.write(`\nexpected action: ${results.length - wrong.length}/${resu
 
 // Only the full run at the default seed is published; other seeds are for checking that the actions are stable.
 if (!quick && names.length === 0 && process.env.MOA_BENCH_SEED === undefined) {
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
-  } catch {
-    // not a git checkout: the commit stays unknown
-  }
+  const commit = headCommit();
   const out = path.join(repo, 'bench', 'results', 'scenarios.json');
   await mkdir(path.dirname(out), { recursive: true });
   const record = { generatedAt: new Date().toISOString(), commit, moaVersion: VERSION, node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg(), seed, skipped, scenarios: results };
   await writeFile(out, JSON.stringify(record, null, 2) + '\n');
   process.stderr.write(`wrote ${out}\n`);
   // The table in docs/benchmarks.md lives between two markers; the findings around it are written by hand.
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  const body = `Run of ${record.generatedAt.slice(0, 10)}, commit ${commit}, seed ${seed}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} (1/5/15 min, shared machine). Accuracy: higher is better; MAE: lower.\n\n${formatTable(results)}\n${queueLines.map((l) => `\n${l}\n`).join('')}${skipped.map((s) => `\nNot run: ${s.name} — ${s.reason}.`).join('')}`;
   const docs = path.join(repo, 'docs', 'benchmarks.md');
-  const text = await readFile(docs, 'utf8');
-  const start = text.indexOf(TABLE_START);
-  const end = text.indexOf(TABLE_END);
-  if (start >= 0 && end > start) {
-    const load = os.loadavg().map((l) => l.toFixed(1)).join(' / ');
-    const body = `Run of ${record.generatedAt.slice(0, 10)}, commit ${commit}, seed ${seed}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${load} (1/5/15 min, shared machine). Accuracy: higher is better; MAE: lower.\n\n${formatTable(results)}\n${queueLines.map((l) => `\n${l}\n`).join('')}${skipped.map((s) => `\nNot run: ${s.name} — ${s.reason}.`).join('')}`;
-    await writeFile(docs, text.slice(0, start + TABLE_START.length) + '\n' + body + '\n' + text.slice(end));
-    process.stderr.write(`updated the table in ${docs}\n`);
-  }
+  if (await replaceBetweenMarkers(docs, TABLE_START, TABLE_END, body)) process.stderr.write(`updated the table in ${docs}\n`);
 }
