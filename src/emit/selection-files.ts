@@ -3,8 +3,10 @@ import { OUTPUT_NAMES } from './outputs.js';
 import { toParquet } from './parquet.js';
 
 /** The selection as Parquet files the training stage can read with pandas or pyarrow. */
-export function selectionFiles(rows: SelectionRows): { name: string; body: Uint8Array; contentType: string }[] {
+export function selectionFiles(rows: SelectionRows, runId: string): { name: string; body: Uint8Array; contentType: string }[] {
   const type = 'application/vnd.apache.parquet';
+  // The run id in each file's key-value metadata ties it to its results.json and manifest.
+  const metadata = { 'moa.run_id': runId };
   return [
     {
       name: OUTPUT_NAMES.weights,
@@ -14,7 +16,7 @@ export function selectionFiles(rows: SelectionRows): { name: string; body: Uint8
         row: { type: 'int32', values: rows.weights.row },
         id: { type: 'string', values: rows.weights.id },
         weight: { type: 'float64', values: rows.weights.weight },
-      }),
+      }, metadata),
     },
     {
       name: OUTPUT_NAMES.labelQueue,
@@ -24,12 +26,12 @@ export function selectionFiles(rows: SelectionRows): { name: string; body: Uint8
         id: { type: 'string', values: rows.labelQueue.id },
         reason: { type: 'string', values: rows.labelQueue.reason },
         score: { type: 'float64', values: rows.labelQueue.score },
-      }),
+      }, metadata),
     },
     {
       name: OUTPUT_NAMES.validation,
       contentType: type,
-      body: toParquet({ row: { type: 'int32', values: rows.validation.row }, id: { type: 'string', values: rows.validation.id } }),
+      body: toParquet({ row: { type: 'int32', values: rows.validation.row }, id: { type: 'string', values: rows.validation.id } }, metadata),
     },
   ];
 }
