@@ -4,7 +4,7 @@ import type { Format, ColumnType as ConfiguredType } from '../schema/config.js';
 import type { InputRecord } from '../schema/results.js';
 import { parseLocation, type Storage } from '../storage/index.js';
 import { decode, detectFormat } from './formats.js';
-import { addPartitionColumns, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
+import { addPartitionColumns, assertDatePartitions, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
 import { concatColumns, type Table } from './table.js';
 
 export interface LoadOptions {
@@ -50,8 +50,9 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
   for (const object of objects) {
     const format = detectFormat(object.name, options.format, subject);
     formats.add(format);
-    const bytes = await storage.read(object, location, subject);
     const values = partitionValues(object, location);
+    assertDatePartitions(values, object.uri, subject);
+    const bytes = await storage.read(object, location, subject);
     for (const [key] of values) partitionColumns.add(key);
     parts.push(addPartitionColumns(decode(bytes, { format, uri: object.uri, subject, types: options.types }), values));
     options.log.debug('read object', { role: options.role, uri: object.uri, bytes: bytes.length, format });
