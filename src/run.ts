@@ -76,7 +76,9 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   const runId = deps.runId ?? newRunId(new Date(startedAt));
   log.info('stage ingest: reading inputs', { runId });
 
-  const types = config.columns.types;
+  // The event-time column is read as times from text formats too (ISO 8601 or epoch), unless typed otherwise.
+  const timestamp = config.columns.timestamp;
+  const types = timestamp && !config.columns.types[timestamp] ? { ...config.columns.types, [timestamp]: 'timestamp' as const } : config.columns.types;
   const inputs: InputRecord[] = [];
   const window = parseWindow(config.window);
   const load = async (role: string, uri: string, extra: Partial<LoadOptions> = {}) => {

@@ -65,6 +65,12 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
     notes.rowsOutsideWindow = kept.outside;
     notes.rowsWithoutTime = kept.missingTime;
   }
+  if (table.rows === 0 && notes.rowsOutsideWindow + notes.rowsWithoutTime > 0) {
+    throw dataError('data.empty', `${subject}: ${uri} has no rows in the time window: ${notes.rowsOutsideWindow} row(s) lie outside it and ${notes.rowsWithoutTime} have no readable time in "${options.timestamp}".`, {
+      subject: uri,
+      fix: `Widen --since / --until, or write "${options.timestamp}" as a timestamp (ISO 8601 such as 2026-01-05T12:00:00Z, or epoch seconds / milliseconds).`,
+    });
+  }
   if (table.rows === 0) {
     throw dataError('data.empty', `${subject}: ${uri} has no rows.`, {
       subject: uri,

@@ -18,7 +18,9 @@ export function truncationOf(format: 'parquet' | 'arrow', bytes: Uint8Array, dec
   if (startsWith(bytes, ARROW1)) {
     return endsWith(bytes, ARROW1) ? null : 'it starts like an Arrow IPC file (ARROW1) but does not end with the ARROW1 footer magic';
   }
-  // The IPC stream format: messages, then an end-of-stream marker (0xFFFFFFFF 0x00000000; 0x00000000 before 0.15).
+  // The IPC stream format: messages (each after a 0xFFFFFFFF continuation marker since Arrow 0.15), then an
+  // end-of-stream marker (0xFFFFFFFF 0x00000000). Bytes that do not start like that are not Arrow at all.
+  if (!startsWith(bytes, [0xff, 0xff, 0xff, 0xff])) return null;
   if (/expected to read \d+ bytes/i.test(decodeMessage)) return `a message is cut short (${decodeMessage.replace(/\.$/, '')})`;
   const eos = bytes.length >= 4 && bytes[bytes.length - 1] === 0 && bytes[bytes.length - 2] === 0 && bytes[bytes.length - 3] === 0 && bytes[bytes.length - 4] === 0;
   return eos ? null : 'the Arrow IPC stream ends without its end-of-stream marker';
