@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { diagnoseShift } from './audit/index.js';
 import { decide } from './decide/decide.js';
 import { alphaBudget, runPlan, type PlanContext } from './decide/plan.js';
@@ -24,6 +23,7 @@ import type { Config } from './schema/config.js';
 import { ManifestSchema, type Manifest } from './schema/manifest.js';
 import { ResultsSchema, type CheckResult, type InputRecord, type Results } from './schema/results.js';
 import type { Storage } from './storage/index.js';
+import { newRunId } from './run-id.js';
 import { VERSION } from './version.js';
 
 export interface RunDeps {
@@ -73,10 +73,12 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   const { storage, log } = deps;
   const now = deps.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const runId = deps.runId ?? `moa-${startedAt.replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+  const runId = deps.runId ?? newRunId(new Date(startedAt));
   log.info('stage ingest: reading inputs', { runId });
 
-  const types = config.columns.types;
+  // The event-time column is read as times from text formats too (ISO 8601 or epoch), unless typed otherwise.
+  const timestamp = config.columns.timestamp;
+  const types = timestamp && !config.columns.types[timestamp] ? { ...config.columns.types, [timestamp]: 'timestamp' as const } : config.columns.types;
   const inputs: InputRecord[] = [];
   const window = parseWindow(config.window);
   const load = async (role: string, uri: string, extra: Partial<LoadOptions> = {}) => {
@@ -208,7 +210,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
       summary,
       report,
       manifest: JSON.stringify(manifest, null, 2) + '\n',
-      extra: selectionRows ? selectionFiles(selectionRows, config.select.format) : [],
+      extra: selectionRows ? selectionFiles(selectionRows, config.select.format, runId) : [],
     },
     async () => {
       if (outputParams) {

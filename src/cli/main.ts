@@ -3,7 +3,9 @@ import path from 'node:path';
 import { MAIN_HELP, parseFlags, parseRunArgs, RUN_HELP, type RunArgs } from './args.js';
 import type { RunOutcome } from '../run.js';
 import { EXIT_CODES, MoaError, usageError } from '../errors.js';
-import { createLogger, type Logger } from '../log.js';
+import { createLogger, withFields, type Logger } from '../log.js';
+import { newRunId } from '../run-id.js';
+import type { Storage } from '../storage/index.js';
 import { VERSION } from '../version.js';
 
 // Heavy modules (AWS SDK, Arrow, Parquet, zod schemas) are imported by the commands that need them, so
@@ -33,21 +35,37 @@ async function pipelineOutputs(pipeline: RunArgs['pipeline'], log: Logger): Prom
   };
 }
 
-async function run(argv: string[], log: Logger): Promise<number> {
-  const args = parseRunArgs(argv);
-  if (args.help) {
-    process.stdout.write(RUN_HELP);
-    return EXIT_CODES.ok;
+/**
+ * A flag's value read without validating the rest (`--name v` or `--name=v`), so a run whose flags do not parse
+ * still records its failure where its outputs would have gone.
+ */
+export function rawFlag(argv: string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === `--${name}`) value = argv[i + 1];
+    else if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
   }
-  const [{ createStorage }, { resolveConfig }, { runAnalysis }, { writeErrorFile }] = await Promise.all([
-    import('../storage/index.js'),
-    import('../config/load.js'),
-    import('../run.js'),
-    import('../emit/outputs.js'),
-  ]);
-  const storage = createStorage();
-  let out: string | undefined = typeof args.overrides.out === 'string' ? args.overrides.out : undefined;
+  return value === undefined || value === '' || value.startsWith('--') ? undefined : value;
+}
+
+async function run(argv: string[], baseLog: Logger): Promise<number> {
+  const runId = newRunId();
+  const log = withFields(baseLog, { runId });
+  // Where a failure is recorded: from the raw flags until the config is resolved, then from the config.
+  let out = rawFlag(argv, 'out');
+  let outputParams = rawFlag(argv, 'output-params');
+  let withdrawn = false;
+  const [{ createStorage }, outputs, params] = await Promise.all([import('../storage/index.js'), import('../emit/outputs.js'), import('../emit/pipeline-params.js')]);
+  let storage: Storage | undefined;
   try {
+    const args = parseRunArgs(argv);
+    if (args.help) {
+      process.stdout.write(RUN_HELP);
+      return EXIT_CODES.ok;
+    }
+    const [{ resolveConfig }, { runAnalysis }] = await Promise.all([import('../config/load.js'), import('../run.js')]);
+    storage = createStorage();
     const cluster = await import('../cluster/index.js');
     const alert = args.cluster.alert === undefined ? undefined : await cluster.parseAlertArg(args.cluster.alert);
     if (alert) log.info('triggered by an alert', { status: alert.status, alerts: alert.alertNames, groupKey: alert.groupKey, startsAt: alert.startsAt });
@@ -56,6 +74,12 @@ async function run(argv: string[], log: Logger): Promise<number> {
     out ??= alert?.out;
     let config = await resolveConfig(storage, args.configUri, args.overrides, fromAlert);
     out = config.out;
+    outputParams = config.outputParams;
+    // Until this run decides, its parameters say `error` and --out holds no earlier run's manifest or results.
+    if (outputParams) await outputs.writeOutputParams(outputParams, params.paramFiles(params.FAILED_RUN_PARAMS));
+    await outputs.withdrawOutputs(storage, out);
+    withdrawn = true;
+    log.info('withdrew earlier outputs', { out });
     if (alert && config.window.since === undefined && config.window.until === undefined) {
       // No window given: analyze the period the alert points at (its start less a margin, to its end or now).
       const { alertWindow } = await import('../ingest/partitions.js');
@@ -66,6 +90,7 @@ async function run(argv: string[], log: Logger): Promise<number> {
     const outcome = await runAnalysis(config, {
       storage,
       log,
+      runId,
       ...(alert ? { trigger: { ...alert } } : {}),
       ...(beforeManifest ? { beforeManifest } : {}),
     });
@@ -83,16 +108,22 @@ async function run(argv: string[], log: Logger): Promise<number> {
   } catch (error) {
     report(log, error);
     const exitCode = error instanceof MoaError ? error.exitCode : EXIT_CODES.internal;
+    if (outputParams) {
+      await outputs.writeOutputParams(outputParams, params.paramFiles(params.FAILED_RUN_PARAMS)).catch((e: Error) => log.warn(`could not write the output parameters: ${e.message}`, { outputParams }));
+    }
     if (out) {
       const body = {
         apiVersion: 'moa/v1',
         kind: 'AnalysisError',
+        runId,
         exitCode,
         toolVersion: VERSION,
         time: new Date().toISOString(),
         error: error instanceof MoaError ? error.toJSON() : { kind: 'internal', code: 'internal', message: String((error as Error)?.message ?? error) },
       };
-      if (await writeErrorFile(storage, out, body)) log.info('wrote error.json', { out });
+      const record = await outputs.recordFailure(storage ?? createStorage(), out, body, withdrawn).catch((e: Error) => ({ withdrawn, written: false, problem: e.message }));
+      if (record.written) log.info('wrote error.json', { out, manifest: record.withdrawn ? 'withdrawn' : 'not withdrawn' });
+      if (record.problem) log.warn(`could not record the failure under --out: ${record.problem}`, { out });
     }
     return exitCode;
   }

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
@@ -45,13 +46,31 @@ export function validateConfig(raw: Record<string, unknown>, source: string): Co
   return parsed.data;
 }
 
+/**
+ * Bounds on a config file, checked before the YAML parser sees it: its work grows faster than linearly with the
+ * number of keys (80 000 keys took minutes), and aliases can expand a small file into a huge value. A real
+ * config has a few dozen keys in a few KiB.
+ */
+export const CONFIG_LIMITS = { bytes: 64 * 1024, keys: 2000, aliases: 100 } as const;
+
 export async function readConfigFile(storage: Storage, uri: string): Promise<Record<string, unknown>> {
   const location = parseLocation(uri, '--config');
+  const notAFile = () =>
+    usageError('config.not_a_file', `--config ${uri} is a directory or prefix, not a file.`, {
+      subject: uri,
+      fix: 'Point --config at one YAML or JSON file, e.g. --config moa.yaml.',
+    });
+  if (location.scheme === 's3' ? location.isPrefix : await isDirectory(location.path)) throw notAFile();
   const [object] = await storage.list(location, '--config');
+  if (object!.size > CONFIG_LIMITS.bytes) throw tooLarge(uri, `${object!.size} bytes`);
   const text = Buffer.from(await storage.read(object!, location, '--config')).toString('utf8');
+  if (Buffer.byteLength(text) > CONFIG_LIMITS.bytes) throw tooLarge(uri, `${Buffer.byteLength(text)} bytes`);
+  // An upper bound on the keys: every "key: value" and "key:" has a colon followed by a blank or the line end.
+  const keys = text.match(/:(?=\s|$)/gm)?.length ?? 0;
+  if (keys > CONFIG_LIMITS.keys) throw tooLarge(uri, `about ${keys} keys, more than ${CONFIG_LIMITS.keys}`);
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = parseYaml(text, { maxAliasCount: CONFIG_LIMITS.aliases });
   } catch (error) {
     throw usageError('config.unparsable', `--config ${uri} is not valid YAML or JSON: ${(error as Error).message}`, {
       subject: uri,
@@ -66,6 +85,17 @@ export async function readConfigFile(storage: Storage, uri: string): Promise<Rec
     });
   }
   return value;
+}
+
+function tooLarge(uri: string, what: string) {
+  return usageError('config.too_large', `--config ${uri} is too large for a configuration (${what}; the limits are ${CONFIG_LIMITS.bytes} bytes and ${CONFIG_LIMITS.keys} keys).`, {
+    subject: uri,
+    fix: 'Check that --config points at the moa config and not at data; a config holds a few dozen keys.',
+  });
+}
+
+async function isDirectory(file: string): Promise<boolean> {
+  return stat(file).then((s) => s.isDirectory(), () => false);
 }
 
 /**

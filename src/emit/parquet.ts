@@ -8,8 +8,8 @@ export type ParquetColumn =
   | { type: 'string'; values: (string | null)[] }
   | { type: 'timestamp'; values: (number | null)[] };
 
-/** Encode columns as one Parquet file through Arrow; Snappy, the codec every Parquet reader has. */
-export function toParquet(columns: Record<string, ParquetColumn>): Uint8Array {
+/** Encode columns as one Parquet file through Arrow; Snappy, the codec every Parquet reader has. `metadata` goes into the footer's key-value metadata. */
+export function toParquet(columns: Record<string, ParquetColumn>, metadata: Record<string, string> = {}): Uint8Array {
   const vectors: Record<string, Vector> = {};
   for (const [name, c] of Object.entries(columns)) {
     switch (c.type) {
@@ -28,6 +28,8 @@ export function toParquet(columns: Record<string, ParquetColumn>): Uint8Array {
     }
   }
   const table = new ArrowTable(vectors);
-  const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).build();
+  let builder = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY);
+  if (Object.keys(metadata).length) builder = builder.setKeyValueMetadata(new Map(Object.entries(metadata)));
+  const props = builder.build();
   return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), props);
 }

@@ -31,3 +31,9 @@ export function pipelineParams(results: Results, manifestUri: string): PipelineP
 export function paramFiles(p: PipelineParams): Record<keyof PipelineParams, string> {
   return { action: p.action, shift_type: p.shift_type, drift_detected: String(p.drift_detected), tests_run: String(p.tests_run), manifest_uri: p.manifest_uri };
 }
+
+/**
+ * The parameters of a run that ended without a decision: action `error`, no manifest. Written at the start of
+ * a run and on failure, so a step killed half-way never leaves an earlier run's action behind.
+ */
+export const FAILED_RUN_PARAMS: PipelineParams = { action: 'error', shift_type: 'unknown', drift_detected: false, tests_run: 0, manifest_uri: '' };

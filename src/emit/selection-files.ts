@@ -21,9 +21,11 @@ function labelColumn(values: (string | number | null)[]): ParquetColumn {
  * (`weights`) holds, per selected row: source, uri (the object it was read from), row (its row number there, 0-based,
  * header not counted), id, label and weight.
  */
-export function selectionFiles(rows: SelectionRows, format: SelectionFormat): { name: string; body: Uint8Array; contentType: string }[] {
+export function selectionFiles(rows: SelectionRows, format: SelectionFormat, runId: string): { name: string; body: Uint8Array; contentType: string }[] {
   const names = selectionFileNames(format);
-  const encode = format === 'csv' ? toCsv : toParquet;
+  // The run id in each Parquet file's key-value metadata ties it to its results.json and manifest (CSV has no such place).
+  const metadata = { 'moa.run_id': runId };
+  const encode = (columns: Record<string, ParquetColumn>) => (format === 'csv' ? toCsv(columns) : toParquet(columns, metadata));
   const contentType = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.apache.parquet';
   const { weights: w, labelQueue: q, validation: v } = rows;
   return [

@@ -39,7 +39,7 @@ export function renderSummary(results: Results): string {
     for (const c of failing.slice(0, 15)) lines.push(`| ${code(c.id)} | ${md(c.summary)} |`);
     if (failing.length > 15) lines.push(`| … | ${failing.length - 15} more failing checks in results.json |`);
   }
-  lines.push('', 'Full report: `report.html`; every figure: `results.json`.');
+  lines.push('', `Full report: \`report.html\`; every figure: \`results.json\`. Run ${code(results.runId)}.`);
   return lines.join('\n') + '\n';
 }
 

@@ -117,6 +117,7 @@ export function resolveRoles(config: Config, reference: Dataset, others: Dataset
     else features.push(name);
   }
   const task = config.task ?? inferTask(reference, others, c.label, c.prediction, proba);
+  if (task === 'regression') assertNumericTargets([reference, ...others], [['label', c.label], ['prediction', c.prediction]]);
   const categorical = new Set(c.categorical);
   if (task === 'classification') {
     if (c.label) categorical.add(c.label);
@@ -131,6 +132,22 @@ export function resolveRoles(config: Config, reference: Dataset, others: Dataset
   if (c.id) roles.id = c.id;
   if (c.modelVersion) roles.modelVersion = c.modelVersion;
   return { roles, datasets };
+}
+
+/** A regression target must be a number in every dataset: text labels would otherwise be analysed as quantities. */
+function assertNumericTargets(datasets: Dataset[], roles: [string, string | undefined][]): void {
+  for (const [role, name] of roles) {
+    if (!name) continue;
+    for (const d of datasets) {
+      const column = d.columns.get(name);
+      if (!column || column.type === 'numeric' || column.type === 'null') continue;
+      const example = column.type === 'categorical' ? column.categories.find((v) => v !== '') : undefined;
+      throw usageError('columns.task_mismatch', `--task regression, but the ${role} column "${name}" of ${d.uri} holds ${column.type === 'categorical' ? 'text' : column.type} values${example !== undefined ? ` (e.g. "${example.slice(0, 40)}")` : ''}, not numbers.`, {
+        subject: `columns.${role}`,
+        fix: `Use --task classification (or leave --task out to infer it), or point --${role} at a numeric column.`,
+      });
+    }
+  }
 }
 
 function inferTask(reference: Dataset, others: Dataset[], label?: string, prediction?: string, proba: ProbaColumn[] = []): Task | null {

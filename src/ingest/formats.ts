@@ -5,6 +5,8 @@ import { readParquet } from 'parquet-wasm';
 import { dataError, usageError } from '../errors.js';
 import type { ColumnType as ConfiguredType, Format } from '../schema/config.js';
 import { fromArrow } from './arrow.js';
+import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
+import { truncatedError, truncationOf } from './truncation.js';
 import { CategoricalBuilder, type Column, type Table } from './table.js';
 
 const EXTENSIONS: [RegExp, Format][] = [
@@ -42,6 +44,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
     try {
       data = gunzipSync(bytes);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') throw truncatedError(subject, uri, 'gzip', bytes.length, 'the compressed stream ends before its end marker');
       throw dataError('data.corrupt', `${subject}: ${uri} is not valid gzip (${(error as Error).message}).`, {
         subject: uri,
         fix: 'Re-write the file, or drop the .gz extension if it is not compressed.',
@@ -59,7 +62,8 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
       try {
         ipc = readParquet(data).intoIPCStream();
       } catch (error) {
-        throw corrupt('Parquet', error);
+        const truncated = truncationOf('parquet', data, String((error as Error).message ?? error));
+        throw truncated ? truncatedError(subject, uri, 'Parquet', data.length, truncated) : corrupt('Parquet', error);
       }
       return applyTypes(fromArrow(tableFromIPC(ipc)), options);
     }
@@ -67,7 +71,8 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
       try {
         return applyTypes(fromArrow(tableFromIPC(data)), options);
       } catch (error) {
-        throw corrupt('Arrow IPC', error);
+        const truncated = truncationOf('arrow', data, String((error as Error).message ?? error));
+        throw truncated ? truncatedError(subject, uri, 'Arrow IPC', data.length, truncated) : corrupt('Arrow IPC', error);
       }
     case 'csv':
       return decodeCsv(data, options);
@@ -177,6 +182,13 @@ function decodeJsonLines(bytes: Uint8Array, options: DecodeOptions): Table {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (!line) continue;
+    const depth = jsonDepth(line);
+    if (depth > MAX_JSON_DEPTH) {
+      throw dataError('data.too_deep', `${options.subject}: line ${i + 1} of ${options.uri} nests objects or arrays ${depth} levels deep (the limit is ${MAX_JSON_DEPTH}).`, {
+        subject: options.uri,
+        fix: 'JSON Lines input needs one flat record per line (values may be numbers, strings, booleans or arrays of numbers).',
+      });
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);

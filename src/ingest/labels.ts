@@ -1,6 +1,7 @@
 import { dataError, usageError } from '../errors.js';
 import type { CheckResult } from '../schema/results.js';
 import type { Dataset } from './dataset.js';
+import { parseTime } from './formats.js';
 import type { Column, Table } from './table.js';
 
 /**
@@ -112,10 +113,7 @@ export function joinLabels(operational: Dataset, feed: Table, options: LabelJoin
   if (rightLabel.type !== 'categorical' && rightLabel.type !== 'numeric') {
     throw dataError('data.labels_type', `The label column "${feedLabel}" of ${uri} is ${rightLabel.type}; labels must be strings, booleans or numbers.`, { subject: uri, fix: 'Write labels as class names or numbers.' });
   }
-  const labelTs = options.labelTs ? column(feed, options.labelTs) : undefined;
-  if (labelTs && labelTs.type !== 'timestamp' && labelTs.type !== 'numeric') {
-    throw dataError('data.labels_type', `The label time column "${options.labelTs}" of ${uri} is ${labelTs.type}, not a timestamp.`, { subject: uri, fix: "Write label_ts as a timestamp, e.g. pa.timestamp('ms', tz='UTC')." });
-  }
+  const labelTs = options.labelTs ? labelTimes(column(feed, options.labelTs), options.labelTs, uri) : undefined;
 
   // Ids as codes into a list of distinct keys, so strings are compared once per distinct id, not once per row.
   const right = interned(rightId);
@@ -180,6 +178,36 @@ export function joinLabels(operational: Dataset, feed: Table, options: LabelJoin
       dayFrom,
     },
   };
+}
+
+/**
+ * The label time column as times. Text formats (CSV, JSON Lines) carry times as text: ISO 8601 and epoch
+ * numbers are read as in `--since`; Parquet and Arrow carry timestamps or epoch numbers.
+ */
+function labelTimes(c: Column | undefined, name: string, uri: string): Column | undefined {
+  if (!c || c.type === 'timestamp' || c.type === 'numeric') return c;
+  if (c.type === 'categorical' && !c.boolean) {
+    const times = c.categories.map(parseTime);
+    const bad = c.categories.filter((_, k) => Number.isNaN(times[k]));
+    if (bad.length === 0) {
+      const values = new Float64Array(c.codes.length);
+      let missing = false;
+      for (let i = 0; i < values.length; i++) {
+        const code = c.codes[i]!;
+        values[i] = code < 0 ? NaN : times[code]!;
+        if (code < 0) missing = true;
+      }
+      return { name: c.name, type: 'timestamp', values, nulls: missing ? Uint8Array.from(c.codes, (code) => (code < 0 ? 1 : 0)) : null };
+    }
+    throw dataError('data.labels_type', `The label time column "${name}" of ${uri} holds text that is not a time (e.g. "${bad[0]!.slice(0, 40)}"; ${bad.length} such value(s)).`, {
+      subject: uri,
+      fix: 'Write label times as ISO 8601 (2026-01-05T12:00:00Z) or epoch seconds / milliseconds in CSV and JSON Lines, or as a timestamp column in Parquet.',
+    });
+  }
+  throw dataError('data.labels_type', `The label time column "${name}" of ${uri} is ${c.type === 'categorical' ? 'boolean' : c.type}, not a time.`, {
+    subject: uri,
+    fix: 'Write label times as ISO 8601 or epoch numbers in CSV and JSON Lines, or as a timestamp column in Parquet.',
+  });
 }
 
 function timeOf(c: Column, i: number): number {

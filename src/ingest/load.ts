@@ -4,7 +4,7 @@ import type { Format, ColumnType as ConfiguredType } from '../schema/config.js';
 import type { InputRecord } from '../schema/results.js';
 import { parseLocation, type Storage } from '../storage/index.js';
 import { decode, detectFormat } from './formats.js';
-import { addPartitionColumns, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
+import { addPartitionColumns, assertDatePartitions, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
 import { concatColumns, type Table } from './table.js';
 
 export interface LoadOptions {
@@ -75,8 +75,9 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
   for (const object of objects) {
     const format = detectFormat(object.name, options.format, subject);
     formats.add(format);
-    const bytes = await storage.read(object, location, subject);
     const values = partitionValues(object, location);
+    assertDatePartitions(values, object.uri, subject);
+    const bytes = await storage.read(object, location, subject);
     for (const [key] of values) partitionColumns.add(key);
     parts.push(addPartitionColumns(decode(bytes, { format, uri: object.uri, subject, types: options.types }), values));
     options.log.debug('read object', { role: options.role, uri: object.uri, bytes: bytes.length, format });
@@ -90,6 +91,12 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
     kept = filtered.kept;
     notes.rowsOutsideWindow = filtered.outside;
     notes.rowsWithoutTime = filtered.missingTime;
+  }
+  if (table.rows === 0 && notes.rowsOutsideWindow + notes.rowsWithoutTime > 0) {
+    throw dataError('data.empty', `${subject}: ${uri} has no rows in the time window: ${notes.rowsOutsideWindow} row(s) lie outside it and ${notes.rowsWithoutTime} have no readable time in "${options.timestamp}".`, {
+      subject: uri,
+      fix: `Widen --since / --until, or write "${options.timestamp}" as a timestamp (ISO 8601 such as 2026-01-05T12:00:00Z, or epoch seconds / milliseconds).`,
+    });
   }
   const origin = rowOrigin(objects.map((o) => o.uri), parts.map((p) => p.rows), kept);
   if (table.rows === 0) {

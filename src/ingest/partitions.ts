@@ -90,6 +90,20 @@ export function partitionDay(key: string, value: string): number | null {
   return m ? dayStart(m) : null;
 }
 
+/**
+ * A `date=` / `dt=` / `day=` segment must hold a date: otherwise its rows would get no day (and the part a column
+ * type its siblings do not have). The message names the object, so the odd partition can be found.
+ */
+export function assertDatePartitions(values: [string, string][], uri: string, subject: string): void {
+  for (const [key, value] of values) {
+    if (!(DATE_PARTITION_KEYS as readonly string[]).includes(key.toLowerCase()) || value === HIVE_NULL || partitionDay(key, value) !== null) continue;
+    throw dataError('data.partition_value', `${subject}: the partition "${key}=${value}" of ${uri} is not a date.`, {
+      subject: uri,
+      fix: `Name date partitions ${key}=YYYY-MM-DD (or ${key}=YYYYMMDD), or move files that are not part of the data set out of the prefix.`,
+    });
+  }
+}
+
 export function dayOverlaps(start: number, window: TimeWindow): boolean {
   return (window.until === undefined || start < window.until) && (window.since === undefined || start + DAY_MS > window.since);
 }

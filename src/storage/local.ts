@@ -1,8 +1,8 @@
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { storageError } from '../errors.js';
 import { isDataFileName, type Location } from './location.js';
-import type { Listing, StoredObject, Storage } from './storage.js';
+import { conflict, type Listing, type StoredObject, type Storage, type WriteOptions } from './storage.js';
 
 function localFailure(error: unknown, uri: string, subject: string, verb: string) {
   const code = (error as NodeJS.ErrnoException).code;
@@ -77,16 +77,34 @@ export class LocalStorage implements Storage {
     }
   }
 
-  /** Write to a temporary sibling and rename, so a reader never sees a half-written file. */
-  async write(location: Location, body: Uint8Array | string, _contentType: string): Promise<void> {
+  /**
+   * Write to a temporary sibling and rename, so a reader never sees a half-written file. Create-only writes link
+   * the temporary file instead of renaming it: link(2) fails when the target exists, rename(2) would replace it.
+   */
+  async write(location: Location, body: Uint8Array | string, _contentType: string, options: WriteOptions = {}): Promise<void> {
     const p = (location as Extract<Location, { scheme: 'file' }>).path;
     const tmp = `${p}.tmp-${process.pid}`;
     try {
       await mkdir(path.dirname(p), { recursive: true });
       await writeFile(tmp, body);
-      await rename(tmp, p);
+      if (!options.ifAbsent) return await rename(tmp, p);
+      try {
+        await link(tmp, p);
+      } finally {
+        await unlink(tmp);
+      }
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw conflict(location.uri);
       throw localFailure(error, location.uri, 'output', 'write');
+    }
+  }
+
+  async remove(location: Location): Promise<void> {
+    const p = (location as Extract<Location, { scheme: 'file' }>).path;
+    try {
+      await rm(p, { force: true });
+    } catch (error) {
+      throw localFailure(error, location.uri, 'output', 'delete');
     }
   }
 }

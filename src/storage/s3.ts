@@ -1,20 +1,75 @@
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  type ListObjectsV2CommandOutput,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { MoaError, storageError } from '../errors.js';
+import { MoaError, storageError, usageError } from '../errors.js';
 import { isDataFileName, type Location } from './location.js';
-import type { Listing, StoredObject, Storage } from './storage.js';
+import { conflict, type Listing, type StoredObject, type Storage, type WriteOptions } from './storage.js';
 
 type S3Location = Extract<Location, { scheme: 's3' }>;
+
+/** How long to wait for the store, and how often to try again. Each one an env var (docs: README "S3 configuration"). */
+export interface S3Options {
+  /** TCP (and TLS) connect. */
+  connectTimeoutMs: number;
+  /** From sending a request to the response headers. */
+  firstByteTimeoutMs: number;
+  /** Longest gap between two chunks of a body (a stalled body is cut and resumed). */
+  idleTimeoutMs: number;
+  /** Tries per request (the SDK's retries of 5xx / SlowDown / resets) and per body read (resumed with Range). */
+  maxAttempts: number;
+}
+
+export const S3_OPTION_ENV: Record<keyof S3Options, string> = {
+  connectTimeoutMs: 'MOA_S3_CONNECT_TIMEOUT_MS',
+  firstByteTimeoutMs: 'MOA_S3_FIRST_BYTE_TIMEOUT_MS',
+  idleTimeoutMs: 'MOA_S3_IDLE_TIMEOUT_MS',
+  maxAttempts: 'MOA_S3_MAX_ATTEMPTS',
+};
+
+export const S3_DEFAULTS: S3Options = { connectTimeoutMs: 10_000, firstByteTimeoutMs: 60_000, idleTimeoutMs: 30_000, maxAttempts: 5 };
+
+export function s3OptionsFromEnv(env: NodeJS.ProcessEnv): S3Options {
+  const options = { ...S3_DEFAULTS };
+  for (const [key, name] of Object.entries(S3_OPTION_ENV) as [keyof S3Options, string][]) {
+    const text = env[name];
+    if (text === undefined || text === '') continue;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) {
+      throw usageError('usage.env', `${name}="${text}" is not a positive whole number.`, { subject: name, fix: `Unset it (default ${S3_DEFAULTS[key]}) or give a whole number${key === 'maxAttempts' ? '' : ' of milliseconds'}.` });
+    }
+    options[key] = value;
+  }
+  return options;
+}
 
 /**
  * An S3 client configured the way AWS users expect: the SDK's default credential chain (env, profiles, web
  * identity / IRSA, container and instance metadata), AWS_REGION, and AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL for
  * MinIO, SeaweedFS or Ceph — with path-style addressing and checksums only when required, which those servers need.
  */
-export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
+export function createS3Client(env: NodeJS.ProcessEnv = process.env, options: S3Options = s3OptionsFromEnv(env)): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
   return new S3Client({
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    // The SDK's standard retry mode: exponential backoff with full jitter on 5xx, SlowDown, resets and timeouts.
+    maxAttempts: options.maxAttempts,
+    // The SDK builds its Node HTTP handler from these (no direct dependency on @smithy/node-http-handler).
+    requestHandler: {
+      connectionTimeout: options.connectTimeoutMs,
+      // requestTimeout runs until the response headers arrive: the first-byte timeout.
+      requestTimeout: options.firstByteTimeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: options.idleTimeoutMs,
+    },
     ...(endpoint
       ? {
           endpoint,
@@ -26,12 +81,35 @@ export function createS3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
   });
 }
 
-/** Map an SDK failure to a storage error that names the URI and the fix, and never carries credentials. */
-export function s3Failure(error: unknown, uri: string, subject: string, verb: 'read' | 'list' | 'write'): MoaError {
+/** `s3://bucket/key` as the two names a store's console and access policies use. */
+function bucketAndKey(uri: string): { bucket: string; key: string } {
+  const rest = uri.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  return slash < 0 ? { bucket: rest, key: '' } : { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+}
+
+function where(uri: string): string {
+  const { bucket, key } = bucketAndKey(uri);
+  return `${uri} (bucket "${bucket}", key "${key}")`;
+}
+
+/** What the store said, as words: the error code it sent, else the HTTP status and its meaning. */
+function storeAnswer(name: string, status: number | undefined): string {
+  // The SDK names an error "Unknown" or after the status when the store sent no XML body (HEAD, some proxies).
+  const sent = name && name !== 'Unknown' && name !== 'UnknownError' && name !== String(status) ? name : '';
+  const meaning: Record<number, string> = { 500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout', 400: 'Bad Request', 409: 'Conflict', 412: 'Precondition Failed', 429: 'Too Many Requests' };
+  const http = status ? `HTTP ${status}${meaning[status] ? ` ${meaning[status]}` : ''}` : '';
+  return [http, sent].filter(Boolean).join(', ') || 'no answer';
+}
+
+/** Map an SDK failure to a storage error that names the bucket, key, status and the fix, and never carries credentials. */
+export function s3Failure(error: unknown, uri: string, subject: string, verb: 'read' | 'list' | 'write' | 'delete', attempts?: number): MoaError {
   if (error instanceof MoaError) return error;
-  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
   const name = e.name ?? e.code ?? '';
   const status = e.$metadata?.httpStatusCode;
+  const tries = attempts ?? e.$metadata?.attempts;
+  const afterTries = tries && tries > 1 ? ` after ${tries} attempts` : '';
   const endpoint = process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || 'AWS S3';
   if (name === 'NoSuchKey' || name === 'NotFound' || (status === 404 && name !== 'NoSuchBucket')) {
     return storageError('storage.not_found', `${subject}: object ${uri} does not exist.`, {
@@ -49,7 +127,7 @@ export function s3Failure(error: unknown, uri: string, subject: string, verb: 'r
     status === 403 ||
     ['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'ExpiredToken', 'InvalidToken'].includes(name)
   ) {
-    return storageError('storage.access_denied', `${subject}: access to ${uri} was denied (${name || status}) while trying to ${verb} it.`, {
+    return storageError('storage.access_denied', `${subject}: access to ${where(uri)} was denied (${storeAnswer(name, status)}) while trying to ${verb} it.`, {
       subject: uri,
       fix: `Check the credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profile or IRSA role) and that they may ${verb} this bucket.`,
     });
@@ -60,19 +138,57 @@ export function s3Failure(error: unknown, uri: string, subject: string, verb: 'r
       fix: 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a web-identity role (IRSA).',
     });
   }
-  const network = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'TimeoutError', 'EHOSTUNREACH'];
-  if (network.includes(name) || network.some((n) => (e.message ?? '').includes(n))) {
-    return storageError('storage.unreachable', `${subject}: the object store at ${endpoint} could not be reached to ${verb} ${uri} (${name}).`, {
+  if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || /timed out|exceeded the configured/i.test(e.message ?? '')) {
+    return storageError('storage.timeout', `${subject}: the object store at ${endpoint} did not answer in time to ${verb} ${where(uri)}${afterTries}.`, {
+      subject: uri,
+      fix: `Check the store's health and the network; for a slow link raise ${S3_OPTION_ENV.connectTimeoutMs} / ${S3_OPTION_ENV.firstByteTimeoutMs} / ${S3_OPTION_ENV.idleTimeoutMs}.`,
+    });
+  }
+  const network = ['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE'];
+  if (network.includes(name) || network.includes(e.code ?? '') || network.some((n) => (e.message ?? '').includes(n))) {
+    return storageError('storage.unreachable', `${subject}: the object store at ${endpoint} could not be reached to ${verb} ${where(uri)}${afterTries} (${e.code || name}).`, {
       subject: uri,
       fix: 'Check AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, DNS and network policy.',
     });
   }
-  const what = error instanceof S3ServiceException ? `${name} (HTTP ${status ?? '?'})` : name || 'unknown error';
-  return storageError('storage.failed', `${subject}: could not ${verb} ${uri}: ${what}.`, {
+  if (status !== undefined && (status >= 500 || status === 429 || name === 'SlowDown')) {
+    return storageError('storage.unavailable', `${subject}: the object store at ${endpoint} answered ${storeAnswer(name, status)} to ${verb} ${where(uri)}${afterTries}.`, {
+      subject: uri,
+      fix: `The store is overloaded or failing: check its health, then rerun; ${S3_OPTION_ENV.maxAttempts} (default ${S3_DEFAULTS.maxAttempts}) sets how often a request is tried.`,
+    });
+  }
+  const what = error instanceof S3ServiceException || status !== undefined ? storeAnswer(name, status) : [name, e.code, e.message].filter((x, i, all) => x && all.indexOf(x) === i).join(': ') || 'no error detail';
+  return storageError('storage.failed', `${subject}: could not ${verb} ${where(uri)}: ${what}.`, {
     subject: uri,
-    fix: 'Check the object store and retry; the error name above comes from the store.',
+    fix: 'Check the object store and the URI, then rerun; the answer above comes from the store or the network.',
     cause: error,
   });
+}
+
+/** A body read that broke off; retried with a Range request from where it stopped. */
+class BodyInterrupted extends Error {
+  override name = 'BodyInterrupted';
+}
+
+/** Full jitter on an exponential backoff (AWS architecture blog): spreads retries of many readers apart. */
+function backoffMs(attempt: number, random: () => number = Math.random): number {
+  return Math.floor(random() * Math.min(10_000, 200 * 2 ** (attempt - 1)));
+}
+
+/** Collect a body, cutting it (and rejecting) when no chunk arrives for `idleMs`. */
+async function collect(body: Readable, idleMs: number, into: Uint8Array[]): Promise<number> {
+  let bytes = 0;
+  const timer = setTimeout(() => body.destroy(new BodyInterrupted(`no data for ${idleMs} ms`)), idleMs);
+  try {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      timer.refresh();
+      into.push(chunk);
+      bytes += chunk.length;
+    }
+    return bytes;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The data files of a listing page (markers, checksums and hidden files left out). */
@@ -83,7 +199,17 @@ function dataObjects(loc: S3Location, contents: ListObjectsV2CommandOutput['Cont
 }
 
 export class S3Storage implements Storage {
-  constructor(private readonly client: S3Client) {}
+  private conditionalWrites = true;
+
+  constructor(
+    private readonly client: S3Client,
+    private readonly options: S3Options = S3_DEFAULTS,
+  ) {}
+
+  static fromEnv(env: NodeJS.ProcessEnv): S3Storage {
+    const options = s3OptionsFromEnv(env);
+    return new S3Storage(createS3Client(env, options), options);
+  }
 
   async list(location: Location, subject: string): Promise<StoredObject[]> {
     const loc = location as S3Location;
@@ -148,32 +274,106 @@ export class S3Storage implements Storage {
     return (page.KeyCount ?? 0) > 0;
   }
 
+  /**
+   * GET the object. A body that breaks off (reset, truncated, stalled past the idle timeout) is resumed with a
+   * Range request from the last byte received, with backoff and jitter, at most maxAttempts times; the resumed
+   * part must come from the same object version (ETag) and add up to the length first announced.
+   */
   async read(object: StoredObject, _location: Location, subject: string): Promise<Uint8Array> {
-    const rest = object.uri.slice('s3://'.length);
-    const bucket = rest.slice(0, rest.indexOf('/'));
-    const key = rest.slice(rest.indexOf('/') + 1);
-    try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!response.Body) return new Uint8Array();
-      // The body streams; collect it because Parquet needs random access to its footer.
-      const chunks: Uint8Array[] = [];
-      for await (const chunk of response.Body as AsyncIterable<Uint8Array>) chunks.push(chunk);
-      return Buffer.concat(chunks);
-    } catch (error) {
-      throw s3Failure(error, object.uri, subject, 'read');
+    const { bucket, key } = bucketAndKey(object.uri);
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    let total: number | undefined;
+    let etag = object.etag;
+    let lastBreak = '';
+    for (let attempt = 1; ; attempt++) {
+      const range = received > 0 ? `bytes=${received}-` : undefined;
+      let response;
+      try {
+        response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: range } : {}) }));
+      } catch (error) {
+        throw s3Failure(error, object.uri, subject, 'read');
+      }
+      etag ??= response.ETag;
+      if (response.ETag && etag && response.ETag !== etag) {
+        (response.Body as Readable | undefined)?.destroy();
+        throw storageError('storage.changed', `${subject}: ${where(object.uri)} changed while it was being read (ETag ${etag} became ${response.ETag}).`, {
+          subject: object.uri,
+          fix: 'Rerun once the upstream job has finished writing its outputs.',
+        });
+      }
+      const length = response.ContentLength ?? 0;
+      if (range) {
+        const announced = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
+        if (!response.ContentRange?.startsWith(`bytes ${received}-`) || Number(announced) !== total) {
+          (response.Body as Readable | undefined)?.destroy();
+          throw storageError('storage.changed', `${subject}: resuming ${where(object.uri)} at byte ${received} of ${total} got "${response.ContentRange ?? 'no Content-Range'}".`, {
+            subject: object.uri,
+            fix: 'The store did not honour the Range request or the object changed; rerun, or read from a store that supports ranged GETs.',
+          });
+        }
+      } else {
+        total = length;
+      }
+      if (!response.Body) {
+        if (total === 0) return new Uint8Array();
+        lastBreak = 'no body';
+      } else {
+        try {
+          received += await collect(response.Body as Readable, this.options.idleTimeoutMs, chunks);
+          if (received === total) return Buffer.concat(chunks, received);
+          lastBreak = `the body ended after ${received} of ${total} bytes`;
+        } catch (error) {
+          // What was received before the break is kept; chunks arrive whole, so the count matches the bytes kept.
+          received = chunks.reduce((n, c) => n + c.length, 0);
+          // The client's socket idle timeout is the same limit, and may fire first.
+          const idle = error instanceof BodyInterrupted || (error as Error).name === 'TimeoutError';
+          lastBreak = idle ? `no data for ${this.options.idleTimeoutMs} ms (${S3_OPTION_ENV.idleTimeoutMs})` : `${(error as NodeJS.ErrnoException).code ?? (error as Error).name}: ${(error as Error).message}`;
+        }
+      }
+      if (received > total!) {
+        throw storageError('storage.changed', `${subject}: ${where(object.uri)} sent ${received} bytes, more than the ${total} it announced.`, { subject: object.uri, fix: 'Check the object store or proxy in front of it; rerun.' });
+      }
+      if (attempt >= this.options.maxAttempts) {
+        throw storageError('storage.read_interrupted', `${subject}: reading ${where(object.uri)} broke off ${attempt} times; last: ${lastBreak} (${received} of ${total} bytes received).`, {
+          subject: object.uri,
+          fix: `The connection to the store keeps failing mid-object: check the store and the network; for a slow link raise ${S3_OPTION_ENV.idleTimeoutMs} (now ${this.options.idleTimeoutMs}) or ${S3_OPTION_ENV.maxAttempts} (now ${this.options.maxAttempts}).`,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
   }
 
-  async write(location: Location, body: Uint8Array | string, contentType: string): Promise<void> {
+  async write(location: Location, body: Uint8Array | string, contentType: string, options: WriteOptions = {}): Promise<void> {
     const loc = location as S3Location;
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    if (options.ifAbsent && this.conditionalWrites) {
+      try {
+        await this.client.send(new PutObjectCommand({ Bucket: loc.bucket, Key: loc.key, Body: bytes, ContentType: contentType, IfNoneMatch: '*' }));
+        return;
+      } catch (error) {
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 412 || (error as Error).name === 'PreconditionFailed') throw conflict(loc.uri);
+        // 501: the store has no conditional writes; write plainly from now on.
+        if (status !== 501 && (error as Error).name !== 'NotImplemented') throw s3Failure(error, loc.uri, 'output', 'write');
+        this.conditionalWrites = false;
+      }
+    }
     try {
       // lib-storage switches to multipart for large bodies (5 MiB parts) and does a single PUT otherwise.
-      await new Upload({
-        client: this.client,
-        params: { Bucket: loc.bucket, Key: loc.key, Body: typeof body === 'string' ? Buffer.from(body) : body, ContentType: contentType },
-      }).done();
+      await new Upload({ client: this.client, params: { Bucket: loc.bucket, Key: loc.key, Body: bytes, ContentType: contentType } }).done();
     } catch (error) {
       throw s3Failure(error, loc.uri, 'output', 'write');
+    }
+  }
+
+  async remove(location: Location): Promise<void> {
+    const loc = location as S3Location;
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: loc.key }));
+    } catch (error) {
+      const failure = s3Failure(error, loc.uri, 'output', 'delete');
+      if (failure.code !== 'storage.not_found') throw failure;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { storageError } from '../errors.js';
 import type { Location } from './location.js';
 
 export interface StoredObject {
@@ -24,5 +25,24 @@ export interface Storage {
    */
   listLevel?(location: Location, subject: string): Promise<Listing | null>;
   read(object: StoredObject, location: Location, subject: string): Promise<Uint8Array>;
-  write(location: Location, body: Uint8Array | string, contentType: string): Promise<void>;
+  write(location: Location, body: Uint8Array | string, contentType: string, options?: WriteOptions): Promise<void>;
+  /** Delete one object or file; a missing one is not an error (withdrawing outputs must be idempotent). */
+  remove(location: Location): Promise<void>;
 }
+
+export interface WriteOptions {
+  /**
+   * Create only: fail with `storage.conflict` when the object exists (S3 `If-None-Match: *`, a no-clobber link on
+   * a file system). Stores that do not implement conditional writes (HTTP 501) get a plain write.
+   */
+  ifAbsent?: boolean;
+}
+
+/** Another writer created the object between our withdrawal of the outputs and our create-only write. */
+export function conflict(uri: string) {
+  return storageError('storage.conflict', `output: ${uri} was created by someone else while this run was writing (another run writes to the same --out?).`, {
+    subject: uri,
+    fix: 'Give every concurrent run its own --out prefix (e.g. one per date or workflow id), then rerun.',
+  });
+}
+

@@ -19,6 +19,7 @@ function counting(inner: Storage) {
     listLevel: (l, s) => ((counts.listings += 1), inner.listLevel!(l, s)),
     read: (o, l, s) => (counts.reads.push(o.uri), inner.read(o, l, s)),
     write: (l, b, c) => inner.write(l, b, c),
+    remove: (l) => inner.remove(l),
   };
   return { storage, counts };
 }

@@ -156,6 +156,7 @@ describe('partitioned directories on disk', () => {
       ...(withLevels ? { listLevel: (l: Parameters<NonNullable<Storage['listLevel']>>[0], s: string) => (listings++, inner.listLevel!(l, s)) } : {}),
       read: (o, l, s) => (reads.push(path.relative(dir, o.name)), inner.read(o, l, s)),
       write: (l, b, c) => inner.write(l, b, c),
+      remove: (l) => inner.remove(l),
     };
     return { storage, reads, listings: () => listings };
   }
