@@ -56,6 +56,8 @@ export class KllSketch {
   private seed: number;
   private capacityTotal: number;
   private retained = 0;
+  /** The sorted view queries read, built on the first query after a change. */
+  private view: { values: Float64Array; cumulative: Float64Array } | undefined;
   /** levelCapacity for the current height, cached (recomputed when a level is added). */
   private capacities = new Int32Array(0);
 
@@ -73,6 +75,7 @@ export class KllSketch {
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
     this.n++;
+    this.view = undefined;
     // -0 is kept as +0 so that sorted levels, and so merges in either order, are identical bit for bit.
     this.levels[0]!.push(value === 0 ? 0 : value);
     if (++this.retained >= this.capacityTotal) this.compress();
@@ -121,6 +124,11 @@ export class KllSketch {
 
   /** Items and their weights sorted by value, with cumulative weights: the sketch's distribution function. */
   sortedView(): { values: Float64Array; cumulative: Float64Array } {
+    this.view ??= this.buildView();
+    return this.view;
+  }
+
+  private buildView(): { values: Float64Array; cumulative: Float64Array } {
     const total = this.retained;
     const pairs = new Float64Array(total);
     const weights = new Float64Array(total);
