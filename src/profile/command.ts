@@ -49,10 +49,10 @@ histograms on given edges), model-output counts and a uniform row sample, as one
   -h, --help              this help
 `;
 
-export const MERGE_HELP = `Usage: moa merge --out URI PROFILE_URI...
+export const MERGE_HELP = `Usage: moa merge --out URI [--output-params DIR] PROFILE_URI...
 
 Merge any number of profiles (files, or prefixes: every object under them in key order) into one. Profiles must
-come from one dataset's shards, made with the same settings.
+come from one dataset's shards, made with the same settings. --output-params writes the --out URI to DIR/profile.
 `;
 
 export const SHARDS_HELP = `Usage: moa shards --input URI [--group-size N] [--output-params DIR]
@@ -105,7 +105,9 @@ const PROFILE_OPTIONS = {
 const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 export async function profileCommand(argv: string[], deps: CommandDeps): Promise<number> {
-  const { values: v } = parse(argv, PROFILE_OPTIONS, 'profile');
+  const parsed = parse(argv, PROFILE_OPTIONS, 'profile').values;
+  // An empty value (--label=) means the flag is not given, as Argo and Kubeflow cannot leave arguments out.
+  const v = Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== '')) as typeof parsed;
   if (v.help) {
     deps.write(PROFILE_HELP);
     return EXIT_CODES.ok;
@@ -192,7 +194,7 @@ function parseProfile(bytes: Uint8Array, uri: string): Profile {
 }
 
 export async function mergeCommand(argv: string[], deps: CommandDeps): Promise<number> {
-  const { values: v, positionals } = parse(argv, { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'merge');
+  const { values: v, positionals } = parse(argv, { out: { type: 'string' }, 'output-params': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'merge');
   if (v.help) {
     deps.write(MERGE_HELP);
     return EXIT_CODES.ok;
@@ -214,8 +216,16 @@ export async function mergeCommand(argv: string[], deps: CommandDeps): Promise<n
   const body = JSON.stringify(merged!);
   await storage.write(parseLocation(out, '--out'), body, 'application/json');
   log.info('merged profiles', { count, out, rows: merged!.rows, bytes: body.length });
+  await writeParams(v['output-params'], { profile: out });
   deps.write(`profile: ${out}\nmerged: ${count}\nrows: ${merged!.rows}\n`);
   return EXIT_CODES.ok;
+}
+
+/** Plain files for Argo's valueFrom.path (no trailing newline, as `moa run --output-params`); no-op without a dir. */
+async function writeParams(dir: string | undefined, params: Record<string, string>): Promise<void> {
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(params)) await writeFile(path.join(dir, name), text);
 }
 
 export async function shardsCommand(argv: string[], deps: CommandDeps): Promise<number> {
@@ -230,13 +240,7 @@ export async function shardsCommand(argv: string[], deps: CommandDeps): Promise<
   const width = Math.max(5, String(objects.length - 1).length);
   const shards = objects.map((o, i) => ({ id: `s${String(i).padStart(width, '0')}`, uri: o.uri, group: `g${String(Math.floor(i / groupSize)).padStart(3, '0')}` }));
   const groups = [...new Set(shards.map((s) => s.group))];
-  const dir = v['output-params'];
-  if (dir) {
-    // Plain files for Argo's valueFrom.path (no trailing newline, as --output-params of `moa run`).
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, 'shards'), JSON.stringify(shards));
-    await writeFile(path.join(dir, 'groups'), JSON.stringify(groups));
-  }
+  await writeParams(v['output-params'], { shards: JSON.stringify(shards), groups: JSON.stringify(groups) });
   deps.log.info('listed shards', { input, shards: shards.length, groups: groups.length });
   deps.write(JSON.stringify(shards) + '\n');
   return EXIT_CODES.ok;
