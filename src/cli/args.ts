@@ -58,8 +58,11 @@ Commands:
   run       analyze operational data against training data and write the decision and retrain manifest
   demo      generate the example "color" data set and run the analysis on it (local files, no services)
   contract  check operational logs against the data contract: which analyses they allow, what to log
-  schema    print the JSON Schema of the retrain-config manifest (--kind config|results; --write DIR writes all;
+  schema    print the JSON Schema of the retrain-config manifest (--kind config|results|profile; --write DIR writes all;
             --markdown prints the config reference, docs/configuration.md)
+  profile   profile one shard: mergeable sketches, model-output counts and a uniform sample (docs/profiles.md)
+  merge     merge any number of profiles into one
+  shards    list the part files under a prefix as shards for a fan-out (JSON for Argo withParam)
 
 Options:
   -h, --help       show help (also: moa <command> --help)

@@ -141,13 +141,13 @@ async function schema(argv: string[]): Promise<number> {
   }
   if (values.write !== undefined) {
     await mkdir(values.write, { recursive: true });
-    for (const kind of ['manifest', 'config', 'results'] as const) {
+    for (const kind of Object.keys(SCHEMA_FILES) as (keyof typeof SCHEMA_FILES)[]) {
       await writeFile(path.join(values.write, SCHEMA_FILES[kind]), JSON.stringify(jsonSchemaOf(kind), null, 2) + '\n');
     }
     return EXIT_CODES.ok;
   }
   const kind = values.kind ?? 'manifest';
-  if (!isSchemaKind(kind)) throw usageError('usage.schema_kind', `moa schema: unknown --kind "${kind}".`, { fix: 'Use --kind manifest, config or results.' });
+  if (!isSchemaKind(kind)) throw usageError('usage.schema_kind', `moa schema: unknown --kind "${kind}".`, { fix: 'Use --kind manifest, config, results or profile.' });
   process.stdout.write(JSON.stringify(jsonSchemaOf(kind), null, 2) + '\n');
   return EXIT_CODES.ok;
 }
@@ -183,6 +183,14 @@ export async function main(argv: string[], log: Logger = createLogger()): Promis
       }
       case 'schema':
         return await schema(rest);
+      case 'profile':
+      case 'merge':
+      case 'shards': {
+        const [profiles, { createStorage }] = await Promise.all([import('../profile/index.js'), import('../storage/index.js')]);
+        const deps = { storage: createStorage(), log, write: (text: string) => process.stdout.write(text) };
+        const commands = { profile: profiles.profileCommand, merge: profiles.mergeCommand, shards: profiles.shardsCommand };
+        return await commands[command](rest, deps);
+      }
       default:
         throw usageError('usage.command', `Unknown command "${command}".`, { fix: 'Run `moa --help` for the commands.' });
     }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { ConfigSchema } from './config.js';
 import { ManifestSchema } from './manifest.js';
 import { ResultsSchema } from './results.js';
+import { ProfileSchema } from './profile.js';
 
-const SCHEMAS = { manifest: ManifestSchema, config: ConfigSchema, results: ResultsSchema } as const;
+const SCHEMAS = { manifest: ManifestSchema, config: ConfigSchema, results: ResultsSchema, profile: ProfileSchema } as const;
 export type SchemaKind = keyof typeof SCHEMAS;
 
 /** The committed files under schemas/ (regenerate with `npm run schemas`; a test fails when they fall behind). */
@@ -11,6 +12,7 @@ export const SCHEMA_FILES: Record<SchemaKind, string> = {
   manifest: 'retrain-config.schema.json',
   config: 'config.schema.json',
   results: 'results.schema.json',
+  profile: 'profile.schema.json',
 };
 
 export const isSchemaKind = (kind: string): kind is SchemaKind => kind in SCHEMAS;

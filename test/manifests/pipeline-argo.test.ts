@@ -10,6 +10,7 @@ import { argoValidator } from './schemas.js';
 import { headerComment, isKustomizeFile, listYamlFiles, readYamlDocs } from './yaml.js';
 import { REPO_ROOT } from './schemas.js';
 import { IMAGE, OUTPUT_PARAMS, RUN_FLAGS } from './contract.js';
+import { MERGE_HELP, PROFILE_HELP, SHARDS_HELP } from '../../src/profile/command.js';
 
 const ARGO_DIR = path.join(REPO_ROOT, 'pipeline/argo');
 const files = listYamlFiles(ARGO_DIR).filter((f) => !isKustomizeFile(f));
@@ -23,6 +24,7 @@ describe('pipeline/argo', () => {
   it('has the WorkflowTemplates and the example Workflow', () => {
     expect(files.map(rel)).toEqual([
       'pipeline/argo/moa-analyze.workflowtemplate.yaml',
+      'pipeline/argo/moa-profile-fanout.workflowtemplate.yaml',
       'pipeline/argo/monitor-analyze-retrain.workflow.yaml',
       'pipeline/argo/retrain-model.workflowtemplate.yaml',
     ]);
@@ -158,5 +160,48 @@ describe('retrain-model WorkflowTemplate', () => {
     expect(names).toEqual(['manifest-uri', 'action', 'run-id']);
     const action = (byName('retrain-model').spec.arguments.parameters as { name: string; enum?: string[] }[])[1]!;
     expect(action.enum).toEqual([...RETRAIN_ACTIONS]);
+  });
+});
+
+describe('moa-profile-fanout WorkflowTemplate', () => {
+  const wt = byName('moa-profile-fanout');
+  const templates = wt.spec.templates as Template[];
+  const get = (n: string) => templates.find((t) => t.name === n)!;
+  const dag = get(wt.spec.entrypoint);
+  const task = (n: string) => (dag.dag.tasks as Template[]).find((t) => t.name === n)!;
+
+  it('lists shards, profiles each with withParam under bounded parallelism, then merges groups and the groups', () => {
+    expect(dag.parallelism).toBeGreaterThan(0);
+    expect(task('profile-shard').withParam).toBe('{{tasks.list-shards.outputs.parameters.shards}}');
+    expect(task('profile-shard').depends).toBe('list-shards');
+    expect(task('merge-group').withParam).toBe('{{tasks.list-shards.outputs.parameters.groups}}');
+    expect(task('merge-group').depends).toBe('profile-shard');
+    expect(task('merge-all').depends).toBe('merge-group');
+    expect(dag.outputs.parameters[0].valueFrom.parameter).toBe('{{tasks.merge-all.outputs.parameters.profile}}');
+  });
+
+  it('every container runs the moa image with only flags its command documents, and every input is used', () => {
+    const help: Record<string, string> = { profile: PROFILE_HELP, merge: MERGE_HELP, shards: SHARDS_HELP };
+    for (const name of ['shards', 'profile', 'merge']) {
+      const t = get(name);
+      expect(t.container.image).toBe(IMAGE);
+      expect(t.container.command).toEqual(['node', '/app/dist/cli.js']);
+      const args = t.container.args as string[];
+      expect(args[0]).toBe(name);
+      for (const flag of args.slice(1).map((a) => /^--([a-z][a-z0-9-]*)=/.exec(a)?.[1]).filter(Boolean)) expect(help[name]).toContain(`--${flag}`);
+      for (const p of t.inputs.parameters as { name: string }[]) expect(args.join(' ')).toContain(`{{inputs.parameters.${p.name}}}`);
+    }
+  });
+
+  it('retries each shard on lost pods and storage errors (exit 4) only, with a deadline and a memory limit', () => {
+    for (const name of ['shards', 'profile', 'merge']) {
+      const t = get(name);
+      expect(t.retryStrategy.expression).toBe("lastRetry.status == 'Error' || asInt(lastRetry.exitCode) == 4");
+      expect(Number(t.retryStrategy.limit)).toBeGreaterThan(0);
+      expect(t.activeDeadlineSeconds).toBeGreaterThan(0);
+      expect(t.container.resources.limits.memory).toBeDefined();
+      expect(t.container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+      for (const p of (t.outputs?.parameters ?? []) as { valueFrom: { path: string } }[]) expect(p.valueFrom.path.startsWith('/tmp/')).toBe(true);
+    }
   });
 });
