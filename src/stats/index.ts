@@ -29,3 +29,20 @@ export { normQuantile } from './normal-quantile.js';
 export { betaBinomialSf } from './beta-binomial.js';
 export { aucTest } from './auc-test.js';
 export { twoProportionZTest, welchZTest, type ZTestResult, type ZAlternative, type GroupSummary } from './z-test.js';
+export { betaBinomialCdf } from './beta-binomial.js';
+export { binomialCdf, binomialSf } from './binomial-tail.js';
+export { countChangeTest, newCategoryTest, type Count, type CountAlternative, type CountChangeResult } from './count-change.js';
+export { nearestUnitFactor, unitChangeTest, UNIT_CONVERSIONS, type UnitConversion, type UnitChangeResult } from './unit-change.js';
+export {
+  chunkTTest,
+  cusumFalseAlarm,
+  cusumTest,
+  cusumThreshold,
+  mergeChunkHistory,
+  stoufferTest,
+  type ChunkAlternative,
+  type ChunkRecord,
+  type ChunkStatistic,
+  type ChunkTestResult,
+  type CusumResult,
+} from './chunk-evidence.js';
