@@ -45,7 +45,7 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
   if (decision.action === 'collect_labels') hints.push('Label a sample of recent operational rows, then run the analysis again.');
 
   const selected = selection && selection.weights.rows > 0 ? selection.weights : null;
-  if (retrain && selected) {
+  if (selected) {
     // With a selection file the sources say exactly what it holds, so sources, file and counts agree.
     for (const role of ['reference', 'operational'] as const) {
       const at = sources.findIndex((s) => s.role === role);
