@@ -43,7 +43,6 @@ async function run(argv: string[], baseLog: Logger): Promise<number> {
   // Where a failure is recorded: from the raw flags until the config is resolved, then from the config.
   let out = rawFlag(argv, 'out');
   let outputParams = rawFlag(argv, 'output-params');
-  let withdrawn = false;
   const [{ createStorage }, outputs, params] = await Promise.all([import('../storage/index.js'), import('../emit/outputs.js'), import('../emit/pipeline-params.js')]);
   let storage: Storage | undefined;
   try {
@@ -65,11 +64,8 @@ async function run(argv: string[], baseLog: Logger): Promise<number> {
     outputParams = config.outputParams;
     // Tell a supervising parent where to record a failure it sees (an out-of-memory death).
     if (process.env.MOA_SUPERVISED === '1') process.send?.({ moaOutputs: { out, outputParams } });
-    // Until this run decides, its parameters say `error` and --out holds no earlier run's manifest or results.
+    // Until this run decides, its parameters say `error` (runAnalysis withdraws the earlier outputs under --out).
     if (outputParams) await outputs.writeOutputParams(outputParams, params.paramFiles(params.FAILED_RUN_PARAMS));
-    await outputs.withdrawOutputs(storage, out);
-    withdrawn = true;
-    log.info('withdrew earlier outputs', { out });
     if (alert && config.window.since === undefined && config.window.until === undefined) {
       // No window given: analyze the period the alert points at (its start less a margin, to its end or now).
       const { alertWindow } = await import('../ingest/partitions.js');
@@ -111,7 +107,7 @@ async function run(argv: string[], baseLog: Logger): Promise<number> {
         time: new Date().toISOString(),
         error: error instanceof MoaError ? error.toJSON() : { kind: 'internal', code: 'internal', message: String((error as Error)?.message ?? error) },
       };
-      const record = await outputs.recordFailure(storage ?? createStorage(), out, body, withdrawn).catch((e: Error) => ({ withdrawn, written: false, problem: e.message }));
+      const record = await outputs.recordFailure(storage ?? createStorage(), out, body).catch((e: Error) => ({ withdrawn: false, written: false, problem: e.message }));
       if (record.written) log.info('wrote error.json', { out, manifest: record.withdrawn ? 'withdrawn' : 'not withdrawn' });
       if (record.problem) log.warn(`could not record the failure under --out: ${record.problem}`, { out });
     }

@@ -112,7 +112,7 @@ async function recordOutOfMemory(argv: string[], where: { out?: string; outputPa
   const out = where.out ?? rawFlag(argv, 'out');
   if (out) {
     const body = { apiVersion: 'moa/v1', kind: 'AnalysisError', runId, exitCode: error.exitCode, toolVersion: VERSION, time: new Date().toISOString(), error: error.toJSON() };
-    const record = await outputs.recordFailure(createStorage(), out, body, false);
+    const record = await outputs.recordFailure(createStorage(), out, body);
     if (record.written) log.info('wrote error.json', { out, manifest: record.withdrawn ? 'withdrawn' : 'not withdrawn' });
     if (record.problem) log.warn(`could not record the failure under --out: ${record.problem}`, { out });
   }
