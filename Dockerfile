@@ -27,5 +27,7 @@ COPY --from=build /app/dist ./dist
 RUN echo 'moa:x:65532:65532:moa:/tmp:/usr/sbin/nologin' >> /etc/passwd \
  && echo 'moa:x:65532:' >> /etc/group
 USER 65532:65532
+# `moa run` supervises itself under the container memory limit: heap limit from the cgroup, error.json on OOM
+# (src/cli/supervise.ts), so Argo/KFP `command: [node, /app/dist/cli.js]` gets the same.
 ENTRYPOINT ["node", "/app/dist/cli.js"]
 CMD ["--help"]

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The `moa` executable: everything lives in cli/main.ts so tests can call it in-process.
-import { main } from './cli/main.js';
+// The `moa` executable: everything lives in cli/main.ts so tests can call it in-process. In a container with a
+// memory limit, `moa run` runs under a supervisor that sets the heap limit from it (cli/supervise.ts).
+import { fileURLToPath } from 'node:url';
+import { supervise, supervision } from './cli/supervise.js';
 import { createLogger } from './log.js';
 
 const log = createLogger();
@@ -12,4 +14,11 @@ process.removeAllListeners('warning');
 process.on('warning', (warning) => log.warn(`node: ${warning.name}: ${warning.message}`, { code: 'node.warning' }));
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-process.exitCode = await main(process.argv.slice(2), log);
+const argv = process.argv.slice(2);
+const limit = supervision(argv);
+if (limit) {
+  process.exitCode = await supervise(argv, limit, fileURLToPath(import.meta.url));
+} else {
+  const { main } = await import('./cli/main.js');
+  process.exitCode = await main(argv, log);
+}

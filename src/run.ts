@@ -6,7 +6,7 @@ import { selectData, type SelectionRows } from './select/select.js';
 import { driftOnset } from './select/window.js';
 import type { Selection } from './schema/selection.js';
 import { buildManifest } from './emit/manifest.js';
-import { OUTPUT_NAMES, outputUri, writeOutputParams, writeOutputs } from './emit/outputs.js';
+import { OUTPUT_NAMES, outputUri, withdrawOutputs, writeOutputParams, writeOutputs } from './emit/outputs.js';
 import { renderReport } from './emit/report.js';
 import { paramFiles, pipelineParams } from './emit/pipeline-params.js';
 import { renderSummary } from './emit/summary.js';
@@ -67,13 +67,19 @@ function assertComparable(reference: Dataset, operational: Dataset, features: st
   }
 }
 
-/** The whole step: ingest → analyze → audit → decide → emit. The manifest is written last, only on success. */
+/**
+ * The whole step: withdraw earlier outputs → ingest → analyze → audit → decide → emit. The manifest is written
+ * last, only on success.
+ */
 export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunOutcome> {
   let config = resolved;
   const { storage, log } = deps;
   const now = deps.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const runId = deps.runId ?? newRunId(new Date(startedAt));
+  // Before anything is read: from here on --out holds no earlier run's manifest or results (docs/outputs.md).
+  await withdrawOutputs(storage, config.out);
+  log.info('withdrew earlier outputs', { out: config.out, runId });
   log.info('stage ingest: reading inputs', { runId });
 
   // The event-time column is read as times from text formats too (ISO 8601 or epoch), unless typed otherwise.

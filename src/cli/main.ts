@@ -5,6 +5,7 @@ import type { RunOutcome } from '../run.js';
 import { EXIT_CODES, MoaError, usageError } from '../errors.js';
 import { createLogger, withFields, type Logger } from '../log.js';
 import { newRunId } from '../run-id.js';
+import { rawFlag } from './raw-flag.js';
 import type { Storage } from '../storage/index.js';
 import { VERSION } from '../version.js';
 
@@ -35,27 +36,13 @@ async function pipelineOutputs(pipeline: RunArgs['pipeline'], log: Logger): Prom
   };
 }
 
-/**
- * A flag's value read without validating the rest (`--name v` or `--name=v`), so a run whose flags do not parse
- * still records its failure where its outputs would have gone.
- */
-export function rawFlag(argv: string[], name: string): string | undefined {
-  let value: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === `--${name}`) value = argv[i + 1];
-    else if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
-  }
-  return value === undefined || value === '' || value.startsWith('--') ? undefined : value;
-}
-
 async function run(argv: string[], baseLog: Logger): Promise<number> {
-  const runId = newRunId();
+  // Under the supervisor (supervise.ts) the run id comes from it, so its error.json names the same run.
+  const runId = process.env.MOA_RUN_ID || newRunId();
   const log = withFields(baseLog, { runId });
   // Where a failure is recorded: from the raw flags until the config is resolved, then from the config.
   let out = rawFlag(argv, 'out');
   let outputParams = rawFlag(argv, 'output-params');
-  let withdrawn = false;
   const [{ createStorage }, outputs, params] = await Promise.all([import('../storage/index.js'), import('../emit/outputs.js'), import('../emit/pipeline-params.js')]);
   let storage: Storage | undefined;
   try {
@@ -75,11 +62,10 @@ async function run(argv: string[], baseLog: Logger): Promise<number> {
     let config = await resolveConfig(storage, args.configUri, args.overrides, fromAlert);
     out = config.out;
     outputParams = config.outputParams;
-    // Until this run decides, its parameters say `error` and --out holds no earlier run's manifest or results.
+    // Tell a supervising parent where to record a failure it sees (an out-of-memory death).
+    if (process.env.MOA_SUPERVISED === '1') process.send?.({ moaOutputs: { out, outputParams } });
+    // Until this run decides, its parameters say `error` (runAnalysis withdraws the earlier outputs under --out).
     if (outputParams) await outputs.writeOutputParams(outputParams, params.paramFiles(params.FAILED_RUN_PARAMS));
-    await outputs.withdrawOutputs(storage, out);
-    withdrawn = true;
-    log.info('withdrew earlier outputs', { out });
     if (alert && config.window.since === undefined && config.window.until === undefined) {
       // No window given: analyze the period the alert points at (its start less a margin, to its end or now).
       const { alertWindow } = await import('../ingest/partitions.js');
@@ -121,7 +107,7 @@ async function run(argv: string[], baseLog: Logger): Promise<number> {
         time: new Date().toISOString(),
         error: error instanceof MoaError ? error.toJSON() : { kind: 'internal', code: 'internal', message: String((error as Error)?.message ?? error) },
       };
-      const record = await outputs.recordFailure(storage ?? createStorage(), out, body, withdrawn).catch((e: Error) => ({ withdrawn, written: false, problem: e.message }));
+      const record = await outputs.recordFailure(storage ?? createStorage(), out, body).catch((e: Error) => ({ withdrawn: false, written: false, problem: e.message }));
       if (record.written) log.info('wrote error.json', { out, manifest: record.withdrawn ? 'withdrawn' : 'not withdrawn' });
       if (record.problem) log.warn(`could not record the failure under --out: ${record.problem}`, { out });
     }

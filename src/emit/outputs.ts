@@ -73,19 +73,18 @@ export interface FailureRecord {
 }
 
 /**
- * Record a failure where the outputs would have gone: withdraw earlier outputs unless this run already did,
- * then write error.json. Best effort, never throws: the run's own error is what the caller reports.
+ * Record a failure where the outputs would have gone: withdraw earlier outputs (again: the run may have failed
+ * before its own withdrawal, and deletes are idempotent), then write error.json. Best effort, never throws: the
+ * run's own error is what the caller reports.
  */
-export async function recordFailure(storage: Storage, out: string, body: Record<string, unknown>, alreadyWithdrawn: boolean): Promise<FailureRecord> {
-  const record: FailureRecord = { withdrawn: alreadyWithdrawn, written: false };
+export async function recordFailure(storage: Storage, out: string, body: Record<string, unknown>): Promise<FailureRecord> {
+  const record: FailureRecord = { withdrawn: false, written: false };
   const problems: string[] = [];
-  if (!alreadyWithdrawn) {
-    try {
-      await withdrawOutputs(storage, out);
-      record.withdrawn = true;
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
+  try {
+    await withdrawOutputs(storage, out);
+    record.withdrawn = true;
+  } catch (error) {
+    problems.push((error as Error).message);
   }
   try {
     const base = parseLocation(out, '--out');

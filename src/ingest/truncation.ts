@@ -28,7 +28,7 @@ export function truncationOf(format: 'parquet' | 'arrow', bytes: Uint8Array, dec
 
 /** The named error for a truncated file: what is missing, how many bytes there are, and the fix. */
 export function truncatedError(subject: string, uri: string, what: string, bytes: number, reason: string): MoaError {
-  return dataError('data.truncated', `${subject}: ${uri} is a truncated ${what} file: ${reason} (${bytes} bytes).`, {
+  return dataError('data.truncated', `${subject}: ${uri} is not a readable ${what} file: it is truncated (${reason}; ${bytes} bytes).`, {
     subject: uri,
     fix: 'Copy or write the file again: an upload, copy or write that was cut off leaves a file like this.',
   });

@@ -81,3 +81,11 @@ describe('bad-input corpus', () => {
     expect(record.runId).toBe(error!.runId);
   });
 });
+
+describe('docs/bad-inputs.md', () => {
+  it('has a row for every class of the corpus', () => {
+    const table = readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '../../docs/bad-inputs.md'), 'utf8');
+    const rows = new Set([...table.matchAll(/^\| ([^|]+?) \|/gm)].map((m) => m[1]));
+    for (const kind of new Set(cases.map((c) => c.kind))) expect([kind, rows.has(kind)]).toEqual([kind, true]);
+  });
+});
