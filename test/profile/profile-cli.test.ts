@@ -3,21 +3,17 @@
  * bike-sharing hours cut into part files: the merged profile's exact parts equal the profile of the whole
  * directory, and users' mistakes end in the documented exit codes.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { runCli } from '../support/cli.js';
-import { sharedDir } from '../support/shared.js';
+import { writeBikeHourParts } from '../support/bike-parts.js';
 import { ProfileSchema, type Profile } from '../../src/schema/profile.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'moa-profile-cli-'));
 const data = path.join(dir, 'data');
-const lines = readFileSync(path.join(sharedDir(), 'datasets/bike-sharing/hour.csv'), 'utf8').trimEnd().split('\n');
-mkdirSync(data);
-const parts = 5;
-const per = Math.ceil((lines.length - 1) / parts);
-for (let k = 0; k < parts; k++) writeFileSync(path.join(data, `part-${k}.csv`), [lines[0], ...lines.slice(1 + k * per, 1 + (k + 1) * per)].join('\n') + '\n');
+const rows = writeBikeHourParts(data, 5);
 const read = (file: string): Profile => ProfileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 
 describe('moa shards / profile / merge', () => {
@@ -42,7 +38,7 @@ describe('moa shards / profile / merge', () => {
     expect(merged.stdout).toContain('merged: 3');
     expect((await runCli(['profile', '--input', data, '--out', path.join(dir, 'whole.json'), ...common])).code).toBe(0);
     const [m, w] = [read(path.join(dir, 'merged.json')), read(path.join(dir, 'whole.json'))];
-    expect(m.rows).toBe(lines.length - 1);
+    expect(m.rows).toBe(rows);
     expect(m.rows).toBe(w.rows);
     expect(m.sources.map((s) => s.uri).sort()).toEqual(w.sources.map((s) => s.uri).sort());
     for (const c of m.columns) {
