@@ -16,6 +16,8 @@ const TEMPLATE = path.join(REPO_ROOT, 'pipeline/argo/moa-profile-fanout.workflow
 const dir = mkdtempSync(path.join(os.tmpdir(), 'moa-fanout-'));
 const input = path.join(dir, 'input');
 const SHARDS = 8;
+// 14 CLI processes, two at a time: each starts Node and loads the CLI (seconds on a loaded 2-core machine).
+const PROCESSES_TIMEOUT = 300_000;
 const rows = writeBikeHourParts(input, SHARDS);
 const read = (file: string): Profile => ProfileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 
@@ -56,11 +58,11 @@ describe('moa-profile-fanout, run locally', () => {
         expect(c.quantiles.n).toBe(wc.quantiles.n);
       } else expect(c).toEqual(wc);
     }
-  });
+  }, PROCESSES_TIMEOUT);
 
   it('a usage error fails the workflow at once: it is not retried', async () => {
     await expect(
       runWorkflowTemplate(TEMPLATE, { repoRoot: REPO_ROOT, workDir: path.join(dir, 'pods-bad'), parameters: { input, out: path.join(dir, 'out-bad'), 'sample-size': '-1' } }),
     ).rejects.toThrow(/profile-shard \(profile\) failed with exit code 2 after 1 attempt/);
-  });
+  }, PROCESSES_TIMEOUT);
 });

@@ -14,6 +14,8 @@ import { ProfileSchema, type Profile } from '../../src/schema/profile.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'moa-profile-cli-'));
 const data = path.join(dir, 'data');
 const rows = writeBikeHourParts(data, 5);
+// Each CLI process starts Node and loads the CLI: seconds apiece on a loaded 2-core machine.
+const PROCESSES_TIMEOUT = 300_000;
 const read = (file: string): Profile => ProfileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 
 describe('moa shards / profile / merge', () => {
@@ -51,7 +53,7 @@ describe('moa shards / profile / merge', () => {
       if (c.kind === 'categorical' && wc.kind === 'categorical') expect(c.frequent).toEqual(wc.frequent);
     }
     expect(m.columns.find((c) => c.name === 'season')!.kind).toBe('categorical');
-  });
+  }, PROCESSES_TIMEOUT);
 
   it('exit 2 for usage errors, 3 for a file that is not a profile, 4 for a missing input', async () => {
     expect((await runCli(['profile', '--input', data])).code).toBe(2);
@@ -62,5 +64,5 @@ describe('moa shards / profile / merge', () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/is not a moa profile/);
     expect((await runCli(['profile', '--input', path.join(dir, 'nowhere.csv'), '--out', path.join(dir, 'z.json')])).code).toBe(4);
-  });
+  }, PROCESSES_TIMEOUT);
 });
