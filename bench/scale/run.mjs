@@ -34,9 +34,10 @@ const free = disk.bavail * disk.bsize;
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(free / 1e9).toFixed(0)} GB free under ${tmpdir()}`);
 if (rows < TARGET.rows || parts !== TARGET.parts) {
   console.log(`scaled down from the target (${TARGET.rows / 1e6}M rows x ${TARGET.columns} columns as ${TARGET.parts} parts per side, ~${(targetBytes / 1e9).toFixed(0)} GB of Parquet): ` +
-    `this run is ${rows / 1e6}M rows x ${columns} columns as ${parts} parts per side. The target needs ~${(2 * TARGET.rows * TARGET.columns * 3 * 300e-9 / 3600).toFixed(1)} CPU-hours ` +
-    `at the measured ~300 ns per value and profile pass (three passes: reference, reference with edges, operational) on a 2-core machine shared with other jobs; ` +
-    `per-task figures below scale with rows per part, so the target's total time follows from them.`);
+    `this run is ${rows / 1e6}M rows x ${columns} columns as ${parts} parts per side. Three profile passes over the target ` +
+    `(reference, reference with edges, operational) on this 2-core machine, shared with other jobs, do not fit the session; ` +
+    `each task's figures depend on its rows per part only, so the target's time follows from the per-task CPU printed below ` +
+    `(x ${TARGET.rows / TARGET.parts} / rows per part, ${TARGET.parts} tasks per pass, N at a time).`);
 }
 if (bytesNeeded > free * 0.8) throw new Error(`needs ~${(bytesNeeded / 1e9).toFixed(1)} GB of disk, ${(free / 1e9).toFixed(1)} GB free`);
 
