@@ -8,7 +8,7 @@ import { mergeHistogramCounts } from '../stats/fixed-histogram.js';
 import { FrequentItems } from '../stats/frequent-items.js';
 import { HyperLogLog } from '../stats/hyperloglog.js';
 import { KllSketch } from '../stats/kll.js';
-import { mergeMoments } from '../stats/moments.js';
+import { emptyMoments, mergeMoments } from '../stats/moments.js';
 import { dataError } from '../errors.js';
 import type { ColumnProfile, OutputsProfile, Profile, SampleProfile } from '../schema/profile.js';
 import { decodeFloat64, encodeFloat64 } from './codec.js';
@@ -49,7 +49,21 @@ function mergeTwo(a: Profile, b: Profile): Profile {
   };
 }
 
+/** An all-null column (a shard where nothing was logged) as the other side's kind: just that many nulls. */
+function asNulls(column: Extract<ColumnProfile, { kind: 'other' }>, like: ColumnProfile): ColumnProfile | undefined {
+  if (column.type !== 'null') return undefined;
+  if (like.kind === 'categorical') return { ...like, count: 0, nulls: column.rows, frequent: { ...like.frequent, total: 0, errorBound: 0, items: [] }, distinct: hllToJson(new HyperLogLog(like.distinct.precision)) };
+  if (like.kind === 'numeric' || like.kind === 'timestamp') {
+    const quantiles = kllToJson(new KllSketch(like.quantiles.k, 1));
+    return { ...like, integer: true, moments: momentsToJson({ ...emptyMoments(), nulls: column.rows }), quantiles, distinct: hllToJson(new HyperLogLog(like.distinct.precision)), ...(like.histogram ? { histogram: { edges: like.histogram.edges, counts: like.histogram.counts.map(() => 0) } } : {}) };
+  }
+  return undefined;
+}
+
 function mergeColumn(a: ColumnProfile, b: ColumnProfile, na: string, nb: string): ColumnProfile {
+  if (a.kind === 'other' && b.kind !== 'other') a = asNulls(a, b) ?? a;
+  if (b.kind === 'other' && a.kind !== 'other') b = asNulls(b, a) ?? b;
+  if (a.kind === 'other' && b.kind === 'other' && a.type !== b.type && (a.type === 'null' || b.type === 'null')) return { ...a, type: a.type === 'null' ? b.type : a.type, rows: a.rows + b.rows };
   if (a.kind !== b.kind) disagree(`column "${a.name}" is ${a.kind} in one and ${b.kind} in the other`, na, nb);
   if (a.kind === 'other' && b.kind === 'other') {
     if (a.type !== b.type) disagree(`column "${a.name}" is ${a.type} in one and ${b.type} in the other`, na, nb);
@@ -109,9 +123,13 @@ function mergeSamples(a: SampleProfile, b: SampleProfile): SampleProfile {
   const keys = Float64Array.from([...decodeFloat64(a.keys), ...decodeFloat64(b.keys)]);
   const picks = bottomKIndices(keys, a.capacity);
   const columns: SampleProfile['columns'] = {};
-  for (const [name, ca] of Object.entries(a.columns)) {
-    const cb = b.columns[name];
-    if (cb === undefined) continue;
+  const [na, nb] = [decodeFloat64(a.keys).length, decodeFloat64(b.keys).length];
+  for (const name of new Set([...Object.keys(a.columns), ...Object.keys(b.columns)])) {
+    // A column absent from one sample was all null there (no sketchable type): its rows are nulls.
+    const like = (a.columns[name] ?? b.columns[name])!;
+    const nulls = (n: number): SampleProfile['columns'][string] => ('numeric' in like ? { numeric: encodeFloat64(new Float64Array(n).fill(NaN)) } : { categorical: new Array<null>(n).fill(null) });
+    const ca = a.columns[name] ?? nulls(na);
+    const cb = b.columns[name] ?? nulls(nb);
     if ('numeric' in ca && 'numeric' in cb) {
       const all = Float64Array.from([...decodeFloat64(ca.numeric), ...decodeFloat64(cb.numeric)]);
       columns[name] = { numeric: encodeFloat64(Float64Array.from(picks, (i) => all[i]!)) };

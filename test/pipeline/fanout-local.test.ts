@@ -3,23 +3,22 @@
  * container commands as processes, two at a time, on 8 shards of the bike-sharing hours; one shard's first pod is
  * lost and retried. The merged profile's exact parts equal `moa profile` of the whole directory.
  */
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { runWorkflowTemplate } from '../support/argo-local.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
-import { testDataText } from '../support/data.js';
+import { writeBikeHourParts } from '../support/bike-parts.js';
 import { ProfileSchema, type Profile } from '../../src/schema/profile.js';
 
 const TEMPLATE = path.join(REPO_ROOT, 'pipeline/argo/moa-profile-fanout.workflowtemplate.yaml');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'moa-fanout-'));
 const input = path.join(dir, 'input');
-const lines = testDataText('bike-sharing/hour.csv.gz').trimEnd().split('\n');
 const SHARDS = 8;
-mkdirSync(input);
-const per = Math.ceil((lines.length - 1) / SHARDS);
-for (let k = 0; k < SHARDS; k++) writeFileSync(path.join(input, `part-${k}.csv`), [lines[0], ...lines.slice(1 + k * per, 1 + (k + 1) * per)].join('\n') + '\n');
+// 14 CLI processes, two at a time: each starts Node and loads the CLI (seconds on a loaded 2-core machine).
+const PROCESSES_TIMEOUT = 300_000;
+const rows = writeBikeHourParts(input, SHARDS);
 const read = (file: string): Profile => ProfileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 
 describe('moa-profile-fanout, run locally', () => {
@@ -49,7 +48,7 @@ describe('moa-profile-fanout, run locally', () => {
     const whole = await runCli(['profile', '--input', input, '--out', path.join(dir, 'whole.json'), '--categorical', 'season,weathersit', '--sample-size', '400']);
     expect(whole.code).toBe(0);
     const [m, w] = [read(outputs.profile!), read(path.join(dir, 'whole.json'))];
-    expect(m.rows).toBe(lines.length - 1);
+    expect(m.rows).toBe(rows);
     expect(m.sources).toHaveLength(SHARDS);
     for (const c of m.columns) {
       const wc = w.columns.find((x) => x.name === c.name)!;
@@ -59,11 +58,11 @@ describe('moa-profile-fanout, run locally', () => {
         expect(c.quantiles.n).toBe(wc.quantiles.n);
       } else expect(c).toEqual(wc);
     }
-  });
+  }, PROCESSES_TIMEOUT);
 
   it('a usage error fails the workflow at once: it is not retried', async () => {
     await expect(
       runWorkflowTemplate(TEMPLATE, { repoRoot: REPO_ROOT, workDir: path.join(dir, 'pods-bad'), parameters: { input, out: path.join(dir, 'out-bad'), 'sample-size': '-1' } }),
     ).rejects.toThrow(/profile-shard \(profile\) failed with exit code 2 after 1 attempt/);
-  });
+  }, PROCESSES_TIMEOUT);
 });

@@ -3,21 +3,19 @@
  * bike-sharing hours cut into part files: the merged profile's exact parts equal the profile of the whole
  * directory, and users' mistakes end in the documented exit codes.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { runCli } from '../support/cli.js';
-import { testDataText } from '../support/data.js';
+import { writeBikeHourParts } from '../support/bike-parts.js';
 import { ProfileSchema, type Profile } from '../../src/schema/profile.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'moa-profile-cli-'));
 const data = path.join(dir, 'data');
-const lines = testDataText('bike-sharing/hour.csv.gz').trimEnd().split('\n');
-mkdirSync(data);
-const parts = 5;
-const per = Math.ceil((lines.length - 1) / parts);
-for (let k = 0; k < parts; k++) writeFileSync(path.join(data, `part-${k}.csv`), [lines[0], ...lines.slice(1 + k * per, 1 + (k + 1) * per)].join('\n') + '\n');
+const rows = writeBikeHourParts(data, 5);
+// Each CLI process starts Node and loads the CLI: seconds apiece on a loaded 2-core machine.
+const PROCESSES_TIMEOUT = 300_000;
 const read = (file: string): Profile => ProfileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
 
 describe('moa shards / profile / merge', () => {
@@ -42,7 +40,7 @@ describe('moa shards / profile / merge', () => {
     expect(merged.stdout).toContain('merged: 3');
     expect((await runCli(['profile', '--input', data, '--out', path.join(dir, 'whole.json'), ...common])).code).toBe(0);
     const [m, w] = [read(path.join(dir, 'merged.json')), read(path.join(dir, 'whole.json'))];
-    expect(m.rows).toBe(lines.length - 1);
+    expect(m.rows).toBe(rows);
     expect(m.rows).toBe(w.rows);
     expect(m.sources.map((s) => s.uri).sort()).toEqual(w.sources.map((s) => s.uri).sort());
     for (const c of m.columns) {
@@ -55,7 +53,7 @@ describe('moa shards / profile / merge', () => {
       if (c.kind === 'categorical' && wc.kind === 'categorical') expect(c.frequent).toEqual(wc.frequent);
     }
     expect(m.columns.find((c) => c.name === 'season')!.kind).toBe('categorical');
-  });
+  }, PROCESSES_TIMEOUT);
 
   it('exit 2 for usage errors, 3 for a file that is not a profile, 4 for a missing input', async () => {
     expect((await runCli(['profile', '--input', data])).code).toBe(2);
@@ -66,5 +64,5 @@ describe('moa shards / profile / merge', () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/is not a moa profile/);
     expect((await runCli(['profile', '--input', path.join(dir, 'nowhere.csv'), '--out', path.join(dir, 'z.json')])).code).toBe(4);
-  });
+  }, PROCESSES_TIMEOUT);
 });

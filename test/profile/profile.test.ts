@@ -186,6 +186,25 @@ describe('profiles of bike-sharing hours (17,379 rows), random shards, random me
     const fewer = buildProfile({ rows: shards[0]!.rows, columns: shards[0]!.columns.slice(1) }, options('z', { edges }));
     expect(() => mergeProfiles([profiles[1]!, fewer])).toThrow(/columns/);
   });
+
+  it('a shard where a column is all null (no type) merges as that many nulls, in either order', () => {
+    const blank: Table = { rows: shards[0]!.rows, columns: shards[0]!.columns.map((c) => (c.name === 'temp' || c.name === 'dteday' ? { name: c.name, type: 'null' as const, length: shards[0]!.rows } : c)) };
+    const blankProfile = buildProfile(blank, options('blank', { edges }));
+    for (const m of [mergeProfiles([blankProfile, ...profiles.slice(1)]), mergeProfiles([...profiles.slice(1), blankProfile])]) {
+      const temp = m.columns.find((c) => c.name === 'temp')!;
+      const day = m.columns.find((c) => c.name === 'dteday')!;
+      if (temp.kind !== 'numeric' || day.kind !== 'categorical') throw new Error('kinds');
+      expect(temp.moments.nulls).toBe(shards[0]!.rows);
+      expect(temp.moments.count + temp.moments.nulls).toBe(table.rows);
+      expect(temp.quantiles.n).toBe(temp.moments.count);
+      expect(temp.histogram!.counts.reduce((a, b) => a + b, 0)).toBe(temp.moments.count);
+      expect(day.nulls).toBe(shards[0]!.rows);
+      const sampleTemp = decodeFloat64((m.sample.columns.temp as { numeric: string }).numeric);
+      const sampleDay = (m.sample.columns.dteday as { categorical: (string | null)[] }).categorical;
+      expect(sampleTemp.length).toBe(500);
+      expect(sampleTemp.filter(Number.isNaN).length).toBe(sampleDay.filter((d) => d === null).length);
+    }
+  });
 });
 
 describe('profiles with model outputs (the demo colour data)', () => {
