@@ -98,14 +98,14 @@ describeS3('reruns into one --out prefix (Ceph RGW)', () => {
     const failure = logLines(run.stderr).find((l) => l.level === 'error')!;
     expect(failure.code).toBe('storage.access_denied');
     expect(failure.msg).toContain(`key "${prefix}${artifact}"`);
-    const left = await keys(prefix);
-    expect(left).not.toContain('retrain-config.json');
-    expect(left).toContain('error.json');
+    // The failure withdraws everything again, this run's own earlier uploads too: error.json alone remains.
+    expect(await keys(prefix)).toEqual(['error.json']);
     const error = await json(`${prefix}error.json`);
     expect(error.manifest).toBe('withdrawn');
-    // What is there was written by this run: nothing of the earlier run survives beside its error.json.
     await expectOneRun(prefix, run, error.runId);
-    expect(left).toEqual(ARTIFACTS.slice(0, ARTIFACTS.indexOf(artifact)).concat('error.json').sort());
+    // The uploads before the refused one did happen (and were withdrawn): the failure is where the test put it.
+    const puts = proxy.seen.filter((r) => r.method === 'PUT' && r.path.startsWith(`/${bucket}/${prefix}`)).map((r) => r.path.slice(`/${bucket}/${prefix}`.length));
+    expect(puts.filter((p) => p !== 'error.json')).toEqual(ARTIFACTS.slice(0, ARTIFACTS.indexOf(artifact) + 1));
     expect(param('action')).toBe('error');
   });
 
