@@ -88,7 +88,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   const inputs: InputRecord[] = [];
   const window = parseWindow(config.window);
   const load = async (role: string, uri: string, extra: Partial<LoadOptions> = {}) => {
-    const { table, record, notes, origin } = await loadTable(storage, uri, { role, format: config.format, types, log, ...extra });
+    const { table, record, notes, origin } = await loadTable(storage, uri, { role, format: config.format, types, log, limits: config.limits, ...extra });
     inputs.push(record);
     log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length, ...(notes.prunedPartitions.length ? { prunedPartitions: notes.prunedPartitions.length } : {}) });
     return { table, notes, origin };

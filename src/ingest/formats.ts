@@ -1,12 +1,12 @@
-import { gunzipSync } from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
-import { parse as parseCsv } from 'csv-parse/sync';
 import { readParquet } from 'parquet-wasm';
 import { dataError, usageError } from '../errors.js';
 import type { ColumnType as ConfiguredType, Format } from '../schema/config.js';
 import { fromArrow } from './arrow.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { truncatedError, truncationOf } from './truncation.js';
+import { booleanToken, decodeCsvBytes, looksNumeric, numberFromText, parseTime } from './csv.js';
+import { checkObjectBytes, checkTable, DEFAULT_LIMITS, gunzipBounded, type IngestLimits } from './limits.js';
 import { CategoricalBuilder, type Column, type Table } from './table.js';
 
 const EXTENSIONS: [RegExp, Format][] = [
@@ -32,6 +32,8 @@ export interface DecodeOptions {
   uri: string;
   subject: string;
   types: Record<string, ConfiguredType>;
+  /** Bounds on rows, columns, categories and bytes; the defaults of the config schema when absent. */
+  limits?: IngestLimits;
 }
 
 export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
@@ -39,18 +41,17 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
   if (bytes.length === 0) {
     throw dataError('data.empty', `${subject}: ${uri} is empty (0 bytes).`, { subject: uri, fix: 'Check the upstream job that writes this file.' });
   }
-  let data = bytes;
-  if (uri.toLowerCase().endsWith('.gz')) {
-    try {
-      data = gunzipSync(bytes);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'Z_BUF_ERROR') throw truncatedError(subject, uri, 'gzip', bytes.length, 'the compressed stream ends before its end marker');
-      throw dataError('data.corrupt', `${subject}: ${uri} is not valid gzip (${(error as Error).message}).`, {
-        subject: uri,
-        fix: 'Re-write the file, or drop the .gz extension if it is not compressed.',
-      });
-    }
-  }
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  checkObjectBytes(bytes.length, limits, uri, subject);
+  const data = uri.toLowerCase().endsWith('.gz') ? gunzipBounded(bytes, limits, uri, subject) : bytes;
+  const table = decodeFormat(data, options, limits);
+  // CSV checks as it reads; the other readers are bounded by their input bytes and checked once decoded.
+  if (options.format !== 'csv') checkTable(table, limits, uri, subject);
+  return table;
+}
+
+function decodeFormat(data: Uint8Array, options: DecodeOptions, limits: IngestLimits): Table {
+  const { uri, subject } = options;
   const corrupt = (what: string, error: unknown) =>
     dataError('data.corrupt', `${subject}: ${uri} is not a readable ${what} file (${String((error as Error).message ?? error).slice(0, 300)}).`, {
       subject: uri,
@@ -75,67 +76,22 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
         throw truncated ? truncatedError(subject, uri, 'Arrow IPC', data.length, truncated) : corrupt('Arrow IPC', error);
       }
     case 'csv':
-      return decodeCsv(data, options);
+      return decodeCsvBytes(data, { uri, subject, types: options.types, limits, delimiter: uri.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? 9 : 44 });
     case 'jsonl':
       return decodeJsonLines(data, options);
   }
 }
 
-const NULL_TOKENS = new Set(['', 'NA', 'N/A', 'null', 'NULL', 'None', 'NaN', 'nan']);
-const BOOLEAN_TOKENS: Record<string, string> = { true: 'true', True: 'true', TRUE: 'true', false: 'false', False: 'false', FALSE: 'false' };
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|Infinity)$/i;
-
-function decodeCsv(bytes: Uint8Array, options: DecodeOptions): Table {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  let records: string[][];
-  try {
-    records = parseCsv(text, {
-      bom: true,
-      skip_empty_lines: true,
-      delimiter: options.uri.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? '\t' : ',',
-    }) as string[][];
-  } catch (error) {
-    throw dataError('data.corrupt', `${options.subject}: ${options.uri} is not valid CSV (${(error as Error).message}).`, {
-      subject: options.uri,
-      fix: 'Every row needs as many fields as the header; quote fields that contain commas or newlines.',
-    });
-  }
-  const header = records[0];
-  if (!header || header.length === 0) {
-    throw dataError('data.empty', `${options.subject}: ${options.uri} has no header row.`, {
-      subject: options.uri,
-      fix: 'CSV input needs a header row naming the columns.',
-    });
-  }
-  const duplicate = header.find((h, i) => header.indexOf(h) !== i);
-  if (duplicate !== undefined) {
-    throw dataError('data.duplicate_column', `${options.subject}: ${options.uri} names the column "${duplicate}" twice.`, {
-      subject: options.uri,
-      fix: 'Give every column a unique name.',
-    });
-  }
-  const rows = records.length - 1;
-  const columns = header.map((name, k) => {
-    const cells = new Array<string | null>(rows);
-    for (let r = 0; r < rows; r++) {
-      const cell = records[r + 1]![k]!;
-      cells[r] = NULL_TOKENS.has(cell) ? null : cell;
-    }
-    return fromCells(name, cells, options.types[name]);
-  });
-  return { rows, columns };
-}
-
-function fromCells(name: string, cells: (string | null)[], forced: ConfiguredType | undefined): Column {
+export function fromCells(name: string, cells: (string | null)[], forced: ConfiguredType | undefined): Column {
   const n = cells.length;
   const present = cells.filter((c): c is string => c !== null);
   const type =
     forced ??
     (present.length === 0
       ? 'null'
-      : present.every((c) => NUMBER.test(c.trim()))
+      : present.every(looksNumeric)
         ? 'numeric'
-        : present.every((c) => c in BOOLEAN_TOKENS)
+        : present.every((c) => booleanToken(c) !== undefined)
           ? 'boolean'
           : 'categorical');
   if (type === 'null') return { name, type: 'null', length: n };
@@ -146,7 +102,7 @@ function fromCells(name: string, cells: (string | null)[], forced: ConfiguredTyp
     let integer = true;
     for (let i = 0; i < n; i++) {
       const c = cells[i];
-      const v = c === null ? NaN : type === 'timestamp' ? parseTime(c) : Number(c.trim().replace(/^([+-]?)inf$/i, '$1Infinity'));
+      const v = c === null ? NaN : type === 'timestamp' ? parseTime(c) : numberFromText(c);
       if (Number.isNaN(v)) {
         nulls[i] = 1;
         anyNull = true;
@@ -160,19 +116,9 @@ function fromCells(name: string, cells: (string | null)[], forced: ConfiguredTyp
   const boolean = type === 'boolean';
   for (let i = 0; i < n; i++) {
     const c = cells[i] ?? null;
-    builder.set(i, c === null ? null : boolean ? (BOOLEAN_TOKENS[c] ?? c) : c);
+    builder.set(i, c === null ? null : boolean ? (booleanToken(c) ?? c) : c);
   }
   return { name, type: 'categorical', codes: builder.codes, categories: builder.categories, boolean };
-}
-
-/** Epoch numbers (seconds below 1e11, else milliseconds) or ISO 8601 text → milliseconds. */
-export function parseTime(text: string): number {
-  const trimmed = text.trim();
-  if (NUMBER.test(trimmed)) {
-    const v = Number(trimmed);
-    return Math.abs(v) < 1e11 ? v * 1000 : v;
-  }
-  return Date.parse(trimmed);
 }
 
 function decodeJsonLines(bytes: Uint8Array, options: DecodeOptions): Table {

@@ -1,7 +1,7 @@
 import { dataError, usageError } from '../errors.js';
 import type { CheckResult } from '../schema/results.js';
 import type { Dataset } from './dataset.js';
-import { parseTime } from './formats.js';
+import { parseTime } from './csv.js';
 import type { Column, Table } from './table.js';
 
 /**

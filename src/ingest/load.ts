@@ -4,6 +4,7 @@ import type { Format, ColumnType as ConfiguredType } from '../schema/config.js';
 import type { InputRecord } from '../schema/results.js';
 import { parseLocation, type Storage } from '../storage/index.js';
 import { decode, detectFormat } from './formats.js';
+import { checkObjectBytes, DEFAULT_LIMITS, type IngestLimits } from './limits.js';
 import { addPartitionColumns, assertDatePartitions, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
 import { concatColumns, type Table } from './table.js';
 
@@ -18,6 +19,8 @@ export interface LoadOptions {
   timestamp?: string | undefined;
   /** Read only the last this many objects in key order (the newest date partitions); for checks that sample. */
   maxObjects?: number | undefined;
+  /** Bounds on bytes, rows, columns and categories (config `limits`); the schema's defaults when absent. */
+  limits?: IngestLimits | undefined;
 }
 
 /**
@@ -75,11 +78,13 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
   for (const object of objects) {
     const format = detectFormat(object.name, options.format, subject);
     formats.add(format);
+    // Refuse an oversized object before reading it (the listing knows its size).
+    checkObjectBytes(object.size, options.limits ?? DEFAULT_LIMITS, object.uri, subject);
     const values = partitionValues(object, location);
     assertDatePartitions(values, object.uri, subject);
     const bytes = await storage.read(object, location, subject);
     for (const [key] of values) partitionColumns.add(key);
-    parts.push(addPartitionColumns(decode(bytes, { format, uri: object.uri, subject, types: options.types }), values));
+    parts.push(addPartitionColumns(decode(bytes, { format, uri: object.uri, subject, types: options.types, ...(options.limits ? { limits: options.limits } : {}) }), values));
     options.log.debug('read object', { role: options.role, uri: object.uri, bytes: bytes.length, format });
   }
   let table = parts.length === 1 ? parts[0]! : concatParts(parts, objects.map((o) => o.uri), subject);

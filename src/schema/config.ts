@@ -293,6 +293,20 @@ export const PlanConfigSchema = z
   .strict()
   .default({ alpha: 0.05 });
 
+const GIB = 2 ** 30;
+export const LimitsConfigSchema = z
+  .object({
+    maxObjectBytes: z.number().int().min(1).default(4 * GIB).describe('Largest stored object (as stored, before decompression) an input may have, in bytes.'),
+    maxDecodedBytes: z.number().int().min(1).default(4 * GIB).describe('Largest size of one object after decompression, in bytes; inflating stops there.'),
+    maxInflateRatio: z.number().min(1).default(50).describe('Largest ratio of decompressed to compressed bytes, enforced once an object inflates past 64 MiB (stops gzip bombs early).'),
+    maxRows: z.number().int().min(1).default(100_000_000).describe('Most rows one input may have.'),
+    maxColumns: z.number().int().min(1).default(20_000).describe('Most columns one input may have.'),
+    maxCategories: z.number().int().min(1).default(5_000_000).describe('Most distinct values one categorical column may have.'),
+  })
+  .strict()
+  .default({ maxObjectBytes: 4 * GIB, maxDecodedBytes: 4 * GIB, maxInflateRatio: 50, maxRows: 100_000_000, maxColumns: 20_000, maxCategories: 5_000_000 })
+  .describe('Bounds on what one input may cost to read; past one, the run stops with a named error (exit 3) instead of running out of memory.');
+
 export const TaskSchema = z.enum(['classification', 'regression']);
 
 export const ConfigSchema = z
@@ -307,6 +321,7 @@ export const ConfigSchema = z
     format: FormatSchema.optional(),
     task: TaskSchema.optional().describe('Inferred from the label / prediction column when absent.'),
     columns: ColumnsSchema,
+    limits: LimitsConfigSchema,
     drift: DriftConfigSchema,
     performance: PerformanceConfigSchema,
     audit: AuditConfigSchema,
@@ -325,5 +340,6 @@ export type AnalyzeConfig = z.infer<typeof AnalyzeConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Format = z.infer<typeof FormatSchema>;
 export type Task = z.infer<typeof TaskSchema>;
+export type LimitsConfig = z.infer<typeof LimitsConfigSchema>;
 export type AuditConfig = z.infer<typeof AuditConfigSchema>;
 export type ColumnType = z.infer<typeof ColumnTypeSchema>;

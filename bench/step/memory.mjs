@@ -1,0 +1,84 @@
+// Bounded memory (issue 18): prints, for the built CLI (dist/),
+//  1. a gzip bomb (a small .csv.gz that inflates to GBs): exit code, error code, wall seconds and peak RSS
+//     (targets: a named error in under 5 s with under 300 MB RSS);
+//  2. a 120 MB CSV run as both reference and operational: peak RSS against the bytes of the decoded columns
+//     (target: at most 2x), and the same for decoding the file alone.
+// Data are generated (seeded) into a temporary directory. Usage: node bench/step/memory.mjs [MB of CSV, default 120]
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../dist/stats/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const megabytes = Number(process.argv[2] ?? 120);
+const dir = path.join(tmpdir(), 'moa-bench-memory');
+mkdirSync(dir, { recursive: true });
+const cli = path.join(root, 'dist/cli.js');
+
+function measure(args) {
+  const load = loadavg()[0];
+  const child = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, ...args], { encoding: 'utf8', env: { ...process.env, MOA_LOG_LEVEL: 'warn' }, maxBuffer: 1 << 26 });
+  const line = child.stderr.split('\n').reverse().find((l) => l.startsWith('TIME ')) ?? '';
+  const [wall, user, sys, rssKb] = line.split(/\s+/).slice(1).map(Number);
+  return { status: child.status, wall, cpu: user + sys, rssMb: rssKb / 1024, load, stderr: child.stderr, stdout: child.stdout };
+}
+
+// 1. Two bombs: 400 MB and 2 GiB of one repeated CSV row, gzipped at level 9 (about 0.4 MB and 2 MB).
+console.log(`| case | result | wall s | CPU s | peak RSS MB | target | load (1 min) |`);
+console.log('| --- | --- | ---: | ---: | ---: | --- | ---: |');
+for (const inflated of [400 * 2 ** 20, 2 ** 31]) {
+  const bomb = path.join(dir, `bomb-${inflated}.csv.gz`);
+  if (!existsSync(bomb)) {
+    const gzip = createGzip({ level: 9 });
+    const out = gzip.pipe(createWriteStream(`${bomb}.tmp`));
+    gzip.write('a,b,c\n');
+    const block = Buffer.from('1,2,3\n'.repeat(1 << 20));
+    for (let written = 0; written < inflated; written += block.length) if (!gzip.write(block)) await once(gzip, 'drain');
+    gzip.end();
+    await once(out, 'finish');
+    renameSync(`${bomb}.tmp`, bomb);
+  }
+  const bombOut = path.join(dir, 'out-bomb');
+  rmSync(bombOut, { recursive: true, force: true });
+  const b = measure([cli, 'run', '--reference', bomb, '--operational', bomb, '--out', bombOut]);
+  const errorFile = path.join(bombOut, 'error.json');
+  const error = existsSync(errorFile) ? JSON.parse(readFileSync(errorFile, 'utf8')) : null;
+  console.log(`| gzip bomb (${(statSync(bomb).size / 2 ** 20).toFixed(2)} MB → ${(inflated / 2 ** 20).toFixed(0)} MiB) | exit ${b.status}, ${error?.error?.code ?? error?.code ?? 'no error.json'} | ${b.wall.toFixed(2)} | ${b.cpu.toFixed(2)} | ${b.rssMb.toFixed(0)} | < 5 s, < 300 MB, exit 3 | ${b.load.toFixed(2)} |`);
+}
+
+// 2. A numeric CSV of about `megabytes` MB: 20 columns of 6-decimal numbers.
+const csv = path.join(dir, `numeric-${megabytes}mb.csv`);
+const columns = 20;
+if (!existsSync(csv)) {
+  const rng = mulberry32(3).nextDouble53;
+  const out = createWriteStream(`${csv}.tmp`);
+  out.write(`${Array.from({ length: columns }, (_, k) => `x${k}`).join(',')}\n`);
+  let size = 0;
+  while (size < megabytes * 1e6) {
+    let chunk = '';
+    for (let r = 0; r < 5000; r++) {
+      let line = '';
+      for (let k = 0; k < columns; k++) line += `${k ? ',' : ''}${((rng() - 0.5) * 20 * (k + 1)).toFixed(6)}`;
+      chunk += `${line}\n`;
+    }
+    size += chunk.length;
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  renameSync(`${csv}.tmp`, csv);
+}
+const rows = readFileSync(csv).reduce((count, byte) => count + (byte === 10 ? 1 : 0), 0) - 1;
+const decodedMb = (rows * columns * 8) / 2 ** 20;
+const decodeScript = path.join(dir, 'decode-only.mjs');
+writeFileSync(decodeScript, `import { readFileSync } from 'node:fs';\nimport { decode } from ${JSON.stringify(path.join(root, 'dist/ingest/formats.js'))};\nconst t = decode(readFileSync(process.argv[2]), { format: 'csv', uri: process.argv[2], subject: 'bench', types: {} });\nconsole.log(t.rows);\n`);
+const d = measure([decodeScript, csv]);
+console.log(`| decode one ${(statSync(csv).size / 1e6).toFixed(0)} MB CSV (${rows} × ${columns}; columns ${decodedMb.toFixed(0)} MB) | exit ${d.status} | ${d.wall.toFixed(2)} | ${d.cpu.toFixed(2)} | ${d.rssMb.toFixed(0)} (${(d.rssMb / decodedMb).toFixed(2)}× columns) | ≤ 2× | ${d.load.toFixed(2)} |`);
+const runOut = path.join(dir, 'out-run');
+const r = measure([cli, 'run', '--reference', csv, '--operational', csv, '--out', runOut]);
+console.log(`| moa run, that CSV as reference and operational (columns ${(2 * decodedMb).toFixed(0)} MB) | exit ${r.status} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMb.toFixed(0)} (${(r.rssMb / (2 * decodedMb)).toFixed(2)}× columns) | ≤ 2× | ${r.load.toFixed(2)} |`);
+if (r.status !== 0 && r.status !== 10) console.log(r.stderr.slice(-1500));
