@@ -178,8 +178,8 @@ function runMoa(caseName, cliRoot, who, moaArgs) {
   let detail = '';
   if (m.status === 0 || m.status === 10) {
     const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
-    const drifted = (results.checks ?? []).filter((c) => c.kind === 'drift' && c.status !== 'pass').length;
-    detail = `${results.decision.action}; ${drifted} drift checks not passing`;
+    const drifted = (results.checks ?? []).filter((c) => c.kind === 'feature_drift' && c.status !== 'pass').length;
+    detail = `${results.decision.action}; ${drifted} features drifted`;
     m.status = 0;
   }
   report(caseName, who, m, detail);

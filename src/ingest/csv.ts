@@ -258,9 +258,6 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
     }
   }
   const isRecordEnd = rdLength === 2 ? (at: number) => buf[at] === 13 && buf[at + 1] === 10 : (at: number) => buf[at] === rd0;
-  // Upper bound on records: one per record-delimiter byte, plus the last line.
-  let capacity = 1;
-  for (let at = buf.indexOf(rd0, start); at >= 0; at = buf.indexOf(rd0, at + 1)) capacity++;
 
   const unescaped = { bytes: Buffer.alloc(64) };
   /** Field bytes without the quote escapes ("" → "), in a scratch buffer. */
@@ -402,6 +399,11 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
   }
   const bodyStart = at;
   const width = header.length;
+  // Rows, at most: one per record-delimiter byte after the header, plus an unterminated last line. Exact for the
+  // usual file (no empty lines, no line breaks inside quotes), so the columns need no trimming copy at the end.
+  const terminated = rdLength === 2 ? buf[n - 2] === 13 && buf[n - 1] === 10 : buf[n - 1] === rd0;
+  let capacity = bodyStart < n && !terminated ? 1 : 0;
+  for (let at = buf.indexOf(rd0, bodyStart); at >= 0; at = buf.indexOf(rd0, at + 1)) capacity++;
   capacity = Math.min(capacity, options.limits.maxRows + 1);
   const sinks = header.map((name) => new ColumnSink(name, options.types[name]));
   const isNullBytes = (s: number, e: number, escaped: boolean): boolean => {
