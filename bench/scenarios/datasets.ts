@@ -15,9 +15,9 @@ export const fashionAvailable = (): boolean => existsSync(path.join(FASHION_DIR,
  * Fashion-MNIST images average-pooled from 28×28 to `side`×`side` (side divides 28) — 7×7 keeps the
  * benchmark fast on two cores while the classes stay separable (~80 % with softmax regression).
  */
-export function fashionMnist(split: 'train' | 't10k', side = 7): { pixels: Float64Array; labels: Uint8Array; side: number } {
-  const images = gunzipSync(readFileSync(path.join(FASHION_DIR, `${split}-images-idx3-ubyte.gz`)));
-  const labels = gunzipSync(readFileSync(path.join(FASHION_DIR, `${split}-labels-idx1-ubyte.gz`)));
+export function fashionMnist(split: 'train' | 't10k', side = 7, dir = FASHION_DIR): { pixels: Float64Array; labels: Uint8Array; side: number } {
+  const images = gunzipSync(readFileSync(path.join(dir, `${split}-images-idx3-ubyte.gz`)));
+  const labels = gunzipSync(readFileSync(path.join(dir, `${split}-labels-idx1-ubyte.gz`)));
   const n = images.readUInt32BE(4);
   const rows = images.readUInt32BE(8);
   const pool = rows / side;
@@ -46,9 +46,14 @@ export function fashionFrame(data: { pixels: Float64Array; labels: Uint8Array; s
   };
 }
 
+/** A data file as text: `file`, or `file.gz` as this repository stores it (test/data). */
+export function readDataText(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : gunzipSync(readFileSync(`${file}.gz`)).toString('utf8');
+}
+
 /** UCI Adult (train and test files); truth = income class without the test file's trailing dot. */
-export function adultFrame(file: 'adult.data' | 'adult.test'): Frame {
-  const text = gunzipSync(readFileSync(path.join(testDataDir(), 'adult', `${file}.gz`))).toString('utf8');
+export function adultFrame(file: 'adult.data' | 'adult.test', dir = testDataDir()): Frame {
+  const text = readDataText(path.join(dir, 'adult', file));
   const records = (parse(text, { trim: true, skip_empty_lines: true, relax_column_count: true, from_line: file === 'adult.test' ? 2 : 1 }) as string[][]).filter((r) => r.length === 15);
   const num = (j: number) => Float64Array.from(records, (r) => Number(r[j]));
   const cat = (j: number) => records.map((r) => (r[j] === '?' ? null : r[j]!));
@@ -63,8 +68,8 @@ export function adultFrame(file: 'adult.data' | 'adult.test'): Frame {
 }
 
 /** UCI Bike Sharing hourly counts; truth = cnt; `ts` is the real hour; hr and weathersit are categorical. */
-export function bikeFrame(): Frame & { year: Uint8Array } {
-  const text = gunzipSync(readFileSync(path.join(testDataDir(), 'bike-sharing', 'hour.csv.gz'))).toString('utf8');
+export function bikeFrame(dir = testDataDir()): Frame & { year: Uint8Array } {
+  const text = readDataText(path.join(dir, 'bike-sharing', 'hour.csv'));
   const records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const num = (k: string) => Float64Array.from(records, (r) => Number(r[k]));
   const cat = (k: string) => records.map((r) => r[k]!);
