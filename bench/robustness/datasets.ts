@@ -23,7 +23,7 @@ const blank = (n: number) => ({ id: [] as string[], ts: [] as number[], labelled
 
 /** sklearn's bundled CSVs: a header "n, d, class names…", then d feature columns and the class index. */
 function sklearnCsv(text: string, names?: string[]): Frame {
-  const rows = (parse(text, { skip_empty_lines: true }) as string[][]).map((r) => r.map((v) => v.trim()));
+  const rows = (parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][]).map((r) => r.map((v) => v.trim()));
   const hasHeader = names === undefined;
   const header = hasHeader ? rows[0]! : [];
   const classes = hasHeader ? header.slice(2) : names!;
