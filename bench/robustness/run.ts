@@ -133,7 +133,16 @@ for (const ds of chosen) {
     for (const { kind, split } of cases) {
       if (!split) continue;
       const label = `${ds.name}-${seed}-${kind}`;
-      const r = await analyse(ds, split, seed, label);
+      // A run that ends in an internal error is a finding of the suite (issue 16: every run ends in a decision or
+      // a named error), recorded as such rather than stopping the suite.
+      const r = await analyse(ds, split, seed, label).catch((e: Error) => ({
+        action: 'internal error',
+        text: `${e.name}: ${e.message.replace(/\s+/g, ' ')}`,
+        ids: [] as string[],
+        subjects: new Map<string, string | undefined>(),
+        newClasses: [] as string[],
+        seconds: NaN,
+      }));
       const ok = judge(kind, split.target, r);
       process.stderr.write(`${label}: ${r.action}${ok ? '' : ' ✗'} (${r.seconds.toFixed(1)} s)\n`);
       results.push({ dataset: ds.name, seed, kind, target: split.target, action: r.action, ok, reason: r.text.slice(0, 160), seconds: r.seconds });
