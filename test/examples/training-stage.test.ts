@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { tableFromIPC } from 'apache-arrow';
 import { parse } from 'csv-parse/sync';
 import { readParquet } from 'parquet-wasm';
@@ -22,6 +22,9 @@ import { REPO_ROOT, runCli } from '../support/cli.js';
 type Row = Record<string, string | number | null>;
 const PYTHON = '/usr/bin/python3';
 const DAY = 86_400_000;
+// Hooks and tests here spawn whole `moa run`s and training stages (20-40 s each on an idle 2-core machine); a shared
+// machine takes several times that. A timeout is no assertion about speed here (bench/ measures speed).
+jest.setTimeout(300_000);
 
 function rowsOf(file: string): Row[] {
   if (file.endsWith('.csv')) return parse(readFileSync(file), { columns: true, skip_empty_lines: true }) as Row[];
