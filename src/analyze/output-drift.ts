@@ -1,10 +1,12 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { AnalyzeConfig, Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { chi2Contingency, jensenShannonDistance, ks2samp } from '../stats/index.js';
 import { categoricalDistribution, finiteValues, numericDistribution, poolRare } from './drift.js';
 import { subSeed } from './sampling.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
+
+type OutputDriftCheck = CheckOf<typeof CHECKS.outputDrift>;
 
 type OutputConfig = AnalyzeConfig['outputDrift'];
 
@@ -14,8 +16,8 @@ type OutputConfig = AnalyzeConfig['outputDrift'];
  * predicted-class distribution, KS on regression outputs. Kind `output_drift`; fail = significant and at least
  * `minEffect` (KS statistic, or Jensen–Shannon distance for predicted classes).
  */
-export function outputDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: OutputConfig, drift: Config['drift'], seed = 42): CheckResult[] {
-  const results: CheckResult[] = [];
+export function outputDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: OutputConfig, drift: Config['drift'], seed = 42): OutputDriftCheck[] {
+  const results: OutputDriftCheck[] = [];
   const probas = roles.proba.filter((p) => reference.columns.get(p.column)?.type === 'numeric' && operational.columns.get(p.column)?.type === 'numeric');
   const m = probas.length;
   for (const p of probas) {
@@ -34,8 +36,8 @@ export function outputDrift(reference: Dataset, operational: Dataset, roles: Rol
   return results;
 }
 
-function ksOutput(id: string, subject: string, r: Float64Array, o: Float64Array, cfg: OutputConfig, minRows: number, tests: number): CheckResult {
-  const base = { id, stage: 'analyze' as const, kind: 'output_drift', subject };
+function ksOutput(id: string, subject: string, r: Float64Array, o: Float64Array, cfg: OutputConfig, minRows: number, tests: number): OutputDriftCheck {
+  const base = { id, stage: CHECKS.outputDrift.stage, kind: CHECKS.outputDrift.kind, subject };
   if (r.length < minRows || o.length < minRows) {
     return { ...base, status: 'insufficient_data', method: 'ks_2samp', figures: { nReference: r.length, nOperational: o.length }, threshold: { minRows }, summary: `Too few model outputs to test (${r.length} reference, ${o.length} operational).` };
   }
@@ -58,7 +60,7 @@ function ksOutput(id: string, subject: string, r: Float64Array, o: Float64Array,
   };
 }
 
-function predictedClasses(subject: string, ref: Extract<Column, { type: 'categorical' }>, op: Extract<Column, { type: 'categorical' }>, cfg: OutputConfig, drift: Config['drift']): CheckResult {
+function predictedClasses(subject: string, ref: Extract<Column, { type: 'categorical' }>, op: Extract<Column, { type: 'categorical' }>, cfg: OutputConfig, drift: Config['drift']): OutputDriftCheck {
   // Label and prediction share one category list (resolveRoles), so codes compare directly.
   const k = Math.max(ref.categories.length, op.categories.length);
   const r = new Array<number>(k).fill(0);
@@ -71,7 +73,7 @@ function predictedClasses(subject: string, ref: Extract<Column, { type: 'categor
   const oo = o.filter((_, i) => keep[i]);
   const nr = rr.reduce((a, b) => a + b, 0);
   const no = oo.reduce((a, b) => a + b, 0);
-  const base = { id: 'drift.output.predicted_class', stage: 'analyze' as const, kind: 'output_drift', subject };
+  const base = { id: 'drift.output.predicted_class', stage: CHECKS.outputDrift.stage, kind: CHECKS.outputDrift.kind, subject };
   if (nr < drift.minRows || no < drift.minRows) {
     return { ...base, status: 'insufficient_data', method: 'chi2_contingency', figures: { nReference: nr, nOperational: no }, threshold: { minRows: drift.minRows }, summary: `Too few predictions to test (${nr} reference, ${no} operational).` };
   }

@@ -1,10 +1,12 @@
 import type { Column } from '../ingest/table.js';
 import type { Dataset, Roles } from '../ingest/dataset.js';
-import type { CheckResult } from '../schema/results.js';
 import { benjaminiHochberg, twoProportionZTest, welchZTest } from '../stats/index.js';
 import { bootstrapBase, quantileSorted } from './bootstrap.js';
 import { classOutcomes, labelledRows, regressionOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
+import { CHECKS, type CheckOf, type FiguresOf } from '../checks/index.js';
+
+type SliceDegradationCheck = CheckOf<typeof CHECKS.sliceDegradation>;
 
 
 /** One condition on one feature; a slice is a conjunction of them. */
@@ -36,7 +38,7 @@ export interface WeakSlice {
 }
 
 export interface WeakSliceResult {
-  check: CheckResult;
+  check: SliceDegradationCheck;
   slices: WeakSlice[];
 }
 
@@ -148,8 +150,8 @@ const keyOf = (items: [number, number][]) => items.map(([f, c]) => `${f}:${c}`).
 export function weakSlices(operational: Dataset, baseline: Dataset | undefined, roles: Roles, options: AuditOptions = {}): WeakSliceResult {
   const { audit, rng } = auditDefaults(options);
   const sc = audit.slices;
-  const base = { id: 'audit.slices', stage: 'audit' as const, kind: 'slice_degradation', method: `SliceLine-style search (≤ ${sc.maxPredicates} predicates), split-sample one-sided z-test, Benjamini–Hochberg` };
-  const none = (status: CheckResult['status'], summary: string, figures: CheckResult['figures'] = {}): WeakSliceResult => ({ check: { ...base, status, figures, threshold: { minSupport: sc.minSupport }, summary }, slices: [] });
+  const base = { id: 'audit.slices', stage: CHECKS.sliceDegradation.stage, kind: CHECKS.sliceDegradation.kind, method: `SliceLine-style search (≤ ${sc.maxPredicates} predicates), split-sample one-sided z-test, Benjamini–Hochberg` };
+  const none = (status: SliceDegradationCheck['status'], summary: string, figures: FiguresOf<typeof CHECKS.sliceDegradation> = {}): WeakSliceResult => ({ check: { ...base, status, figures, threshold: { minSupport: sc.minSupport }, summary }, slices: [] });
   const op = losses(operational, roles);
   const bl = baseline ? losses(baseline, roles) : null;
   if (!op || !bl) return none('skipped', 'The slice search needs predictions and labels on the operational data and a labelled baseline with predictions.');
@@ -183,7 +185,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   let baseErrors = 0;
   for (const i of baseRows) baseErrors += bl.loss[i]!;
   const baseOverall = baseErrors / baseRows.length;
-  const figures: CheckResult['figures'] = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall, metric: regression ? 'mean absolute error' : 'error rate' };
+  const figures: FiguresOf<typeof CHECKS.sliceDegradation> = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall, metric: regression ? 'mean absolute error' : 'error rate' };
   if (eS === 0) return { check: { ...base, status: 'pass', figures, summary: 'No errors among the labelled operational rows: no weak slice.' }, slices: [] };
 
   const features = roles.features.map((f) => encode(f, operational.columns.get(f), baseline!.columns.get(f), sample, baseRows, sc.bins)).filter((e): e is Encoded => e !== null);

@@ -4,6 +4,7 @@ import type { Dataset, Roles } from '../../src/ingest/dataset.js';
 import type { Column } from '../../src/ingest/table.js';
 import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 import { CheckResultSchema } from '../../src/schema/results.js';
+import { CHECKS, find } from '../../src/checks/index.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { sampleIndices } from '../../src/analyze/sampling.js';
 import type { NoveltyCluster } from '../../src/analyze/novelty.js';
@@ -61,7 +62,7 @@ describeFashion('Fashion-MNIST: a class absent from training', () => {
     const { results, clusters } = analyzeNewClasses(reference, operational, roles, cfg);
     expect(results.map((r) => r.kind)).toEqual(['new_classes', 'novelty']);
     expect(results[0]!.status).toBe('fail'); // labels show Bag directly
-    const result = results[1]!;
+    const result = find(results, CHECKS.novelty)!;
     CheckResultSchema.parse(result);
     const labelOf = (row: number) => CLASSES[te.labels[row]!]!;
     const top = clusters.find((c: NoveltyCluster) => c.candidate)!;

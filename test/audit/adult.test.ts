@@ -1,6 +1,9 @@
+import { diagnoseShift } from '../../src/decide/diagnosis.js';
+import { CHECKS, type CheckResult } from '../../src/checks/index.js';
+import { checkOf } from '../support/checks.js';
 import { describe, expect, it } from '@jest/globals';
 import { featureDrift } from '../../src/analyze/drift.js';
-import { calibrationDrift, diagnoseShift, estimatedPerformance, labelShift, matches, measuredPerformance, reweightedOutputs, weakSlices } from '../../src/audit/index.js';
+import { calibrationDrift, estimatedPerformance, labelShift, matches, measuredPerformance, reweightedOutputs, weakSlices } from '../../src/audit/index.js';
 import type { Dataset } from '../../src/ingest/dataset.js';
 import { AuditConfigSchema, DriftConfigSchema, PerformanceConfigSchema } from '../../src/schema/config.js';
 import { mulberry32 } from '../../src/stats/index.js';
@@ -64,7 +67,7 @@ describe('measured performance on Adult', () => {
     // 200 replicates estimate the 2.5% and 97.5% points to roughly ±15%.
     expect(width / binomial).toBeGreaterThan(0.8);
     expect(width / binomial).toBeLessThan(1.2);
-    for (const name of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss', 'brier', 'ece', 'drop']) {
+    for (const name of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss', 'brier', 'ece', 'drop'] as const) {
       expect(Number(check.figures[`${name}_lo`])).toBeLessThanOrEqual(Number(check.figures[name]));
       expect(Number(check.figures[`${name}_hi`])).toBeGreaterThanOrEqual(Number(check.figures[name]));
     }
@@ -110,10 +113,26 @@ describe('CBPE under covariate shift on Adult (rows selected on inputs, P(y|x) u
   });
 
   it('reports its assumptions as broken when ANALYZE found new classes', () => {
-    const newClasses = { id: 'analyze.new_classes.labels', stage: 'analyze' as const, kind: 'new_classes', status: 'fail' as const, figures: {}, summary: 'new class' };
+    const newClasses = checkOf(CHECKS.newClasses, { id: 'analyze.new_classes.labels', status: 'fail', figures: {}, summary: 'new class' });
     const cbpe = estimatedPerformance(operational, validation, roles, perf, { audit, rng: mulberry32(4), analyze: [newClasses] })!;
     expect(cbpe.figures.assumptionsHold).toBe(false);
     expect(cbpe.summary).toMatch(/assumptions do not hold/);
+  });
+
+  // Regression: CBPE looked for an `out_of_distribution` kind nothing emits, and said "no novelty" when it ran
+  // (in the harm step) before the novelty test had.
+  it('does not claim "no novelty" before the novelty test has judged, and reads its verdict once it has', () => {
+    const gate = checkOf(CHECKS.dataQuality, { id: 'quality.column.age', subject: 'age', status: 'pass', figures: {}, summary: 'ok' });
+    const noveltyAssumption = (analyze: CheckResult[]) =>
+      estimatedPerformance(operational, validation, roles, perf, { audit, rng: mulberry32(4), analyze })!.details!.assumptions.find((a) => a.assumption.startsWith('no novelty'))!;
+    const early = noveltyAssumption([gate]);
+    expect(early.holds).toBeNull();
+    expect(early.evidence).toMatch(/had not run/);
+    const novelty = (status: 'pass' | 'fail') => checkOf(CHECKS.novelty, { id: 'analyze.novelty', status, figures: {}, summary: status });
+    expect(noveltyAssumption([gate, novelty('pass')]).holds).toBe(true);
+    const found = noveltyAssumption([gate, novelty('fail')]);
+    expect(found.holds).toBe(false);
+    expect(found.evidence).toContain('analyze.novelty');
   });
 });
 
