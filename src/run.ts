@@ -1,8 +1,8 @@
 import { CHECKS, failing, type CheckResult } from './checks/index.js';
-import { alphaBudget } from './decide/alpha.js';
+import { alphaPlan } from './decide/alpha.js';
 import { decide } from './decide/decide.js';
 import { runPlan } from './decide/plan.js';
-import { planSteps } from './decide/steps.js';
+import { planSteps, testFamilies } from './decide/steps.js';
 import { selectData, type SelectionRows } from './select/select.js';
 import { driftOnset } from './select/window.js';
 import type { Selection } from './schema/selection.js';
@@ -162,7 +162,7 @@ const SELECTION_STEP = { id: 'selection', title: 'Selection: window, weights, la
 function assess(inputs: Inputs, log: Logger): Assessment {
   const { config, reference, operational, validation, roles } = inputs;
   log.info('stage analyze', { features: roles.features.length, task: roles.task });
-  const alpha = alphaBudget(config.plan.alpha);
+  const alpha = alphaPlan(config, testFamilies({ reference, roles, validation }));
   const plan = runPlan(planSteps(), { reference, operational, validation, roles, config, log, alpha });
   const { decision, diagnosis } = decide(plan.checks, { allowFailedGates: config.gates.allowFailed });
   const checks: CheckResult[] = [...inputs.checks, ...plan.checks, diagnosis];
@@ -181,7 +181,7 @@ function assess(inputs: Inputs, log: Logger): Assessment {
   }
   const { testsRun, testsFull, executed, skipped, stoppedAt } = plan;
   log.info('decision', { action: decision.action, shiftType: decision.shiftType, findings: decision.findings });
-  return { checks, decision, plan: { testsRun, testsFull, executed, skipped, steps, stoppedAt, alpha: { ...alpha } }, selection: selected?.selection ?? null, selectionRows: selected?.rows ?? null };
+  return { checks, decision, plan: { testsRun, testsFull, executed, skipped, steps, stoppedAt, alpha: { ...alpha.spent } }, selection: selected?.selection ?? null, selectionRows: selected?.rows ?? null };
 }
 
 /** EMIT: results, summary, report, selection files, pipeline parameters, and the manifest last. */

@@ -10,7 +10,7 @@ type MultivariateDriftCheck = CheckOf<typeof CHECKS.multivariateDrift>;
 
 const allRows = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
-type MultivariateConfig = AnalyzeConfig['multivariate'];
+type MultivariateConfig = AnalyzeConfig['multivariate'] & { alpha: number };
 
 /** The fitted domain classifier, for SELECT: P(operational | x) and importance weights for any rows. */
 export interface DomainModel {

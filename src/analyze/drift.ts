@@ -8,7 +8,10 @@ import { CHECKS, type CheckOf, type FiguresOf } from '../checks/index.js';
 
 type FeatureDriftCheck = CheckOf<typeof CHECKS.featureDrift>;
 
-type DriftConfig = Config['drift'];
+/** The drift config with its α resolved (the plan's share, or `drift.alpha` when set). */
+type DriftConfig = Config['drift'] & { alpha: number };
+/** Which `drift.minEffect` threshold each registry effect is compared with: each measure on its own scale. */
+const MIN_EFFECT: Record<DriftTest['effect'], keyof Config['drift']['minEffect']> = { wasserstein_norm: 'wassersteinNorm', jensen_shannon: 'jensenShannon', proportion_diff: 'proportionDiff' };
 type Numeric = Extract<Column, { type: 'numeric' }>;
 type Categorical = Extract<Column, { type: 'categorical' }>;
 
@@ -303,16 +306,18 @@ export function featureDrift(reference: Dataset, operational: Dataset, roles: Ro
   usable.forEach((t, k) => {
     const q = adjusted[k]!;
     const significant = q <= cfg.alpha;
-    const large = t.effect >= cfg.minEffect;
-    const effectName = EFFECT_NAMES[(t.result.details!.test as DriftTest).effect];
+    const test = t.result.details!.test!;
+    const minEffect = cfg.minEffect[MIN_EFFECT[test.effect]];
+    const large = t.effect >= minEffect;
+    const effectName = EFFECT_NAMES[test.effect];
     t.result.status = significant && large ? 'fail' : significant ? 'warn' : 'pass';
     t.result.figures.adjustedPValue = q;
     t.result.figures.effect = t.effect;
-    t.result.threshold = { alpha: cfg.alpha, minEffect: cfg.minEffect, testedFeatures: usable.length };
+    t.result.threshold = { alpha: cfg.alpha, minEffect, testedFeatures: usable.length };
     t.result.summary = significant && large
-      ? `Drifted: ${effectName} ${t.effect.toFixed(3)} ≥ ${cfg.minEffect}, BH-adjusted p = ${q.toExponential(2)}.`
+      ? `Drifted: ${effectName} ${t.effect.toFixed(3)} ≥ ${minEffect}, BH-adjusted p = ${q.toExponential(2)}.`
       : significant
-        ? `Statistically different (BH-adjusted p = ${q.toExponential(2)}) but small: ${effectName} ${t.effect.toFixed(3)} < ${cfg.minEffect}.`
+        ? `Statistically different (BH-adjusted p = ${q.toExponential(2)}) but small: ${effectName} ${t.effect.toFixed(3)} < ${minEffect}.`
         : `No significant change (BH-adjusted p = ${q.toPrecision(3)}, ${effectName} ${t.effect.toFixed(3)}).`;
     results.push(t.result);
   });

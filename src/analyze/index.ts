@@ -5,6 +5,7 @@
  * Kinds and `details` shapes are listed in docs/analyze.md.
  */
 import type { Dataset, Roles } from '../ingest/dataset.js';
+import { familyAlpha } from '../schema/alpha.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../checks/index.js';
 import { domainClassifier } from './domain-classifier.js';
@@ -36,13 +37,13 @@ export function analyzeGates(reference: Dataset, operational: Dataset, roles: Ro
 }
 
 /** Drift of the model's outputs (`drift.output.*`, kind output_drift); empty without prediction / probability columns. */
-export function analyzeOutputs(reference: Dataset, operational: Dataset, roles: Roles, config: Config) {
-  return outputDrift(reference, operational, roles, config.analyze.outputDrift, config.drift, config.seed);
+export function analyzeOutputs(reference: Dataset, operational: Dataset, roles: Roles, config: Config, alpha = familyAlpha(config).outputDrift) {
+  return outputDrift(reference, operational, roles, { ...config.analyze.outputDrift, alpha }, config.drift, config.seed);
 }
 
 /** Per-feature drift (`drift.feature.*`, kind feature_drift). */
 export function analyzeFeatures(reference: Dataset, operational: Dataset, roles: Roles, config: Config) {
-  return featureDrift(reference, operational, roles, config.drift, config.seed);
+  return featureDrift(reference, operational, roles, { ...config.drift, alpha: familyAlpha(config).featureDrift }, config.seed);
 }
 
 /**
@@ -50,7 +51,7 @@ export function analyzeFeatures(reference: Dataset, operational: Dataset, roles:
  * SELECT P(operational | x) and importance weights for reference rows; null when the classifier could not run.
  */
 export function analyzeMultivariate(reference: Dataset, operational: Dataset, roles: Roles, config: Config) {
-  const cfg = config.analyze.multivariate;
+  const cfg = { ...config.analyze.multivariate, alpha: familyAlpha(config).multivariate };
   const domain = domainClassifier(reference, operational, roles, cfg, config.drift.minRows, config.seed);
   const reconstruction = reconstructionDrift(reference, operational, roles, cfg, config.drift.minRows, config.seed);
   return { results: [domain.result, reconstruction], domain: domain.model };
@@ -58,7 +59,7 @@ export function analyzeMultivariate(reference: Dataset, operational: Dataset, ro
 
 /** Tensor columns (`drift.tensor.*`, kind tensor_drift); empty without tensor features. */
 export function analyzeTensors(reference: Dataset, operational: Dataset, roles: Roles, config: Config) {
-  return tensorDrift(reference, operational, roles, config.analyze.tensor, config.drift.minRows, config.seed);
+  return tensorDrift(reference, operational, roles, { ...config.analyze.tensor, alpha: familyAlpha(config).tensor }, config.drift.minRows, config.seed);
 }
 
 /**
@@ -69,7 +70,7 @@ export function analyzeNewClasses(reference: Dataset, operational: Dataset, role
   const results: CheckResult[] = [];
   const labels = newClassesFromLabels(reference, operational, roles, config.gates.minNewClassShare);
   if (labels) results.push(labels);
-  const found = novelty(reference, operational, roles, config.analyze.novelty, config.drift.minRows, config.seed);
+  const found = novelty(reference, operational, roles, { ...config.analyze.novelty, alpha: familyAlpha(config).novelty }, config.drift.minRows, config.seed);
   results.push(found.result);
   return { results, clusters: found.clusters };
 }

@@ -10,7 +10,7 @@ import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type NoveltyCheck = CheckOf<typeof CHECKS.novelty>;
 
-type NoveltyConfig = AnalyzeConfig['novelty'];
+type NoveltyConfig = AnalyzeConfig['novelty'] & { alpha: number };
 
 /** A group of novel operational rows: a candidate new class. `rows` are operational row indices, nearest the centre first. */
 export interface NoveltyCluster {

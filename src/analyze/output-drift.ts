@@ -8,7 +8,8 @@ import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type OutputDriftCheck = CheckOf<typeof CHECKS.outputDrift>;
 
-type OutputConfig = AnalyzeConfig['outputDrift'];
+/** The output-drift config with its α resolved (the plan's share, or `analyze.outputDrift.alpha` when set). */
+type OutputConfig = AnalyzeConfig['outputDrift'] & { alpha: number };
 
 /**
  * Black-box shift detection (BBSD; Rabanser, Günnemann & Lipton, "Failing Loudly", 2019): test the model's
@@ -44,17 +45,18 @@ function ksOutput(id: string, subject: string, r: Float64Array, o: Float64Array,
   const ks = ks2samp(r, o, { method: 'auto' });
   const adjusted = Math.min(1, ks.pValue * tests);
   const significant = adjusted <= cfg.alpha;
-  const large = ks.statistic >= cfg.minEffect;
+  const minEffect = cfg.minEffect.ks;
+  const large = ks.statistic >= minEffect;
   return {
     ...base,
     status: significant && large ? 'fail' : significant ? 'warn' : 'pass',
     method: `ks_2samp (${ks.method})${tests > 1 ? `, Bonferroni over ${tests} classes` : ''}`,
     figures: { statistic: ks.statistic, pValue: ks.pValue, adjustedPValue: adjusted, nReference: r.length, nOperational: o.length },
-    threshold: { alpha: cfg.alpha, minEffect: cfg.minEffect, tests },
+    threshold: { alpha: cfg.alpha, minEffect, tests },
     summary: significant && large
       ? `Model output ${subject} shifted: KS ${ks.statistic.toFixed(3)}, adjusted p = ${adjusted.toExponential(2)}.`
       : significant
-        ? `Model output ${subject} differs significantly but slightly (KS ${ks.statistic.toFixed(3)} < ${cfg.minEffect}).`
+        ? `Model output ${subject} differs significantly but slightly (KS ${ks.statistic.toFixed(3)} < ${minEffect}).`
         : `No significant change in model output ${subject} (adjusted p = ${adjusted.toPrecision(3)}).`,
     details: { distribution: numericDistribution(r, o) },
   };
@@ -81,17 +83,18 @@ function predictedClasses(subject: string, ref: Extract<Column, { type: 'categor
   const pooled = poolRare(rr, oo, drift.minExpected);
   const chi = pooled.r.length >= 2 ? chi2Contingency([pooled.r, pooled.o], { correction: false }) : { statistic: 0, pValue: 1, dof: 0 };
   const significant = chi.pValue <= cfg.alpha;
-  const large = js >= cfg.minEffect;
+  const minEffect = cfg.minEffect.jensenShannon;
+  const large = js >= minEffect;
   return {
     ...base,
     status: significant && large ? 'fail' : significant ? 'warn' : 'pass',
     method: 'chi2_contingency on predicted classes',
     figures: { statistic: chi.statistic, pValue: chi.pValue, dof: chi.dof, jensenShannon: js, nReference: nr, nOperational: no },
-    threshold: { alpha: cfg.alpha, minEffect: cfg.minEffect },
+    threshold: { alpha: cfg.alpha, minEffect },
     summary: significant && large
       ? `The mix of predicted classes shifted (Jensen–Shannon ${js.toFixed(3)}, p = ${chi.pValue.toExponential(2)}).`
       : significant
-        ? `The predicted-class mix differs significantly but slightly (Jensen–Shannon ${js.toFixed(3)} < ${cfg.minEffect}).`
+        ? `The predicted-class mix differs significantly but slightly (Jensen–Shannon ${js.toFixed(3)} < ${minEffect}).`
         : `No significant change in the predicted-class mix (p = ${chi.pValue.toPrecision(3)}).`,
     details: { distribution: categoricalDistribution(categories, rr, oo) },
   };

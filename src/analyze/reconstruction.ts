@@ -8,7 +8,7 @@ import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type MultivariateDriftCheck = CheckOf<typeof CHECKS.multivariateDrift>;
 
-type MultivariateConfig = AnalyzeConfig['multivariate'];
+type MultivariateConfig = AnalyzeConfig['multivariate'] & { alpha: number };
 const MAX_COMPONENTS = 50;
 
 /**

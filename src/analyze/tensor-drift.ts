@@ -10,7 +10,7 @@ import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type TensorDriftCheck = CheckOf<typeof CHECKS.tensorDrift>;
 
-type TensorConfig = AnalyzeConfig['tensor'];
+type TensorConfig = AnalyzeConfig['tensor'] & { alpha: number };
 type Tensor = Extract<Column, { type: 'tensor' }>;
 
 /**

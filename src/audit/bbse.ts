@@ -10,7 +10,8 @@ import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/
 
 type LabelShiftCheck = CheckOf<typeof CHECKS.labelShift>;
 
-type PerformanceConfig = Config['performance'];
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 /** w(y) = q(y) / p(y) for one class: what SELECT multiplies a training row of that class by. */
 export interface ClassWeight {

@@ -10,7 +10,8 @@ import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type CalibrationCheck = CheckOf<typeof CHECKS.calibration>;
 
-type PerformanceConfig = Config['performance'];
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 function side(d: Dataset, roles: Roles, bins: number): ProbaScores | null {
   const o = classOutcomes(d, roles);

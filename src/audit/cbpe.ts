@@ -10,7 +10,8 @@ import { CHECKS, failing, find, judged, type CheckOf, type CheckResult, type Fig
 
 type EstimatedPerformanceCheck = CheckOf<typeof CHECKS.estimatedPerformance>;
 
-type PerformanceConfig = Config['performance'];
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 /** Isotonic maps fitted on validation: P(correct | confidence), and per class P(y = c | p_c) (one-vs-rest). */
 interface Calibrators {

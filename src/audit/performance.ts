@@ -9,7 +9,8 @@ import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/
 
 type PerformanceCheck = CheckOf<typeof CHECKS.performance>;
 
-type PerformanceConfig = Config['performance'];
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 /** Randomness and AUDIT settings shared by the AUDIT checks; both default (seed 42, schema defaults). */
 export interface AuditOptions {

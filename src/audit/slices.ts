@@ -147,7 +147,8 @@ const keyOf = (items: [number, number][]) => items.map(([f, c]) => `${f}:${c}`).
  * Classification uses 0/1 errors (error rate, pooled two-proportion z-test, `minIncrease` absolute); regression the
  * absolute error (MAE, Welch z-test, `minIncrease` relative to the slice's baseline MAE).
  */
-export function weakSlices(operational: Dataset, baseline: Dataset | undefined, roles: Roles, options: AuditOptions = {}): WeakSliceResult {
+export function weakSlices(operational: Dataset, baseline: Dataset | undefined, roles: Roles, options: AuditOptions & { fdr: number }): WeakSliceResult {
+  const { fdr } = options;
   const { audit, rng } = auditDefaults(options);
   const sc = audit.slices;
   const base = { id: 'audit.slices', stage: CHECKS.sliceDegradation.stage, kind: CHECKS.sliceDegradation.kind, method: `SliceLine-style search (≤ ${sc.maxPredicates} predicates), split-sample one-sided z-test, Benjamini–Hochberg` };
@@ -288,10 +289,10 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
     return { c, size, errorRate: errors / size, bSize, bRate: bSize ? bErr / bSize : NaN, pValue };
   });
   const testable = results.filter((r) => Number.isFinite(r.pValue));
-  const bh = testable.length ? benjaminiHochberg(testable.map((r) => r.pValue), sc.fdr) : null;
+  const bh = testable.length ? benjaminiHochberg(testable.map((r) => r.pValue), fdr) : null;
   const degraded = testable
     .map((r, i) => ({ ...r, adjusted: bh!.adjusted[i]! }))
-    .filter((r) => r.adjusted <= sc.fdr && (regression ? r.errorRate - r.bRate >= sc.minIncrease * r.bRate : r.errorRate - r.bRate >= sc.minIncrease))
+    .filter((r) => r.adjusted <= fdr && (regression ? r.errorRate - r.bRate >= sc.minIncrease * r.bRate : r.errorRate - r.bRate >= sc.minIncrease))
     .sort((a, b) => b.c.score - a.c.score);
   const reported: typeof degraded = [];
   for (const r of degraded) {
@@ -329,13 +330,13 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
       ...base,
       status,
       figures,
-      threshold: { fdr: sc.fdr, minSupport: sc.minSupport, minIncrease: sc.minIncrease, maxPredicates: sc.maxPredicates, beam: sc.beam },
+      threshold: { fdr, minSupport: sc.minSupport, minIncrease: sc.minIncrease, maxPredicates: sc.maxPredicates, beam: sc.beam },
       details: {
         slices: slices.map((s) => ({ predicates: s.text, rows: s.rows, operationalRows: s.operationalRows.length, errorRate: s.errorRate, baselineRows: s.baselineRows, baselineErrorRate: s.baselineErrorRate, lift: s.lift, increase: s.increase, pValue: s.pValue, adjustedPValue: s.adjustedPValue })),
       },
       summary: slices.length
         ? `${slices.length} slice(s) got worse than on the baseline; worst: ${slices[0]!.text.join(' and ')} — ${regression ? 'MAE' : 'error'} ${show(slices[0]!.baselineErrorRate)} → ${show(slices[0]!.errorRate)} on ${slices[0]!.rows} labelled rows.`
-        : `No slice got significantly worse than on the baseline (${testable.length} tested at FDR ${sc.fdr}).`,
+        : `No slice got significantly worse than on the baseline (${testable.length} tested at FDR ${fdr}).`,
     },
     slices,
   };

@@ -3,7 +3,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Logger } from '../log.js';
 import type { Config } from '../schema/config.js';
 import type { Results } from '../schema/results.js';
-import type { AlphaBudget, PlanStepId } from './alpha.js';
+import type { AlphaPlan, PlanStepId } from './alpha.js';
 import { mergeEvidence, type SelectionEvidence } from './evidence.js';
 
 /**
@@ -21,8 +21,8 @@ export interface PlanContext {
   /** Results of the steps run so far, frozen: a step reads them, it never changes them. */
   checks: readonly CheckResult[];
   evidence: SelectionEvidence;
-  /** Per-step significance levels: the plan's one error budget, or explicit per-check values (alpha.ts). */
-  alpha: AlphaBudget;
+  /** Each test family's α (an explicit config value, else its share of the plan's budget) and each step's spend. */
+  alpha: AlphaPlan;
 }
 
 /** What a step hands back: its own results, and what it found for SELECT. */

@@ -1,28 +1,30 @@
 import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeOutputs, analyzeTensors, invalidRows, newClassesFromLabels, novelty } from '../analyze/index.js';
 import { calibrationDrift, estimatedPerformance, labelShift, measuredPerformance, weakSlices } from '../audit/index.js';
 import { CHECKS, failing, type CheckResult } from '../checks/index.js';
-import type { Config } from '../schema/config.js';
 import { mulberry32 } from '../stats/index.js';
 import { failedGates, noEvidenceOfHarm, purePriorShift } from './decide.js';
+import type { TestFamilies } from './alpha.js';
 import type { SelectionEvidence } from './evidence.js';
 import type { PlanContext, PlanStep } from './plan.js';
 
-const hasModelOutputs = (ctx: PlanContext) => !!ctx.roles.task && !!ctx.roles.prediction;
-const classification = (ctx: PlanContext) => ctx.roles.task === 'classification';
-const hasTensors = (ctx: PlanContext) => ctx.roles.features.some((f) => ctx.reference.columns.get(f)?.type === 'tensor');
+const hasModelOutputs = (ctx: Pick<PlanContext, 'roles'>) => !!ctx.roles.task && !!ctx.roles.prediction;
+const classification = (ctx: Pick<PlanContext, 'roles'>) => ctx.roles.task === 'classification';
+const hasTensors = (ctx: Pick<PlanContext, 'roles' | 'reference'>) => ctx.roles.features.some((f) => ctx.reference.columns.get(f)?.type === 'tensor');
 /** Every AUDIT function gets its own generator from the run's seed, so adding a step never changes another's draws. */
 const audit = (ctx: PlanContext, salt: number) => ({ audit: ctx.config.audit, rng: mulberry32((ctx.config.seed ^ salt) >>> 0) });
 
-/** Which harm test families can run on these inputs: the harm step's α share is split evenly over them. */
-function harmFamilies(ctx: PlanContext): number {
+type Inputs = Pick<PlanContext, 'reference' | 'roles' | 'validation'>;
+
+/** Which test families can run on these inputs: the harm step's α share is split evenly over its families. */
+export function testFamilies(ctx: Inputs): TestFamilies {
   const { roles, validation } = ctx;
-  let n = 0;
-  if (hasModelOutputs(ctx) && roles.label) n++; // measured performance
-  if (classification(ctx) && roles.proba.length > 0 && validation) n++; // CBPE
-  if (classification(ctx) && roles.proba.length > 0 && roles.label) n++; // calibration
-  if (hasModelOutputs(ctx) || roles.proba.length > 0) n++; // output drift (BBSD), Bonferroni inside
-  return n;
+  let performance = 0;
+  if (hasModelOutputs(ctx) && roles.label) performance++; // measured performance
+  if (classification(ctx) && roles.proba.length > 0 && validation) performance++; // CBPE
+  if (classification(ctx) && roles.proba.length > 0 && roles.label) performance++; // calibration
+  return { performance, outputDrift: hasModelOutputs(ctx) || roles.proba.length > 0, tensors: hasTensors(ctx) };
 }
+const harmFamilies = (ctx: Inputs) => testFamilies(ctx).performance + (testFamilies(ctx).outputDrift ? 1 : 0);
 
 /** Gate findings whose rows cannot be trained on: the invalid values of a column whose null share failed the gate. */
 const EXCLUDING_FINDINGS = new Set(['null_rate', 'empty']);
@@ -64,8 +66,8 @@ export function planSteps(): PlanStep[] {
         const out: CheckResult[] = [];
         const newClasses = newClassesFromLabels(ctx.reference, ctx.operational, ctx.roles, ctx.config.gates.minNewClassShare);
         if (newClasses) out.push(newClasses);
-        const alpha = ctx.alpha.harm / Math.max(1, harmFamilies(ctx));
-        const performance = { ...ctx.config.performance, alpha };
+        const { family } = ctx.alpha;
+        const performance = { ...ctx.config.performance, alpha: family.performance };
         const baseline = ctx.validation ?? ctx.reference;
         const measured = measuredPerformance(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 1));
         if (measured) out.push(measured);
@@ -73,8 +75,7 @@ export function planSteps(): PlanStep[] {
         if (estimated) out.push(estimated);
         const calibration = calibrationDrift(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 3));
         if (calibration) out.push(calibration);
-        const config: Config = { ...ctx.config, analyze: { ...ctx.config.analyze, outputDrift: { ...ctx.config.analyze.outputDrift, alpha } } };
-        out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, config));
+        out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, ctx.config, family.outputDrift));
         return { checks: out };
       },
       stop: (ctx) => (noEvidenceOfHarm(ctx.checks) ? 'no evidence of harm or change in the model’s performance or outputs (none)' : null),
@@ -87,7 +88,7 @@ export function planSteps(): PlanStep[] {
       skipIf: (ctx) => (failing(ctx.checks, CHECKS.newClasses).length ? 'New classes were found: BBSE assumes the label set did not change, so a prior-shift estimate cannot inform the decision.' : null),
       run: (ctx) => {
         if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.validation)) return { checks: [] };
-        const { check, weights } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.label_shift }, audit(ctx, 4));
+        const { check, weights } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
         const found = weights && check.status === 'fail' ? { classWeights: Object.fromEntries(weights.map((w) => [w.class, w.weight])) } : undefined;
         return { checks: [check], evidence: found };
       },
@@ -98,13 +99,10 @@ export function planSteps(): PlanStep[] {
       title: 'Feature, multivariate and tensor drift, to explain and locate the change',
       expected: (ctx) => ctx.roles.features.length + 2 + (hasTensors(ctx) ? 1 : 0),
       run: (ctx) => {
-        // The step's share: half to the per-feature BH family, a quarter each to the multivariate and tensor tests.
-        const share = ctx.alpha.drift;
-        const features = analyzeFeatures(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config, drift: { ...ctx.config.drift, alpha: share / 2 } });
-        const multi = analyzeMultivariate(ctx.reference, ctx.operational, ctx.roles, {
-          ...ctx.config,
-          analyze: { ...ctx.config.analyze, multivariate: { ...ctx.config.analyze.multivariate, alpha: share / 8 } },
-        });
+        // Each family at its α (src/schema/alpha.ts): half the step's share to the per-feature BH family, an eighth to
+        // each multivariate test and a quarter to the tensor tests, unless the config sets one.
+        const features = analyzeFeatures(ctx.reference, ctx.operational, ctx.roles, ctx.config);
+        const multi = analyzeMultivariate(ctx.reference, ctx.operational, ctx.roles, ctx.config);
         let evidence: SelectionEvidence | undefined;
         if (multi.domain && multi.results.some((c) => c.status === 'fail')) {
           // Density-ratio weights for reference rows, normalised to mean 1 (clipped by SELECT).
@@ -112,7 +110,7 @@ export function planSteps(): PlanStep[] {
           const mean = w.reduce((a, b) => a + b, 0) / (w.length || 1);
           evidence = { referenceImportance: mean > 0 ? w.map((v) => v / mean) : w };
         }
-        const tensors = analyzeTensors(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config, analyze: { ...ctx.config.analyze, tensor: { ...ctx.config.analyze.tensor, alpha: share / 4 } } });
+        const tensors = analyzeTensors(ctx.reference, ctx.operational, ctx.roles, ctx.config);
         return { checks: [...features, ...multi.results, ...tensors], evidence };
       },
     },
@@ -121,7 +119,7 @@ export function planSteps(): PlanStep[] {
       title: 'New classes without labels: novelty clusters',
       expected: () => 1,
       run: (ctx) => {
-        const cfg = { ...ctx.config.analyze.novelty, alpha: ctx.alpha.novelty };
+        const cfg = { ...ctx.config.analyze.novelty, alpha: ctx.alpha.family.novelty };
         const found = novelty(ctx.reference, ctx.operational, ctx.roles, cfg, ctx.config.drift.minRows, ctx.config.seed);
         const candidates = found.clusters.filter((c) => c.candidate);
         const evidence = candidates.length
@@ -136,8 +134,7 @@ export function planSteps(): PlanStep[] {
       expected: (ctx) => (hasModelOutputs(ctx) && ctx.roles.label ? 1 : 0),
       run: (ctx) => {
         if (!(hasModelOutputs(ctx) && ctx.roles.label)) return { checks: [] };
-        const options = audit(ctx, 6);
-        const result = weakSlices(ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, { ...options, audit: { ...options.audit, slices: { ...options.audit.slices, fdr: ctx.alpha.slices } } });
+        const result = weakSlices(ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, { ...audit(ctx, 6), fdr: ctx.alpha.family.slices });
         const evidence = result.slices.length
           ? { targeted: result.slices.map((s) => ({ rows: Array.from(s.operationalRows), reason: `degraded slice ${s.text.join(' and ')}`, check: result.check.id })) }
           : undefined;

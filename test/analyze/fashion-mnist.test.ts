@@ -54,7 +54,8 @@ describeFashion('Fashion-MNIST: a class absent from training', () => {
   // Labels stay in the data for checking the clusters; only the image is a feature.
   const roles: Roles = { task: 'classification', label: 'label', proba: trainedClasses.map((cls) => ({ column: `proba_${cls}`, className: cls })), features: ['image'], excluded: [] };
   // Smaller caps than the defaults keep this file to a few seconds of CPU.
-  const cfg = config({ seed: 11, analyze: { novelty: { maxRows: 2000 }, tensor: { permutations: 100 } } });
+  // Each test at an explicit level (novelty 0.01, tensors 0.05): run alone they would get only their share of the plan's budget.
+  const cfg = config({ seed: 11, analyze: { novelty: { maxRows: 2000, alpha: 0.01 }, tensor: { permutations: 100, alpha: 0.05 } } });
 
   it('reports a novelty cluster dominated by the held-out class, with representative rows', () => {
     // Novelty never reads labels to detect (only to name a cluster's dominant label), so one run serves both the

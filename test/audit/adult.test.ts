@@ -17,7 +17,7 @@ import { classificationRoles, numeric } from './support/datasets.js';
  */
 const setup = adultSetup();
 const roles = classificationRoles(CLASSES, FEATURES);
-const perf = PerformanceConfigSchema.parse(undefined);
+const perf = { ...PerformanceConfigSchema.parse(undefined), alpha: 0.05 };
 const audit = AuditConfigSchema.parse(undefined);
 const validation = setup.toDataset('validation', 'validation');
 const operational = setup.toDataset('operational', 'operational');
@@ -31,7 +31,7 @@ const flipped = setup.toDataset('operational', 'operational', undefined, flipped
 
 describe('weak slices on Adult', () => {
   it('finds the subgroup whose labels were flipped, with its rows', () => {
-    const { check, slices } = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5) });
+    const { check, slices } = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5), fdr: 0.05 });
     expect(check.status).toBe('fail');
     const top = slices[0]!;
     expect([...top.text].sort()).toEqual(['race = Black', 'sex = Male']);
@@ -40,7 +40,7 @@ describe('weak slices on Adult', () => {
     expect(top.rows).toBe(expected.length);
     expect(top.errorRate).toBeGreaterThan(0.7);
     expect(top.baselineErrorRate).toBeLessThan(0.2);
-    expect(top.adjustedPValue).toBeLessThan(audit.slices.fdr);
+    expect(top.adjustedPValue).toBeLessThan(0.05);
     // The predicates reproduce the rows on the data itself.
     for (const i of expected.slice(0, 50)) for (const p of top.predicates) expect(matches(p, flipped.columns.get(p.feature)!, i)).toBe(true);
     const shown = (check.details!.slices as { predicates: string[]; rows: number; lift: number }[])[0]!;
@@ -49,7 +49,7 @@ describe('weak slices on Adult', () => {
   });
 
   it.each([5, 6, 7])('finds no slice on unaltered data at the chosen FDR (seed %i)', (seed) => {
-    const { check, slices } = weakSlices(operational, validation, roles, { audit, rng: mulberry32(seed) });
+    const { check, slices } = weakSlices(operational, validation, roles, { audit, rng: mulberry32(seed), fdr: 0.05 });
     expect(check.status).toBe('pass');
     expect(slices).toHaveLength(0);
     expect(Number(check.figures.tested)).toBeGreaterThan(10);
@@ -105,7 +105,7 @@ describe('CBPE under covariate shift on Adult (rows selected on inputs, P(y|x) u
     expect(cbpe.figures.assumptionsHold).toBe(true);
     // The selection really moved accuracy away from validation's, so this is not a trivial pass.
     if (name !== 'age >= 45') expect(Math.abs(acc - Number(cbpe.figures.baseline_accuracy))).toBeGreaterThan(0.03);
-    const drift = featureDrift(validation, shifted, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(validation, shifted, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     expect(diagnoseShift([...drift, measured, cbpe]).figures.shiftType).toBe('covariate');
     // The outputs moved, but no reweighting of classes explains it: p(x|y) changed too.
     const { weights } = labelShift(shifted, validation, roles, perf, { audit, rng: mulberry32(4) });
@@ -162,10 +162,10 @@ describe('calibration drift on Adult', () => {
 
 describe('shift diagnosis on Adult with labels flipped in a subgroup (P(y|x) changed, inputs unchanged)', () => {
   it('is concept shift, with the evidence named', () => {
-    const drift = featureDrift(validation, flipped, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(validation, flipped, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     const measured = measuredPerformance(flipped, validation, roles, perf, { audit, rng: mulberry32(1) })!;
     const cbpe = estimatedPerformance(flipped, validation, roles, perf, { audit, rng: mulberry32(4), analyze: drift })!;
-    const slices = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5) }).check;
+    const slices = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5), fdr: 0.05 }).check;
     expect(drift.filter((c) => c.status === 'fail')).toHaveLength(0);
     // Calibrated confidence says the model should do as well as on validation; it does not.
     expect(cbpe.figures.measuredWithinInterval).toBe(false);

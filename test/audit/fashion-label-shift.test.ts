@@ -63,7 +63,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     });
     return part('operational', test, Int32Array.from(rows));
   };
-  const perf = PerformanceConfigSchema.parse(undefined);
+  const perf = { ...PerformanceConfigSchema.parse(undefined), alpha: 0.05 };
   const audit = AuditConfigSchema.parse(undefined);
 
   it('recovers the shifted priors within their intervals, flags the shift and diagnoses label shift', () => {
@@ -96,7 +96,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     expect(reweighted.columns).toBe(10);
     expect(reweighted.pValue).toBeGreaterThan(0.05);
 
-    const drift = featureDrift(reference, op, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(reference, op, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     const measured = measuredPerformance(op, validation, roles, perf, { audit, rng: mulberry32(2) })!;
     const cbpe = estimatedPerformance(op, validation, roles, perf, { audit, rng: mulberry32(3) })!;
     console.log(`CBPE under label shift (its assumption broken): estimate ${Number(cbpe.figures.accuracy).toFixed(4)} vs measured ${Number(measured.figures.accuracy).toFixed(4)}`);
@@ -123,7 +123,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     const { check } = labelShift(op, validation, roles, perf, { audit, rng: mulberry32(1) });
     expect(check.status).toBe('pass');
     expect(Number(check.figures.priorDistance)).toBeLessThan(audit.minPriorChange);
-    const drift = featureDrift(reference, op, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(reference, op, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     const measured = measuredPerformance(op, validation, roles, perf, { audit, rng: mulberry32(2) })!;
     expect(measured.status).toBe('pass');
     expect(diagnoseShift([...drift, measured, check]).figures.shiftType).toBe('none');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleIndices, shuffle } from '../../src/analyze/sampling.js';
 import { decide } from '../../src/decide/decide.js';
-import { alphaBudget } from '../../src/decide/alpha.js';
+import { alphaPlan } from '../../src/decide/alpha.js';
 import { runPlan } from '../../src/decide/plan.js';
-import { planSteps } from '../../src/decide/steps.js';
+import { planSteps, testFamilies } from '../../src/decide/steps.js';
 import { silentLogger } from '../../src/log.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { mulberry32 } from '../../src/stats/index.js';
@@ -40,7 +40,7 @@ describe('the plan on null cases', () => {
       const picked = shuffle(sampleIndices(pool.length, 2 * ROWS, rng), rng).map((i) => pool[i]!);
       const runCfg = { ...cfg, seed: s };
       const { roles, reference, operational } = resolved(runCfg, rowsOf(table, picked.subarray(0, ROWS), 'reference'), rowsOf(table, picked.subarray(ROWS), 'operational'));
-      const { checks } = runPlan(planSteps(), { reference, operational, validation: undefined, roles, config: runCfg, log: silentLogger, alpha: alphaBudget(ALPHA) });
+      const { checks } = runPlan(planSteps(), { reference, operational, validation: undefined, roles, config: runCfg, log: silentLogger, alpha: alphaPlan(runCfg, testFamilies({ reference, roles, validation: undefined })) });
       const failed = checks.filter((c) => STATISTICAL.includes(c.kind) && c.status === 'fail');
       for (const kind of new Set(failed.map((c) => c.kind))) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
       if (failed.length) alarms++;

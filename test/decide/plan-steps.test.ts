@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { CHECKS } from '../../src/checks/index.js';
-import { alphaBudget } from '../../src/decide/alpha.js';
+import { CHECKS, find } from '../../src/checks/index.js';
+import { alphaPlan } from '../../src/decide/alpha.js';
 import { runPlan, type PlanStep } from '../../src/decide/plan.js';
+import { planSteps, testFamilies } from '../../src/decide/steps.js';
 import { silentLogger } from '../../src/log.js';
 import { ConfigSchema } from '../../src/schema/config.js';
 import { REPO_ROOT } from '../support/cli.js';
@@ -13,7 +14,7 @@ import { datasetOf, numeric, resolved } from '../analyze/support.js';
 const config = ConfigSchema.parse({ reference: 'mem://ref', operational: 'mem://op', out: 'mem://out' });
 const x = numeric('x', Float64Array.from({ length: 50 }, (_, i) => i));
 const { roles, reference, operational } = resolved(config, datasetOf([x], 'reference'), datasetOf([x], 'operational'));
-const start = { reference, operational, validation: undefined, roles, config, log: silentLogger, alpha: alphaBudget(0.05) };
+const start = { reference, operational, validation: undefined, roles, config, log: silentLogger, alpha: alphaPlan(config, { performance: 0, outputDrift: false, tensors: false }) };
 
 const labelShiftStep: PlanStep = {
   id: 'label_shift',
@@ -55,5 +56,26 @@ describe('emit writes what decide decided', () => {
     const source = readFileSync(path.join(REPO_ROOT, 'src', 'emit', 'manifest.ts'), 'utf8');
     expect(source).not.toMatch(/action\s*(===|!==)\s*'/);
     expect(source).toContain('ACTION_MEANINGS');
+  });
+});
+
+describe('one α story: the plan’s budget is the default, an explicit per-check α is honoured', () => {
+  const families = testFamilies({ reference, roles, validation: undefined });
+  // Regression: `drift.alpha` and six other per-check keys were accepted and echoed, but the budget overrode them.
+  it('uses drift.alpha when set, and records what the drift step and the plan then spend', () => {
+    const explicit = ConfigSchema.parse({ reference: 'mem://ref', operational: 'mem://op', out: 'mem://out', drift: { alpha: 0.01 } });
+    const alpha = alphaPlan(explicit, families);
+    expect(alpha.family.featureDrift).toBe(0.01);
+    expect(alpha.spent.drift).toBeCloseTo(0.05 * 0.2 - 0.005 + 0.01, 15);
+    expect(alpha.spent.total).toBeCloseTo(0.05 + 0.005, 15);
+    const run = runPlan(planSteps(), { ...start, config: explicit, alpha });
+    expect(find(run.checks, CHECKS.featureDrift)!.threshold!.alpha).toBe(0.01);
+  });
+
+  it('gives every family its share of plan.alpha when none is set, spending exactly plan.alpha', () => {
+    const alpha = alphaPlan(config, families);
+    expect(alpha.spent.total).toBeCloseTo(config.plan.alpha, 15);
+    const run = runPlan(planSteps(), { ...start, alpha });
+    expect(find(run.checks, CHECKS.featureDrift)!.threshold!.alpha).toBeCloseTo(0.005, 15);
   });
 });
