@@ -1,18 +1,19 @@
-import { diagnoseShift } from './audit/index.js';
+import { CHECKS, failing, type CheckResult } from './checks/index.js';
+import { alphaPlan } from './decide/alpha.js';
 import { decide } from './decide/decide.js';
-import { alphaBudget, runPlan, type PlanContext } from './decide/plan.js';
-import { planSteps } from './decide/steps.js';
+import { runPlan } from './decide/plan.js';
+import { planSteps, testFamilies } from './decide/steps.js';
 import { selectData, type SelectionRows } from './select/select.js';
 import { driftOnset } from './select/window.js';
 import type { Selection } from './schema/selection.js';
 import { buildManifest } from './emit/manifest.js';
-import { OUTPUT_NAMES, outputUri, withdrawOutputs, writeOutputParams, writeOutputs } from './emit/outputs.js';
+import { OUTPUT_NAMES, outputUri, withdrawOutputs, writeOutputParams, writeOutputs as storeOutputs } from './emit/outputs.js';
 import { renderReport } from './emit/report.js';
 import { paramFiles, pipelineParams } from './emit/pipeline-params.js';
 import { renderSummary } from './emit/summary.js';
 import { selectionFiles } from './emit/selection-files.js';
-import { joinPredictions, resolveRoles, toDataset, type Dataset } from './ingest/dataset.js';
-import { loadTable, type LoadOptions } from './ingest/load.js';
+import { joinPredictions, resolveRoles, toDataset, type Dataset, type Roles } from './ingest/dataset.js';
+import { loadTable, type LoadOptions, type RowOrigin } from './ingest/load.js';
 import { joinLabels, labelJoinCheck, requireLabelId, type LabelCoverage } from './ingest/labels.js';
 import { earliestTime, parseWindow } from './ingest/partitions.js';
 import type { Table } from './ingest/table.js';
@@ -21,7 +22,7 @@ import { dataError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Config } from './schema/config.js';
 import { ManifestSchema, type Manifest } from './schema/manifest.js';
-import { ResultsSchema, type CheckResult, type InputRecord, type Results } from './schema/results.js';
+import { ACTION_MEANINGS, ResultsSchema, type InputRecord, type Results } from './schema/results.js';
 import type { Storage } from './storage/index.js';
 import { newRunId } from './run-id.js';
 import { VERSION } from './version.js';
@@ -67,35 +68,36 @@ function assertComparable(reference: Dataset, operational: Dataset, features: st
   }
 }
 
-/**
- * The whole step: withdraw earlier outputs → ingest → analyze → audit → decide → emit. The manifest is written
- * last, only on success.
- */
-export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunOutcome> {
-  let config = resolved;
-  const { storage, log } = deps;
-  const now = deps.now ?? (() => new Date());
-  const startedAt = now().toISOString();
-  const runId = deps.runId ?? newRunId(new Date(startedAt));
-  // Before anything is read: from here on --out holds no earlier run's manifest or results (docs/outputs.md).
-  await withdrawOutputs(storage, config.out);
-  log.info('withdrew earlier outputs', { out: config.out, runId });
-  log.info('stage ingest: reading inputs', { runId });
+interface Inputs {
+  config: Config;
+  records: InputRecord[];
+  /** Where each row of the reference and operational data was read from (for the selection files). */
+  origins: { reference: RowOrigin; operational: RowOrigin };
+  reference: Dataset;
+  operational: Dataset;
+  validation: Dataset | undefined;
+  roles: Roles;
+  /** Checks made while reading: joins and the data contract. */
+  checks: CheckResult[];
+}
 
+/** INGEST: read every input, join predictions and late labels, resolve the column roles. */
+async function readInputs(resolved: Config, storage: Storage, log: Logger): Promise<Inputs> {
+  let config = resolved;
+  const records: InputRecord[] = [];
+  const window = parseWindow(config.window);
   // The event-time column is read as times from text formats too (ISO 8601 or epoch), unless typed otherwise.
   const timestamp = config.columns.timestamp;
   const types = timestamp && !config.columns.types[timestamp] ? { ...config.columns.types, [timestamp]: 'timestamp' as const } : config.columns.types;
-  const inputs: InputRecord[] = [];
-  const window = parseWindow(config.window);
   const load = async (role: string, uri: string, extra: Partial<LoadOptions> = {}) => {
     const { table, record, notes, origin } = await loadTable(storage, uri, { role, format: config.format, types, log, limits: config.limits, ...extra });
-    inputs.push(record);
+    records.push(record);
     log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length, ...(notes.prunedPartitions.length ? { prunedPartitions: notes.prunedPartitions.length } : {}) });
     return { table, notes, origin };
   };
   const { table: referenceTable, origin: referenceOrigin } = await load('reference', config.reference);
   // The time window applies to the operational data only: it is the period under analysis.
-  const { table: operationalTable, notes: operationalNotes, origin: operationalOrigin } = await load('operational', config.operational, { window, timestamp: config.columns.timestamp });
+  const { table: operationalTable, notes, origin: operationalOrigin } = await load('operational', config.operational, { window, timestamp: config.columns.timestamp });
   const validationTable = config.validation ? (await load('validation', config.validation)).table : undefined;
   const predictionsTable = config.predictions ? (await load('predictions', config.predictions)).table : undefined;
 
@@ -104,73 +106,126 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   if (predictionsTable) {
     const joined = joinPredictions(operational, predictionsTable, config.columns.id, config.predictions!);
     operational = joined.dataset;
-    const coverage = joined.matched / operational.rows;
-    checks.push({
-      id: 'ingest.predictions_join',
-      stage: 'ingest',
-      kind: 'join',
-      status: coverage >= 0.99 ? 'pass' : coverage > 0 ? 'warn' : 'fail',
-      method: `join on ${config.columns.id}`,
-      figures: { matched: joined.matched, rows: operational.rows, coverage },
-      summary: `${joined.matched} of ${operational.rows} operational rows have a prediction (${(coverage * 100).toFixed(1)}%).`,
-      details: { columns: joined.added },
-    });
+    checks.push(predictionsJoinCheck(joined.matched, operational.rows, config.columns.id, joined.added));
   }
   // Late labels: a label feed joined on the id column, the latest label per id winning.
   let labels: { uri: string; table: Table; coverage: LabelCoverage | null } | undefined;
   if (config.labels.uri) {
     const id = requireLabelId(config.columns.id);
     const label = config.columns.label ?? 'label';
-    const since = window?.since ?? earliestTime(operationalTable, [config.columns.timestamp, ...operationalNotes.partitionColumns].filter((c): c is string => !!c));
+    const since = window?.since ?? earliestTime(operationalTable, [config.columns.timestamp, ...notes.partitionColumns].filter((c): c is string => !!c));
     const { table: feed } = await load('labels', config.labels.uri, { window: since === undefined ? undefined : { since } });
-    const joined = joinLabels(operational, feed, {
-      id,
-      label,
-      feedLabel: config.labels.column,
-      labelTs: config.labels.timestamp,
-      timestamp: config.columns.timestamp,
-      dayColumn: operationalNotes.partitionColumns.find((c) => /^(date|dt|day)$/.test(c)),
-      uri: config.labels.uri,
-    });
+    const dayColumn = notes.partitionColumns.find((c) => /^(date|dt|day)$/.test(c));
+    const joined = joinLabels(operational, feed, { id, label, labelTs: config.labels.timestamp, feedLabel: config.labels.column, timestamp: config.columns.timestamp, dayColumn, uri: config.labels.uri });
     operational = joined.dataset;
     checks.push(labelJoinCheck(joined.coverage, { uri: config.labels.uri, id, minCoverage: config.labels.minCoverage }));
     labels = { uri: config.labels.uri, table: feed, coverage: joined.coverage };
     if (config.columns.label === undefined) config = { ...config, columns: { ...config.columns, label } };
   }
   // What this run's columns allow, by the operational data contract (informational, never a gate).
-  checks.push(runContractCheck({ config, operational, reference: referenceTable, partitionColumns: operationalNotes.partitionColumns, labels }).check);
+  checks.push(runContractCheck({ config, operational, reference: referenceTable, partitionColumns: notes.partitionColumns, labels }).check);
   // Partition values (model=, date=) describe where rows were stored, not the model's inputs.
-  for (const column of operationalNotes.partitionColumns) if (!referenceTable.columns.some((c) => c.name === column)) operational.columns.delete(column);
+  for (const column of notes.partitionColumns) if (!referenceTable.columns.some((c) => c.name === column)) operational.columns.delete(column);
   const others = [operational, ...(validationTable ? [toDataset('validation', config.validation!, validationTable)] : [])];
   const { roles, datasets } = resolveRoles(config, toDataset('reference', config.reference, referenceTable), others);
   const [reference, op, validation] = datasets as [Dataset, Dataset, Dataset | undefined];
   assertComparable(reference, op, roles.features);
+  return { config, records, origins: { reference: referenceOrigin, operational: operationalOrigin }, reference, operational: op, validation, roles, checks };
+}
+
+/** The predictions join as an ingest check (kind `join`): warn below 99 % coverage, fail when nothing matched. */
+function predictionsJoinCheck(matched: number, rows: number, id: string | undefined, columns: string[]): CheckResult {
+  const coverage = matched / rows;
+  return {
+    id: 'ingest.predictions_join',
+    stage: CHECKS.ingestJoin.stage,
+    kind: CHECKS.ingestJoin.kind,
+    status: coverage >= 0.99 ? 'pass' : coverage > 0 ? 'warn' : 'fail',
+    method: `join on ${id}`,
+    figures: { matched, rows, coverage },
+    summary: `${matched} of ${rows} operational rows have a prediction (${(coverage * 100).toFixed(1)}%).`,
+    details: { columns },
+  };
+}
+
+interface Assessment {
+  checks: CheckResult[];
+  decision: Results['decision'];
+  plan: Results['plan'];
+  selection: Selection | null;
+  selectionRows: SelectionRows | null;
+}
+
+const SELECTION_STEP = { id: 'selection', title: 'Selection: window, weights, label queue, proxy comparison' } as const;
+
+/** ANALYZE → AUDIT → DECIDE → SELECT: the ordered plan, the decision, and the data the action needs. */
+function assess(inputs: Inputs, log: Logger): Assessment {
+  const { config, reference, operational, validation, roles } = inputs;
   log.info('stage analyze', { features: roles.features.length, task: roles.task });
-
-  // The ordered plan: gates, harm, drift …; each step may end it once the action is decided.
-  const ctx: PlanContext = { reference, operational: op, validation, roles, config, log, checks, evidence: {}, alpha: alphaBudget(config.plan.alpha) };
-  const plan = await runPlan(planSteps(), ctx);
-  // Which kind of shift the evidence points to (a reading of the checks, not a test of its own).
-  checks.push(diagnoseShift(checks));
-  const decision = decide(checks, { allowFailedGates: config.gates.allowFailed });
-
-  // SELECT: concrete data, only when the action needs data (not for none or fix_data).
-  let selection: Selection | null = null;
-  let selectionRows: SelectionRows | null = null;
-  if (decision.action !== 'none' && decision.action !== 'fix_data') {
+  const alpha = alphaPlan(config, testFamilies({ reference, roles, validation }));
+  const plan = runPlan(planSteps(), { reference, operational, validation, roles, config, log, alpha });
+  const { decision, diagnosis } = decide(plan.checks, { allowFailedGates: config.gates.allowFailed });
+  const checks: CheckResult[] = [...inputs.checks, ...plan.checks, diagnosis];
+  const steps = [...plan.steps];
+  let selected: ReturnType<typeof selectData> | null = null;
+  if (ACTION_MEANINGS[decision.action].selects) {
     log.info('stage select', { action: decision.action });
-    const drifted = checks.filter((c) => c.kind === 'feature_drift' && c.status === 'fail').map((c) => c.subject!);
-    const onset = driftOnset(reference, op, roles, drifted);
+    const drifted = failing(checks, CHECKS.featureDrift).map((c) => c.subject!);
+    const onset = driftOnset(reference, operational, roles, drifted);
     if (onset) checks.push(onset);
-    ctx.evidence.onsetSince = (onset?.details?.since as number | null | undefined) ?? null;
-    const selected = selectData(reference, op, roles, config, ctx.evidence, { reference: referenceOrigin, operational: operationalOrigin });
+    selected = selectData(reference, operational, roles, config, { ...plan.evidence, onsetSince: onset?.details?.since ?? null }, inputs.origins);
     checks.push(...selected.checks);
-    selection = selected.selection;
-    selectionRows = selected.rows;
-    plan.steps.push({ id: 'selection', title: 'Selection: window, weights, label queue, proxy comparison', status: 'run', tests: 0 });
+    steps.push({ ...SELECTION_STEP, status: 'run', tests: 0 });
   } else {
-    plan.steps.push({ id: 'selection', title: 'Selection: window, weights, label queue, proxy comparison', status: 'skipped', tests: 0, reason: `The action is ${decision.action}: no training data to choose.` });
+    steps.push({ ...SELECTION_STEP, status: 'skipped', tests: 0, reason: `The action is ${decision.action}: no training data to choose.` });
   }
+  const { testsRun, testsFull, executed, skipped, stoppedAt } = plan;
+  log.info('decision', { action: decision.action, shiftType: decision.shiftType, findings: decision.findings });
+  return { checks, decision, plan: { testsRun, testsFull, executed, skipped, steps, stoppedAt, alpha: { ...alpha.spent } }, selection: selected?.selection ?? null, selectionRows: selected?.rows ?? null };
+}
+
+/** EMIT: results, summary, report, selection files, pipeline parameters, and the manifest last. */
+async function writeOutputs(results: Results, roles: Roles, selectionRows: SelectionRows | null, deps: RunDeps): Promise<RunOutcome> {
+  const out = results.config.out;
+  const uris = {
+    results: outputUri(out, OUTPUT_NAMES.results),
+    report: outputUri(out, OUTPUT_NAMES.report),
+    summary: outputUri(out, OUTPUT_NAMES.summary),
+    manifest: outputUri(out, OUTPUT_NAMES.manifest),
+  };
+  const manifest = ManifestSchema.parse(buildManifest(results, roles, uris.results, deps.trigger));
+  const summary = renderSummary(results);
+  deps.log.info('stage emit', { out });
+  const report = renderReport(results);
+  const outcome: RunOutcome = { results, manifest, summary, report, uris };
+  const files = {
+    results: JSON.stringify(results, null, 2) + '\n',
+    summary,
+    report,
+    manifest: JSON.stringify(manifest, null, 2) + '\n',
+    extra: selectionRows ? selectionFiles(selectionRows, results.config.select.format, results.runId) : [],
+  };
+  await storeOutputs(deps.storage, out, files, async () => {
+    if (results.config.outputParams) await writeOutputParams(results.config.outputParams, paramFiles(pipelineParams(results, uris.manifest)));
+    await deps.beforeManifest?.(outcome);
+  });
+  return outcome;
+}
+
+/**
+ * The whole step: withdraw earlier outputs → read inputs → assess → write outputs. The manifest is written last,
+ * only on success.
+ */
+export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const runId = deps.runId ?? newRunId(new Date(startedAt));
+  // Before anything is read: from here on --out holds no earlier run's manifest or results (docs/outputs.md).
+  await withdrawOutputs(deps.storage, resolved.out);
+  deps.log.info('withdrew earlier outputs', { out: resolved.out, runId });
+  deps.log.info('stage ingest: reading inputs', { runId });
+  const inputs = await readInputs(resolved, deps.storage, deps.log);
+  const { checks, decision, plan, selection, selectionRows } = assess(inputs, deps.log);
   const results = ResultsSchema.parse({
     apiVersion: 'moa/v1',
     kind: 'AnalysisResults',
@@ -178,52 +233,13 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
     startedAt,
     finishedAt: now().toISOString(),
     toolVersion: VERSION,
-    task: roles.task,
-    inputs,
-    config,
+    task: inputs.roles.task,
+    inputs: inputs.records,
+    config: inputs.config,
     checks,
     decision,
-    plan: {
-      testsRun: plan.testsRun,
-      testsFull: plan.testsFull,
-      executed: plan.executed,
-      skipped: plan.skipped,
-      steps: plan.steps,
-      stoppedAt: plan.stoppedAt,
-      alpha: { ...ctx.alpha },
-    },
+    plan,
     selection,
   } satisfies Results);
-  log.info('decision', { action: decision.action, shiftType: decision.shiftType, findings: decision.findings });
-
-  const uris = {
-    results: outputUri(config.out, OUTPUT_NAMES.results),
-    report: outputUri(config.out, OUTPUT_NAMES.report),
-    summary: outputUri(config.out, OUTPUT_NAMES.summary),
-    manifest: outputUri(config.out, OUTPUT_NAMES.manifest),
-  };
-  const manifest = ManifestSchema.parse(buildManifest(results, roles, uris.results, deps.trigger));
-  const summary = renderSummary(results);
-  log.info('stage emit', { out: config.out });
-  const outputParams = config.outputParams;
-  const report = renderReport(results);
-  const outcome: RunOutcome = { results, manifest, summary, report, uris };
-  await writeOutputs(
-    storage,
-    config.out,
-    {
-      results: JSON.stringify(results, null, 2) + '\n',
-      summary,
-      report,
-      manifest: JSON.stringify(manifest, null, 2) + '\n',
-      extra: selectionRows ? selectionFiles(selectionRows, config.select.format, runId) : [],
-    },
-    async () => {
-      if (outputParams) {
-        await writeOutputParams(outputParams, paramFiles(pipelineParams(results, uris.manifest)));
-      }
-      await deps.beforeManifest?.(outcome);
-    },
-  );
-  return outcome;
+  return writeOutputs(results, inputs.roles, selectionRows, deps);
 }

@@ -1,14 +1,16 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import { fitSoftmax, predictProba, type SoftmaxModel } from '../models/softmax.js';
 import type { AnalyzeConfig } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { aucTest, mulberry32 } from '../stats/index.js';
 import { tabularEncoder, type Encoder } from './encode.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
+
+type MultivariateDriftCheck = CheckOf<typeof CHECKS.multivariateDrift>;
 
 const allRows = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
-type MultivariateConfig = AnalyzeConfig['multivariate'];
+type MultivariateConfig = AnalyzeConfig['multivariate'] & { alpha: number };
 
 /** The fitted domain classifier, for SELECT: P(operational | x) and importance weights for any rows. */
 export interface DomainModel {
@@ -22,7 +24,7 @@ export interface DomainModel {
 }
 
 export interface DomainClassifierOutcome {
-  result: CheckResult;
+  result: MultivariateDriftCheck;
   /** Null when the classifier could not run (too few rows, no tabular features). */
   model: DomainModel | null;
 }
@@ -67,7 +69,7 @@ function aucOf(scores: Float64Array, y: Int32Array): { auc: number; pValue: numb
  * Id `drift.multivariate.domain_classifier`, kind `multivariate_drift`; fail = p ≤ alpha and AUC ≥ minAuc.
  */
 export function domainClassifier(reference: Dataset, operational: Dataset, roles: Roles, cfg: MultivariateConfig, minRows: number, seed = 42): DomainClassifierOutcome {
-  const base = { id: 'drift.multivariate.domain_classifier', stage: 'analyze' as const, kind: 'multivariate_drift', method: `domain classifier (softmax regression, ${cfg.folds}-fold CV AUC, Mann–Whitney per fold, Bonferroni)` };
+  const base = { id: 'drift.multivariate.domain_classifier', stage: CHECKS.multivariateDrift.stage, kind: CHECKS.multivariateDrift.kind, method: `domain classifier (softmax regression, ${cfg.folds}-fold CV AUC, Mann–Whitney per fold, Bonferroni)` };
   const features = roles.features.filter((f) => operational.columns.has(f));
   const rng = mulberry32(subSeed(seed, 'domain'));
   const refRows = sampleIndices(reference.rows, cfg.maxRows, rng);
@@ -129,7 +131,7 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
   const significant = pValue <= cfg.alpha;
   const large = auc >= cfg.minAuc;
   const top = importance.filter((i) => i.importance > 0).slice(0, 3).map((i) => `${i.feature} (${i.importance.toFixed(3)})`);
-  const result: CheckResult = {
+  const result: MultivariateDriftCheck = {
     ...base,
     status: significant && large ? 'fail' : significant ? 'warn' : 'pass',
     figures: { auc, pValue, foldAucs: foldTests.map((t) => t.auc.toFixed(4)).join(' '), nReference: refRows.length, nOperational: opRows.length, folds: cfg.folds, features: encoder.groups.length, encodedWidth: d },

@@ -1,24 +1,29 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { batteryColumn, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, psiFromCounts, twoProportionZTest } from '../stats/index.js';
 import { DRIFT_TESTS, columnKind, type DriftTest } from './registry.js';
 import { sampleIndices, subSeed } from './sampling.js';
+import { CHECKS, type CheckOf, type FiguresOf } from '../checks/index.js';
 
-type DriftConfig = Config['drift'];
+type FeatureDriftCheck = CheckOf<typeof CHECKS.featureDrift>;
+
+/** The drift config with its α resolved (the plan's share, or `drift.alpha` when set). */
+type DriftConfig = Config['drift'] & { alpha: number };
+/** Which `drift.minEffect` threshold each registry effect is compared with: each measure on its own scale. */
+const MIN_EFFECT: Record<DriftTest['effect'], keyof Config['drift']['minEffect']> = { wasserstein_norm: 'wassersteinNorm', jensen_shannon: 'jensenShannon', proportion_diff: 'proportionDiff' };
 type Numeric = Extract<Column, { type: 'numeric' }>;
 type Categorical = Extract<Column, { type: 'categorical' }>;
 
 interface Tested {
-  result: CheckResult;
+  result: FeatureDriftCheck;
   pValue: number;
   effect: number;
 }
 
-const base = (name: string) => ({ id: `drift.feature.${name}`, stage: 'analyze' as const, kind: 'feature_drift', subject: name });
+const base = (name: string) => ({ id: `drift.feature.${name}`, stage: CHECKS.featureDrift.stage, kind: CHECKS.featureDrift.kind, subject: name });
 
-function insufficient(name: string, test: DriftTest, nRef: number, nOp: number, cfg: DriftConfig): CheckResult {
+function insufficient(name: string, test: DriftTest, nRef: number, nOp: number, cfg: DriftConfig): FeatureDriftCheck {
   return {
     ...base(name),
     status: 'insufficient_data',
@@ -49,7 +54,7 @@ function standardDeviation(x: Float64Array): number {
   return Math.sqrt(s / Math.max(1, x.length - 1));
 }
 
-function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig, seed: number): Tested | CheckResult {
+function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig, seed: number): Tested | FeatureDriftCheck {
   const test = DRIFT_TESTS.numeric;
   const x = finiteValues(ref, cfg.maxRows, subSeed(seed, `ref:${name}`));
   const y = finiteValues(op, cfg.maxRows, subSeed(seed, `op:${name}`));
@@ -109,13 +114,13 @@ function alignedCounts(ref: Categorical, op: Categorical): { categories: string[
   return { categories: [...index.keys()], r, o };
 }
 
-function categoricalDrift(name: string, ref: Categorical, op: Categorical, binary: boolean, cfg: DriftConfig): Tested | CheckResult {
+function categoricalDrift(name: string, ref: Categorical, op: Categorical, binary: boolean, cfg: DriftConfig): Tested | FeatureDriftCheck {
   const test = binary ? DRIFT_TESTS.binary : DRIFT_TESTS.categorical;
   const { categories, r, o } = alignedCounts(ref, op);
   return countsDrift(name, test, categories, r, o, cfg);
 }
 
-function binaryNumericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig): Tested | CheckResult {
+function binaryNumericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig): Tested | FeatureDriftCheck {
   const values: number[] = [];
   const r = [0, 0];
   const o = [0, 0];
@@ -164,7 +169,7 @@ export function poolRare(r: readonly number[], o: readonly number[], minExpected
   return { r: outR, o: outO, pooled };
 }
 
-function countsDrift(name: string, test: DriftTest, categories: string[], r: number[], o: number[], cfg: DriftConfig): Tested | CheckResult {
+function countsDrift(name: string, test: DriftTest, categories: string[], r: number[], o: number[], cfg: DriftConfig): Tested | FeatureDriftCheck {
   const nRef = r.reduce((a, b) => a + b, 0);
   const nOp = o.reduce((a, b) => a + b, 0);
   if (nRef < cfg.minRows || nOp < cfg.minRows) return insufficient(name, test, nRef, nOp, cfg);
@@ -177,7 +182,7 @@ function countsDrift(name: string, test: DriftTest, categories: string[], r: num
   }
   const js = r.length > 0 ? jensenShannonDistance(r, o, { base: 2 }) : 0;
   const psi = r.length > 0 ? psiFromCounts(r, o) : 0;
-  const figures: CheckResult['figures'] = { jensenShannon: js, linf, tvd, psi, categories: r.length, nReference: nRef, nOperational: nOp };
+  const figures: FiguresOf<typeof CHECKS.featureDrift> = { jensenShannon: js, linf, tvd, psi, categories: r.length, nReference: nRef, nOperational: nOp };
   const details = { test, distribution: categoricalDistribution(categories, r, o) };
   if (test.id === 'two_proportion') {
     const z = twoProportionZTest(r[0]!, nRef, o[0]!, nOp);
@@ -268,15 +273,15 @@ const EFFECT_NAMES: Record<DriftTest['effect'], string> = {
  * significant after Benjamini–Hochberg across all tested features AND its effect reaches `minEffect`: on large
  * samples tiny, harmless differences are always "significant". Up to `maxRows` values per side (seeded sample).
  */
-export function featureDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: DriftConfig, seed = 42): CheckResult[] {
-  const results: CheckResult[] = [];
+export function featureDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: DriftConfig, seed = 42): FeatureDriftCheck[] {
+  const results: FeatureDriftCheck[] = [];
   const tested: Tested[] = [];
   for (const name of roles.features) {
     const ref = reference.columns.get(name)!;
     const op = operational.columns.get(name);
     if (!op) continue; // reported by the schema gate
     const kind = columnKind(ref, op);
-    let outcome: Tested | CheckResult;
+    let outcome: Tested | FeatureDriftCheck;
     if (kind === 'numeric') outcome = numericDrift(name, ref as Numeric, op as Numeric, cfg, seed);
     else if (kind === 'binary' && ref.type === 'numeric') outcome = binaryNumericDrift(name, ref, op as Numeric, cfg);
     else if (kind !== null) outcome = categoricalDrift(name, ref as Categorical, op as Categorical, kind === 'binary', cfg);
@@ -301,16 +306,18 @@ export function featureDrift(reference: Dataset, operational: Dataset, roles: Ro
   usable.forEach((t, k) => {
     const q = adjusted[k]!;
     const significant = q <= cfg.alpha;
-    const large = t.effect >= cfg.minEffect;
-    const effectName = EFFECT_NAMES[(t.result.details!.test as DriftTest).effect];
+    const test = t.result.details!.test!;
+    const minEffect = cfg.minEffect[MIN_EFFECT[test.effect]];
+    const large = t.effect >= minEffect;
+    const effectName = EFFECT_NAMES[test.effect];
     t.result.status = significant && large ? 'fail' : significant ? 'warn' : 'pass';
     t.result.figures.adjustedPValue = q;
     t.result.figures.effect = t.effect;
-    t.result.threshold = { alpha: cfg.alpha, minEffect: cfg.minEffect, testedFeatures: usable.length };
+    t.result.threshold = { alpha: cfg.alpha, minEffect, testedFeatures: usable.length };
     t.result.summary = significant && large
-      ? `Drifted: ${effectName} ${t.effect.toFixed(3)} ≥ ${cfg.minEffect}, BH-adjusted p = ${q.toExponential(2)}.`
+      ? `Drifted: ${effectName} ${t.effect.toFixed(3)} ≥ ${minEffect}, BH-adjusted p = ${q.toExponential(2)}.`
       : significant
-        ? `Statistically different (BH-adjusted p = ${q.toExponential(2)}) but small: ${effectName} ${t.effect.toFixed(3)} < ${cfg.minEffect}.`
+        ? `Statistically different (BH-adjusted p = ${q.toExponential(2)}) but small: ${effectName} ${t.effect.toFixed(3)} < ${minEffect}.`
         : `No significant change (BH-adjusted p = ${q.toPrecision(3)}, ${effectName} ${t.effect.toFixed(3)}).`;
     results.push(t.result);
   });

@@ -1,8 +1,10 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
-import type { CheckResult } from '../schema/results.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
+
+type NewClassesCheck = CheckOf<typeof CHECKS.newClasses>;
 
 /** With labels: classes present in operational labels but never seen in the reference labels. */
-export function newClassesFromLabels(reference: Dataset, operational: Dataset, roles: Roles, minShare: number): CheckResult | null {
+export function newClassesFromLabels(reference: Dataset, operational: Dataset, roles: Roles, minShare: number): NewClassesCheck | null {
   if (roles.task !== 'classification' || !roles.label) return null;
   const ref = reference.columns.get(roles.label);
   const op = operational.columns.get(roles.label);
@@ -14,7 +16,7 @@ export function newClassesFromLabels(reference: Dataset, operational: Dataset, r
   let labelled = 0;
   for (const code of op.codes) if (code >= 0) (counts[code]! += 1), labelled++;
   if (labelled === 0) {
-    return { id, stage: 'analyze', kind: 'new_classes', status: 'skipped', figures: { labelled: 0 }, summary: 'No operational labels: new classes cannot be read from labels.' };
+    return { id, stage: CHECKS.newClasses.stage, kind: CHECKS.newClasses.kind, status: 'skipped', figures: { labelled: 0 }, summary: 'No operational labels: new classes cannot be read from labels.' };
   }
   const fresh = op.categories
     .map((name, code) => ({ name, count: counts[code]!, share: counts[code]! / labelled }))
@@ -24,8 +26,8 @@ export function newClassesFromLabels(reference: Dataset, operational: Dataset, r
   const status = significant.length > 0 ? 'fail' : fresh.length > 0 ? 'warn' : 'pass';
   return {
     id,
-    stage: 'analyze',
-    kind: 'new_classes',
+    stage: CHECKS.newClasses.stage,
+    kind: CHECKS.newClasses.kind,
     subject: roles.label,
     status,
     method: 'label values absent from the reference',

@@ -2,13 +2,15 @@ import { kmeans } from 'ml-kmeans';
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { betaBinomialSf, mulberry32 } from '../stats/index.js';
 import { tabularEncoder, tensorRows, tensorRowUsable } from './encode.js';
 import { fitPca, project, reconstructionErrors } from './pca.js';
 import { sampleIndices, sampleWhere, shuffle, subSeed } from './sampling.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
 
-type NoveltyConfig = AnalyzeConfig['novelty'];
+type NoveltyCheck = CheckOf<typeof CHECKS.novelty>;
+
+type NoveltyConfig = AnalyzeConfig['novelty'] & { alpha: number };
 
 /** A group of novel operational rows: a candidate new class. `rows` are operational row indices, nearest the centre first. */
 export interface NoveltyCluster {
@@ -159,8 +161,8 @@ function dominant(c: Column | undefined, rows: number[]): { value: string; share
  * cluster of at least `minClusterShare` of the rows. Limits: a new class that lies within the reference's spread
  * (Fashion-MNIST trousers among dresses) is not far from it and goes unseen here; labels or confidence find it.
  */
-export function novelty(reference: Dataset, operational: Dataset, roles: Roles, cfg: NoveltyConfig, minRows: number, seed = 42): { result: CheckResult; clusters: NoveltyCluster[] } {
-  const base = { id: 'analyze.novelty', stage: 'analyze' as const, kind: 'novelty', method: 'nearest-reference distance in PCA space, k-means on novel rows' };
+export function novelty(reference: Dataset, operational: Dataset, roles: Roles, cfg: NoveltyConfig, minRows: number, seed = 42): { result: NoveltyCheck; clusters: NoveltyCluster[] } {
+  const base = { id: 'analyze.novelty', stage: CHECKS.novelty.stage, kind: CHECKS.novelty.kind, method: 'nearest-reference distance in PCA space, k-means on novel rows' };
   const s = space(reference, operational, roles);
   if (!s) return { result: { ...base, status: 'skipped', figures: {}, summary: 'No features to measure novelty on.' }, clusters: [] };
   const rng = mulberry32(subSeed(seed, 'novelty'));

@@ -1,12 +1,15 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { AnalyzeConfig, Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { chi2Contingency, jensenShannonDistance, ks2samp } from '../stats/index.js';
 import { categoricalDistribution, finiteValues, numericDistribution, poolRare } from './drift.js';
 import { subSeed } from './sampling.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
 
-type OutputConfig = AnalyzeConfig['outputDrift'];
+type OutputDriftCheck = CheckOf<typeof CHECKS.outputDrift>;
+
+/** The output-drift config with its α resolved (the plan's share, or `analyze.outputDrift.alpha` when set). */
+type OutputConfig = AnalyzeConfig['outputDrift'] & { alpha: number };
 
 /**
  * Black-box shift detection (BBSD; Rabanser, Günnemann & Lipton, "Failing Loudly", 2019): test the model's
@@ -14,8 +17,8 @@ type OutputConfig = AnalyzeConfig['outputDrift'];
  * predicted-class distribution, KS on regression outputs. Kind `output_drift`; fail = significant and at least
  * `minEffect` (KS statistic, or Jensen–Shannon distance for predicted classes).
  */
-export function outputDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: OutputConfig, drift: Config['drift'], seed = 42): CheckResult[] {
-  const results: CheckResult[] = [];
+export function outputDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: OutputConfig, drift: Config['drift'], seed = 42): OutputDriftCheck[] {
+  const results: OutputDriftCheck[] = [];
   const probas = roles.proba.filter((p) => reference.columns.get(p.column)?.type === 'numeric' && operational.columns.get(p.column)?.type === 'numeric');
   const m = probas.length;
   for (const p of probas) {
@@ -34,31 +37,32 @@ export function outputDrift(reference: Dataset, operational: Dataset, roles: Rol
   return results;
 }
 
-function ksOutput(id: string, subject: string, r: Float64Array, o: Float64Array, cfg: OutputConfig, minRows: number, tests: number): CheckResult {
-  const base = { id, stage: 'analyze' as const, kind: 'output_drift', subject };
+function ksOutput(id: string, subject: string, r: Float64Array, o: Float64Array, cfg: OutputConfig, minRows: number, tests: number): OutputDriftCheck {
+  const base = { id, stage: CHECKS.outputDrift.stage, kind: CHECKS.outputDrift.kind, subject };
   if (r.length < minRows || o.length < minRows) {
     return { ...base, status: 'insufficient_data', method: 'ks_2samp', figures: { nReference: r.length, nOperational: o.length }, threshold: { minRows }, summary: `Too few model outputs to test (${r.length} reference, ${o.length} operational).` };
   }
   const ks = ks2samp(r, o, { method: 'auto' });
   const adjusted = Math.min(1, ks.pValue * tests);
   const significant = adjusted <= cfg.alpha;
-  const large = ks.statistic >= cfg.minEffect;
+  const minEffect = cfg.minEffect.ks;
+  const large = ks.statistic >= minEffect;
   return {
     ...base,
     status: significant && large ? 'fail' : significant ? 'warn' : 'pass',
     method: `ks_2samp (${ks.method})${tests > 1 ? `, Bonferroni over ${tests} classes` : ''}`,
     figures: { statistic: ks.statistic, pValue: ks.pValue, adjustedPValue: adjusted, nReference: r.length, nOperational: o.length },
-    threshold: { alpha: cfg.alpha, minEffect: cfg.minEffect, tests },
+    threshold: { alpha: cfg.alpha, minEffect, tests },
     summary: significant && large
       ? `Model output ${subject} shifted: KS ${ks.statistic.toFixed(3)}, adjusted p = ${adjusted.toExponential(2)}.`
       : significant
-        ? `Model output ${subject} differs significantly but slightly (KS ${ks.statistic.toFixed(3)} < ${cfg.minEffect}).`
+        ? `Model output ${subject} differs significantly but slightly (KS ${ks.statistic.toFixed(3)} < ${minEffect}).`
         : `No significant change in model output ${subject} (adjusted p = ${adjusted.toPrecision(3)}).`,
     details: { distribution: numericDistribution(r, o) },
   };
 }
 
-function predictedClasses(subject: string, ref: Extract<Column, { type: 'categorical' }>, op: Extract<Column, { type: 'categorical' }>, cfg: OutputConfig, drift: Config['drift']): CheckResult {
+function predictedClasses(subject: string, ref: Extract<Column, { type: 'categorical' }>, op: Extract<Column, { type: 'categorical' }>, cfg: OutputConfig, drift: Config['drift']): OutputDriftCheck {
   // Label and prediction share one category list (resolveRoles), so codes compare directly.
   const k = Math.max(ref.categories.length, op.categories.length);
   const r = new Array<number>(k).fill(0);
@@ -71,7 +75,7 @@ function predictedClasses(subject: string, ref: Extract<Column, { type: 'categor
   const oo = o.filter((_, i) => keep[i]);
   const nr = rr.reduce((a, b) => a + b, 0);
   const no = oo.reduce((a, b) => a + b, 0);
-  const base = { id: 'drift.output.predicted_class', stage: 'analyze' as const, kind: 'output_drift', subject };
+  const base = { id: 'drift.output.predicted_class', stage: CHECKS.outputDrift.stage, kind: CHECKS.outputDrift.kind, subject };
   if (nr < drift.minRows || no < drift.minRows) {
     return { ...base, status: 'insufficient_data', method: 'chi2_contingency', figures: { nReference: nr, nOperational: no }, threshold: { minRows: drift.minRows }, summary: `Too few predictions to test (${nr} reference, ${no} operational).` };
   }
@@ -79,17 +83,18 @@ function predictedClasses(subject: string, ref: Extract<Column, { type: 'categor
   const pooled = poolRare(rr, oo, drift.minExpected);
   const chi = pooled.r.length >= 2 ? chi2Contingency([pooled.r, pooled.o], { correction: false }) : { statistic: 0, pValue: 1, dof: 0 };
   const significant = chi.pValue <= cfg.alpha;
-  const large = js >= cfg.minEffect;
+  const minEffect = cfg.minEffect.jensenShannon;
+  const large = js >= minEffect;
   return {
     ...base,
     status: significant && large ? 'fail' : significant ? 'warn' : 'pass',
     method: 'chi2_contingency on predicted classes',
     figures: { statistic: chi.statistic, pValue: chi.pValue, dof: chi.dof, jensenShannon: js, nReference: nr, nOperational: no },
-    threshold: { alpha: cfg.alpha, minEffect: cfg.minEffect },
+    threshold: { alpha: cfg.alpha, minEffect },
     summary: significant && large
       ? `The mix of predicted classes shifted (Jensen–Shannon ${js.toFixed(3)}, p = ${chi.pValue.toExponential(2)}).`
       : significant
-        ? `The predicted-class mix differs significantly but slightly (Jensen–Shannon ${js.toFixed(3)} < ${cfg.minEffect}).`
+        ? `The predicted-class mix differs significantly but slightly (Jensen–Shannon ${js.toFixed(3)} < ${minEffect}).`
         : `No significant change in the predicted-class mix (p = ${chi.pValue.toPrecision(3)}).`,
     details: { distribution: categoricalDistribution(categories, rr, oo) },
   };

@@ -1,9 +1,13 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import { columnLength, type Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
-import type { CheckResult, CheckStatus } from '../schema/results.js';
+import type { CheckStatus } from '../schema/results.js';
+import type { QualityFinding } from '../checks/shapes.js';
 import { mulberry32 } from '../stats/index.js';
 import { sampleIndices, subSeed } from './sampling.js';
+import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
+
+type DataQualityCheck = CheckOf<typeof CHECKS.dataQuality>;
 
 type QualityConfig = AnalyzeConfig['quality'];
 
@@ -11,26 +15,34 @@ type QualityConfig = AnalyzeConfig['quality'];
 const DUPLICATE_ROWS = 2_000_000;
 
 /** One finding on one column; the column's status is the worst of its findings. */
-export interface QualityFinding {
-  check: 'null_rate' | 'out_of_range' | 'scale_change' | 'new_categories' | 'vanished_categories' | 'constant' | 'empty';
-  status: CheckStatus;
-  text: string;
-}
+export type { QualityFinding } from '../checks/shapes.js';
 
 const rank: Record<CheckStatus, number> = { pass: 0, skipped: 0, insufficient_data: 1, warn: 2, error: 3, fail: 4 };
 const worst = (findings: QualityFinding[]): CheckStatus => findings.reduce<CheckStatus>((s, f) => (rank[f.status] > rank[s] ? f.status : s), 'pass');
+
+/** Whether row i of a column is null, NaN or ±Inf (invalid for analysis). */
+function invalidAt(c: Column, i: number): boolean {
+  if (c.type === 'numeric') return !!c.nulls?.[i] || !Number.isFinite(c.values[i]!);
+  if (c.type === 'categorical') return c.codes[i]! < 0;
+  if (c.type === 'tensor' || c.type === 'timestamp') return !!c.nulls?.[i];
+  return c.type === 'null';
+}
 
 /** Share of rows that are null, NaN or ±Inf (invalid for analysis) within the sampled rows. */
 function invalidShare(c: Column, rows: Int32Array): number {
   if (rows.length === 0) return 0;
   let bad = 0;
-  for (const i of rows) {
-    if (c.type === 'numeric') bad += c.nulls?.[i] || !Number.isFinite(c.values[i]!) ? 1 : 0;
-    else if (c.type === 'categorical') bad += c.codes[i]! < 0 ? 1 : 0;
-    else if (c.type === 'tensor' || c.type === 'timestamp') bad += c.nulls?.[i] ? 1 : 0;
-    else if (c.type === 'null') bad++;
-  }
+  for (const i of rows) if (invalidAt(c, i)) bad++;
   return bad / rows.length;
+}
+
+/** Rows of `dataset` whose value in `column` is null, NaN or ±Inf (what a failed null-rate gate excludes from training). */
+export function invalidRows(dataset: Dataset, column: string): number[] {
+  const c = dataset.columns.get(column);
+  if (!c) return [];
+  const rows: number[] = [];
+  for (let i = 0; i < dataset.rows; i++) if (invalidAt(c, i)) rows.push(i);
+  return rows;
 }
 
 function finiteSorted(c: Extract<Column, { type: 'numeric' }>, rows: Int32Array): Float64Array {
@@ -86,7 +98,7 @@ function categoryShares(c: Extract<Column, { type: 'categorical' }>, rows: Int32
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-function columnFindings(ref: Column, op: Column, refRows: Int32Array, opRows: Int32Array, cfg: QualityConfig, figures: CheckResult['figures'], details: Record<string, unknown>): QualityFinding[] {
+function columnFindings(ref: Column, op: Column, refRows: Int32Array, opRows: Int32Array, cfg: QualityConfig, figures: FiguresOf<typeof CHECKS.dataQuality>, details: DetailsOf<typeof CHECKS.dataQuality>): QualityFinding[] {
   const findings: QualityFinding[] = [];
   const nullRef = invalidShare(ref, refRows);
   const nullOp = invalidShare(op, opRows);
@@ -211,23 +223,23 @@ function duplicateShare(d: Dataset, features: string[], rows: Int32Array): numbe
  * operational data looks broken (a column emptied, a unit or re-encoding change, a stuck source, mass
  * duplication); natural drift such as values beyond the reference range only warns.
  */
-export function dataQuality(reference: Dataset, operational: Dataset, roles: Roles, cfg: QualityConfig, seed = 42): CheckResult[] {
+export function dataQuality(reference: Dataset, operational: Dataset, roles: Roles, cfg: QualityConfig, seed = 42): DataQualityCheck[] {
   const refRows = sampleIndices(reference.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:ref')));
   const opRows = sampleIndices(operational.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:op')));
-  const results: CheckResult[] = [];
+  const results: DataQualityCheck[] = [];
   const threshold = { maxNullIncrease: cfg.maxNullIncrease, warnNullIncrease: cfg.warnNullIncrease, maxOutOfRange: cfg.maxOutOfRange, scaleRatio: cfg.scaleRatio, unitRatio: cfg.unitRatio, unitOutsideShare: cfg.unitOutsideShare, unitShapeKs: cfg.unitShapeKs, maxNewCategoryShare: cfg.maxNewCategoryShare };
   for (const name of roles.features) {
     const ref = reference.columns.get(name)!;
     const op = operational.columns.get(name);
     if (!op) continue; // the schema gate reports missing columns
-    const figures: CheckResult['figures'] = { nReference: refRows.length, nOperational: opRows.length };
-    const details: Record<string, unknown> = {};
+    const figures: FiguresOf<typeof CHECKS.dataQuality> = { nReference: refRows.length, nOperational: opRows.length };
+    const details: DetailsOf<typeof CHECKS.dataQuality> = {};
     const findings = columnLength(op) === 0 ? [] : columnFindings(ref, op, refRows, opRows, cfg, figures, details);
     const status = opRows.length === 0 ? 'insufficient_data' : worst(findings);
     results.push({
       id: `quality.column.${name}`,
-      stage: 'analyze',
-      kind: 'data_quality',
+      stage: CHECKS.dataQuality.stage,
+      kind: CHECKS.dataQuality.kind,
       subject: name,
       status,
       method: 'null share, reference range, magnitude, categories, constancy',
@@ -249,8 +261,8 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
   const dupStatus: CheckStatus = dupOpRows.length < 2 ? 'insufficient_data' : dupOp >= cfg.maxDuplicateShare && excess >= cfg.maxDuplicateShare / 2 ? 'fail' : excess >= 0.05 ? 'warn' : 'pass';
   results.push({
     id: 'quality.duplicates',
-    stage: 'analyze',
-    kind: 'data_quality',
+    stage: CHECKS.dataQuality.stage,
+    kind: CHECKS.dataQuality.kind,
     status: dupStatus,
     method: 'rows repeating an earlier row (hash of all feature values)',
     figures: { duplicateShareReference: dupRef, duplicateShareOperational: dupOp, nReference: dupRefRows.length, nOperational: dupOpRows.length },
@@ -263,7 +275,7 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
 }
 
 /** Label-set change (classification): classes gone from the operational labels, and new ones (see new_classes). */
-function labelSet(reference: Dataset, operational: Dataset, roles: Roles): CheckResult | null {
+function labelSet(reference: Dataset, operational: Dataset, roles: Roles): DataQualityCheck | null {
   if (roles.task !== 'classification' || !roles.label) return null;
   const ref = reference.columns.get(roles.label);
   const op = operational.columns.get(roles.label);
@@ -280,8 +292,8 @@ function labelSet(reference: Dataset, operational: Dataset, roles: Roles): Check
   const gone = [...r].filter((k) => !o.has(k));
   return {
     id: 'quality.labels',
-    stage: 'analyze',
-    kind: 'data_quality',
+    stage: CHECKS.dataQuality.stage,
+    kind: CHECKS.dataQuality.kind,
     subject: roles.label,
     status: added.length || gone.length ? 'warn' : 'pass',
     method: 'label values present on each side',

@@ -1,12 +1,14 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { AnalyzeConfig } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { mulberry32 } from '../stats/index.js';
 import { tabularEncoder } from './encode.js';
 import { componentsFor, fitPca, reconstructionErrors } from './pca.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
 
-type MultivariateConfig = AnalyzeConfig['multivariate'];
+type MultivariateDriftCheck = CheckOf<typeof CHECKS.multivariateDrift>;
+
+type MultivariateConfig = AnalyzeConfig['multivariate'] & { alpha: number };
 const MAX_COMPONENTS = 50;
 
 /**
@@ -16,8 +18,8 @@ const MAX_COMPONENTS = 50;
  * the share at or above). Catches changes in how features co-vary that no single-feature test sees.
  * Id `drift.multivariate.reconstruction`, kind `multivariate_drift`.
  */
-export function reconstructionDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: MultivariateConfig, minRows: number, seed = 42): CheckResult {
-  const base = { id: 'drift.multivariate.reconstruction', stage: 'analyze' as const, kind: 'multivariate_drift', method: 'PCA reconstruction error, permutation test against reference chunks' };
+export function reconstructionDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: MultivariateConfig, minRows: number, seed = 42): MultivariateDriftCheck {
+  const base = { id: 'drift.multivariate.reconstruction', stage: CHECKS.multivariateDrift.stage, kind: CHECKS.multivariateDrift.kind, method: 'PCA reconstruction error, permutation test against reference chunks' };
   const features = roles.features.filter((f) => operational.columns.has(f));
   const rng = mulberry32(subSeed(seed, 'reconstruction'));
   const refRows = shuffle(sampleIndices(reference.rows, 2 * cfg.maxRows, rng), rng);

@@ -1,6 +1,8 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
-import type { CheckResult } from '../schema/results.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
+
+type SchemaGateCheck = CheckOf<typeof CHECKS.schemaGate>;
 
 /** Broad kinds that can be compared across datasets: integer vs float is one kind, an all-null column fits any. */
 function kindOf(c: Column): string {
@@ -11,7 +13,7 @@ function kindOf(c: Column): string {
  * Gate: does the operational data have the columns the model was trained on, with the same kinds?
  * Missing or retyped features mean the data is broken, not drifted.
  */
-export function compareSchema(reference: Dataset, operational: Dataset, roles: Roles): CheckResult {
+export function compareSchema(reference: Dataset, operational: Dataset, roles: Roles): SchemaGateCheck {
   const missing: string[] = [];
   const retyped: { column: string; reference: string; operational: string }[] = [];
   for (const name of roles.features) {
@@ -37,8 +39,8 @@ export function compareSchema(reference: Dataset, operational: Dataset, roles: R
   if (missingOutputs.length) parts.push(`model outputs missing from the operational data (${missingOutputs.join(', ')})`);
   return {
     id: 'schema.columns',
-    stage: 'analyze',
-    kind: 'schema',
+    stage: CHECKS.schemaGate.stage,
+    kind: CHECKS.schemaGate.kind,
     status,
     method: 'column names and kinds',
     figures: {

@@ -1,14 +1,16 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { benjaminiHochberg, ks2samp, mulberry32 } from '../stats/index.js';
 import { tensorRows, tensorRowUsable } from './encode.js';
 import { mmdPermutationTest } from './mmd.js';
 import { fitPca, project } from './pca.js';
 import { sampleWhere, subSeed } from './sampling.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
 
-type TensorConfig = AnalyzeConfig['tensor'];
+type TensorDriftCheck = CheckOf<typeof CHECKS.tensorDrift>;
+
+type TensorConfig = AnalyzeConfig['tensor'] & { alpha: number };
 type Tensor = Extract<Column, { type: 'tensor' }>;
 
 /**
@@ -17,8 +19,8 @@ type Tensor = Extract<Column, { type: 'tensor' }>;
  * column, `drift.tensor.<column>`, kind `tensor_drift`: fail when the MMD test rejects or some component is
  * BH-significant with KS ≥ minEffect; warn when components differ significantly but below minEffect.
  */
-export function tensorDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: TensorConfig, minRows: number, seed = 42): CheckResult[] {
-  const results: CheckResult[] = [];
+export function tensorDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: TensorConfig, minRows: number, seed = 42): TensorDriftCheck[] {
+  const results: TensorDriftCheck[] = [];
   for (const name of roles.features) {
     const ref = reference.columns.get(name);
     const op = operational.columns.get(name);
@@ -28,8 +30,8 @@ export function tensorDrift(reference: Dataset, operational: Dataset, roles: Rol
   return results;
 }
 
-function tensorColumn(name: string, ref: Tensor, op: Tensor, cfg: TensorConfig, minRows: number, seed: number): CheckResult {
-  const base = { id: `drift.tensor.${name}`, stage: 'analyze' as const, kind: 'tensor_drift', subject: name, method: 'PCA on the reference, KS per component (BH) and MMD permutation test' };
+function tensorColumn(name: string, ref: Tensor, op: Tensor, cfg: TensorConfig, minRows: number, seed: number): TensorDriftCheck {
+  const base = { id: `drift.tensor.${name}`, stage: CHECKS.tensorDrift.stage, kind: CHECKS.tensorDrift.kind, subject: name, method: 'PCA on the reference, KS per component (BH) and MMD permutation test' };
   const rng = mulberry32(subSeed(seed, `tensor:${name}`));
   const nRef = ref.size === 0 ? 0 : ref.values.length / ref.size;
   const nOp = op.size === 0 ? 0 : op.values.length / op.size;

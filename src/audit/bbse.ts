@@ -1,13 +1,17 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { benjaminiHochberg, chi2Contingency } from '../stats/index.js';
 import { bootstrapBase, percentileInterval, resampleInto } from './bootstrap.js';
 import { classOutcomes, labelledRows, predictedRows, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
+import { reweightedOutputs } from './reweighted-outputs.js';
+import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
-type PerformanceConfig = Config['performance'];
+type LabelShiftCheck = CheckOf<typeof CHECKS.labelShift>;
+
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 /** w(y) = q(y) / p(y) for one class: what SELECT multiplies a training row of that class by. */
 export interface ClassWeight {
@@ -18,7 +22,7 @@ export interface ClassWeight {
 }
 
 export interface LabelShiftResult {
-  check: CheckResult;
+  check: LabelShiftCheck;
   /** Null when the estimate is not trusted (ill-conditioned confusion matrix, too little data) or not run. */
   weights: ClassWeight[] | null;
 }
@@ -116,7 +120,7 @@ const normalise = (x: number[]) => {
  */
 export function labelShift(operational: Dataset, validation: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): LabelShiftResult {
   const { audit, rng } = auditDefaults(options);
-  const base = { id: 'audit.label_shift', stage: 'audit' as const, kind: 'label_shift', method: 'BBSE (black-box shift estimation)' };
+  const base = { id: 'audit.label_shift', stage: CHECKS.labelShift.stage, kind: CHECKS.labelShift.kind, method: 'BBSE (black-box shift estimation)' };
   const o = roles.task === 'classification' ? classOutcomes(operational, roles) : null;
   const v = validation && roles.task === 'classification' ? classOutcomes(validation, roles) : null;
   if (!o || !v) {
@@ -164,7 +168,7 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
     return hit / vCounts[c]!;
   });
   const expectedAccuracy = recall.reduce((s, r, j) => s + r * est.q[j]!, 0);
-  const figures: Record<string, number | string | boolean | null> = {
+  const figures: FiguresOf<typeof CHECKS.labelShift> = {
     classes: m,
     conditionNumber: est.condition,
     clipped: est.clipped,
@@ -175,8 +179,8 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
     validationRows: vRows.length,
     operationalRows: oRows.length,
   };
-  const priors: Record<string, unknown>[] = names.map((cls, j) => ({ class: cls, reference: est.p[j]!, estimated: est.q[j]!, lo: intervals[j]!.lo, hi: intervals[j]!.hi, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 }));
-  const details: Record<string, unknown> = { priors };
+  const priors: DetailsOf<typeof CHECKS.labelShift>['priors'] = names.map((cls, j) => ({ class: cls, reference: est.p[j]!, estimated: est.q[j]!, lo: intervals[j]!.lo, hi: intervals[j]!.hi, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 }));
+  const details: DetailsOf<typeof CHECKS.labelShift> = { priors };
 
   // With labels: measured priors, and whether p(ŷ | y) held (the premise that separates label from other shift).
   const oLabelled = labelledRows(o);
@@ -214,6 +218,21 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   }
   const significant = pValue < cfg.alpha;
   const status = significant && distance >= audit.minPriorChange ? 'fail' : significant ? 'warn' : 'pass';
+  const weights = names.map((cls, j) => ({ class: cls, code: support[j]!, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 }));
+  if (status === 'fail') {
+    // Is the shift a pure prior shift? Labels confirm it (p(ŷ|y) held per class); without them, the validation
+    // outputs reweighted by w(y) must match the operational outputs (a test at the same α).
+    let pure = figures.consistentWithLabelShift === true;
+    if (figures.consistentWithLabelShift === undefined) {
+      const match = reweightedOutputs(operational, validation!, roles, weights);
+      if (match) {
+        figures.reweightedOutputsPValue = match.pValue;
+        figures.reweightedOutputsStatistic = match.statistic;
+        pure = match.pValue >= cfg.alpha;
+      }
+    }
+    figures.pure = pure;
+  }
   const moved = priors
     .map((p) => ({ cls: p.class as string, from: p.reference as number, to: p.estimated as number }))
     .sort((a, b) => Math.abs(b.to - b.from) - Math.abs(a.to - a.from))
@@ -234,6 +253,6 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
             ? `Class priors changed slightly (total variation ${distance.toFixed(3)} < ${audit.minPriorChange}, p = ${pValue.toExponential(2)}).`
             : `No significant change in class priors (total variation ${distance.toFixed(3)}, p = ${pValue.toPrecision(3)}).`,
     },
-    weights: names.map((cls, j) => ({ class: cls, code: support[j]!, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 })),
+    weights,
   };
 }

@@ -1,14 +1,17 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import type { Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, percentileInterval, resampleInto } from './bootstrap.js';
 import { probaMetrics, probaScores, type ProbaScores } from './class-metrics.js';
 import { classOutcomes, labelledRows } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 import { reliability } from './reliability.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
 
-type PerformanceConfig = Config['performance'];
+type CalibrationCheck = CheckOf<typeof CHECKS.calibration>;
+
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 function side(d: Dataset, roles: Roles, bins: number): ProbaScores | null {
   const o = classOutcomes(d, roles);
@@ -30,11 +33,11 @@ function eceReplicates(s: ProbaScores, B: number, maxRows: number, bins: number,
  * than `maxEceIncrease` and the rise is significant (the α-quantile of its bootstrap distribution above 0, one-sided
  * at the caller's `alpha`); warns when it is significant but smaller.
  */
-export function calibrationDrift(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): CheckResult | null {
+export function calibrationDrift(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): CalibrationCheck | null {
   if (roles.task !== 'classification' || roles.proba.length === 0) return null;
   const { audit, rng } = auditDefaults(options);
   const bins = audit.calibrationBins;
-  const base = { id: 'audit.calibration', stage: 'audit' as const, kind: 'calibration', subject: 'ece', method: `top-label ECE, ${bins} equal-width bins; bootstrap interval of the change` };
+  const base = { id: 'audit.calibration', stage: CHECKS.calibration.stage, kind: CHECKS.calibration.kind, subject: 'ece', method: `top-label ECE, ${bins} equal-width bins; bootstrap interval of the change` };
   const op = side(operational, roles, bins);
   const ref = baseline ? side(baseline, roles, bins) : null;
   const nOp = op?.logLoss.length ?? 0;

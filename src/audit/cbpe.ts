@@ -1,14 +1,17 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { normQuantile, normSf, type Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, resampleInto, uniformStream } from './bootstrap.js';
 import { confusionCounts, metricsFromConfusion } from './class-metrics.js';
 import { ascendingOrder, fitIsotonic, predictIsotonic, type IsotonicFit } from './isotonic.js';
 import { classOutcomes, labelledRows, predictedConfidence, predictedRows, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
+import { CHECKS, failing, find, judged, type CheckOf, type CheckResult, type FiguresOf } from '../checks/index.js';
 
-type PerformanceConfig = Config['performance'];
+type EstimatedPerformanceCheck = CheckOf<typeof CHECKS.estimatedPerformance>;
+
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 /** Isotonic maps fitted on validation: P(correct | confidence), and per class P(y = c | p_c) (one-vs-rest). */
 interface Calibrators {
@@ -101,8 +104,8 @@ function macroF1OfDraws(o: ClassOutcomes, rows: Int32Array, probs: Float64Array,
 const EVAL_ROWS = 5000;
 const CALIBRATION_REPLICATES = 50;
 
-/** Checks from ANALYZE whose failure breaks CBPE's premise that the inputs stay within what the model knows. */
-const NOVELTY_KINDS = new Set(['schema', 'data_quality', 'new_classes', 'novelty', 'out_of_distribution']);
+/** Checks whose failure breaks CBPE's premise that the inputs stay within what the model knows. */
+const NOVELTY_EVIDENCE = [CHECKS.schemaGate, CHECKS.dataQuality, CHECKS.newClasses, CHECKS.novelty] as const;
 
 /**
  * Confidence-based performance estimation (CBPE, as NannyML): the model's probabilities are calibrated on the
@@ -119,11 +122,11 @@ export function estimatedPerformance(
   validation: Dataset | undefined,
   roles: Roles,
   cfg: PerformanceConfig,
-  options: AuditOptions & { analyze?: CheckResult[] } = {},
-): CheckResult | null {
+  options: AuditOptions & { analyze?: readonly CheckResult[] } = {},
+): EstimatedPerformanceCheck | null {
   if (roles.task !== 'classification') return null;
   const { audit, rng } = auditDefaults(options);
-  const base = { id: 'audit.estimated_performance.accuracy', stage: 'audit' as const, kind: 'estimated_performance', subject: 'accuracy', method: 'CBPE (isotonic calibration on validation)' };
+  const base = { id: 'audit.estimated_performance.accuracy', stage: CHECKS.estimatedPerformance.stage, kind: CHECKS.estimatedPerformance.kind, subject: 'accuracy', method: 'CBPE (isotonic calibration on validation)' };
   const o = classOutcomes(operational, roles);
   const v = validation ? classOutcomes(validation, roles) : null;
   if (!o?.proba || !v?.proba) {
@@ -179,7 +182,7 @@ export function estimatedPerformance(
   const sdAcc = Math.sqrt(sampVarAcc + variance(calAcc) * vBase.scale ** 2);
   const sdF1 = Math.sqrt(sampVarF1 + variance(calF1) * vBase.scale ** 2);
   const clip = (x: number) => Math.min(1, Math.max(0, x));
-  const figures: Record<string, number | string | boolean | null> = {
+  const figures: FiguresOf<typeof CHECKS.estimatedPerformance> = {
     accuracy: point.accuracy,
     accuracy_lo: clip(point.accuracy - z * sdAcc),
     accuracy_hi: clip(point.accuracy + z * sdAcc),
@@ -215,7 +218,9 @@ export function estimatedPerformance(
   }
 
   // Assumptions: no novelty flagged by ANALYZE; confidences inside the range calibration saw.
-  const novelty = (options.analyze ?? []).filter((c) => NOVELTY_KINDS.has(c.kind) && c.status === 'fail');
+  const novelty = failing(options.analyze ?? [], ...NOVELTY_EVIDENCE);
+  // The plan runs CBPE before the novelty test: until that test has judged, "no novelty" is not known.
+  const noveltyJudged = judged(find(options.analyze ?? [], CHECKS.novelty));
   let lo = Infinity;
   let hi = -Infinity;
   for (const c of data.confidence) (lo = Math.min(lo, c)), (hi = Math.max(hi, c));
@@ -235,8 +240,14 @@ export function estimatedPerformance(
         },
     {
       assumption: 'no novelty: inputs and classes the model has seen',
-      holds: options.analyze ? novelty.length === 0 : null,
-      evidence: options.analyze ? (novelty.length ? `ANALYZE flagged: ${novelty.map((c) => c.id).join(', ')}` : 'ANALYZE flagged no novelty, new classes or broken data.') : 'No ANALYZE results were passed.',
+      holds: !options.analyze ? null : novelty.length ? false : noveltyJudged ? true : null,
+      evidence: !options.analyze
+        ? 'No ANALYZE results were passed.'
+        : novelty.length
+          ? `ANALYZE flagged: ${novelty.map((c) => c.id).join(', ')}`
+          : noveltyJudged
+            ? 'ANALYZE flagged no novelty, new classes or broken data.'
+            : 'No gate or label-based new-class check failed; the novelty test (rows unlike any training row) had not run when CBPE did, so this premise is unchecked.',
     },
     { assumption: 'operational confidences within the validation range', holds: outsideShare <= 0.01, evidence: `${(outsideShare * 100).toFixed(2)}% of operational rows fall outside [${lo.toFixed(3)}, ${hi.toFixed(3)}].` },
   ];

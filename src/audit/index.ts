@@ -4,7 +4,6 @@ export { estimatedPerformance } from './cbpe.js';
 export { labelShift, type LabelShiftResult, type ClassWeight } from './bbse.js';
 export { calibrationDrift } from './calibration.js';
 export { weakSlices, predicateText, matches, type WeakSlice, type WeakSliceResult, type SlicePredicate } from './slices.js';
-export { diagnoseShift, type ShiftEvidence } from './diagnosis.js';
 export { reweightedOutputs, type ReweightedOutputs } from './reweighted-outputs.js';
 export { fitIsotonic, predictIsotonic, type IsotonicFit } from './isotonic.js';
 export { reliability, type ReliabilityBin } from './reliability.js';

@@ -1,13 +1,16 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import { AuditConfigSchema, type AuditConfig, type Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
 import { mulberry32, twoProportionZTest, welchZTest, type Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, percentileInterval, resampleInto, type Interval } from './bootstrap.js';
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores, type ConfusionMetrics } from './class-metrics.js';
 import { classOutcomes, labelledRows, regressionOutcomes, type ClassOutcomes } from './outcomes.js';
 import { reliability } from './reliability.js';
+import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
-type PerformanceConfig = Config['performance'];
+type PerformanceCheck = CheckOf<typeof CHECKS.performance>;
+
+/** With its α resolved by the caller (the plan's share, or `performance.alpha` when set). */
+type PerformanceConfig = Config['performance'] & { alpha: number };
 
 /** Randomness and AUDIT settings shared by the AUDIT checks; both default (seed 42, schema defaults). */
 export interface AuditOptions {
@@ -31,9 +34,12 @@ export function confusionMatrix(d: Dataset, roles: Roles): { labels: string[]; m
   return { labels: keep.map((i) => o.classes[i]!), matrix: keep.map((i) => keep.map((j) => cm[i * k + j]!)) };
 }
 
-type Figures = Record<string, number | string | boolean | null>;
+type Figures = FiguresOf<typeof CHECKS.performance>;
+type Details = DetailsOf<typeof CHECKS.performance>;
+/** Figure names that carry a bootstrap interval (`name_lo`, `name_hi`). */
+type WithInterval = keyof Figures & `${string}_lo` extends `${infer N}_lo` ? N : never;
 
-function put(figures: Figures, name: string, value: number, interval?: Interval): void {
+function put(figures: Figures, name: WithInterval, value: number, interval?: Interval): void {
   figures[name] = value;
   if (interval) {
     figures[`${name}_lo`] = interval.lo;
@@ -87,12 +93,12 @@ function classSide(o: ClassOutcomes, audit: AuditConfig, rng: Mulberry32): Class
   return side;
 }
 
-function sideFigures(figures: Figures, side: ClassSide, prefix: string, level: number): void {
+function sideFigures(figures: Figures, side: ClassSide, prefix: '' | 'baseline_', level: number): void {
   const m = side.metrics;
-  for (const name of ['accuracy', 'balancedAccuracy', 'macroF1'] as const) put(figures, prefix + name, m[name], percentileInterval(side.reps[name]!, m[name], level, side.scale));
-  figures[prefix + 'microF1'] = m.microF1;
+  for (const name of ['accuracy', 'balancedAccuracy', 'macroF1'] as const) put(figures, `${prefix}${name}`, m[name], percentileInterval(side.reps[name]!, m[name], level, side.scale));
+  figures[`${prefix}microF1`] = m.microF1;
   if (side.proba) {
-    for (const name of ['logLoss', 'brier', 'ece'] as const) put(figures, prefix + name, side.proba[name], percentileInterval(side.reps[name]!, side.proba[name], level, side.proba.scale));
+    for (const name of ['logLoss', 'brier', 'ece'] as const) put(figures, `${prefix}${name}`, side.proba[name], percentileInterval(side.reps[name]!, side.proba[name], level, side.proba.scale));
   }
 }
 
@@ -104,13 +110,13 @@ function sideFigures(figures: Figures, side: ClassSide, prefix: string, level: n
  * The status rests on a one-sided z-test of the headline metric (accuracy / MAE): a drop counts when it is both
  * significant at `alpha` and beyond `maxDrop` (absolute accuracy, or relative MAE increase).
  */
-export function measuredPerformance(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): CheckResult | null {
+export function measuredPerformance(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): PerformanceCheck | null {
   if (!roles.task || !roles.label || !roles.prediction) return null;
   const { audit, rng } = auditDefaults(options);
   return roles.task === 'classification' ? classification(operational, baseline, roles, cfg, audit, rng) : regression(operational, baseline, roles, cfg, audit, rng);
 }
 
-function insufficient(base: Omit<CheckResult, 'status' | 'summary' | 'figures'>, metric: string, labelled: number, rows: number, cfg: PerformanceConfig): CheckResult {
+function insufficient(base: Omit<PerformanceCheck, 'status' | 'summary' | 'figures'>, metric: string, labelled: number, rows: number, cfg: PerformanceConfig): PerformanceCheck {
   return {
     ...base,
     status: 'insufficient_data',
@@ -126,8 +132,8 @@ function verdict(pValue: number, drop: number, cfg: PerformanceConfig): 'pass' |
   return significant && drop > cfg.maxDrop ? 'fail' : significant ? 'warn' : 'pass';
 }
 
-function classification(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, audit: AuditConfig, rng: Mulberry32): CheckResult | null {
-  const base = { id: 'audit.performance.accuracy', stage: 'audit' as const, kind: 'performance', subject: 'accuracy' };
+function classification(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, audit: AuditConfig, rng: Mulberry32): PerformanceCheck | null {
+  const base = { id: 'audit.performance.accuracy', stage: CHECKS.performance.stage, kind: CHECKS.performance.kind, subject: 'accuracy' };
   const o = classOutcomes(operational, roles);
   if (!o) return null;
   const labelled = labelledRows(o).length;
@@ -136,7 +142,7 @@ function classification(operational: Dataset, baseline: Dataset | undefined, rol
   const figures: Figures = {};
   sideFigures(figures, op, '', audit.level);
   Object.assign(figures, { labelled, coverage: labelled / operational.rows });
-  const details: Record<string, unknown> = { perClass: op.metrics.perClass, confusionMatrix: confusionMatrix(operational, roles) };
+  const details: Details = { perClass: op.metrics.perClass, confusionMatrix: confusionMatrix(operational, roles) };
   if (op.proba) details.reliability = { bins: op.proba.reliability.bins };
   const bo = baseline ? classOutcomes(baseline, roles) : null;
   const baseLabelled = bo ? labelledRows(bo).length : 0;
@@ -242,8 +248,8 @@ function regressionSide(y: Float64Array, yhat: Float64Array, audit: AuditConfig,
   return { n: all.length, metrics, reps, scale: base.scale };
 }
 
-function regression(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, audit: AuditConfig, rng: Mulberry32): CheckResult | null {
-  const base = { id: 'audit.performance.mae', stage: 'audit' as const, kind: 'performance', subject: 'mae' };
+function regression(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, audit: AuditConfig, rng: Mulberry32): PerformanceCheck | null {
+  const base = { id: 'audit.performance.mae', stage: CHECKS.performance.stage, kind: CHECKS.performance.kind, subject: 'mae' };
   const o = regressionOutcomes(operational, roles);
   if (!o) return null;
   const op = regressionSide(o.y, o.yhat, audit, rng);

@@ -1,10 +1,12 @@
 import type { Column } from '../ingest/table.js';
 import type { Dataset, Roles } from '../ingest/dataset.js';
-import type { CheckResult } from '../schema/results.js';
 import { benjaminiHochberg, twoProportionZTest, welchZTest } from '../stats/index.js';
 import { bootstrapBase, quantileSorted } from './bootstrap.js';
 import { classOutcomes, labelledRows, regressionOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
+import { CHECKS, type CheckOf, type FiguresOf } from '../checks/index.js';
+
+type SliceDegradationCheck = CheckOf<typeof CHECKS.sliceDegradation>;
 
 
 /** One condition on one feature; a slice is a conjunction of them. */
@@ -36,7 +38,7 @@ export interface WeakSlice {
 }
 
 export interface WeakSliceResult {
-  check: CheckResult;
+  check: SliceDegradationCheck;
   slices: WeakSlice[];
 }
 
@@ -145,11 +147,12 @@ const keyOf = (items: [number, number][]) => items.map(([f, c]) => `${f}:${c}`).
  * Classification uses 0/1 errors (error rate, pooled two-proportion z-test, `minIncrease` absolute); regression the
  * absolute error (MAE, Welch z-test, `minIncrease` relative to the slice's baseline MAE).
  */
-export function weakSlices(operational: Dataset, baseline: Dataset | undefined, roles: Roles, options: AuditOptions = {}): WeakSliceResult {
+export function weakSlices(operational: Dataset, baseline: Dataset | undefined, roles: Roles, options: AuditOptions & { fdr: number }): WeakSliceResult {
+  const { fdr } = options;
   const { audit, rng } = auditDefaults(options);
   const sc = audit.slices;
-  const base = { id: 'audit.slices', stage: 'audit' as const, kind: 'slice_degradation', method: `SliceLine-style search (≤ ${sc.maxPredicates} predicates), split-sample one-sided z-test, Benjamini–Hochberg` };
-  const none = (status: CheckResult['status'], summary: string, figures: CheckResult['figures'] = {}): WeakSliceResult => ({ check: { ...base, status, figures, threshold: { minSupport: sc.minSupport }, summary }, slices: [] });
+  const base = { id: 'audit.slices', stage: CHECKS.sliceDegradation.stage, kind: CHECKS.sliceDegradation.kind, method: `SliceLine-style search (≤ ${sc.maxPredicates} predicates), split-sample one-sided z-test, Benjamini–Hochberg` };
+  const none = (status: SliceDegradationCheck['status'], summary: string, figures: FiguresOf<typeof CHECKS.sliceDegradation> = {}): WeakSliceResult => ({ check: { ...base, status, figures, threshold: { minSupport: sc.minSupport }, summary }, slices: [] });
   const op = losses(operational, roles);
   const bl = baseline ? losses(baseline, roles) : null;
   if (!op || !bl) return none('skipped', 'The slice search needs predictions and labels on the operational data and a labelled baseline with predictions.');
@@ -183,7 +186,7 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
   let baseErrors = 0;
   for (const i of baseRows) baseErrors += bl.loss[i]!;
   const baseOverall = baseErrors / baseRows.length;
-  const figures: CheckResult['figures'] = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall, metric: regression ? 'mean absolute error' : 'error rate' };
+  const figures: FiguresOf<typeof CHECKS.sliceDegradation> = { labelled: all.length, searched: n, errorRate: overall, baselineErrorRate: baseOverall, metric: regression ? 'mean absolute error' : 'error rate' };
   if (eS === 0) return { check: { ...base, status: 'pass', figures, summary: 'No errors among the labelled operational rows: no weak slice.' }, slices: [] };
 
   const features = roles.features.map((f) => encode(f, operational.columns.get(f), baseline!.columns.get(f), sample, baseRows, sc.bins)).filter((e): e is Encoded => e !== null);
@@ -286,10 +289,10 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
     return { c, size, errorRate: errors / size, bSize, bRate: bSize ? bErr / bSize : NaN, pValue };
   });
   const testable = results.filter((r) => Number.isFinite(r.pValue));
-  const bh = testable.length ? benjaminiHochberg(testable.map((r) => r.pValue), sc.fdr) : null;
+  const bh = testable.length ? benjaminiHochberg(testable.map((r) => r.pValue), fdr) : null;
   const degraded = testable
     .map((r, i) => ({ ...r, adjusted: bh!.adjusted[i]! }))
-    .filter((r) => r.adjusted <= sc.fdr && (regression ? r.errorRate - r.bRate >= sc.minIncrease * r.bRate : r.errorRate - r.bRate >= sc.minIncrease))
+    .filter((r) => r.adjusted <= fdr && (regression ? r.errorRate - r.bRate >= sc.minIncrease * r.bRate : r.errorRate - r.bRate >= sc.minIncrease))
     .sort((a, b) => b.c.score - a.c.score);
   const reported: typeof degraded = [];
   for (const r of degraded) {
@@ -327,13 +330,13 @@ export function weakSlices(operational: Dataset, baseline: Dataset | undefined, 
       ...base,
       status,
       figures,
-      threshold: { fdr: sc.fdr, minSupport: sc.minSupport, minIncrease: sc.minIncrease, maxPredicates: sc.maxPredicates, beam: sc.beam },
+      threshold: { fdr, minSupport: sc.minSupport, minIncrease: sc.minIncrease, maxPredicates: sc.maxPredicates, beam: sc.beam },
       details: {
         slices: slices.map((s) => ({ predicates: s.text, rows: s.rows, operationalRows: s.operationalRows.length, errorRate: s.errorRate, baselineRows: s.baselineRows, baselineErrorRate: s.baselineErrorRate, lift: s.lift, increase: s.increase, pValue: s.pValue, adjustedPValue: s.adjustedPValue })),
       },
       summary: slices.length
         ? `${slices.length} slice(s) got worse than on the baseline; worst: ${slices[0]!.text.join(' and ')} — ${regression ? 'MAE' : 'error'} ${show(slices[0]!.baselineErrorRate)} → ${show(slices[0]!.errorRate)} on ${slices[0]!.rows} labelled rows.`
-        : `No slice got significantly worse than on the baseline (${testable.length} tested at FDR ${sc.fdr}).`,
+        : `No slice got significantly worse than on the baseline (${testable.length} tested at FDR ${fdr}).`,
     },
     slices,
   };

@@ -67,7 +67,18 @@ export const EXAMPLES: Record<string, unknown> = {
   'columns.ignore': ['customer_name'],
   'columns.types': { ts: 'timestamp', zip: 'categorical' },
   outputParams: '/tmp/moa/params',
+  // Per-check α overrides: absent, each family gets its share of plan.alpha (docs/plan.md).
+  'drift.alpha': 0.01,
+  'performance.alpha': 0.01,
+  'audit.slices.fdr': 0.05,
+  'analyze.outputDrift.alpha': 0.01,
+  'analyze.multivariate.alpha': 0.005,
+  'analyze.tensor.alpha': 0.01,
+  'analyze.novelty.alpha': 0.005,
 };
+
+/** Keys shown with an example in the table but left out of the example config: their absence is the usual choice. */
+const TABLE_ONLY = new Set(['drift.alpha', 'performance.alpha', 'audit.slices.fdr', 'analyze.outputDrift.alpha', 'analyze.multivariate.alpha', 'analyze.tensor.alpha', 'analyze.novelty.alpha']);
 
 export interface ConfigKey {
   path: string;
@@ -154,8 +165,8 @@ export function exampleConfig(): Record<string, unknown> {
       else into[k] = v;
     }
   };
-  for (const key of configKeys()) if (!key.hasDefault && key.example !== undefined) merge(out, nested(key.path, key.example));
-  merge(out, { drift: { alpha: 0.05, minEffect: 0.1 }, performance: { maxDrop: 0.03 } });
+  for (const key of configKeys()) if (!key.hasDefault && key.example !== undefined && !TABLE_ONLY.has(key.path)) merge(out, nested(key.path, key.example));
+  merge(out, { plan: { alpha: 0.05 }, drift: { minEffect: { wassersteinNorm: 0.1, jensenShannon: 0.1, proportionDiff: 0.1 } }, performance: { maxDrop: 0.03 } });
   return out;
 }
 

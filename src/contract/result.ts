@@ -1,11 +1,13 @@
 import type { ContractReport } from '../schema/contract.js';
-import type { CheckResult } from '../schema/results.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
+
+type ContractCheck = CheckOf<typeof CHECKS.contract>;
 
 /**
  * The contract check as an ingest check (kind `contract`): fail when the minimum (features, prediction) is not
  * met, warn when the columns leave analyses out, pass when they allow every one. Informational: not a gate.
  */
-export function contractCheckResult(report: ContractReport): CheckResult {
+export function contractCheckResult(report: ContractReport): ContractCheck {
   const available = report.analyses.filter((a) => a.available);
   const blocked = report.analyses.filter((a) => !a.available && a.missing.length > 0);
   const missingRequired = report.columns.filter((c) => c.required && !c.present).map((c) => c.standard);
@@ -18,8 +20,8 @@ export function contractCheckResult(report: ContractReport): CheckResult {
       : `The operational data meets the contract: every analysis is possible.`;
   return {
     id: 'ingest.contract',
-    stage: 'ingest',
-    kind: 'contract',
+    stage: CHECKS.contract.stage,
+    kind: CHECKS.contract.kind,
     status,
     method: report.contract,
     figures: { minimumMet: report.minimumMet, available: available.length, unavailable: report.analyses.length - available.length },

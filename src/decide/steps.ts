@@ -1,27 +1,42 @@
-import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeOutputs, analyzeTensors, newClassesFromLabels, novelty } from '../analyze/index.js';
+import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeOutputs, analyzeTensors, invalidRows, newClassesFromLabels, novelty } from '../analyze/index.js';
 import { calibrationDrift, estimatedPerformance, labelShift, measuredPerformance, weakSlices } from '../audit/index.js';
-import { reweightedOutputs } from '../audit/reweighted-outputs.js';
-import type { Config } from '../schema/config.js';
-import type { CheckResult } from '../schema/results.js';
+import { CHECKS, failing, type CheckResult } from '../checks/index.js';
 import { mulberry32 } from '../stats/index.js';
 import { failedGates, noEvidenceOfHarm, purePriorShift } from './decide.js';
+import type { TestFamilies } from './alpha.js';
+import type { SelectionEvidence } from './evidence.js';
 import type { PlanContext, PlanStep } from './plan.js';
 
-const hasModelOutputs = (ctx: PlanContext) => !!ctx.roles.task && !!ctx.roles.prediction;
-const classification = (ctx: PlanContext) => ctx.roles.task === 'classification';
-const hasTensors = (ctx: PlanContext) => ctx.roles.features.some((f) => ctx.reference.columns.get(f)?.type === 'tensor');
+const hasModelOutputs = (ctx: Pick<PlanContext, 'roles'>) => !!ctx.roles.task && !!ctx.roles.prediction;
+const classification = (ctx: Pick<PlanContext, 'roles'>) => ctx.roles.task === 'classification';
+const hasTensors = (ctx: Pick<PlanContext, 'roles' | 'reference'>) => ctx.roles.features.some((f) => ctx.reference.columns.get(f)?.type === 'tensor');
 /** Every AUDIT function gets its own generator from the run's seed, so adding a step never changes another's draws. */
 const audit = (ctx: PlanContext, salt: number) => ({ audit: ctx.config.audit, rng: mulberry32((ctx.config.seed ^ salt) >>> 0) });
 
-/** Which harm test families can run on these inputs: the harm step's α share is split evenly over them. */
-function harmFamilies(ctx: PlanContext): number {
+type Inputs = Pick<PlanContext, 'reference' | 'roles' | 'validation'>;
+
+/** Which test families can run on these inputs: the harm step's α share is split evenly over its families. */
+export function testFamilies(ctx: Inputs): TestFamilies {
   const { roles, validation } = ctx;
-  let n = 0;
-  if (hasModelOutputs(ctx) && roles.label) n++; // measured performance
-  if (classification(ctx) && roles.proba.length > 0 && validation) n++; // CBPE
-  if (classification(ctx) && roles.proba.length > 0 && roles.label) n++; // calibration
-  if (hasModelOutputs(ctx) || roles.proba.length > 0) n++; // output drift (BBSD), Bonferroni inside
-  return n;
+  let performance = 0;
+  if (hasModelOutputs(ctx) && roles.label) performance++; // measured performance
+  if (classification(ctx) && roles.proba.length > 0 && validation) performance++; // CBPE
+  if (classification(ctx) && roles.proba.length > 0 && roles.label) performance++; // calibration
+  return { performance, outputDrift: hasModelOutputs(ctx) || roles.proba.length > 0, tensors: hasTensors(ctx) };
+}
+const harmFamilies = (ctx: Inputs) => testFamilies(ctx).performance + (testFamilies(ctx).outputDrift ? 1 : 0);
+
+/** Gate findings whose rows cannot be trained on: the invalid values of a column whose null share failed the gate. */
+const EXCLUDING_FINDINGS = new Set(['null_rate', 'empty']);
+
+/** Operational rows the failed gates exclude from training (used when `gates.allowFailed` lets the plan go on). */
+function gateExclusions(ctx: PlanContext, gates: readonly CheckResult[]): SelectionEvidence['excluded'] {
+  return failing(gates, CHECKS.dataQuality).flatMap((check) => {
+    const finding = check.details?.findings?.find((f) => f.status === 'fail' && EXCLUDING_FINDINGS.has(f.check));
+    if (!finding || !check.subject) return [];
+    const rows = invalidRows(ctx.operational, check.subject);
+    return rows.length ? [{ rows, reason: `null, NaN or ±Inf in ${check.subject} (${finding.text})`, check: check.id }] : [];
+  });
 }
 
 /**
@@ -29,7 +44,7 @@ function harmFamilies(ctx: PlanContext): number {
  * and estimated performance, calibration, output drift and label-based new classes → no evidence of harm or
  * change stops it (none). 3 label shift (BBSE) → a pure prior shift stops it (reweight). 4 feature,
  * multivariate and tensor drift, to explain and locate. 5 novelty. 6 weak slices. Selection runs after the
- * decision, outside the test count.
+ * decision, outside the test count. Each step returns its own results and what it found for SELECT.
  */
 export function planSteps(): PlanStep[] {
   return [
@@ -37,7 +52,10 @@ export function planSteps(): PlanStep[] {
       id: 'gates',
       title: 'Schema and data-quality gates',
       expected: (ctx) => 1 + ctx.roles.features.length,
-      run: (ctx) => analyzeGates(ctx.reference, ctx.operational, ctx.roles, ctx.config),
+      run: (ctx) => {
+        const checks = analyzeGates(ctx.reference, ctx.operational, ctx.roles, ctx.config);
+        return { checks, evidence: { excluded: gateExclusions(ctx, checks) } };
+      },
       stop: (ctx) => (failedGates(ctx.checks).length > 0 && !ctx.config.gates.allowFailed ? 'the operational data failed a data-quality gate (fix_data)' : null),
     },
     {
@@ -48,8 +66,8 @@ export function planSteps(): PlanStep[] {
         const out: CheckResult[] = [];
         const newClasses = newClassesFromLabels(ctx.reference, ctx.operational, ctx.roles, ctx.config.gates.minNewClassShare);
         if (newClasses) out.push(newClasses);
-        const alpha = ctx.alpha.harm / Math.max(1, harmFamilies(ctx));
-        const performance = { ...ctx.config.performance, alpha };
+        const { family } = ctx.alpha;
+        const performance = { ...ctx.config.performance, alpha: family.performance };
         const baseline = ctx.validation ?? ctx.reference;
         const measured = measuredPerformance(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 1));
         if (measured) out.push(measured);
@@ -57,9 +75,8 @@ export function planSteps(): PlanStep[] {
         if (estimated) out.push(estimated);
         const calibration = calibrationDrift(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 3));
         if (calibration) out.push(calibration);
-        const config: Config = { ...ctx.config, analyze: { ...ctx.config.analyze, outputDrift: { ...ctx.config.analyze.outputDrift, alpha } } };
-        out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, config));
-        return out;
+        out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, ctx.config, family.outputDrift));
+        return { checks: out };
       },
       stop: (ctx) => (noEvidenceOfHarm(ctx.checks) ? 'no evidence of harm or change in the model’s performance or outputs (none)' : null),
     },
@@ -68,50 +85,33 @@ export function planSteps(): PlanStep[] {
       title: 'Did only the class priors move? Label shift (BBSE)',
       expected: (ctx) => (classification(ctx) && hasModelOutputs(ctx) && ctx.validation ? 1 : 0),
       // BBSE assumes the operational classes are the training classes; labelled new classes break that premise.
-      skipIf: (ctx) => (ctx.checks.some((c) => c.kind === 'new_classes' && c.status === 'fail') ? 'New classes were found: BBSE assumes the label set did not change, so a prior-shift estimate cannot inform the decision.' : null),
+      skipIf: (ctx) => (failing(ctx.checks, CHECKS.newClasses).length ? 'New classes were found: BBSE assumes the label set did not change, so a prior-shift estimate cannot inform the decision.' : null),
       run: (ctx) => {
-        if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.validation)) return [];
-        const cfg = { ...ctx.config.performance, alpha: ctx.alpha.labelShift };
-        const { check, weights } = labelShift(ctx.operational, ctx.validation, ctx.roles, cfg, audit(ctx, 4));
-        if (weights && check.status === 'fail') {
-          ctx.evidence.classWeights = Object.fromEntries(weights.map((w) => [w.class, w.weight]));
-          // Pure prior shift: confirmed by labels (p(ŷ|y) held per class), or — without labels — the validation
-          // outputs reweighted by w(y) match the operational outputs.
-          let pure = check.figures.consistentWithLabelShift === true;
-          if (check.figures.consistentWithLabelShift === undefined) {
-            const match = reweightedOutputs(ctx.operational, ctx.validation, ctx.roles, weights);
-            if (match) {
-              check.figures.reweightedOutputsPValue = match.pValue;
-              check.figures.reweightedOutputsStatistic = match.statistic;
-              pure = match.pValue >= cfg.alpha;
-            }
-          }
-          check.figures.pure = pure;
-        }
-        return [check];
+        if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.validation)) return { checks: [] };
+        const { check, weights } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
+        const found = weights && check.status === 'fail' ? { classWeights: Object.fromEntries(weights.map((w) => [w.class, w.weight])) } : undefined;
+        return { checks: [check], evidence: found };
       },
-      stop: (ctx) => (purePriorShift(ctx.checks) && !ctx.checks.some((c) => c.kind === 'performance' && c.status === 'fail') ? 'a pure shift of class priors (reweight)' : null),
+      stop: (ctx) => (purePriorShift(ctx.checks) && failing(ctx.checks, CHECKS.performance).length === 0 ? 'a pure shift of class priors (reweight)' : null),
     },
     {
       id: 'drift',
       title: 'Feature, multivariate and tensor drift, to explain and locate the change',
       expected: (ctx) => ctx.roles.features.length + 2 + (hasTensors(ctx) ? 1 : 0),
       run: (ctx) => {
-        // The step's share: half to the per-feature BH family, a quarter each to the multivariate and tensor tests.
-        const share = ctx.alpha.drift;
-        const features = analyzeFeatures(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config, drift: { ...ctx.config.drift, alpha: share / 2 } });
-        const multi = analyzeMultivariate(ctx.reference, ctx.operational, ctx.roles, {
-          ...ctx.config,
-          analyze: { ...ctx.config.analyze, multivariate: { ...ctx.config.analyze.multivariate, alpha: share / 8 } },
-        });
+        // Each family at its α (src/schema/alpha.ts): half the step's share to the per-feature BH family, an eighth to
+        // each multivariate test and a quarter to the tensor tests, unless the config sets one.
+        const features = analyzeFeatures(ctx.reference, ctx.operational, ctx.roles, ctx.config);
+        const multi = analyzeMultivariate(ctx.reference, ctx.operational, ctx.roles, ctx.config);
+        let evidence: SelectionEvidence | undefined;
         if (multi.domain && multi.results.some((c) => c.status === 'fail')) {
           // Density-ratio weights for reference rows, normalised to mean 1 (clipped by SELECT).
           const w = multi.domain.densityRatio(ctx.reference, undefined, ctx.config.select.weightClip);
           const mean = w.reduce((a, b) => a + b, 0) / (w.length || 1);
-          ctx.evidence.referenceImportance = mean > 0 ? w.map((v) => v / mean) : w;
+          evidence = { referenceImportance: mean > 0 ? w.map((v) => v / mean) : w };
         }
-        const tensors = analyzeTensors(ctx.reference, ctx.operational, ctx.roles, { ...ctx.config, analyze: { ...ctx.config.analyze, tensor: { ...ctx.config.analyze.tensor, alpha: share / 4 } } });
-        return [...features, ...multi.results, ...tensors];
+        const tensors = analyzeTensors(ctx.reference, ctx.operational, ctx.roles, ctx.config);
+        return { checks: [...features, ...multi.results, ...tensors], evidence };
       },
     },
     {
@@ -119,14 +119,13 @@ export function planSteps(): PlanStep[] {
       title: 'New classes without labels: novelty clusters',
       expected: () => 1,
       run: (ctx) => {
-        const cfg = { ...ctx.config.analyze.novelty, alpha: ctx.alpha.novelty };
+        const cfg = { ...ctx.config.analyze.novelty, alpha: ctx.alpha.family.novelty };
         const found = novelty(ctx.reference, ctx.operational, ctx.roles, cfg, ctx.config.drift.minRows, ctx.config.seed);
         const candidates = found.clusters.filter((c) => c.candidate);
-        if (candidates.length) {
-          ctx.evidence.novelRows = candidates.flatMap((c) => c.rows);
-          ctx.evidence.targeted = [...(ctx.evidence.targeted ?? []), ...candidates.map((c, k) => ({ rows: c.rows, reason: `novelty cluster ${k + 1}`, check: found.result.id }))];
-        }
-        return [found.result];
+        const evidence = candidates.length
+          ? { novelRows: candidates.flatMap((c) => c.rows), targeted: candidates.map((c, k) => ({ rows: c.rows, reason: `novelty cluster ${k + 1}`, check: found.result.id })) }
+          : undefined;
+        return { checks: [found.result], evidence };
       },
     },
     {
@@ -134,16 +133,12 @@ export function planSteps(): PlanStep[] {
       title: 'Weak slices that got worse',
       expected: (ctx) => (hasModelOutputs(ctx) && ctx.roles.label ? 1 : 0),
       run: (ctx) => {
-        if (!(hasModelOutputs(ctx) && ctx.roles.label)) return [];
-        const options = audit(ctx, 6);
-        const result = weakSlices(ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, { ...options, audit: { ...options.audit, slices: { ...options.audit.slices, fdr: ctx.alpha.slices } } });
-        if (result.slices.length) {
-          ctx.evidence.targeted = [
-            ...(ctx.evidence.targeted ?? []),
-            ...result.slices.map((s) => ({ rows: Array.from(s.operationalRows), reason: `degraded slice ${s.text.join(' and ')}`, check: result.check.id })),
-          ];
-        }
-        return [result.check];
+        if (!(hasModelOutputs(ctx) && ctx.roles.label)) return { checks: [] };
+        const result = weakSlices(ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, { ...audit(ctx, 6), fdr: ctx.alpha.family.slices });
+        const evidence = result.slices.length
+          ? { targeted: result.slices.map((s) => ({ rows: Array.from(s.operationalRows), reason: `degraded slice ${s.text.join(' and ')}`, check: result.check.id })) }
+          : undefined;
+        return { checks: [result.check], evidence };
       },
     },
   ];

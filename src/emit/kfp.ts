@@ -3,17 +3,18 @@
  */
 import type { CheckResult, Results } from '../schema/results.js';
 import { ConfusionMatrixSchema, detail, RocSchema, type ConfusionMatrixDetail, type RocDetail } from './details.js';
-import { DRIFT_KINDS } from './pipeline-params.js';
+import { CHECKS, failing, findAll, judged, untyped } from '../checks/index.js';
+import { DRIFT_CHECKS } from './pipeline-params.js';
 
 /** Prefix per kind for the figures of the most severe check of that kind; other checks use their id. */
-const FIGURE_KINDS: Record<string, string> = {
-  performance: 'performance',
-  estimated_performance: 'estimated',
-  calibration: 'calibration',
-  multivariate_drift: 'multivariate',
-  output_drift: 'output_drift',
-  label_shift: 'label_shift',
-};
+const FIGURE_KINDS: ReadonlyMap<string, string> = new Map([
+  [CHECKS.performance.kind, 'performance'],
+  [CHECKS.estimatedPerformance.kind, 'estimated'],
+  [CHECKS.calibration.kind, 'calibration'],
+  [CHECKS.multivariateDrift.kind, 'multivariate'],
+  [CHECKS.outputDrift.kind, 'output_drift'],
+  [CHECKS.labelShift.kind, 'label_shift'],
+]);
 
 const SEVERITY: Record<string, number> = { fail: 0, error: 1, warn: 2, insufficient_data: 3, skipped: 4, pass: 5 };
 
@@ -38,7 +39,7 @@ export function keyFigures(results: Results): Record<string, number> {
   out.checks_warn = count('warn');
   out.checks_error = count('error');
   out.decision_confidence = results.decision.confidence;
-  const drift = checks.filter((c) => c.kind === 'feature_drift' && ['pass', 'warn', 'fail'].includes(c.status));
+  const drift = findAll(checks, CHECKS.featureDrift).filter(judged);
   if (drift.length) {
     const drifted = drift.filter((c) => c.status === 'fail').length;
     out.features_tested = drift.length;
@@ -48,27 +49,26 @@ export function keyFigures(results: Results): Record<string, number> {
     if (effects.length) out.drift_effect_max = Math.max(...effects);
   }
   const seen = new Set<string>();
-  const ordered = checks.filter((c) => c.kind in FIGURE_KINDS).sort((a, b) => (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9));
+  const ordered = checks.filter((c) => FIGURE_KINDS.has(c.kind)).sort((a, b) => (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9));
   for (const c of ordered) {
-    const prefix = seen.has(c.kind) ? snake(c.id) : FIGURE_KINDS[c.kind]!;
+    const prefix = seen.has(c.kind) ? snake(c.id) : FIGURE_KINDS.get(c.kind)!;
     seen.add(c.kind);
-    for (const [k, v] of Object.entries(c.figures)) {
+    for (const [k, v] of Object.entries(untyped(c).figures)) {
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       const name = `${prefix}_${snake(k)}`;
       if (!(name in out)) out[name] = v;
     }
   }
-  out.drift_kinds_failed = new Set(checks.filter((c) => (DRIFT_KINDS as readonly string[]).includes(c.kind) && c.status === 'fail').map((c) => c.kind)).size;
+  out.drift_kinds_failed = new Set(failing(checks, ...DRIFT_CHECKS).map((c) => c.kind)).size;
   return out;
 }
 
 /** The check whose confusion matrix (and ROC) stands for the model: measured performance first. */
 function classificationCheck(results: Results): { check: CheckResult; cm: ConfusionMatrixDetail; roc?: RocDetail } | undefined {
-  const order = ['performance', 'estimated_performance'];
-  const candidates = results.checks.filter((c) => order.includes(c.kind)).sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  const candidates = [...findAll(results.checks, CHECKS.performance), ...findAll(results.checks, CHECKS.estimatedPerformance)];
   for (const check of candidates) {
-    const cm = detail(check.details, 'confusionMatrix', ConfusionMatrixSchema);
-    if (cm) return { check, cm, roc: detail(check.details, 'roc', RocSchema) };
+    const cm = detail(untyped(check).details, 'confusionMatrix', ConfusionMatrixSchema);
+    if (cm) return { check, cm, roc: detail(untyped(check).details, 'roc', RocSchema) };
   }
   return undefined;
 }

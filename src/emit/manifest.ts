@@ -1,36 +1,39 @@
 import type { Roles } from '../ingest/dataset.js';
 import type { DataSource, Manifest } from '../schema/manifest.js';
-import type { Results } from '../schema/results.js';
+import { CHECKS, FINDINGS, failing, find } from '../checks/index.js';
+import { ACTION_MEANINGS, type Results } from '../schema/results.js';
 import { outputUri } from './outputs.js';
 import { selectionFileNames } from './selection-files.js';
 
-/** The retrain-config manifest the training stage reads, derived from the results alone. */
+/**
+ * The retrain-config manifest the training stage reads, written from the results alone: what each action means for
+ * training is ACTION_MEANINGS (decided next to the actions), not re-derived here.
+ */
 export function buildManifest(results: Results, roles: Roles, resultsUri: string, trigger?: Record<string, unknown>): Manifest {
   const { decision, checks, selection } = results;
   const out = results.config.out;
-  const retrain = decision.action === 'retrain' || decision.action === 'reweight';
+  const meaning = ACTION_MEANINGS[decision.action];
+  const retrain = meaning.trains;
   const input = (role: string) => results.inputs.find((i) => i.role === role);
   const sources: DataSource[] = [];
   const reference = input('reference')!;
   sources.push({ role: 'reference', uri: reference.uri, use: 'all', rows: reference.rows, reason: retrain ? 'Training data of the current model.' : 'No retraining: the current training data stays as it is.' });
   const operational = input('operational')!;
-  const performance = checks.find((c) => c.kind === 'performance');
-  const labelled = Number(performance?.figures.labelled ?? 0);
-  if (decision.action === 'fix_data') {
-    sources.push({ role: 'operational', uri: operational.uri, use: 'none', rows: operational.rows, reason: 'Failed data-quality gates: do not train on it until the pipeline is fixed.' });
-  } else if (retrain && roles.label && labelled > 0) {
-    sources.push({ role: 'operational', uri: operational.uri, use: 'labelled', rows: labelled, reason: 'Recent labelled rows show what the model now faces.' });
+  const performance = find(checks, CHECKS.performance);
+  const labelled = performance?.figures.labelled ?? 0;
+  if (meaning.operational === 'labelled' && roles.label && labelled > 0) {
+    sources.push({ role: 'operational', uri: operational.uri, use: 'labelled', rows: labelled, reason: meaning.operationalReason });
   } else {
-    sources.push({ role: 'operational', uri: operational.uri, use: 'none', rows: operational.rows, reason: retrain ? 'No operational labels to train on.' : 'No retraining advised.' });
+    sources.push({ role: 'operational', uri: operational.uri, use: 'none', rows: operational.rows, reason: meaning.operational === 'labelled' ? 'No operational labels to train on.' : meaning.operationalReason });
   }
   const validation = input('validation');
   if (validation) sources.push({ role: 'validation', uri: validation.uri, use: 'all', rows: validation.rows, reason: 'Held-out data for the baseline; evaluate the retrained model on it too.' });
 
-  const newClassCheck = checks.find((c) => c.kind === 'new_classes' && c.status === 'fail');
-  const newClasses = (newClassCheck?.details?.reported as string[] | undefined) ?? [];
+  const newClasses = failing(checks, CHECKS.newClasses)[0]?.details?.reported ?? [];
   const baseline: Record<string, number> = {};
-  const metric = performance?.subject;
-  if (performance && metric && typeof performance.figures[`baseline_${metric}`] === 'number') baseline[metric] = performance.figures[`baseline_${metric}`] as number;
+  const metric = performance?.subject === 'accuracy' || performance?.subject === 'mae' ? performance.subject : undefined;
+  const baselineValue = metric && performance?.figures[`baseline_${metric}`];
+  if (metric && baselineValue !== undefined) baseline[metric] = baselineValue;
   const acceptance: string[] = [];
   if (metric && baseline[metric] !== undefined) {
     acceptance.push(
@@ -41,8 +44,8 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
   }
   const hints: string[] = [];
   if (newClasses.length) hints.push(`Add output classes: ${newClasses.join(', ')}.`);
-  if (decision.findings.includes('feature_drift')) hints.push('Inputs drifted: check feature scaling and encoders fitted on the reference before reusing them.');
-  if (decision.action === 'collect_labels') hints.push('Label a sample of recent operational rows, then run the analysis again.');
+  if (decision.findings.includes(FINDINGS.featureDrift)) hints.push('Inputs drifted: check feature scaling and encoders fitted on the reference before reusing them.');
+  if (meaning.hint) hints.push(meaning.hint);
 
   const selected = selection && selection.weights.rows > 0 ? selection.weights : null;
   if (selected) {
@@ -100,7 +103,7 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
       baseline,
       acceptance,
       proxy: selection?.candidates ?? [],
-      slicesToWatch: checks.filter((c) => c.kind === 'slice_degradation' && c.status === 'fail').map((c) => c.subject ?? c.summary),
+      slicesToWatch: failing(checks, CHECKS.sliceDegradation).map((c) => c.subject ?? c.summary),
     },
     plan: results.plan,
   };

@@ -1,7 +1,9 @@
+import { CHECKS, failing } from '../checks/index.js';
 import type { Results } from '../schema/results.js';
 
 /** Kinds whose failure means the data's distribution moved (features, joint, model outputs, class priors). */
-export const DRIFT_KINDS = ['feature_drift', 'multivariate_drift', 'output_drift', 'label_shift'] as const;
+export const DRIFT_CHECKS = [CHECKS.featureDrift, CHECKS.multivariateDrift, CHECKS.outputDrift, CHECKS.labelShift] as const;
+const DRIFT_KINDS: readonly string[] = DRIFT_CHECKS.map((e) => e.kind);
 
 /**
  * The decision as pipeline parameters, typed: Argo writes them as text files (`--output-params`), KFP v2 as
@@ -16,12 +18,12 @@ export interface PipelineParams {
 }
 
 export function pipelineParams(results: Results, manifestUri: string): PipelineParams {
-  const drifted = results.checks.some((c) => (DRIFT_KINDS as readonly string[]).includes(c.kind) && c.status === 'fail');
+  const drifted = failing(results.checks, ...DRIFT_CHECKS).length > 0;
   return {
     action: results.decision.action,
     shift_type: results.decision.shiftType,
     // `feature_drift` in findings alone missed drift seen only jointly or in the model's outputs.
-    drift_detected: drifted || results.decision.findings.some((f) => (DRIFT_KINDS as readonly string[]).includes(f)),
+    drift_detected: drifted || results.decision.findings.some((f) => DRIFT_KINDS.includes(f)),
     tests_run: results.plan.testsRun,
     manifest_uri: manifestUri,
   };

@@ -3,7 +3,7 @@
  * kind that carries a known shape (say a distribution on `output_drift`) is drawn too. Each view names the details
  * keys it consumed; the report shows the rest generically.
  */
-import type { CheckResult } from '../schema/results.js';
+import { CHECKS, isKind, untyped, type CheckResult } from '../checks/index.js';
 import { categoricalDistributionChart, COLORS, confusionHeatmap, numericDistributionChart, priorsChart, rankedBars, reliabilityChart, rocChart, timeline } from './charts.js';
 import {
   ChunksSchema,
@@ -42,7 +42,7 @@ export const legend = (entries: [string, string][]) =>
   html`<p class="legend">${entries.map(([label, color]) => html`<span><i style="background:${color}"></i>${label}</span>`)}</p>`;
 
 export function distributionOf(check: CheckResult): DistributionDetail | undefined {
-  return detail(check.details, 'distribution', DistributionSchema);
+  return detail(untyped(check).details, 'distribution', DistributionSchema);
 }
 
 export function distributionChart(d: DistributionDetail): Html {
@@ -64,10 +64,10 @@ function confusionView(cm: ConfusionMatrixDetail): Html {
 
 /** The views a check's details allow, in reading order. */
 export function viewsFor(check: CheckResult): View[] {
-  const d = check.details;
+  const d = untyped(check).details;
   const views: View[] = [];
   // Feature drift charts are drawn once, for the top drifted features, by the drift section.
-  const dist = check.kind === 'feature_drift' ? undefined : distributionOf(check);
+  const dist = isKind(check, CHECKS.featureDrift) ? undefined : distributionOf(check);
   if (dist) {
     views.push({ handled: ['distribution'], html: html`<figure>${distributionChart(dist)}<figcaption>${check.subject ?? check.id}: reference vs operational</figcaption></figure>` });
   }
@@ -144,7 +144,7 @@ export function viewsFor(check: CheckResult): View[] {
   if (chunks) {
     const points = chunks.filter((c) => c.statistic !== null && Number.isFinite(Date.parse(c.start))).map((c) => ({ start: new Date(c.start), statistic: c.statistic! }));
     const since = typeof d?.since === 'number' ? new Date(d.since) : typeof d?.since === 'string' ? new Date(d.since) : undefined;
-    const minEffect = check.threshold?.minEffect;
+    const minEffect = untyped(check).threshold?.minEffect;
     if (points.length) {
       views.push({
         handled: ['chunks', 'since'],

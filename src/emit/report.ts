@@ -1,4 +1,5 @@
-import type { CheckResult, Results } from '../schema/results.js';
+import { CHECKS as C, isKind, untyped, type CheckKind, type CheckResult } from '../checks/index.js';
+import type { Results } from '../schema/results.js';
 import { formatFigure, html, Html } from './html.js';
 import { jsonView } from './json-view.js';
 import { COLORS } from './charts.js';
@@ -36,17 +37,17 @@ const SEVERITY: Record<string, number> = { fail: 0, error: 1, warn: 2, insuffici
 const bySeverity = (a: CheckResult, b: CheckResult) => (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9) || effectOf(b) - effectOf(a);
 /** The size of a change, where a check reports one (drift effect, else its statistic). */
 function effectOf(c: CheckResult): number {
-  const e = c.figures.effect ?? c.figures.statistic;
+  const e = untyped(c).figures.effect ?? untyped(c).figures.statistic;
   return typeof e === 'number' ? e : -1;
 }
 
 /** Which section a kind belongs to. Kinds not listed land in "Other checks", grouped by stage and kind. */
-const SECTIONS: { id: string; title: string; kinds: string[] }[] = [
-  { id: 'data-quality', title: 'Data quality', kinds: ['schema', 'data_quality', 'join', 'label_join'] },
-  { id: 'drift', title: 'Drift', kinds: ['feature_drift', 'output_drift', 'tensor_drift', 'new_classes', 'novelty', 'label_shift'] },
-  { id: 'multivariate', title: 'Multivariate drift', kinds: ['multivariate_drift', 'shift_diagnosis'] },
-  { id: 'performance', title: 'Performance', kinds: ['performance', 'estimated_performance', 'calibration'] },
-  { id: 'slices', title: 'Degraded slices', kinds: ['slice_degradation'] },
+const SECTIONS: { id: string; title: string; kinds: CheckKind[] }[] = [
+  { id: 'data-quality', title: 'Data quality', kinds: [C.schemaGate.kind, C.dataQuality.kind, C.ingestJoin.kind, C.labelJoin.kind] },
+  { id: 'drift', title: 'Drift', kinds: [C.featureDrift.kind, C.outputDrift.kind, C.tensorDrift.kind, C.newClasses.kind, C.novelty.kind, C.labelShift.kind] },
+  { id: 'multivariate', title: 'Multivariate drift', kinds: [C.multivariateDrift.kind, C.shiftDiagnosis.kind] },
+  { id: 'performance', title: 'Performance', kinds: [C.performance.kind, C.estimatedPerformance.kind, C.calibration.kind] },
+  { id: 'slices', title: 'Degraded slices', kinds: [C.sliceDegradation.kind] },
 ];
 
 function badge(status: string, label = status.replace('_', ' ')): Html {
@@ -83,8 +84,8 @@ function checkViews(list: CheckResult[]): Html {
     const views = viewsFor(c).sort((a, b) => Number(a.wide ?? false) - Number(b.wide ?? false));
     const handled = new Set(views.flatMap((v) => v.handled));
     // Drift checks share a few test descriptions; driftTests lists them once instead of once per feature.
-    if (c.kind === 'feature_drift') ['distribution', 'test'].forEach((k) => handled.add(k));
-    const rest = Object.fromEntries(Object.entries(c.details ?? {}).filter(([k]) => !handled.has(k)));
+    if (isKind(c, C.featureDrift)) ['distribution', 'test'].forEach((k) => handled.add(k));
+    const rest = Object.fromEntries(Object.entries(untyped(c).details ?? {}).filter(([k]) => !handled.has(k)));
     if (!views.length && !Object.keys(rest).length) return '';
     const restHtml = Object.keys(rest).length ? html`<details><summary>details of <code>${c.id}</code></summary>${jsonView(rest)}</details>` : '';
     return views.length ? html`<h4>${c.subject ?? c.id}</h4><div class="views">${views.map((v) => html`<div class="view${v.wide ? ' wide' : ''}">${v.html}</div>`)}</div>${restHtml}` : restHtml;
@@ -95,7 +96,7 @@ function checkViews(list: CheckResult[]): Html {
 function driftTests(drift: CheckResult[]): Html {
   const tests = new Map<string, { describe: string; features: number }>();
   for (const c of drift) {
-    const t = c.details?.test as { id?: unknown; describe?: unknown } | undefined;
+    const t = untyped(c).details?.test as { id?: unknown; describe?: unknown } | undefined;
     if (!t || typeof t.id !== 'string') continue;
     const seen = tests.get(t.id) ?? { describe: typeof t.describe === 'string' ? t.describe : '', features: 0 };
     seen.features += 1;
@@ -114,18 +115,18 @@ function driftCharts(drift: CheckResult[]): Html {
 ${legend([['reference', COLORS.reference], ['operational', COLORS.operational]])}
 ${drifted.length > charted.length ? html`<p class="muted">The ${charted.length} largest of ${drifted.length} drifted features.</p>` : ''}
 <div class="charts">${charted.map(
-    ({ c, d }) => html`<figure>${distributionChart(d!)}<figcaption><a href="#${c.id}"><code>${c.subject ?? c.id}</code></a> ${badge(c.status)} ${c.method ?? ''}${typeof c.figures.effect === 'number' ? ` · effect ${formatFigure(c.figures.effect)}` : ''}${c.figures.adjustedPValue !== undefined ? ` · adjusted p ${formatFigure(c.figures.adjustedPValue)}` : ''}${d!.kind === 'categorical' && d!.other ? ' · rarer categories pooled' : ''}</figcaption></figure>`,
+    ({ c, d }) => html`<figure>${distributionChart(d!)}<figcaption><a href="#${c.id}"><code>${c.subject ?? c.id}</code></a> ${badge(c.status)} ${c.method ?? ''}${typeof untyped(c).figures.effect === 'number' ? ` · effect ${formatFigure(untyped(c).figures.effect)}` : ''}${untyped(c).figures.adjustedPValue !== undefined ? ` · adjusted p ${formatFigure(untyped(c).figures.adjustedPValue)}` : ''}${d!.kind === 'categorical' && d!.other ? ' · rarer categories pooled' : ''}</figcaption></figure>`,
   )}</div>`;
 }
 
-function kindGroups(list: CheckResult[], kinds: string[]): Html {
+function kindGroups(list: CheckResult[], kinds: CheckKind[]): Html {
   const order = [...kinds, ...new Set(list.map((c) => c.kind).filter((k) => !kinds.includes(k)))];
   return html`${order.map((kind) => {
     const group = list.filter((c) => c.kind === kind);
     if (!group.length) return '';
     const counts = countStatuses(group);
     return html`<h3 id="kind-${kind}">${kind.replace(/_/g, ' ')} <span class="muted">(${counts})</span></h3>
-${kind === 'feature_drift' ? driftTests(group) : ''}${checkTable(group)}${kind === 'feature_drift' ? driftCharts(group) : ''}${checkViews(group)}`;
+${kind === C.featureDrift.kind ? driftTests(group) : ''}${checkTable(group)}${kind === C.featureDrift.kind ? driftCharts(group) : ''}${checkViews(group)}`;
   })}`;
 }
 
@@ -182,7 +183,7 @@ export function renderReport(results: Results): string {
     return list;
   };
   const sections = SECTIONS.map((s) => ({ ...s, list: take((c) => s.kinds.includes(c.kind) || (s.id === 'data-quality' && c.stage === 'ingest')) }));
-  const selection = take((c) => c.stage === 'select' || c.kind === 'drift_onset' || c.kind === 'proxy_comparison');
+  const selection = take((c) => c.stage === 'select');
   const extras = extraSections(results);
   const other = take(() => true);
   const stages = [...new Set(other.map((c) => c.stage))];

@@ -1,4 +1,5 @@
 import type { Results } from '../schema/results.js';
+import { CHECKS, findAll, isKind, judged, untyped } from '../checks/index.js';
 
 // Only what changes inline Markdown meaning in a list item or a table cell.
 const ESCAPE_MD = /([\\`*_[\]<>|])/g;
@@ -19,21 +20,21 @@ export function renderSummary(results: Results): string {
     '',
     `Tests run: ${plan.testsRun} of ${plan.testsFull}. Checks: ${countBy(checks)}.`,
   ];
-  const drift = checks.filter((c) => c.kind === 'feature_drift' && ['pass', 'warn', 'fail'].includes(c.status));
+  const drift = findAll(checks, CHECKS.featureDrift).filter(judged);
   const drifted = drift.filter((c) => c.status === 'fail').sort((a, b) => effect(b) - effect(a));
   if (drifted.length) {
     const top = drifted.slice(0, TOP).map((c) => `${code(c.subject ?? c.id)}${effect(c) >= 0 ? ` (effect ${effect(c).toPrecision(3)})` : ''}`);
     lines.push('', `**Drifted features:** ${drifted.length} of ${drift.length} — ${top.join(', ')}${drifted.length > TOP ? ', …' : ''}`);
   }
-  for (const c of checks.filter((c) => c.kind === 'performance' || c.kind === 'estimated_performance')) {
-    if (['pass', 'warn', 'fail'].includes(c.status)) lines.push('', `**${c.kind === 'performance' ? 'Performance' : 'Estimated performance'}:** ${md(c.summary)}`);
+  for (const [entry, title] of [[CHECKS.performance, 'Performance'], [CHECKS.estimatedPerformance, 'Estimated performance']] as const) {
+    for (const c of findAll(checks, entry).filter(judged)) lines.push('', `**${title}:** ${md(c.summary)}`);
   }
   const selection = (results as { selection?: { recommended?: unknown; description?: unknown } | null }).selection;
   if (selection && typeof selection.recommended === 'string') {
     lines.push('', `**Selected for retraining:** ${code(selection.recommended)}${typeof selection.description === 'string' ? ` — ${md(selection.description)}` : ''}`);
   }
   // Failing checks other than per-feature drift first: the features are listed above already.
-  const failing = [...checks.filter((c) => c.status === 'fail' && c.kind !== 'feature_drift'), ...drifted];
+  const failing = [...checks.filter((c) => c.status === 'fail' && !isKind(c, CHECKS.featureDrift)), ...drifted];
   if (failing.length) {
     lines.push('', '| check | summary |', '| --- | --- |');
     for (const c of failing.slice(0, 15)) lines.push(`| ${code(c.id)} | ${md(c.summary)} |`);
@@ -44,7 +45,7 @@ export function renderSummary(results: Results): string {
 }
 
 function effect(c: Results['checks'][number]): number {
-  const e = c.figures.effect ?? c.figures.statistic;
+  const e = untyped(c).figures.effect ?? untyped(c).figures.statistic;
   return typeof e === 'number' && Number.isFinite(e) ? e : -1;
 }
 

@@ -1,8 +1,10 @@
 import { dataError, usageError } from '../errors.js';
-import type { CheckResult } from '../schema/results.js';
 import type { Dataset } from './dataset.js';
 import { parseTime } from './csv.js';
 import type { Column, Table } from './table.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
+
+type LabelJoinCheck = CheckOf<typeof CHECKS.labelJoin>;
 
 /**
  * Late labels: a label feed (id, label, label time) written when outcomes become known, days after the
@@ -294,7 +296,7 @@ export interface LabelCheckOptions {
  * The join as an ingest check (kind `label_join`): warn below the coverage floor, fail when no row matched at all
  * (the ids of feed and log do not meet: a wrong id column or a wrong feed).
  */
-export function labelJoinCheck(coverage: LabelCoverage, options: LabelCheckOptions): CheckResult {
+export function labelJoinCheck(coverage: LabelCoverage, options: LabelCheckOptions): LabelJoinCheck {
   const { uri, id, minCoverage } = options;
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const none = coverage.fromFeed === 0 && coverage.feedRows > 0;
@@ -307,8 +309,8 @@ export function labelJoinCheck(coverage: LabelCoverage, options: LabelCheckOptio
     : `${coverage.labelled} of ${coverage.rows} operational rows have a label (${pct(coverage.coverage)}), ${coverage.fromFeed} from the label feed${days}.`;
   return {
     id: 'ingest.labels_join',
-    stage: 'ingest',
-    kind: 'label_join',
+    stage: CHECKS.labelJoin.stage,
+    kind: CHECKS.labelJoin.kind,
     status,
     method: `join on ${id}, latest label per id`,
     figures: {

@@ -39,15 +39,35 @@ export const DriftConfigSchema = z
       .number()
       .gt(0)
       .lt(1)
-      .default(0.05)
-      .describe('False discovery rate for the per-feature drift tests (Benjamini–Hochberg).'),
+      .optional()
+      .describe('False discovery rate for the per-feature drift tests (Benjamini–Hochberg). Overrides the plan’s error budget for this family; absent (the default), the plan gives it half of the drift step’s share: 0.005 of plan.alpha 0.05 (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
     minEffect: z
-      .number()
-      .min(0)
-      .default(0.1)
+      .object(
+        {
+          wassersteinNorm: z
+            .number()
+            .min(0)
+            .default(0.1)
+            .describe('Numeric features: Wasserstein distance in reference standard deviations. 0.1 = the mass moved by a tenth of a standard deviation on average (a mean shift of 0.1 σ).'),
+          jensenShannon: z
+            .number()
+            .min(0)
+            .max(1)
+            .default(0.1)
+            .describe('Categorical features: Jensen–Shannon distance, base 2, in [0, 1]. 0.1 ≈ 12 % of the rows moving between two even categories, or 5 % leaving a 10 % category.'),
+          proportionDiff: z
+            .number()
+            .min(0)
+            .max(1)
+            .default(0.1)
+            .describe('Binary features: absolute difference of the two proportions. 0.1 = ten percentage points.'),
+        },
+        { error: 'drift.minEffect takes one threshold per measure, as the measures are on different scales: { wassersteinNorm, jensenShannon, proportionDiff }' },
+      )
+      .strict()
+      .prefault({})
       .describe(
-        'Smallest practical effect for a feature to count as drifted: the Wasserstein distance in reference standard ' +
-          'deviations (numeric), the Jensen–Shannon distance (categorical) or the difference of proportions (binary). ' +
+        'Smallest practical effect for a feature to count as drifted, one per measure (each on its own scale). ' +
           'Guards against "everything is significant" on large samples.',
       ),
     minRows: z.number().int().min(1).default(30).describe('Fewer rows on either side gives "insufficient data".'),
@@ -64,7 +84,7 @@ export const DriftConfigSchema = z
       .describe('Categories whose expected count falls below this in either sample are pooled into one "rare" cell before the chi-square test.'),
   })
   .strict()
-  .default({ alpha: 0.05, minEffect: 0.1, minRows: 30, maxRows: 200_000, minExpected: 5 });
+  .default({ minEffect: { wassersteinNorm: 0.1, jensenShannon: 0.1, proportionDiff: 0.1 }, minRows: 30, maxRows: 200_000, minExpected: 5 });
 
 /** ANALYZE beyond per-feature drift: data-quality gates, model outputs, multivariate, tensors, novelty (docs/analyze.md). */
 export const AnalyzeConfigSchema = z
@@ -91,14 +111,24 @@ export const AnalyzeConfigSchema = z
       .prefault({}),
     outputDrift: z
       .object({
-        alpha: z.number().gt(0).lt(1).default(0.05).describe('Family-wise level of the model-output tests: KS per class probability is Bonferroni-corrected.'),
-        minEffect: z.number().min(0).default(0.1).describe('Smallest KS statistic (probabilities, regression outputs) or Jensen–Shannon distance (predicted classes) that counts as drift.'),
+        alpha: z.number().gt(0).lt(1).optional().describe('Family-wise level of the model-output tests: KS per class probability is Bonferroni-corrected. Overrides the plan’s error budget for the output tests; absent (the default), the plan gives it an even part of the harm step’s share (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
+        minEffect: z
+          .object(
+            {
+              ks: z.number().min(0).max(1).default(0.1).describe('Class probabilities and regression outputs: the KS statistic, the largest gap between the two CDFs. 0.1 = ten percentage points at some threshold.'),
+              jensenShannon: z.number().min(0).max(1).default(0.1).describe('Predicted classes: the Jensen–Shannon distance (base 2) of the predicted-class mix; 0.1 as for categorical features.'),
+            },
+            { error: 'analyze.outputDrift.minEffect takes one threshold per measure: { ks, jensenShannon }' },
+          )
+          .strict()
+          .prefault({})
+          .describe('Smallest change of the model outputs that counts as drift, one per measure (each on its own scale).'),
       })
       .strict()
       .prefault({}),
     multivariate: z
       .object({
-        alpha: z.number().gt(0).lt(1).default(0.05).describe('Level of the domain-classifier AUC test and the PCA reconstruction test.'),
+        alpha: z.number().gt(0).lt(1).optional().describe('Level of the domain-classifier AUC test and of the PCA reconstruction test (each). Overrides the plan’s error budget for each of these two tests; absent (the default), the plan gives it an eighth of the drift step’s share (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
         minAuc: z.number().min(0.5).max(1).default(0.6).describe('Smallest cross-validated AUC of the domain classifier that counts as drift (0.5 = indistinguishable).'),
         maxRows: z.number().int().min(100).default(5000).describe('Rows per side in the stratified subsample the domain classifier trains on.'),
         folds: z.number().int().min(2).max(10).default(2).describe('Cross-validation folds of the domain classifier; the test is Bonferroni over folds, so few large folds keep power.'),
@@ -111,7 +141,7 @@ export const AnalyzeConfigSchema = z
       .prefault({}),
     tensor: z
       .object({
-        alpha: z.number().gt(0).lt(1).default(0.05).describe('FDR of the per-component KS tests (Benjamini–Hochberg) and level of the MMD test.'),
+        alpha: z.number().gt(0).lt(1).optional().describe('Level of each tensor column’s test: half to the per-component KS tests (Benjamini–Hochberg), half to the MMD test. Overrides the plan’s error budget for the tensor tests; absent (the default), the plan gives it a quarter of the drift step’s share (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
         components: z.number().int().min(1).max(100).default(20).describe('Principal components fitted on the reference sample.'),
         maxRows: z.number().int().min(50).default(2000).describe('Rows per side used for PCA and the KS tests.'),
         mmdRows: z.number().int().min(20).default(500).describe('Rows per side in the MMD permutation test (its cost grows with the square).'),
@@ -123,7 +153,7 @@ export const AnalyzeConfigSchema = z
     novelty: z
       .object({
         quantile: z.number().gt(0.5).lt(1).default(0.99).describe('A point is novel when its distance to the nearest reference point exceeds this quantile of the reference\'s own nearest-neighbour distances.'),
-        alpha: z.number().gt(0).lt(1).default(0.01).describe('Level of the binomial test that more points are novel than the quantile lets through.'),
+        alpha: z.number().gt(0).lt(1).optional().describe('Level of the beta-binomial test that more points are novel than the quantile lets through. Overrides the plan’s error budget for this test; absent (the default), the plan gives it the novelty step’s share, 0.0025 of plan.alpha 0.05 (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
         minShare: z.number().min(0).max(1).default(0.01).describe('Smallest excess share of novel operational rows (beyond the 1 − quantile expected) for the check to fail.'),
         minClusterShare: z.number().min(0).max(1).default(0.005).describe('Smallest share of scored operational rows a cluster of novel rows needs to be listed as a candidate new class.'),
         components: z.number().int().min(1).max(100).default(20).describe('Principal components of the space distances are measured in.'),
@@ -139,7 +169,7 @@ export const AnalyzeConfigSchema = z
 
 export const PerformanceConfigSchema = z
   .object({
-    alpha: z.number().gt(0).lt(1).default(0.05).describe('Significance level of the one-sided test for a performance drop.'),
+    alpha: z.number().gt(0).lt(1).optional().describe('Significance level of each one-sided harm test on the model’s predictions: measured performance drop, CBPE drop, calibration. Overrides the plan’s error budget for each of these tests; absent (the default), the plan gives it an even part of the harm step’s share (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
     maxDrop: z
       .number()
       .min(0)
@@ -148,14 +178,14 @@ export const PerformanceConfigSchema = z
     minLabels: z.number().int().min(1).default(30).describe('Fewer labelled operational rows gives "insufficient data".'),
   })
   .strict()
-  .default({ alpha: 0.05, maxDrop: 0.05, minLabels: 30 });
+  .default({ maxDrop: 0.05, minLabels: 30 });
 
 const SliceConfigSchema = z
   .object({
     maxPredicates: z.number().int().min(1).max(3).default(3).describe('Longest conjunction of predicates searched (SliceLine-style).'),
     bins: z.number().int().min(2).max(20).default(5).describe('Quantile bins per numeric feature (edges from the labelled operational rows).'),
     minSupport: z.number().int().min(5).default(50).describe('Fewest labelled operational rows a slice must hold to be considered.'),
-    fdr: z.number().gt(0).lt(1).default(0.05).describe('False discovery rate (Benjamini–Hochberg) over the slices tested against the baseline.'),
+    fdr: z.number().gt(0).lt(1).optional().describe('False discovery rate (Benjamini–Hochberg) over the slices tested against the baseline. Overrides the plan’s error budget for this family; absent (the default), the plan gives it the slices step’s share (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
     minIncrease: z.number().min(0).max(1).default(0.05).describe('Smallest rise in slice error rate (operational minus baseline) that counts as degraded.'),
     scoreAlpha: z.number().gt(0).lt(1).default(0.95).describe('SliceLine weight of error lift against slice size in the search score.'),
     beam: z.number().int().min(1).default(30).describe('Slices kept per level and extended by one more predicate; also the number tested.'),
@@ -164,7 +194,7 @@ const SliceConfigSchema = z
     top: z.number().int().min(1).default(10).describe('Degraded slices reported.'),
   })
   .strict()
-  .default({ maxPredicates: 3, bins: 5, minSupport: 50, fdr: 0.05, minIncrease: 0.05, scoreAlpha: 0.95, beam: 30, maxFeatures: 40, maxRows: 200000, top: 10 });
+  .default({ maxPredicates: 3, bins: 5, minSupport: 50, minIncrease: 0.05, scoreAlpha: 0.95, beam: 30, maxFeatures: 40, maxRows: 200000, top: 10 });
 
 export const AuditConfigSchema = z
   .object({
@@ -200,7 +230,7 @@ export const AuditConfigSchema = z
     maxEceIncrease: 0.05,
     maxCondition: 200,
     minPriorChange: 0.05,
-    slices: { maxPredicates: 3, bins: 5, minSupport: 50, fdr: 0.05, minIncrease: 0.05, scoreAlpha: 0.95, beam: 30, maxFeatures: 40, maxRows: 200000, top: 10 },
+    slices: { maxPredicates: 3, bins: 5, minSupport: 50, minIncrease: 0.05, scoreAlpha: 0.95, beam: 30, maxFeatures: 40, maxRows: 200000, top: 10 },
   });
 
 export const GatesConfigSchema = z
@@ -286,8 +316,9 @@ export const PlanConfigSchema = z
       .lt(1)
       .default(0.05)
       .describe(
-        'One error budget for the whole plan, split across its stages (docs/plan.md): change detection 50 %, ' +
-          'label shift 10 %, feature and multivariate drift 20 %, weak slices 20 %. Overrides the per-stage alphas.',
+        'One error budget for the whole plan, split across its steps by Bonferroni (docs/plan.md): harm and change ' +
+          'detection 45 %, label shift 10 %, feature, multivariate and tensor drift 20 %, novelty 5 %, weak slices 20 %. ' +
+          'It is the default of every per-check alpha; one set explicitly is used as it is instead of its share.',
       ),
   })
   .strict()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHECKS } from '../checks/index.js';
 
 /**
  * The operational data contract: what a serving system logs so that `moa` can analyze it, and what each optional
@@ -122,7 +123,7 @@ export const ContractAnalysisSchema = z
   .object({
     id: z.string().describe('Stable id, used in reports and docs.'),
     title: z.string(),
-    kind: z.string().describe('The check `kind` the analysis produces in results.json.'),
+    kind: z.string().describe('The check `kind` the analysis produces in results.json (docs/checks.md); `per_version` is not a check yet.'),
     needs: z.array(ContractKeySchema).describe('Columns of the operational data it needs (labels: inline or joined from a label feed).'),
     inputs: z.array(z.string()).describe('Other inputs it needs at `moa run` time, e.g. `--validation` with labels and predictions.'),
     classificationOnly: z.boolean(),
@@ -132,19 +133,19 @@ export type ContractAnalysis = z.infer<typeof ContractAnalysisSchema>;
 
 /** What each column unlocks. `needs` lists contract keys; `label` means labels inline or joined by id from `--labels`. */
 export const CONTRACT_ANALYSES: readonly ContractAnalysis[] = [
-  { id: 'feature_drift', title: 'feature drift (per-feature tests)', kind: 'feature_drift', needs: ['features'], inputs: ['--reference'], classificationOnly: false },
-  { id: 'novelty', title: 'novelty (inputs unlike any training row)', kind: 'novelty', needs: ['features'], inputs: ['--reference'], classificationOnly: false },
-  { id: 'output_drift_class', title: 'output drift on predicted classes (BBSD)', kind: 'output_drift', needs: ['prediction'], inputs: ['--validation with predictions'], classificationOnly: false },
-  { id: 'output_drift_proba', title: 'output drift on probabilities (BBSD)', kind: 'output_drift', needs: ['proba'], inputs: ['--validation with probabilities'], classificationOnly: true },
-  { id: 'measured_performance', title: 'measured performance (accuracy / MAE vs baseline)', kind: 'performance', needs: ['prediction', 'label'], inputs: [], classificationOnly: false },
-  { id: 'cbpe', title: 'estimated performance without labels (CBPE)', kind: 'estimated_performance', needs: ['proba'], inputs: ['--validation with labels and probabilities'], classificationOnly: true },
-  { id: 'label_shift_bbse', title: 'label shift (BBSE)', kind: 'label_shift', needs: ['prediction'], inputs: ['--validation with labels and predictions'], classificationOnly: true },
-  { id: 'calibration', title: 'calibration', kind: 'calibration', needs: ['proba', 'label'], inputs: [], classificationOnly: true },
-  { id: 'weak_slices', title: 'weak slices (where the model fails)', kind: 'slice_degradation', needs: ['features', 'prediction', 'label'], inputs: [], classificationOnly: false },
-  { id: 'new_classes', title: 'new classes from labels', kind: 'new_classes', needs: ['label'], inputs: ['--reference'], classificationOnly: true },
-  { id: 'recency_window', title: 'recency window and drift onset', kind: 'drift_onset', needs: ['timestamp'], inputs: [], classificationOnly: false },
-  { id: 'late_labels', title: 'late labels (label feed joined on id)', kind: 'label_join', needs: ['id'], inputs: ['--labels'], classificationOnly: false },
-  { id: 'predictions_apart', title: 'predictions stored apart (joined on id)', kind: 'join', needs: ['id'], inputs: ['--predictions'], classificationOnly: false },
+  { id: 'feature_drift', title: 'feature drift (per-feature tests)', kind: CHECKS.featureDrift.kind, needs: ['features'], inputs: ['--reference'], classificationOnly: false },
+  { id: 'novelty', title: 'novelty (inputs unlike any training row)', kind: CHECKS.novelty.kind, needs: ['features'], inputs: ['--reference'], classificationOnly: false },
+  { id: 'output_drift_class', title: 'output drift on predicted classes (BBSD)', kind: CHECKS.outputDrift.kind, needs: ['prediction'], inputs: ['--validation with predictions'], classificationOnly: false },
+  { id: 'output_drift_proba', title: 'output drift on probabilities (BBSD)', kind: CHECKS.outputDrift.kind, needs: ['proba'], inputs: ['--validation with probabilities'], classificationOnly: true },
+  { id: 'measured_performance', title: 'measured performance (accuracy / MAE vs baseline)', kind: CHECKS.performance.kind, needs: ['prediction', 'label'], inputs: [], classificationOnly: false },
+  { id: 'cbpe', title: 'estimated performance without labels (CBPE)', kind: CHECKS.estimatedPerformance.kind, needs: ['proba'], inputs: ['--validation with labels and probabilities'], classificationOnly: true },
+  { id: 'label_shift_bbse', title: 'label shift (BBSE)', kind: CHECKS.labelShift.kind, needs: ['prediction'], inputs: ['--validation with labels and predictions'], classificationOnly: true },
+  { id: 'calibration', title: 'calibration', kind: CHECKS.calibration.kind, needs: ['proba', 'label'], inputs: [], classificationOnly: true },
+  { id: 'weak_slices', title: 'weak slices (where the model fails)', kind: CHECKS.sliceDegradation.kind, needs: ['features', 'prediction', 'label'], inputs: [], classificationOnly: false },
+  { id: 'new_classes', title: 'new classes from labels', kind: CHECKS.newClasses.kind, needs: ['label'], inputs: ['--reference'], classificationOnly: true },
+  { id: 'recency_window', title: 'recency window and drift onset', kind: CHECKS.driftOnset.kind, needs: ['timestamp'], inputs: [], classificationOnly: false },
+  { id: 'late_labels', title: 'late labels (label feed joined on id)', kind: CHECKS.labelJoin.kind, needs: ['id'], inputs: ['--labels'], classificationOnly: false },
+  { id: 'predictions_apart', title: 'predictions stored apart (joined on id)', kind: CHECKS.ingestJoin.kind, needs: ['id'], inputs: ['--predictions'], classificationOnly: false },
   { id: 'per_version', title: 'per-model-version analysis', kind: 'per_version', needs: ['model_version'], inputs: [], classificationOnly: false },
 ];
 

@@ -1,35 +1,41 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config.js';
 import { SelectionSchema } from './selection.js';
+import { CheckResultSchema, FINDING_CODES } from '../checks/index.js';
 
-/** One result shape for every check. `error` means "could not run", not "failed". */
-export const CHECK_STATUSES = ['pass', 'warn', 'fail', 'error', 'skipped', 'insufficient_data'] as const;
-export const CheckStatusSchema = z.enum(CHECK_STATUSES);
-
-export const StageSchema = z.enum(['ingest', 'analyze', 'audit', 'decide', 'select']);
-
-const Figure = z.union([z.number(), z.string(), z.boolean(), z.null()]);
-
-export const CheckResultSchema = z
-  .object({
-    id: z.string().describe('Stable id, e.g. `drift.feature.age`; decisions point to these.'),
-    stage: StageSchema,
-    kind: z.string().describe('What sort of check, e.g. `schema`, `feature_drift`, `performance`.'),
-    subject: z.string().optional().describe('The column or class the check is about.'),
-    status: CheckStatusSchema,
-    method: z.string().optional().describe('The test or metric actually used.'),
-    figures: z.record(z.string(), Figure).describe('The numbers behind the status (statistic, p-value, effect, …).'),
-    threshold: z.record(z.string(), z.number()).optional().describe('Thresholds applied to reach the status.'),
-    summary: z.string().describe('One human sentence.'),
-    details: z.record(z.string(), z.unknown()).optional().describe('Larger structured data (tables, lists).'),
-  })
-  .strict();
-
-export type CheckResult = z.infer<typeof CheckResultSchema>;
-export type CheckStatus = z.infer<typeof CheckStatusSchema>;
+// The check result envelope and every kind's figures and details live in the catalogue (src/checks).
+export { CHECK_STATUSES, CheckResultSchema, CheckStatusSchema, StageSchema, type CheckResult, type CheckStatus } from '../checks/index.js';
 
 export const ACTIONS = ['none', 'fix_data', 'collect_labels', 'recalibrate', 'reweight', 'retrain'] as const;
 export const ActionSchema = z.enum(ACTIONS);
+
+/**
+ * What each action means for the training stage: whether a model is (re)trained, whether SELECT chooses data, and
+ * how the operational rows may be used. decide/ picks the action; emit writes these consequences, never re-deriving them.
+ */
+export const ACTION_MEANINGS: Readonly<
+  Record<(typeof ACTIONS)[number], { meaning: string; trains: boolean; selects: boolean; operational: 'labelled' | 'none'; operationalReason: string; hint?: string }>
+> = {
+  none: { meaning: 'Nothing to do: no evidence that the model is harmed.', trains: false, selects: false, operational: 'none', operationalReason: 'No retraining advised.' },
+  fix_data: {
+    meaning: 'The operational data is broken: fix the pipeline; never train on these rows.',
+    trains: false,
+    selects: false,
+    operational: 'none',
+    operationalReason: 'Failed data-quality gates: do not train on it until the pipeline is fixed.',
+  },
+  collect_labels: {
+    meaning: 'The data changed but too few labels exist to judge or retrain: label the queued rows, then run again.',
+    trains: false,
+    selects: true,
+    operational: 'none',
+    operationalReason: 'No retraining advised.',
+    hint: 'Label a sample of recent operational rows, then run the analysis again.',
+  },
+  recalibrate: { meaning: 'Accuracy holds but probabilities lost calibration: refit the calibration on recent labelled rows.', trains: false, selects: true, operational: 'none', operationalReason: 'No retraining advised.' },
+  reweight: { meaning: 'Only the class priors moved: retrain with the training data reweighted by class.', trains: true, selects: true, operational: 'labelled', operationalReason: 'Recent labelled rows show what the model now faces.' },
+  retrain: { meaning: 'The model is harmed or cannot predict new classes: retrain on the selected data.', trains: true, selects: true, operational: 'labelled', operationalReason: 'Recent labelled rows show what the model now faces.' },
+};
 export const SHIFT_TYPES = ['none', 'data_quality', 'covariate', 'label', 'concept', 'new_class', 'unknown'] as const;
 export const ShiftTypeSchema = z.enum(SHIFT_TYPES);
 
@@ -37,7 +43,7 @@ export const DecisionSchema = z
   .object({
     action: ActionSchema,
     shiftType: ShiftTypeSchema,
-    findings: z.array(z.string()).describe('Codes such as `feature_drift`, `new_classes`, `performance_drop`.'),
+    findings: z.array(z.enum(FINDING_CODES)).describe('What the decision found (src/checks/findings.ts).'),
     confidence: z.number().min(0).max(1).describe('How firmly the evidence supports the action.'),
     reasons: z
       .array(z.object({ text: z.string(), checks: z.array(z.string()) }).strict())

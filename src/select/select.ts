@@ -3,29 +3,17 @@ import type { RowOrigin } from '../ingest/load.js';
 import type { Config } from '../schema/config.js';
 import type { CheckResult } from '../schema/results.js';
 import type { Selection } from '../schema/selection.js';
+import type { SelectionEvidence } from '../decide/evidence.js';
+
+export type { SelectionEvidence } from '../decide/evidence.js';
 import { evaluateCandidates, type Candidate, type CandidateScore, type Part } from './candidates.js';
 import { buildDesign } from './design.js';
 import { labelQueue } from './label-queue.js';
 import { labelledRows, timeSplit } from './split.js';
+import { CHECKS } from '../checks/index.js';
 
 /** Adjusted p-value below which the summary calls a candidate's lead over naive refit more than noise. */
 const NOISE_LEVEL = 0.05;
-
-/** What ANALYZE and AUDIT found that says which rows to train on, weigh, exclude or label. */
-export interface SelectionEvidence {
-  /** Density-ratio weights for reference rows (domain classifier), already clipped and normalised to mean 1. */
-  referenceImportance?: Float64Array;
-  /** BBSE class weights w(y) = q(y)/p(y), by class name. */
-  classWeights?: Record<string, number>;
-  /** Operational rows to emphasise (degraded slices, new-class clusters). */
-  targeted?: { rows: number[]; reason: string; check: string }[];
-  /** Operational rows that look like new classes, for the label queue. */
-  novelRows?: number[];
-  /** Operational rows that failed quality checks. */
-  excluded?: { rows: number[]; reason: string; check: string }[];
-  /** Start of persistent drift (ms), from the drift-onset check. */
-  onsetSince?: number | null;
-}
 
 /**
  * The selected rows, each named so a training stage can find it in any later read: the object it came from (`uri`)
@@ -172,8 +160,8 @@ export function selectData(
       : '';
     checks.push({
       id: 'select.proxy_comparison',
-      stage: 'select',
-      kind: 'proxy_comparison',
+      stage: CHECKS.proxyComparison.stage,
+      kind: CHECKS.proxyComparison.kind,
       status: 'pass',
       method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy, scored on the ${split.holdout.length} most recent labelled rows; each candidate compared with naive refit on the same rows (one-sided ${test}, Holm)`,
       figures: {

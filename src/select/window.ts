@@ -1,6 +1,8 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
-import type { CheckResult } from '../schema/results.js';
 import { ks2samp } from '../stats/index.js';
+import { CHECKS, type CheckOf } from '../checks/index.js';
+
+type DriftOnsetCheck = CheckOf<typeof CHECKS.driftOnset>;
 
 const CHUNKS = 10;
 /** A chunk counts as drifted from this KS statistic on: a fixed, scale-free bar for locating the onset. */
@@ -23,7 +25,7 @@ function finite(values: Float64Array, rows?: ArrayLike<number>): Float64Array {
  * chunk from which every later chunk stays drifted (statistic ≥ `minEffect`, default 0.1). Returns null without a timestamp
  * or a drifted numeric feature.
  */
-export function driftOnset(reference: Dataset, operational: Dataset, roles: Roles, drifted: string[], minEffect = ONSET_KS): CheckResult | null {
+export function driftOnset(reference: Dataset, operational: Dataset, roles: Roles, drifted: string[], minEffect = ONSET_KS): DriftOnsetCheck | null {
   const ts = roles.timestamp ? operational.columns.get(roles.timestamp) : undefined;
   if (!(ts?.type === 'timestamp' || ts?.type === 'numeric')) return null;
   const features = drifted.filter((f) => reference.columns.get(f)?.type === 'numeric' && operational.columns.get(f)?.type === 'numeric').slice(0, 3);
@@ -52,8 +54,8 @@ export function driftOnset(reference: Dataset, operational: Dataset, roles: Role
   const found = onset < stats.length;
   return {
     id: 'select.drift_onset',
-    stage: 'select',
-    kind: 'drift_onset',
+    stage: CHECKS.driftOnset.stage,
+    kind: CHECKS.driftOnset.kind,
     status: found ? (onset === 0 ? 'pass' : 'warn') : 'pass',
     method: `KS per time chunk (${stats.length} chunks) on ${features.join(', ')}`,
     figures: { onsetChunk: found ? onset : -1, chunks: stats.length, onset: found ? new Date(starts[onset]!).toISOString() : null },

@@ -4,6 +4,7 @@ import type { Dataset, Roles } from '../../src/ingest/dataset.js';
 import type { Column } from '../../src/ingest/table.js';
 import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 import { CheckResultSchema } from '../../src/schema/results.js';
+import { CHECKS, find } from '../../src/checks/index.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { sampleIndices } from '../../src/analyze/sampling.js';
 import type { NoveltyCluster } from '../../src/analyze/novelty.js';
@@ -53,7 +54,8 @@ describeFashion('Fashion-MNIST: a class absent from training', () => {
   // Labels stay in the data for checking the clusters; only the image is a feature.
   const roles: Roles = { task: 'classification', label: 'label', proba: trainedClasses.map((cls) => ({ column: `proba_${cls}`, className: cls })), features: ['image'], excluded: [] };
   // Smaller caps than the defaults keep this file to a few seconds of CPU.
-  const cfg = config({ seed: 11, analyze: { novelty: { maxRows: 2000 }, tensor: { permutations: 100 } } });
+  // Each test at an explicit level (novelty 0.01, tensors 0.05): run alone they would get only their share of the plan's budget.
+  const cfg = config({ seed: 11, analyze: { novelty: { maxRows: 2000, alpha: 0.01 }, tensor: { permutations: 100, alpha: 0.05 } } });
 
   it('reports a novelty cluster dominated by the held-out class, with representative rows', () => {
     // Novelty never reads labels to detect (only to name a cluster's dominant label), so one run serves both the
@@ -61,7 +63,7 @@ describeFashion('Fashion-MNIST: a class absent from training', () => {
     const { results, clusters } = analyzeNewClasses(reference, operational, roles, cfg);
     expect(results.map((r) => r.kind)).toEqual(['new_classes', 'novelty']);
     expect(results[0]!.status).toBe('fail'); // labels show Bag directly
-    const result = results[1]!;
+    const result = find(results, CHECKS.novelty)!;
     CheckResultSchema.parse(result);
     const labelOf = (row: number) => CLASSES[te.labels[row]!]!;
     const top = clusters.find((c: NoveltyCluster) => c.candidate)!;

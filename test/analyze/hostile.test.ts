@@ -3,6 +3,7 @@ import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeNewClasses, 
 import type { Dataset, Roles } from '../../src/ingest/dataset.js';
 import type { Column } from '../../src/ingest/table.js';
 import { CheckResultSchema, type CheckResult } from '../../src/schema/results.js';
+import { CHECKS, findAll } from '../../src/checks/index.js';
 import { generateSample } from '../../src/stats/index.js';
 import { categorical, config, datasetOf, numeric } from './support.js';
 
@@ -71,7 +72,7 @@ describe('hostile and odd input: clear statuses, no crash', () => {
     const ref = datasetOf([categorical('id', Array.from({ length: n }, (_, i) => `r${i}`))], 'reference');
     const op = datasetOf([categorical('id', Array.from({ length: n }, (_, i) => `o${i}`))], 'operational');
     const results = analyzeAll(ref, op, roles(['id']));
-    const drift = results.find((r) => r.id === 'drift.feature.id')!;
+    const drift = findAll(results, CHECKS.featureDrift).find((r) => r.id === 'drift.feature.id')!;
     // Every category is rare, so all pool into one cell: no test is possible and none is faked.
     expect(drift.method).toBe('single category');
     expect(drift.figures.pooledCategories).toBe(2 * n);

@@ -19,9 +19,10 @@ describe('null cases: 50 seeded splits of one dataset', () => {
   const pool = Int32Array.from({ length: table.rows - 5000 }, (_, i) => 5000 + i);
   const cfg = config({
     columns: { label: 'income', prediction: 'prediction', proba: 'proba_', categorical: [], ignore: [], types: {} },
+    // Every family at α explicitly (the plan would give each only its share of one budget).
     drift: { alpha: ALPHA },
     // The multivariate checks run on a 400-row subsample per side (their own cap) to keep the 50 splits fast.
-    analyze: { multivariate: { maxRows: 400, epochs: 5, chunks: 100 } },
+    analyze: { outputDrift: { alpha: ALPHA }, multivariate: { maxRows: 400, epochs: 5, chunks: 100, alpha: ALPHA } },
   });
 
   it(`keeps the dataset-level false-alarm rate near α (at most ${MAX_ALARMS} of ${SPLITS})`, () => {

@@ -1,6 +1,9 @@
+import { diagnoseShift } from '../../src/decide/diagnosis.js';
+import { CHECKS, type CheckResult } from '../../src/checks/index.js';
+import { checkOf } from '../support/checks.js';
 import { describe, expect, it } from '@jest/globals';
 import { featureDrift } from '../../src/analyze/drift.js';
-import { calibrationDrift, diagnoseShift, estimatedPerformance, labelShift, matches, measuredPerformance, reweightedOutputs, weakSlices } from '../../src/audit/index.js';
+import { calibrationDrift, estimatedPerformance, labelShift, matches, measuredPerformance, reweightedOutputs, weakSlices } from '../../src/audit/index.js';
 import type { Dataset } from '../../src/ingest/dataset.js';
 import { AuditConfigSchema, DriftConfigSchema, PerformanceConfigSchema } from '../../src/schema/config.js';
 import { mulberry32 } from '../../src/stats/index.js';
@@ -14,7 +17,7 @@ import { classificationRoles, numeric } from './support/datasets.js';
  */
 const setup = adultSetup();
 const roles = classificationRoles(CLASSES, FEATURES);
-const perf = PerformanceConfigSchema.parse(undefined);
+const perf = { ...PerformanceConfigSchema.parse(undefined), alpha: 0.05 };
 const audit = AuditConfigSchema.parse(undefined);
 const validation = setup.toDataset('validation', 'validation');
 const operational = setup.toDataset('operational', 'operational');
@@ -28,7 +31,7 @@ const flipped = setup.toDataset('operational', 'operational', undefined, flipped
 
 describe('weak slices on Adult', () => {
   it('finds the subgroup whose labels were flipped, with its rows', () => {
-    const { check, slices } = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5) });
+    const { check, slices } = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5), fdr: 0.05 });
     expect(check.status).toBe('fail');
     const top = slices[0]!;
     expect([...top.text].sort()).toEqual(['race = Black', 'sex = Male']);
@@ -37,7 +40,7 @@ describe('weak slices on Adult', () => {
     expect(top.rows).toBe(expected.length);
     expect(top.errorRate).toBeGreaterThan(0.7);
     expect(top.baselineErrorRate).toBeLessThan(0.2);
-    expect(top.adjustedPValue).toBeLessThan(audit.slices.fdr);
+    expect(top.adjustedPValue).toBeLessThan(0.05);
     // The predicates reproduce the rows on the data itself.
     for (const i of expected.slice(0, 50)) for (const p of top.predicates) expect(matches(p, flipped.columns.get(p.feature)!, i)).toBe(true);
     const shown = (check.details!.slices as { predicates: string[]; rows: number; lift: number }[])[0]!;
@@ -46,7 +49,7 @@ describe('weak slices on Adult', () => {
   });
 
   it.each([5, 6, 7])('finds no slice on unaltered data at the chosen FDR (seed %i)', (seed) => {
-    const { check, slices } = weakSlices(operational, validation, roles, { audit, rng: mulberry32(seed) });
+    const { check, slices } = weakSlices(operational, validation, roles, { audit, rng: mulberry32(seed), fdr: 0.05 });
     expect(check.status).toBe('pass');
     expect(slices).toHaveLength(0);
     expect(Number(check.figures.tested)).toBeGreaterThan(10);
@@ -64,7 +67,7 @@ describe('measured performance on Adult', () => {
     // 200 replicates estimate the 2.5% and 97.5% points to roughly ±15%.
     expect(width / binomial).toBeGreaterThan(0.8);
     expect(width / binomial).toBeLessThan(1.2);
-    for (const name of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss', 'brier', 'ece', 'drop']) {
+    for (const name of ['accuracy', 'balancedAccuracy', 'macroF1', 'logLoss', 'brier', 'ece', 'drop'] as const) {
       expect(Number(check.figures[`${name}_lo`])).toBeLessThanOrEqual(Number(check.figures[name]));
       expect(Number(check.figures[`${name}_hi`])).toBeGreaterThanOrEqual(Number(check.figures[name]));
     }
@@ -102,7 +105,7 @@ describe('CBPE under covariate shift on Adult (rows selected on inputs, P(y|x) u
     expect(cbpe.figures.assumptionsHold).toBe(true);
     // The selection really moved accuracy away from validation's, so this is not a trivial pass.
     if (name !== 'age >= 45') expect(Math.abs(acc - Number(cbpe.figures.baseline_accuracy))).toBeGreaterThan(0.03);
-    const drift = featureDrift(validation, shifted, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(validation, shifted, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     expect(diagnoseShift([...drift, measured, cbpe]).figures.shiftType).toBe('covariate');
     // The outputs moved, but no reweighting of classes explains it: p(x|y) changed too.
     const { weights } = labelShift(shifted, validation, roles, perf, { audit, rng: mulberry32(4) });
@@ -110,10 +113,26 @@ describe('CBPE under covariate shift on Adult (rows selected on inputs, P(y|x) u
   });
 
   it('reports its assumptions as broken when ANALYZE found new classes', () => {
-    const newClasses = { id: 'analyze.new_classes.labels', stage: 'analyze' as const, kind: 'new_classes', status: 'fail' as const, figures: {}, summary: 'new class' };
+    const newClasses = checkOf(CHECKS.newClasses, { id: 'analyze.new_classes.labels', status: 'fail', figures: {}, summary: 'new class' });
     const cbpe = estimatedPerformance(operational, validation, roles, perf, { audit, rng: mulberry32(4), analyze: [newClasses] })!;
     expect(cbpe.figures.assumptionsHold).toBe(false);
     expect(cbpe.summary).toMatch(/assumptions do not hold/);
+  });
+
+  // Regression: CBPE looked for an `out_of_distribution` kind nothing emits, and said "no novelty" when it ran
+  // (in the harm step) before the novelty test had.
+  it('does not claim "no novelty" before the novelty test has judged, and reads its verdict once it has', () => {
+    const gate = checkOf(CHECKS.dataQuality, { id: 'quality.column.age', subject: 'age', status: 'pass', figures: {}, summary: 'ok' });
+    const noveltyAssumption = (analyze: CheckResult[]) =>
+      estimatedPerformance(operational, validation, roles, perf, { audit, rng: mulberry32(4), analyze })!.details!.assumptions.find((a) => a.assumption.startsWith('no novelty'))!;
+    const early = noveltyAssumption([gate]);
+    expect(early.holds).toBeNull();
+    expect(early.evidence).toMatch(/had not run/);
+    const novelty = (status: 'pass' | 'fail') => checkOf(CHECKS.novelty, { id: 'analyze.novelty', status, figures: {}, summary: status });
+    expect(noveltyAssumption([gate, novelty('pass')]).holds).toBe(true);
+    const found = noveltyAssumption([gate, novelty('fail')]);
+    expect(found.holds).toBe(false);
+    expect(found.evidence).toContain('analyze.novelty');
   });
 });
 
@@ -143,10 +162,10 @@ describe('calibration drift on Adult', () => {
 
 describe('shift diagnosis on Adult with labels flipped in a subgroup (P(y|x) changed, inputs unchanged)', () => {
   it('is concept shift, with the evidence named', () => {
-    const drift = featureDrift(validation, flipped, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(validation, flipped, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     const measured = measuredPerformance(flipped, validation, roles, perf, { audit, rng: mulberry32(1) })!;
     const cbpe = estimatedPerformance(flipped, validation, roles, perf, { audit, rng: mulberry32(4), analyze: drift })!;
-    const slices = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5) }).check;
+    const slices = weakSlices(flipped, validation, roles, { audit, rng: mulberry32(5), fdr: 0.05 }).check;
     expect(drift.filter((c) => c.status === 'fail')).toHaveLength(0);
     // Calibrated confidence says the model should do as well as on validation; it does not.
     expect(cbpe.figures.measuredWithinInterval).toBe(false);

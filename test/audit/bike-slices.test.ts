@@ -64,7 +64,7 @@ describe('weak slices for regression (bike sharing 2011)', () => {
     // Misty summer days: counts up by 150, everything else as it was.
     const group = (r: string[]) => r[col('season')] === '3' && r[col('weathersit')] === '2';
     const op = toDataset('operational', opRows, (r) => (group(r) ? 150 : 0));
-    const { check, slices } = weakSlices(op, validation, roles, { audit, rng: mulberry32(9) });
+    const { check, slices } = weakSlices(op, validation, roles, { audit, rng: mulberry32(9), fdr: 0.05 });
     expect(check.status).toBe('fail');
     expect(check.figures.metric).toBe('mean absolute error');
     expect([...slices[0]!.text].sort()).toEqual(['season = 3', 'weathersit = 2']);
@@ -73,7 +73,7 @@ describe('weak slices for regression (bike sharing 2011)', () => {
   });
 
   it.each([9, 10])('finds none on unaltered rows (seed %i)', (seed) => {
-    const { check, slices } = weakSlices(toDataset('operational', opRows), validation, roles, { audit, rng: mulberry32(seed) });
+    const { check, slices } = weakSlices(toDataset('operational', opRows), validation, roles, { audit, rng: mulberry32(seed), fdr: 0.05 });
     expect(check.status).toBe('pass');
     expect(slices).toHaveLength(0);
   });

@@ -1,25 +1,26 @@
 import { describe, expect, it } from '@jest/globals';
-import { diagnoseShift } from '../../src/audit/index.js';
-import type { CheckResult, CheckStatus } from '../../src/schema/results.js';
+import { CHECKS, type AnyCheckEntry, type CheckResult, type CheckStatus, type FiguresOf } from '../../src/checks/index.js';
+import { diagnoseShift } from '../../src/decide/diagnosis.js';
+import { checkOf } from '../support/checks.js';
 
-const check = (kind: string, status: CheckStatus, figures: CheckResult['figures'] = {}, id = `${kind}.x`): CheckResult => ({ id, stage: 'audit', kind, status, figures, summary: '' });
+const check = <E extends AnyCheckEntry>(entry: E, status: CheckStatus, figures: FiguresOf<E> = {}, id = `${entry.kind}.x`) => checkOf(entry, { id, status, figures, summary: '' } as never);
 
-const gate = check('data_quality', 'fail');
-const newClass = check('new_classes', 'fail');
-const drift = check('feature_drift', 'fail');
-const noDrift = check('feature_drift', 'pass');
-const mvDrift = check('multivariate_drift', 'fail');
-const output = check('output_drift', 'fail');
-const dropped = check('performance', 'fail');
-const held = check('performance', 'pass');
-const labelConfirmed = check('label_shift', 'fail', { consistentWithLabelShift: true });
-const labelRefuted = check('label_shift', 'fail', { consistentWithLabelShift: false });
-const labelUnlabelled = check('label_shift', 'fail');
-const labelExplained = check('label_shift', 'fail', { pure: true });
-const labelUnexplained = check('label_shift', 'fail', { pure: false });
-const cbpeBelow = check('estimated_performance', 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.7, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
-const cbpeAbove = check('estimated_performance', 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.9, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
-const slices = check('slice_degradation', 'fail');
+const gate = check(CHECKS.dataQuality, 'fail');
+const newClass = check(CHECKS.newClasses, 'fail');
+const drift = check(CHECKS.featureDrift, 'fail');
+const noDrift = check(CHECKS.featureDrift, 'pass');
+const mvDrift = check(CHECKS.multivariateDrift, 'fail');
+const output = check(CHECKS.outputDrift, 'fail');
+const dropped = check(CHECKS.performance, 'fail');
+const held = check(CHECKS.performance, 'pass');
+const labelConfirmed = check(CHECKS.labelShift, 'fail', { consistentWithLabelShift: true });
+const labelRefuted = check(CHECKS.labelShift, 'fail', { consistentWithLabelShift: false });
+const labelUnlabelled = check(CHECKS.labelShift, 'fail');
+const labelExplained = check(CHECKS.labelShift, 'fail', { pure: true });
+const labelUnexplained = check(CHECKS.labelShift, 'fail', { pure: false });
+const cbpeBelow = check(CHECKS.estimatedPerformance, 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.7, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
+const cbpeAbove = check(CHECKS.estimatedPerformance, 'pass', { measuredWithinInterval: false, measuredAccuracy: 0.9, estimatedOnLabelled_lo: 0.8, estimatedOnLabelled_hi: 0.85 });
+const slices = check(CHECKS.sliceDegradation, 'fail');
 
 /** [evidence, expected diagnosis, expected alternatives] — the rules of diagnoseShift, each with the case that separates it. */
 const grid: [string, CheckResult[], string, string[]][] = [
@@ -44,7 +45,7 @@ const grid: [string, CheckResult[], string, string[]][] = [
 describe('shift-type diagnosis rules', () => {
   it.each(grid)('%s', (_, checks, expected, alternatives) => {
     const d = diagnoseShift(checks);
-    expect(d.kind).toBe('shift_diagnosis');
+    expect(d.kind).toBe(CHECKS.shiftDiagnosis.kind);
     expect(d.figures.shiftType).toBe(expected);
     expect((d.details!.alternatives as string[]).sort()).toEqual([...alternatives].sort());
     expect(d.status).toBe(expected === 'none' ? 'pass' : 'warn');

@@ -1,7 +1,9 @@
+import { diagnoseShift } from '../../src/decide/diagnosis.js';
 import { describe, expect, it } from '@jest/globals';
 import { featureDrift } from '../../src/analyze/drift.js';
-import { diagnoseShift, estimatedPerformance, labelShift, measuredPerformance, reweightedOutputs } from '../../src/audit/index.js';
+import { estimatedPerformance, labelShift, measuredPerformance, reweightedOutputs } from '../../src/audit/index.js';
 import type { Dataset } from '../../src/ingest/dataset.js';
+import type { Column } from '../../src/ingest/table.js';
 import { fitSoftmax, predictProba } from '../../src/models/softmax.js';
 import { AuditConfigSchema, DriftConfigSchema, PerformanceConfigSchema } from '../../src/schema/config.js';
 import { mulberry32 } from '../../src/stats/index.js';
@@ -61,7 +63,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     });
     return part('operational', test, Int32Array.from(rows));
   };
-  const perf = PerformanceConfigSchema.parse(undefined);
+  const perf = { ...PerformanceConfigSchema.parse(undefined), alpha: 0.05 };
   const audit = AuditConfigSchema.parse(undefined);
 
   it('recovers the shifted priors within their intervals, flags the shift and diagnoses label shift', () => {
@@ -94,7 +96,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     expect(reweighted.columns).toBe(10);
     expect(reweighted.pValue).toBeGreaterThan(0.05);
 
-    const drift = featureDrift(reference, op, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(reference, op, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     const measured = measuredPerformance(op, validation, roles, perf, { audit, rng: mulberry32(2) })!;
     const cbpe = estimatedPerformance(op, validation, roles, perf, { audit, rng: mulberry32(3) })!;
     console.log(`CBPE under label shift (its assumption broken): estimate ${Number(cbpe.figures.accuracy).toFixed(4)} vs measured ${Number(measured.figures.accuracy).toFixed(4)}`);
@@ -104,12 +106,24 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     expect((diagnosis.details!.evidence as { shiftType: string; checks: string[] }[])[0]!.checks).toContain('audit.label_shift');
   });
 
+  // Regression: `pure` was set afterwards by the plan, mutating the check; the check now says it itself.
+  it('without operational labels, says itself whether the prior shift explains the outputs (figure pure)', () => {
+    const op = operational(SHIFTED, 11);
+    const label = op.columns.get(roles.label!)! as Extract<Column, { type: 'categorical' }>;
+    const unlabelled: Dataset = { ...op, columns: new Map(op.columns).set(roles.label!, { ...label, codes: new Int32Array(label.codes.length).fill(-1) }) };
+    const { check } = labelShift(unlabelled, validation, roles, perf, { audit, rng: mulberry32(1) });
+    expect(check.status).toBe('fail');
+    expect(check.figures.consistentWithLabelShift).toBeUndefined();
+    expect(check.figures.reweightedOutputsPValue).toBeGreaterThan(perf.alpha);
+    expect(check.figures.pure).toBe(true);
+  });
+
   it('finds no prior change when the operational priors equal the validation priors', () => {
     const op = operational(UNIFORM, 12);
     const { check } = labelShift(op, validation, roles, perf, { audit, rng: mulberry32(1) });
     expect(check.status).toBe('pass');
     expect(Number(check.figures.priorDistance)).toBeLessThan(audit.minPriorChange);
-    const drift = featureDrift(reference, op, roles, DriftConfigSchema.parse(undefined));
+    const drift = featureDrift(reference, op, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     const measured = measuredPerformance(op, validation, roles, perf, { audit, rng: mulberry32(2) })!;
     expect(measured.status).toBe('pass');
     expect(diagnoseShift([...drift, measured, check]).figures.shiftType).toBe('none');

@@ -62,7 +62,7 @@ describe('regression metrics against NumPy', () => {
   it.each(cases.map((c) => [c.y.length, c] as const))('n = %i', (_, c) => {
     const d = (role: 'operational' | 'validation') => dataset(role, [numeric('target', Float64Array.from(c.y)), numeric('predicted', Float64Array.from(c.yhat)), numeric('x', new Float64Array(c.y.length))]);
     const roles = { task: 'regression' as const, label: 'target', prediction: 'predicted', proba: [], features: ['x'], excluded: [] };
-    const check = measuredPerformance(d('operational'), d('validation'), roles, PerformanceConfigSchema.parse(undefined))!;
+    const check = measuredPerformance(d('operational'), d('validation'), roles, { ...PerformanceConfigSchema.parse(undefined), alpha: 0.05 })!;
     expect(check.id).toBe('audit.performance.mae');
     for (const name of ['mae', 'rmse', 'r2', 'bias'] as const) expect(Number(check.figures[name])).toBeCloseTo(c[name], 10);
     // Same data on both sides: no drop.

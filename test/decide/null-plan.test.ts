@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { sampleIndices, shuffle } from '../../src/analyze/sampling.js';
-import { diagnoseShift } from '../../src/audit/index.js';
 import { decide } from '../../src/decide/decide.js';
-import { alphaBudget, runPlan, type PlanContext } from '../../src/decide/plan.js';
-import { planSteps } from '../../src/decide/steps.js';
+import { alphaPlan } from '../../src/decide/alpha.js';
+import { runPlan } from '../../src/decide/plan.js';
+import { planSteps, testFamilies } from '../../src/decide/steps.js';
 import { silentLogger } from '../../src/log.js';
-import type { CheckResult } from '../../src/schema/results.js';
+import { CHECKS } from '../../src/checks/index.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { adultWithModel, config, resolved, rowsOf } from '../analyze/support.js';
 
@@ -19,7 +19,7 @@ const SPLITS = 50;
 const ROWS = 2000;
 const ALPHA = 0.05;
 const MAX_ALARMS = Math.floor(SPLITS * (ALPHA + 2 * Math.sqrt((ALPHA * (1 - ALPHA)) / SPLITS)));
-const STATISTICAL = ['feature_drift', 'output_drift', 'multivariate_drift', 'tensor_drift', 'novelty', 'performance', 'estimated_performance', 'calibration', 'label_shift', 'slice_degradation'];
+const STATISTICAL: string[] = [CHECKS.featureDrift, CHECKS.outputDrift, CHECKS.multivariateDrift, CHECKS.tensorDrift, CHECKS.novelty, CHECKS.performance, CHECKS.estimatedPerformance, CHECKS.calibration, CHECKS.labelShift, CHECKS.sliceDegradation].map((e) => e.kind);
 
 describe('the plan on null cases', () => {
   const table = adultWithModel();
@@ -40,14 +40,11 @@ describe('the plan on null cases', () => {
       const picked = shuffle(sampleIndices(pool.length, 2 * ROWS, rng), rng).map((i) => pool[i]!);
       const runCfg = { ...cfg, seed: s };
       const { roles, reference, operational } = resolved(runCfg, rowsOf(table, picked.subarray(0, ROWS), 'reference'), rowsOf(table, picked.subarray(ROWS), 'operational'));
-      const checks: CheckResult[] = [];
-      const ctx: PlanContext = { reference, operational, validation: undefined, roles, config: runCfg, log: silentLogger, checks, evidence: {}, alpha: alphaBudget(ALPHA) };
-      await runPlan(planSteps(), ctx);
-      checks.push(diagnoseShift(checks));
+      const { checks } = runPlan(planSteps(), { reference, operational, validation: undefined, roles, config: runCfg, log: silentLogger, alpha: alphaPlan(runCfg, testFamilies({ reference, roles, validation: undefined })) });
       const failed = checks.filter((c) => STATISTICAL.includes(c.kind) && c.status === 'fail');
       for (const kind of new Set(failed.map((c) => c.kind))) byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
       if (failed.length) alarms++;
-      const { action } = decide(checks, { allowFailedGates: false });
+      const { action } = decide(checks, { allowFailedGates: false }).decision;
       actions.set(action, (actions.get(action) ?? 0) + 1);
     }
     console.log(`plan on ${SPLITS} null splits of UCI Adult (${ROWS}+${ROWS} rows, --full, α = ${ALPHA}): splits with any alarm ${alarms} (${((alarms / SPLITS) * 100).toFixed(0)} %); by kind ${JSON.stringify(Object.fromEntries(byKind))}; actions ${JSON.stringify(Object.fromEntries(actions))}`);

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { parquetReadObjects } from 'hyparquet';
 import { validateConfig } from '../../src/config/load.js';
+import { CHECKS, failing, find } from '../../src/checks/index.js';
+import { PLAN_STEP_IDS } from '../../src/decide/alpha.js';
+import { parseHTML } from 'linkedom';
 import { generateColors, trainColorModel } from '../../src/demo/color.js';
 import { colorColumns, colorDemoData } from '../../src/demo/run-demo.js';
 import { toParquet } from '../../src/emit/parquet.js';
@@ -38,6 +41,7 @@ async function analyze(data: string, out: string, extra: Record<string, unknown>
 
 let demoData: string;
 let nullData: string;
+let brokenData: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'moa-plan-'));
   const demo = colorDemoData(7);
@@ -45,6 +49,14 @@ beforeAll(async () => {
     reference: toParquet(colorColumns(demo.reference, demo.model)),
     validation: toParquet(colorColumns(demo.validation, demo.model)),
     operational: toParquet(colorColumns(demo.operational, demo.model)),
+  });
+  // The demo with a null surge in one feature: every other operational `r` lost.
+  const broken = colorColumns(demo.operational, demo.model);
+  broken.r = { type: 'float64', values: Float64Array.from(broken.r!.values as ArrayLike<number>, (v, i) => (i % 2 ? NaN : v)) };
+  brokenData = await scenario('broken', {
+    reference: toParquet(colorColumns(demo.reference, demo.model)),
+    validation: toParquet(colorColumns(demo.validation, demo.model)),
+    operational: toParquet(broken),
   });
   // A null case: operational data from the same world as the reference, half of it labelled.
   const reference = generateColors({ n: 3000, seed: 21, idPrefix: 'r', start: 0, days: 30 });
@@ -72,12 +84,30 @@ describe('the ordered plan', () => {
     expect(planned.manifest.data.weights).toBeNull();
   });
 
-  it('spends one error budget across the steps', async () => {
-    const { results } = await analyze(nullData, 'null-alpha', { plan: { alpha: 0.1 } });
+  it('spends one error budget across the steps, keyed by step id, and the report shows every step’s α', async () => {
+    const { results, report } = await analyze(nullData, 'null-alpha', { plan: { alpha: 0.1 } });
     const a = results.plan.alpha;
-    expect(a.harm! + a.labelShift! + a.drift! + a.novelty! + a.slices!).toBeCloseTo(0.1, 12);
-    const performance = results.checks.find((c) => c.kind === 'performance')!;
+    const steps = results.plan.steps.filter((s) => s.id !== 'selection');
+    expect(steps.map((s) => s.id)).toEqual([...PLAN_STEP_IDS]);
+    // Regression: the budget was keyed `labelShift` while the step is `label_shift`, so the report's α was blank.
+    for (const s of steps) expect(a[s.id]).toEqual(expect.any(Number));
+    expect(steps.reduce((sum, s) => sum + a[s.id]!, 0)).toBeCloseTo(0.1, 12);
+    const row = parseHTML(report).document.querySelector('#plan tbody tr:nth-child(3)')!;
+    expect(row.querySelector('code')!.textContent).toBe('label_shift');
+    expect(row.querySelectorAll('td')[4]!.textContent).toBe('0.01');
+    const performance = find(results.checks, CHECKS.performance)!;
     expect(performance.threshold?.alpha).toBeLessThanOrEqual(a.harm!);
+  });
+
+  // Regression: the plan never filled the gates' exclusions, so the manifest's `exclusions` was always [].
+  it('past a failed null-rate gate (gates.allowFailed), excludes the invalid rows from training and says so', async () => {
+    const { results, manifest } = await analyze(brokenData, 'broken', { gates: { allowFailed: true } });
+    expect(failing(results.checks, CHECKS.dataQuality).map((c) => c.id)).toContain('quality.column.r');
+    expect(results.selection).not.toBeNull();
+    const exclusion = results.selection!.exclusions.find((e) => e.check === 'quality.column.r')!;
+    expect(exclusion.rows).toBe(Math.floor(results.inputs.find((i) => i.role === 'operational')!.rows / 2));
+    expect(exclusion.reason).toContain('null');
+    expect(manifest.data.exclusions).toEqual(results.selection!.exclusions);
   });
 
   it('on the demo, retrains and writes a selection that beats naive refitting on held-out recent rows', async () => {

@@ -1,10 +1,13 @@
 /**
- * Results built by hand for the renderers: every kind and details shape the report knows, shapes it does not know,
- * malformed ones, and hostile text (markup, quotes, Unicode) in every data-derived string. Validated by
- * ResultsSchema, so they are results moa could really write.
+ * Results for the renderers, every check built through its catalogue entry (src/checks) and validated by its schema,
+ * so they hold only figures and details moa could really write — with hostile text (markup, quotes, Unicode) in every
+ * data-derived string. test/report/real-run.test.ts renders the results of a real run besides.
  */
 import { ConfigSchema } from '../../src/schema/config.js';
-import { ResultsSchema, type CheckResult, type Results } from '../../src/schema/results.js';
+import { DRIFT_TESTS } from '../../src/analyze/registry.js';
+import { CHECKS, FINDINGS, type CheckResult } from '../../src/checks/index.js';
+import { ResultsSchema, type Results } from '../../src/schema/results.js';
+import { checkOf } from '../support/checks.js';
 import { mulberry32 } from '../../src/stats/index.js';
 
 /** Each sets a marker or opens a dialog if it ever runs as script; the browser test looks for both. */
@@ -76,40 +79,61 @@ export function driftChecks(features: number, seed = 1): CheckResult[] {
     const effect = round(drifted ? 0.15 + 0.5 * rng() : 0.05 * rng());
     const categorical = i % 3 === 1;
     const distribution = categorical
-      ? { kind: 'categorical', categories: [HOSTILE[i % HOSTILE.length]!, 'b', 'c', 'd'], reference: [0.4, 0.3, 0.2, 0.1], operational: drifted ? [0.1, 0.2, 0.3, 0.4] : [0.38, 0.31, 0.2, 0.11] }
-      : { kind: 'numeric', edges: Array.from({ length: 31 }, (_, k) => round(-3 + k * 0.2)), reference: normalShares(rng, 30, 0), operational: normalShares(rng, 30, drifted ? 4 : 0) };
-    checks.push({
-      id: `drift.feature.${name}`,
-      stage: 'analyze',
-      kind: 'feature_drift',
-      subject: name,
-      status: drifted ? 'fail' : 'pass',
-      method: categorical ? 'chi2_contingency' : 'ks_2samp (asymp)',
-      figures: { statistic: effect, pValue: drifted ? 1e-12 : 0.4, adjustedPValue: drifted ? 1e-10 : 0.8, effect, nReference: 3000, nOperational: 2000 },
-      threshold: { alpha: 0.05, minEffect: 0.1 },
-      summary: drifted ? `Drifted: effect ${effect} on ${name}.` : `No significant change on ${name}.`,
-      details: { distribution, test: categorical ? { id: 'chi2', describe: 'chi-square test of homogeneity' } : { id: 'ks', describe: `two-sample KS ${HOSTILE[0]}` } },
-    });
+      ? { kind: 'categorical' as const, categories: [HOSTILE[i % HOSTILE.length]!, 'b', 'c', 'd'], reference: [0.4, 0.3, 0.2, 0.1], operational: drifted ? [0.1, 0.2, 0.3, 0.4] : [0.38, 0.31, 0.2, 0.11] }
+      : { kind: 'numeric' as const, edges: Array.from({ length: 31 }, (_, k) => round(-3 + k * 0.2)), reference: normalShares(rng, 30, 0), operational: normalShares(rng, 30, drifted ? 4 : 0) };
+    checks.push(
+      checkOf(CHECKS.featureDrift, {
+        id: `drift.feature.${name}`,
+        subject: name,
+        status: drifted ? 'fail' : 'pass',
+        method: categorical ? 'chi2_contingency' : 'ks_2samp (asymp)',
+        figures: { statistic: effect, pValue: drifted ? 1e-12 : 0.4, adjustedPValue: drifted ? 1e-10 : 0.8, effect, nReference: 3000, nOperational: 2000 },
+        threshold: { alpha: 0.05, minEffect: 0.1 },
+        summary: drifted ? `Drifted: effect ${effect} on ${name}.` : `No significant change on ${name}.`,
+        details: { distribution, test: categorical ? DRIFT_TESTS.categorical : { ...DRIFT_TESTS.numeric, describe: `two-sample KS ${HOSTILE[0]}` } },
+      }),
+    );
   }
   return checks;
 }
 
-/** One check of every other kind the report draws, with hostile labels. */
+/** One check of every other kind the report draws, built through the catalogue, with hostile labels. */
 export function kindChecks(): CheckResult[] {
   const labels = ['red', 'green', HOSTILE[0]!, HOSTILE[1]!, HOSTILE[6]!];
   const matrix = labels.map((_, i) => labels.map((__, j) => (i === j ? 80 + 5 * i : (i + 2 * j) % 7)));
+  const reliability = (bins: number) => ({ bins: Array.from({ length: bins }, (_, k) => ({ lo: k / bins, hi: (k + 1) / bins, confidence: (k + 0.5) / bins, accuracy: Math.max(0, (k + 0.3) / bins), count: 10 + k * 20 })) });
   return [
-    { id: 'schema.columns', stage: 'analyze', kind: 'schema', status: 'warn', method: 'column comparison', figures: { missing: 1, retyped: 0 }, summary: `Column ${HOSTILE[1]} is missing.`, details: { missing: [HOSTILE[1]], retyped: [], added: [HOSTILE[3]], missingOutputs: [] } },
-    { id: 'ingest.predictions_join', stage: 'ingest', kind: 'join', status: 'pass', method: 'join on id', figures: { matched: 2000, rows: 2000, coverage: 1 }, summary: 'All rows joined.', details: { columns: ['predicted'] } },
-    { id: 'quality.nulls', stage: 'analyze', kind: 'data_quality', subject: HOSTILE[4], status: 'pass', figures: { nullShare: 0.01 }, summary: 'Few nulls.' },
-    { id: 'drift.output.predicted', stage: 'analyze', kind: 'output_drift', subject: 'predicted', status: 'warn', method: 'chi2_contingency', figures: { statistic: 12.5, pValue: 0.01 }, summary: 'Prediction mix changed.', details: { distribution: { kind: 'categorical', categories: labels, reference: [0.2, 0.2, 0.2, 0.2, 0.2], operational: [0.3, 0.1, 0.2, 0.2, 0.2] } } },
-    { id: 'analyze.new_classes.labels', stage: 'analyze', kind: 'new_classes', status: 'fail', figures: { share: 0.12 }, summary: 'A new class appeared.', details: { classes: [{ name: HOSTILE[0], share: 0.12 }], reported: [HOSTILE[0]], clusters: [{ size: 240, meanConfidence: 0.41, rows: [1, 5, 9, 12, 20, 31, 40, 41, 50, 77], dominantLabel: HOSTILE[1] }, { size: 30, meanConfidence: null, rows: 30 }] } },
-    { id: 'analyze.label_shift', stage: 'analyze', kind: 'label_shift', status: 'fail', method: 'BBSE', figures: { tvd: 0.2 }, summary: 'Class priors changed.', details: { priors: labels.map((c, i) => ({ class: c, reference: 0.2, estimated: [0.3, 0.1, 0.25, 0.15, 0.2][i]!, lo: [0.25, 0.07, 0.2, 0.1, 0.15][i]!, hi: [0.35, 0.13, 0.3, 0.2, 0.25][i]!, weight: [1.5, 0.5, 1.25, 0.75, 1][i]! })) } },
-    { id: 'analyze.multivariate', stage: 'analyze', kind: 'multivariate_drift', status: 'fail', method: 'domain classifier AUC', figures: { auc: 0.81, pValue: 0.001 }, summary: 'Operational rows are easy to tell apart.', details: { importance: [{ feature: HOSTILE[2]!, importance: 0.4 }, { feature: 'g', importance: 0.25 }, { feature: 'b', importance: 0.1 }] } },
-    {
+    checkOf(CHECKS.schemaGate, { id: 'schema.columns', status: 'warn', method: 'column comparison', figures: { missing: 1, retyped: 0 }, summary: `Column ${HOSTILE[1]} is missing.`, details: { missing: [HOSTILE[1]!], retyped: [], added: [HOSTILE[3]!], missingOutputs: [] } }),
+    checkOf(CHECKS.ingestJoin, { id: 'ingest.predictions_join', status: 'pass', method: 'join on id', figures: { matched: 2000, rows: 2000, coverage: 1 }, summary: 'All rows joined.', details: { columns: ['predicted'] } }),
+    // Details without a dedicated view are shown generically, nested records at a bounded depth.
+    checkOf(CHECKS.contract, {
+      id: 'ingest.contract',
+      status: 'warn',
+      method: 'moa operational data contract',
+      figures: { minimumMet: true, available: 3, unavailable: 1 },
+      summary: `Log ${HOSTILE[1]} to unlock the rest.`,
+      details: { columns: [{ nested: { deeper: { deepest: { tooDeep: HOSTILE[0] } } } }], analyses: [{ id: 'cbpe', title: HOSTILE[2]!, kind: CHECKS.estimatedPerformance.kind, available: false, missing: ['proba'], inputs: [] }], add: [{ column: HOSTILE[4] }] },
+    }),
+    checkOf(CHECKS.dataQuality, { id: 'quality.column.x', subject: HOSTILE[4], status: 'pass', figures: { nullShareOperational: 0.01 }, summary: 'Few nulls.', details: { findings: [] } }),
+    checkOf(CHECKS.outputDrift, { id: 'drift.output.predicted', subject: 'predicted', status: 'warn', method: 'chi2_contingency', figures: { statistic: 12.5, pValue: 0.01 }, summary: 'Prediction mix changed.', details: { distribution: { kind: 'categorical', categories: labels, reference: [0.2, 0.2, 0.2, 0.2, 0.2], operational: [0.3, 0.1, 0.2, 0.2, 0.2] } } }),
+    checkOf(CHECKS.newClasses, { id: 'analyze.new_classes.labels', status: 'fail', figures: { labelled: 2000, newClasses: 1 }, summary: 'A new class appeared.', details: { classes: [{ name: HOSTILE[0]!, count: 240, share: 0.12 }], reported: [HOSTILE[0]!] } }),
+    checkOf(CHECKS.novelty, {
+      id: 'analyze.novelty',
+      status: 'fail',
+      figures: { novelShare: 0.14, excessShare: 0.13 },
+      summary: 'Novel rows in two clusters.',
+      details: {
+        clusters: [
+          { size: 240, share: 0.12, estimatedRows: 240, meanConfidence: 0.41, rows: [1, 5, 9, 12, 20, 31, 40, 41, 50, 77], candidate: true, dominantLabel: HOSTILE[1] },
+          { size: 30, share: 0.015, estimatedRows: 30, meanConfidence: null, rows: [30], candidate: true },
+        ],
+      },
+    }),
+    checkOf(CHECKS.labelShift, { id: 'audit.label_shift', status: 'fail', method: 'BBSE', figures: { priorDistance: 0.2 }, summary: 'Class priors changed.', details: { priors: labels.map((c, i) => ({ class: c, reference: 0.2, estimated: [0.3, 0.1, 0.25, 0.15, 0.2][i]!, lo: [0.25, 0.07, 0.2, 0.1, 0.15][i]!, hi: [0.35, 0.13, 0.3, 0.2, 0.25][i]!, weight: [1.5, 0.5, 1.25, 0.75, 1][i]! })) } }),
+    checkOf(CHECKS.multivariateDrift, { id: 'drift.multivariate.domain_classifier', status: 'fail', method: 'domain classifier AUC', figures: { auc: 0.81, pValue: 0.001 }, summary: 'Operational rows are easy to tell apart.', details: { importance: [{ feature: HOSTILE[2]!, importance: 0.4 }, { feature: 'g', importance: 0.25 }, { feature: 'b', importance: 0.1 }] } }),
+    checkOf(CHECKS.performance, {
       id: 'audit.performance.accuracy',
-      stage: 'audit',
-      kind: 'performance',
+      subject: 'accuracy',
       status: 'fail',
       method: 'one-sided two-proportion z-test',
       figures: { accuracy: 0.71, baseline_accuracy: 0.9, drop: 0.19, z: 8.1, pValue: 1e-15, labelled: 800, coverage: 0.4, baselineSource: 'validation' },
@@ -118,42 +142,34 @@ export function kindChecks(): CheckResult[] {
       details: {
         confusionMatrix: { labels, matrix },
         perClass: labels.map((c, i) => ({ class: c, precision: 0.9 - i * 0.1, recall: 0.8 - i * 0.05, f1: i === 4 ? null : 0.85 - i * 0.08, support: 100 + i })),
-        reliability: { bins: Array.from({ length: 10 }, (_, k) => ({ lo: k / 10, hi: (k + 1) / 10, confidence: k / 10 + 0.05, accuracy: Math.max(0, k / 10 - 0.05), count: 10 + k * 20 })) },
+        reliability: reliability(10),
         baselinePerClass: labels.map((c, i) => ({ class: c, precision: 0.95, recall: 0.9, f1: 0.925 - i / 1000, support: 200 })),
         baselineReliability: { bins: [{ lo: 0.5, hi: 1, confidence: 0.8, accuracy: 0.79, count: 500 }] },
         roc: { points: [{ threshold: 1, tpr: 0, fpr: 0 }, { threshold: 0.7, tpr: 0.6, fpr: 0.1 }, { threshold: 0.4, tpr: 0.85, fpr: 0.3 }, { threshold: 0, tpr: 1, fpr: 1 }], auc: 0.83 },
       },
-    },
-    { id: 'audit.estimated.accuracy', stage: 'audit', kind: 'estimated_performance', status: 'warn', method: 'ATC', figures: { estimatedAccuracy: 0.75, lo: 0.7, hi: 0.8 }, summary: 'Estimated accuracy fell.' },
-    { id: 'audit.calibration', stage: 'audit', kind: 'calibration', status: 'warn', method: 'ECE', figures: { ece: 0.08 }, summary: 'Over-confident.', details: { reliability: { bins: [{ lo: 0, hi: 0.5, confidence: 0.3, accuracy: 0.2, count: 40 }, { lo: 0.5, hi: 1, confidence: 0.8, accuracy: 0.6, count: 60 }] } } },
-    {
+    }),
+    checkOf(CHECKS.estimatedPerformance, { id: 'audit.estimated_performance.accuracy', status: 'warn', method: 'CBPE', figures: { accuracy: 0.75, accuracy_lo: 0.7, accuracy_hi: 0.8 }, summary: 'Estimated accuracy fell.' }),
+    checkOf(CHECKS.calibration, { id: 'audit.calibration', status: 'warn', method: 'ECE', figures: { ece: 0.08 }, summary: 'Over-confident.', details: { reliability: reliability(2), baselineReliability: reliability(2) } }),
+    checkOf(CHECKS.sliceDegradation, {
       id: 'audit.slices',
-      stage: 'audit',
-      kind: 'slice_degradation',
       status: 'fail',
-      figures: { slices: 2 },
+      figures: { reported: 2 },
       summary: 'Two slices degraded.',
       details: {
         slices: [
-          { predicates: [`camera == ${HOSTILE[1]}`, 'r >= 0.5'], rows: 120, errorRate: 0.4, baselineErrorRate: 0.1, lift: 4, pValue: 1e-6, adjustedPValue: 1e-5 },
-          { predicates: [{ column: HOSTILE[0]!, op: '==', value: HOSTILE[2] }], rows: 80, errorRate: 0.3, baselineErrorRate: 0.1, lift: 3, pValue: 1e-4, adjustedPValue: 5e-4 },
+          { predicates: [`camera == ${HOSTILE[1]}`, 'r >= 0.5'], rows: 120, operationalRows: 120, errorRate: 0.4, baselineRows: 300, baselineErrorRate: 0.1, lift: 4, increase: 0.3, pValue: 1e-6, adjustedPValue: 1e-5 },
+          { predicates: [`${HOSTILE[0]} == ${JSON.stringify(HOSTILE[2])}`], rows: 80, operationalRows: 80, errorRate: 0.3, baselineErrorRate: 0.1, baselineRows: 200, lift: 3, increase: 0.2, pValue: 1e-4, adjustedPValue: 5e-4 },
         ],
       },
-    },
-    { id: 'select.window', stage: 'select', kind: 'selection_window', status: 'pass', figures: { rows: 1500 }, summary: `Selected rows since ${HOSTILE[5]}.` },
-    {
+    }),
+    checkOf(CHECKS.driftOnset, {
       id: 'select.drift_onset',
-      stage: 'select',
-      kind: 'drift_onset',
       status: 'warn',
-      figures: { onsetChunk: 3, chunks: 6 },
+      figures: { onsetChunk: 3, chunks: 6, onset: new Date(Date.UTC(2026, 10, 13)).toISOString() },
       threshold: { minEffect: 0.1 },
-      summary: 'Drift begins at chunk 4.',
+      summary: `Drift begins at chunk 4 (${HOSTILE[5]}).`,
       details: { chunks: [0.02, 0.04, 0.03, 0.2, 0.25, 0.3].map((statistic, c) => ({ start: new Date(Date.UTC(2026, 10, 1 + 4 * c)).toISOString(), statistic })), since: Date.UTC(2026, 10, 13) },
-    },
-    { id: 'decide.diagnosis', stage: 'decide', kind: 'mystery_kind', subject: HOSTILE[3], status: 'error', figures: { note: HOSTILE[1]! }, summary: 'An unknown kind is shown generically.', details: { nested: { deeper: { deepest: { tooDeep: HOSTILE[0] } } }, list: [{ a: HOSTILE[0], b: 1 }, { a: 2, c: [1, 2, 3] }] } },
-    // Known keys in the wrong shape: shown generically, never drawn, never a crash.
-    { id: 'audit.performance.broken', stage: 'audit', kind: 'performance', status: 'insufficient_data', figures: {}, summary: 'Malformed details.', details: { confusionMatrix: { labels: ['a'], matrix: [[1, 2]] }, perClass: 'oops', reliability: { bins: [{ lo: 'x' }] }, distribution: { kind: 'numeric', edges: [1], reference: [1, 2], operational: [] } } },
+    }),
   ];
 }
 
@@ -164,7 +180,7 @@ export function hostileResults(features = 1000): Results {
     decision: {
       action: 'retrain',
       shiftType: 'concept',
-      findings: ['feature_drift', 'performance_drop', HOSTILE[0]!],
+      findings: [FINDINGS.featureDrift, FINDINGS.performanceDrop],
       confidence: 0.9,
       reasons: [
         { text: `Performance dropped on ${HOSTILE[1]}.`, checks: ['audit.performance.accuracy', `drift.feature.${HOSTILE[0]}`] },

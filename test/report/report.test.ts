@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CHECKS, FINDINGS, failing, find } from '../../src/checks/index.js';
+import { checkOf } from '../support/checks.js';
 import { describe, expect, it } from '@jest/globals';
 import { parseHTML } from 'linkedom';
 import { categoricalDistributionChart, numericDistributionChart } from '../../src/emit/charts.js';
@@ -45,7 +47,7 @@ describe('renderReport on hostile results with 1000 features', () => {
   });
 
   it('puts the decision first and the sections in the documented order', () => {
-    const order = ['decision', 'plan', 'data-quality', 'drift', 'multivariate', 'performance', 'slices', 'selection', 'other', 'reproducibility'];
+    const order = ['decision', 'plan', 'data-quality', 'drift', 'multivariate', 'performance', 'slices', 'selection', 'reproducibility'];
     const at = order.map((id) => report.indexOf(`<section id="${id}"`));
     expect(at.every((i) => i > 0)).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -60,7 +62,7 @@ describe('renderReport on hostile results with 1000 features', () => {
   });
 
   it('charts the largest drifted features only, largest effect first', () => {
-    const drifted = results.checks.filter((c) => c.kind === 'feature_drift' && c.status === 'fail').sort((a, b) => (b.figures.effect as number) - (a.figures.effect as number));
+    const drifted = failing(results.checks, CHECKS.featureDrift).sort((a, b) => b.figures.effect! - a.figures.effect!);
     const figs = [...doc.querySelectorAll('#drift .charts figure')];
     expect(figs.length).toBe(REPORT_LIMITS.driftCharts);
     const charted = figs.map((f) => f.querySelector('figcaption code')?.textContent);
@@ -72,7 +74,7 @@ describe('renderReport on hostile results with 1000 features', () => {
 
   it('draws the confusion matrix with its counts, and the per-class, slice, cluster and prior tables', () => {
     const perf = doc.getElementById('performance')!;
-    const cm = (results.checks.find((c) => c.id === 'audit.performance.accuracy')!.details!.confusionMatrix as { matrix: number[][] }).matrix;
+    const cm = find(results.checks, CHECKS.performance)!.details!.confusionMatrix!.matrix;
     const heat = perf.querySelector('figure svg')!;
     const numbers = [...heat.querySelectorAll('text')].map((t) => t.textContent);
     for (const v of cm.flat()) expect(numbers).toContain(String(v));
@@ -90,16 +92,15 @@ describe('renderReport on hostile results with 1000 features', () => {
     expect(doc.querySelectorAll('#selection svg').length).toBe(1); // the drift-onset timeline
   });
 
-  it('shows details of unknown kinds and malformed shapes generically, and never draws them', () => {
-    const broken = [...doc.querySelectorAll('details summary')].find((s) => s.textContent === 'details of audit.performance.broken');
-    expect(broken).toBeDefined();
-    expect(broken!.parentNode!.textContent).toContain('oops');
+  it('shows details without a dedicated view generically, at a bounded depth', () => {
+    const contract = [...doc.querySelectorAll('details summary')].find((s) => s.textContent === 'details of ingest.contract');
+    expect(contract).toBeDefined();
+    expect(contract!.parentNode!.textContent).toContain('tooDeep'); // bounded depth: the deepest level as JSON text
     // drift test descriptions appear once each, not once per feature
     expect(report.split('two-sample KS').length - 1).toBe(1);
     expect(doc.getElementById('drift')!.querySelector('ul')!.textContent).toMatch(/ks \(\d+ features\): two-sample KS/);
-    const other = doc.getElementById('other')!;
-    expect(other.textContent).toContain('mystery kind');
-    expect(other.textContent).toContain('tooDeep'); // bounded depth: the deepest level as JSON text
+    // every kind has a section: valid results never need "Other checks"
+    expect(doc.getElementById('other')).toBeNull();
   });
 });
 
@@ -122,8 +123,8 @@ describe('renderReport sections that may be absent', () => {
   });
 
   it('renders a minimal run (a gate failed, everything else skipped) without empty sections', () => {
-    const results = baseResults([{ id: 'schema.columns', stage: 'analyze', kind: 'schema', status: 'fail', figures: { missing: 3 }, summary: 'Three columns missing.' }], {
-      decision: { action: 'fix_data', shiftType: 'data_quality', findings: ['data_quality'], confidence: 1, reasons: [{ text: 'The data is broken.', checks: ['schema.columns'] }] },
+    const results = baseResults([checkOf(CHECKS.schemaGate, { id: 'schema.columns', status: 'fail', figures: { missing: 3 }, summary: 'Three columns missing.' })], {
+      decision: { action: 'fix_data', shiftType: 'data_quality', findings: [FINDINGS.dataQuality], confidence: 1, reasons: [{ text: 'The data is broken.', checks: ['schema.columns'] }] },
       plan: plan(1, 5, ['schema.columns'], [{ id: 'drift.feature.a', reason: 'gate failed' }], 'gates'),
     });
     const report = renderReport(results);

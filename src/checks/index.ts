@@ -1,0 +1,8 @@
+/** The catalogue of check kinds, the result envelope, and typed queries (docs/checks.md). */
+export * as CHECKS from './catalogue.js';
+export { CATALOGUE } from './catalogue.js';
+export { CHECK_STATUSES, CheckStatusSchema, STAGES, StageSchema, type CheckEntry, type CheckStatus, type Stage } from './envelope.js';
+export { CHECK_KINDS, CheckResultSchema, entryOf, type AnyCheckEntry, type CheckKind, type CheckOf, type CheckOfKind, type CheckResult, type DetailsOf, type FiguresOf } from './result.js';
+export { failing, find, findAll, isKind, judged, untyped, type FigureValue } from './query.js';
+export * as SHAPES from './shapes.js';
+export { FINDINGS, FINDING_CODES, type Finding } from './findings.js';

@@ -1,0 +1,63 @@
+import type { Config } from './config.js';
+
+/**
+ * One α for the whole plan (`plan.alpha`), spent by step — Bonferroni across steps, so the chance of any false alarm
+ * anywhere in the plan stays at most α: harm and change detection 45 %, label shift 10 %, feature / multivariate /
+ * tensor drift 20 %, novelty 5 %, weak slices 20 %. Gates are deterministic thresholds and spend none.
+ */
+export const ALPHA_SHARES = { gates: 0, harm: 0.45, label_shift: 0.1, drift: 0.2, novelty: 0.05, slices: 0.2 } as const;
+
+/** The α of each test family: an explicit per-check value from the config, else its share of the plan's budget. */
+export interface FamilyAlpha {
+  /** Each of measured performance, CBPE and calibration (config `performance.alpha`). */
+  performance: number;
+  /** The model-output tests, Bonferroni inside (config `analyze.outputDrift.alpha`). */
+  outputDrift: number;
+  /** BBSE (budget only). */
+  labelShift: number;
+  /** The per-feature Benjamini–Hochberg family (config `drift.alpha`). */
+  featureDrift: number;
+  /** Each of the domain classifier and PCA reconstruction (config `analyze.multivariate.alpha`). */
+  multivariate: number;
+  /** Each tensor column (config `analyze.tensor.alpha`). */
+  tensor: number;
+  /** The novelty test (config `analyze.novelty.alpha`). */
+  novelty: number;
+  /** The slice family, Benjamini–Hochberg (config `audit.slices.fdr`). */
+  slices: number;
+}
+
+/**
+ * The plan's shares by family. Within a step the share is split: the harm step's evenly over the `harmFamilies`
+ * test families that can run; the drift step's half to the per-feature family, an eighth to each multivariate test
+ * and a quarter to the tensor tests.
+ */
+export function shareAlpha(planAlpha: number, harmFamilies = 1): FamilyAlpha {
+  const harm = (planAlpha * ALPHA_SHARES.harm) / Math.max(1, harmFamilies);
+  const drift = planAlpha * ALPHA_SHARES.drift;
+  return {
+    performance: harm,
+    outputDrift: harm,
+    labelShift: planAlpha * ALPHA_SHARES.label_shift,
+    featureDrift: drift / 2,
+    multivariate: drift / 8,
+    tensor: drift / 4,
+    novelty: planAlpha * ALPHA_SHARES.novelty,
+    slices: planAlpha * ALPHA_SHARES.slices,
+  };
+}
+
+/** Each family's α: its explicit value in the config, else its share of the plan's budget. */
+export function familyAlpha(config: Config, harmFamilies = 1): FamilyAlpha {
+  const share = shareAlpha(config.plan.alpha, harmFamilies);
+  return {
+    performance: config.performance.alpha ?? share.performance,
+    outputDrift: config.analyze.outputDrift.alpha ?? share.outputDrift,
+    labelShift: share.labelShift,
+    featureDrift: config.drift.alpha ?? share.featureDrift,
+    multivariate: config.analyze.multivariate.alpha ?? share.multivariate,
+    tensor: config.analyze.tensor.alpha ?? share.tensor,
+    novelty: config.analyze.novelty.alpha ?? share.novelty,
+    slices: config.audit.slices.fdr ?? share.slices,
+  };
+}
