@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { repoRoot } from './repo.js';
 
-/** The short commit of the checkout the benchmark ran in, or 'unknown' outside git. */
-export function headCommit(): string {
+/** The short commit of the checkout `dir` (default: the one this file is in), or 'unknown' outside git. */
+export function headCommit(dir: string = repoRoot()): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot(), encoding: 'utf8' }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
   } catch {
     return 'unknown';
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,9 @@ import { datasetsDir } from './streams.js';
  * with `--from a.json,b.json`, which also re-summarises a full run's raw figures (bench/results/stream.json).
  * MOA_BENCH_WORKDIR keeps every window's inputs and moa outputs for inspection.
  */
-const repo = repoRoot();
+// The checkout `npm run` runs in: the compiled copy lives under node_modules/.cache, which a git worktree may share
+// with another checkout through a symlink, so the root found from the compiled file can be the wrong checkout.
+const repo = existsSync(path.join(process.cwd(), 'package.json')) ? process.cwd() : repoRoot();
 const args = process.argv.slice(2);
 const option = (name: string): string[] | null => {
   const i = args.indexOf(name);
@@ -50,7 +53,7 @@ if (from) {
   summaries = [...groups.values()].map(summarize);
 } else {
   // The commit the run started on (commits made while it runs do not change what it measured).
-  const commit = headCommit();
+  const commit = headCommit(repo);
   const result = await runBenchmark({
     streams: option('--streams') ?? undefined,
     regimes: (option('--regimes') as Regime[] | null) ?? undefined,

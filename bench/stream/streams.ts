@@ -39,7 +39,9 @@ export interface StreamSpec {
 export function datasetsDir(args: string[]): string {
   const i = args.indexOf('--datasets');
   if (i >= 0 && args[i + 1]) return path.resolve(args[i + 1]!);
-  return process.env.MOA_DATASETS_DIR ?? path.join(repoRoot(), 'test', 'data');
+  // The checkout being run (npm run and jest start in it); the compiled copy's own location may be another checkout.
+  const root = existsSync(path.join(process.cwd(), 'package.json')) ? process.cwd() : repoRoot();
+  return process.env.MOA_DATASETS_DIR ?? path.join(root, 'test', 'data');
 }
 
 /** A data file under the data sets directory, stored plain or gzipped. */
