@@ -28,7 +28,8 @@ const Ajv2020 = ((Ajv2020Module as unknown as { default?: AjvClass }).default ??
 
 function bikeTable(): Table {
   const file = path.join(TEST_DATA_DIR, 'bike-sharing/hour.csv'); // the bytes are gunzipped already
-  return decode(new Uint8Array(testDataBytes('bike-sharing/hour.csv.gz')), { format: 'csv', uri: file, subject: 'test', types: {} });
+  // dteday (ISO dates) would be read as a timestamp: typed as a category so the shards hold one categorical column.
+  return decode(new Uint8Array(testDataBytes('bike-sharing/hour.csv.gz')), { format: 'csv', uri: file, subject: 'test', types: { dteday: 'categorical' } });
 }
 
 function colorTable(): Table {
