@@ -2,6 +2,8 @@
  * Errors a user can cause. Each carries a stable code and a message naming the offending input and the fix;
  * only the CLI maps them to exit codes, from the one table below (also in README.md "Exit codes").
  */
+import { StatsInputError } from './stats/input-error.js';
+
 export const EXIT_CODES = {
   ok: 0,
   internal: 1,
@@ -52,6 +54,13 @@ export const dataError = (code: string, message: string, options?: MoaErrorOptio
 export const storageError = (code: string, message: string, options?: MoaErrorOptions) =>
   new MoaError('storage', code, message, options);
 
+/** A typed error from below the CLI's own (the statistics core's input errors) as the MoaError it means. */
+export function asMoaError(error: unknown): unknown {
+  if (error instanceof StatsInputError) return dataError(error.code, error.message, { subject: error.subject, fix: error.fix, cause: error });
+  return error;
+}
+
 export function exitCodeOf(error: unknown): number {
-  return error instanceof MoaError ? error.exitCode : EXIT_CODES.internal;
+  const typed = asMoaError(error);
+  return typed instanceof MoaError ? typed.exitCode : EXIT_CODES.internal;
 }

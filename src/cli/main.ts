@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MAIN_HELP, parseFlags, parseRunArgs, RUN_HELP, type RunArgs } from './args.js';
 import type { RunOutcome } from '../run.js';
-import { EXIT_CODES, MoaError, usageError } from '../errors.js';
+import { EXIT_CODES, MoaError, asMoaError, usageError } from '../errors.js';
 import { createLogger, withFields, type Logger } from '../log.js';
 import { newRunId } from '../run-id.js';
 import { rawFlag } from './raw-flag.js';
@@ -91,7 +91,8 @@ async function run(argv: string[], baseLog: Logger): Promise<number> {
     }
     process.stdout.write(`action: ${outcome.results.decision.action}\nreport: ${outcome.uris.report}\nmanifest: ${outcome.uris.manifest}\n`);
     return EXIT_CODES.ok;
-  } catch (error) {
+  } catch (caught) {
+    const error = asMoaError(caught);
     report(log, error);
     const exitCode = error instanceof MoaError ? error.exitCode : EXIT_CODES.internal;
     if (outputParams) {
@@ -180,7 +181,8 @@ export async function main(argv: string[], log: Logger = createLogger()): Promis
       default:
         throw usageError('usage.command', `Unknown command "${command}".`, { fix: 'Run `moa --help` for the commands.' });
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = asMoaError(caught);
     report(log, error);
     return error instanceof MoaError ? error.exitCode : EXIT_CODES.internal;
   }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { EXIT_CODES, MoaError, usageError } from '../errors.js';
+import { EXIT_CODES, MoaError, asMoaError, usageError } from '../errors.js';
 import { toDataset } from '../ingest/dataset.js';
 import { joinLabels, type LabelCoverage } from '../ingest/labels.js';
 import { loadTable } from '../ingest/load.js';
@@ -165,7 +165,8 @@ function tryJoin(
   const dayColumn = o.partitionColumns.find((c) => (DATE_PARTITION_KEYS as readonly string[]).includes(c.toLowerCase()));
   try {
     return joinLabels(toDataset('operational', o.uri, table), feed, { id: o.id, label: o.label, labelTs: o.labelTs, timestamp: o.timestamp, dayColumn, uri: o.labelsUri }).coverage;
-  } catch (error) {
+  } catch (caught) {
+    const error = asMoaError(caught);
     // A type problem is reported by the contract check itself; the coverage is then unknown.
     if (error instanceof MoaError && error.kind === 'data') {
       o.log.warn(error.message, { code: error.code });

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { StatsInputError } from './input-error.js';
 import { cvmFromRankSums, exactSumLimit, type CvmResult } from './cramer-von-mises-2samp.js';
 import { ksFromExtremes, type KsExtremes, type KsResult } from './ks2samp.js';
 import { psiSorted, type PsiResult } from './psi.js';
@@ -263,8 +264,9 @@ export class BatteryPool {
       this.workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            const onMessage = (msg: { index: number; result?: BatteryResult; error?: unknown }): void => {
-              if (msg.error !== undefined) return done(msg.error);
+            const onMessage = (msg: { index: number; result?: BatteryResult; error?: { name: string; message: string; code?: string } }): void => {
+              // Errors cross the thread as plain objects: rebuild the typed input error so it keeps its exit code.
+              if (msg.error !== undefined) return done(msg.error.name === 'StatsInputError' ? new StatsInputError(msg.error.code ?? 'stats.input', msg.error.message) : new Error(msg.error.message));
               results[msg.index] = msg.result!;
               feed();
             };

@@ -3,7 +3,7 @@
  * column, plus its validity bitmap), so categorical tests never materialise strings: one pass, no hashing.
  * `indices` must hold exactly the column's rows: Arrow pads its buffers, so pass `data.values.subarray(0, data.length)`.
  */
-import { dataError } from '../errors.js';
+import { statsInputError } from './input-error.js';
 
 export type DictionaryIndices = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
@@ -36,7 +36,7 @@ export function categoryCounts(
     }
     const c = indices[i]!;
     if (c < 0 || c >= dictionarySize) {
-      throw dataError('stats.bad_dictionary_index', `row ${i} has dictionary index ${c}; the dictionary has ${dictionarySize} entries`, {
+      throw statsInputError('stats.bad_dictionary_index', `row ${i} has dictionary index ${c}; the dictionary has ${dictionarySize} entries`, {
         subject: 'indices',
         fix: 'pass the dictionary that belongs to these indices',
       });

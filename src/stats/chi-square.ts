@@ -3,7 +3,7 @@
  * distribution over the categories; p = chi2.sf(statistic, k − 1 − ddof). With no degrees of freedom left the
  * p-value is NaN with a `reason` (SciPy returns NaN there too).
  */
-import { dataError } from '../errors.js';
+import { statsInputError } from './input-error.js';
 import { chi2Sf } from './chi2-sf.js';
 import type { Sample } from './sample.js';
 
@@ -26,10 +26,10 @@ const SUM_RTOL = 1e-8;
 export function chiSquare(observed: Sample, options: ChiSquareOptions = {}): ChiSquareResult {
   const k = observed.length;
   const ddof = options.ddof ?? 0;
-  if (k === 0) throw dataError('stats.empty_sample', 'observed has no categories', { subject: 'observed', fix: 'pass at least one count' });
+  if (k === 0) throw statsInputError('stats.empty_sample', 'observed has no categories', { subject: 'observed', fix: 'pass at least one count' });
   let sumObs = 0;
   for (let i = 0; i < k; i++) {
-    if (Number.isNaN(observed[i])) throw dataError('stats.nan_in_sample', `observed holds NaN at index ${i}`, { subject: 'observed', fix: 'pass finite counts' });
+    if (Number.isNaN(observed[i])) throw statsInputError('stats.nan_in_sample', `observed holds NaN at index ${i}`, { subject: 'observed', fix: 'pass finite counts' });
     sumObs += observed[i]!;
   }
   const { expected } = options;
@@ -39,12 +39,12 @@ export function chiSquare(observed: Sample, options: ChiSquareOptions = {}): Chi
     exp = () => mean;
   } else {
     if (expected.length !== k) {
-      throw dataError('stats.length_mismatch', `expected has ${expected.length} categories, observed has ${k}`, { subject: 'expected', fix: 'align expected with observed' });
+      throw statsInputError('stats.length_mismatch', `expected has ${expected.length} categories, observed has ${k}`, { subject: 'expected', fix: 'align expected with observed' });
     }
     let sumExp = 0;
     for (let i = 0; i < k; i++) sumExp += expected[i]!;
     if (Math.abs(sumObs - sumExp) > SUM_RTOL * Math.min(Math.abs(sumObs), Math.abs(sumExp))) {
-      throw dataError('stats.sum_mismatch', `expected sums to ${sumExp} but observed sums to ${sumObs}`, { subject: 'expected', fix: 'scale expected to the observed total' });
+      throw statsInputError('stats.sum_mismatch', `expected sums to ${sumExp} but observed sums to ${sumObs}`, { subject: 'expected', fix: 'scale expected to the observed total' });
     }
     exp = (i) => expected[i]!;
   }

@@ -4,7 +4,7 @@
  * SciPy). Where SciPy raises because an expected count is 0 (a row or column of zeros), the result has
  * statistic and pValue NaN and a `reason`.
  */
-import { dataError } from '../errors.js';
+import { statsInputError } from './input-error.js';
 import { chi2Sf } from './chi2-sf.js';
 
 export interface Chi2ContingencyResult {
@@ -24,7 +24,7 @@ export function chi2Contingency(
   const r = table.length;
   const c = r > 0 ? table[0]!.length : 0;
   if (r === 0 || c === 0) {
-    throw dataError('stats.empty_table', 'contingency table has no cells', { subject: 'table', fix: 'pass at least one row and one column' });
+    throw statsInputError('stats.empty_table', 'contingency table has no cells', { subject: 'table', fix: 'pass at least one row and one column' });
   }
   const rows = new Float64Array(r);
   const cols = new Float64Array(c);
@@ -32,12 +32,12 @@ export function chi2Contingency(
   for (let i = 0; i < r; i++) {
     const row = table[i]!;
     if (row.length !== c) {
-      throw dataError('stats.ragged_table', `contingency table row ${i} has ${row.length} cells, row 0 has ${c}`, { subject: 'table', fix: 'pass a rectangular table' });
+      throw statsInputError('stats.ragged_table', `contingency table row ${i} has ${row.length} cells, row 0 has ${c}`, { subject: 'table', fix: 'pass a rectangular table' });
     }
     for (let j = 0; j < c; j++) {
       const o = row[j]!;
       if (!(o >= 0) || !Number.isFinite(o)) {
-        throw dataError('stats.bad_count', `contingency table cell (${i}, ${j}) is ${o}; counts must be finite and >= 0`, { subject: 'table', fix: 'pass non-negative counts' });
+        throw statsInputError('stats.bad_count', `contingency table cell (${i}, ${j}) is ${o}; counts must be finite and >= 0`, { subject: 'table', fix: 'pass non-negative counts' });
       }
       rows[i]! += o;
       cols[j]! += o;

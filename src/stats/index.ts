@@ -1,11 +1,12 @@
 /**
  * The statistics core: pure functions on Float64Array / readonly number[] (never mutated), checked against
  * SciPy 1.10.1 by test/stats. Error policy: inputs no statistic can use (empty sample, NaN, negative counts,
- * mismatched lengths) throw a MoaError of kind 'data' with a stable code (stats.*); where SciPy raises for a
+ * mismatched lengths) throw a StatsInputError with a stable code (stats.*; the CLI reports it as a data error); where SciPy raises for a
  * data-dependent reason (e.g. an expected count of 0, fewer than two observations for CvM, a single distinct
  * value for Anderson–Darling) the result carries `pValue: NaN` and a `reason`, never a confident number.
  */
 export type { Sample } from './sample.js';
+export { StatsInputError } from './input-error.js';
 export { ks2samp, ks2sampSorted, type KsResult, type KsOptions, type KsMethod } from './ks2samp.js';
 export { chi2Contingency, type Chi2ContingencyResult } from './chi2-contingency.js';
 export { chiSquare, type ChiSquareResult, type ChiSquareOptions } from './chi-square.js';

@@ -2,7 +2,7 @@
  * Jensen–Shannon distance (the square root of the divergence), as `scipy.spatial.distance.jensenshannon`:
  * both vectors are normalised to sum 1 first, so raw counts are fine. `base` defaults to e; base 2 gives [0, 1].
  */
-import { dataError } from '../errors.js';
+import { statsInputError } from './input-error.js';
 import type { Sample } from './sample.js';
 
 function relEntr(a: number, b: number): number {
@@ -13,7 +13,7 @@ function relEntr(a: number, b: number): number {
 
 export function jensenShannonDistance(p: Sample, q: Sample, options: { base?: number } = {}): number {
   if (p.length !== q.length || p.length === 0) {
-    throw dataError('stats.length_mismatch', `p has ${p.length} entries, q has ${q.length}; both need the same non-zero length`, {
+    throw statsInputError('stats.length_mismatch', `p has ${p.length} entries, q has ${q.length}; both need the same non-zero length`, {
       subject: 'p, q',
       fix: 'align both distributions on the same categories or bins',
     });
@@ -22,7 +22,7 @@ export function jensenShannonDistance(p: Sample, q: Sample, options: { base?: nu
   let sq = 0;
   for (let i = 0; i < p.length; i++) {
     if (!(p[i]! >= 0) || !(q[i]! >= 0)) {
-      throw dataError('stats.bad_probability', `entry ${i} is negative or NaN`, { subject: 'p, q', fix: 'pass non-negative weights' });
+      throw statsInputError('stats.bad_probability', `entry ${i} is negative or NaN`, { subject: 'p, q', fix: 'pass non-negative weights' });
     }
     sp += p[i]!;
     sq += q[i]!;

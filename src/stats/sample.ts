@@ -4,20 +4,20 @@
  * and raise a typed MoaError; cases where the statistic is defined but has no p-value come back as
  * `pValue: NaN` with a `reason`.
  */
-import { dataError } from '../errors.js';
+import { statsInputError } from './input-error.js';
 
 export type Sample = Float64Array | readonly number[];
 
 export function assertUsableSample(sample: Sample, name: string, minLength = 1): void {
   if (sample.length < minLength) {
-    throw dataError('stats.sample_too_small', `${name} has ${sample.length} values; at least ${minLength} needed`, {
+    throw statsInputError('stats.sample_too_small', `${name} has ${sample.length} values; at least ${minLength} needed`, {
       subject: name,
       fix: 'pass a non-empty sample (drop the column or widen the time window)',
     });
   }
   for (let i = 0; i < sample.length; i++) {
     if (Number.isNaN(sample[i])) {
-      throw dataError('stats.nan_in_sample', `${name} holds NaN at index ${i}`, {
+      throw statsInputError('stats.nan_in_sample', `${name} holds NaN at index ${i}`, {
         subject: name,
         fix: 'drop or impute missing values before testing',
       });

@@ -1,7 +1,7 @@
 /** Input contract: samples are never mutated; empty or NaN samples raise typed data errors. */
 import { describe, it, expect } from '@jest/globals';
-import { MoaError } from '../../src/errors.js';
-import { chiSquare, cramerVonMises2samp, ks2samp } from '../../src/stats/index.js';
+import { MoaError, asMoaError, exitCodeOf, EXIT_CODES } from '../../src/errors.js';
+import { StatsInputError, chiSquare, cramerVonMises2samp, ks2samp } from '../../src/stats/index.js';
 
 describe('stats input contract', () => {
   it('does not mutate array or typed-array inputs', () => {
@@ -13,18 +13,25 @@ describe('stats input contract', () => {
   });
 
   it('raises stats.sample_too_small for an empty sample', () => {
-    expect(() => ks2samp([], [1, 2])).toThrow(MoaError);
+    expect(() => ks2samp([], [1, 2])).toThrow(StatsInputError);
+    let caught: unknown;
     try {
       ks2samp([1], []);
     } catch (e) {
-      expect((e as MoaError).code).toBe('stats.sample_too_small');
-      expect((e as MoaError).kind).toBe('data');
+      caught = e;
     }
+    expect((caught as StatsInputError).code).toBe('stats.sample_too_small');
+    // The CLI reports it as a data error (exit 3), with the same code.
+    const reported = asMoaError(caught) as MoaError;
+    expect(reported).toBeInstanceOf(MoaError);
+    expect(reported.kind).toBe('data');
+    expect(reported.code).toBe('stats.sample_too_small');
+    expect(exitCodeOf(caught)).toBe(EXIT_CODES.data);
   });
 
   it('raises stats.nan_in_sample rather than returning a confident number', () => {
     expect(() => ks2samp([1, NaN], [1, 2])).toThrow(/NaN at index 1/);
-    expect(() => chiSquare([1, NaN])).toThrow(MoaError);
+    expect(() => chiSquare([1, NaN])).toThrow(StatsInputError);
   });
 
   it('reports why the asymptotic p-value is missing for n1 = n2 = 1', () => {
