@@ -5,6 +5,7 @@ import { bootstrapBase, percentileInterval, resampleInto, type Interval } from '
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores, type ConfusionMetrics } from './class-metrics.js';
 import { classOutcomes, labelledRows, regressionOutcomes, type ClassOutcomes } from './outcomes.js';
 import { reliability } from './reliability.js';
+import { rocCurve } from './roc.js';
 import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
 type PerformanceCheck = CheckOf<typeof CHECKS.performance>;
@@ -144,6 +145,8 @@ function classification(operational: Dataset, baseline: Dataset | undefined, rol
   Object.assign(figures, { labelled, coverage: labelled / operational.rows });
   const details: Details = { perClass: op.metrics.perClass, confusionMatrix: confusionMatrix(operational, roles) };
   if (op.proba) details.reliability = { bins: op.proba.reliability.bins };
+  const roc = rocCurve(o);
+  if (roc) details.roc = roc;
   const bo = baseline ? classOutcomes(baseline, roles) : null;
   const baseLabelled = bo ? labelledRows(bo).length : 0;
   if (!bo || baseLabelled < cfg.minLabels) {

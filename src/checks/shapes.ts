@@ -17,7 +17,8 @@ export type Distribution = z.infer<typeof Distribution>;
 export const ConfusionMatrix = z.object({ labels: z.array(text), matrix: z.array(z.array(num)) }).strict();
 export const PerClass = z.array(z.object({ class: text, precision: numOrNull, recall: numOrNull, f1: numOrNull, support: num }).strict());
 export const Reliability = z.object({ bins: z.array(z.object({ lo: num, hi: num, confidence: num, accuracy: num, count: num }).strict()) }).strict();
-export const Roc = z.object({ points: z.array(z.object({ threshold: num, tpr: num, fpr: num }).strict()), auc: numOrNull.optional() }).strict();
+/** A binary classifier's ROC curve on the labelled operational rows; `positive` is the class whose probability is the score. */
+export const Roc = z.object({ positive: text.optional(), points: z.array(z.object({ threshold: num, tpr: num, fpr: num }).strict()), auc: numOrNull.optional() }).strict();
 
 /** The univariate drift test chosen from the registry for a column (analyze/registry.ts). */
 export const DriftTest = z

@@ -32,6 +32,7 @@ export const ReliabilitySchema = z.object({
 
 /** ROC points for binary classification (optional; feeds the KFP ClassificationMetrics curve). */
 export const RocSchema = z.object({
+  positive: z.string().optional(),
   points: z.array(z.object({ threshold: finite, tpr: finite, fpr: finite })).min(2),
   auc: num.optional(),
 });

@@ -95,7 +95,7 @@ export function viewsFor(check: CheckResult): View[] {
     });
   }
   const roc = detail(d, 'roc', RocSchema);
-  if (roc) views.push({ handled: ['roc'], html: html`<figure>${rocChart(roc.points)}<figcaption>ROC curve${roc.auc !== undefined && roc.auc !== null ? `, AUC ${formatFigure(roc.auc)}` : ''}.</figcaption></figure>` });
+  if (roc) views.push({ handled: ['roc'], html: html`<figure>${rocChart(roc.points)}<figcaption>ROC curve${roc.positive !== undefined ? ` (positive class ${roc.positive})` : ''}${roc.auc !== undefined && roc.auc !== null ? `, AUC ${formatFigure(roc.auc)}` : ''}.</figcaption></figure>` });
   const importance = detail(d, 'importance', ImportanceSchema);
   if (importance && importance.length) {
     const top = [...importance].sort((a, b) => b.importance - a.importance).slice(0, VIEW_LIMITS.importanceBars);

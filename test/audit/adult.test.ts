@@ -75,6 +75,12 @@ describe('measured performance on Adult', () => {
     expect(perClass.map((c) => c.support).reduce((x, y) => x + y)).toBe(n);
     const bins = (check.details!.reliability as { bins: { count: number }[] }).bins;
     expect(bins.map((b) => b.count).reduce((x, y) => x + y)).toBe(n);
+    // A binary classifier with probabilities: its ROC curve, from (0, 0) to (1, 1), better than chance.
+    const roc = check.details!.roc!;
+    expect(roc.positive).toBe('>50K');
+    expect(roc.points[0]).toMatchObject({ tpr: 0, fpr: 0 });
+    expect(roc.points.at(-1)).toMatchObject({ tpr: 1, fpr: 1 });
+    expect(roc.auc).toBeGreaterThan(0.75);
   });
 
   it('sees the drop the flipped subgroup causes', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores } from '../../src/audit/class-metrics.js';
 import { fitIsotonic, predictIsotonic } from '../../src/audit/isotonic.js';
+import { rocCurve } from '../../src/audit/roc.js';
 import { normQuantile } from '../../src/stats/index.js';
 import { measuredPerformance } from '../../src/audit/index.js';
 import { PerformanceConfigSchema } from '../../src/schema/config.js';
@@ -11,6 +12,7 @@ import { argmaxRows, dataset, numeric } from './support/datasets.js';
 const ref = JSON.parse(readFileSync(new URL('./fixtures/reference.json', import.meta.url), 'utf8')) as {
   isotonic: { x: number[]; y: number[]; w: number[] | null; fit: number[] }[];
   norm_ppf: { p: number; x: number }[];
+  roc: { y: number[]; score: number[]; fpr: number[]; tpr: number[]; thresholds: number[]; auc: number }[];
   metrics: { k: number; y: number[]; proba: number[]; accuracy: number; balancedAccuracy: number; macroF1: number; logLoss: number; brier: number; ece: number }[];
 };
 
@@ -54,6 +56,42 @@ describe('classification metrics against scikit-learn definitions', () => {
     expect(pm.logLoss).toBeCloseTo(m.logLoss, 10);
     expect(pm.brier).toBeCloseTo(m.brier, 10);
     expect(pm.ece).toBeCloseTo(m.ece, 10);
+  });
+});
+
+describe('ROC curve against scikit-learn (roc_curve with every threshold, roc_auc_score)', () => {
+  it.each(ref.roc.map((c) => [c.y.length, c] as const))('n = %i', (n, c) => {
+    const proba = Float64Array.from(c.score.flatMap((s) => [1 - s, s]));
+    const o = { classes: ['neg', 'pos'], y: Int32Array.from(c.y), yhat: argmaxRows(proba, 2), proba };
+    const roc = rocCurve(o)!;
+    expect(roc.positive).toBe('pos');
+    expect(roc.auc).toBeCloseTo(c.auc, 12);
+    // scikit-learn's first point is (0, 0) at threshold +inf; ours is at 1, the highest a probability can be.
+    const points = roc.points.slice(1);
+    if (c.thresholds.length <= 100) {
+      expect(points.map((p) => p.threshold)).toEqual(c.thresholds);
+      points.forEach((p, i) => {
+        expect(p.fpr).toBeCloseTo(c.fpr[i + 1]!, 12);
+        expect(p.tpr).toBeCloseTo(c.tpr[i + 1]!, 12);
+      });
+    } else {
+      // Thinned to 101 points, both ends kept: every kept point is one of scikit-learn's.
+      expect(roc.points).toHaveLength(101);
+      const at = new Map(c.thresholds.map((t, i) => [t, i + 1]));
+      for (const p of points) {
+        const i = at.get(p.threshold)!;
+        expect(p.fpr).toBeCloseTo(c.fpr[i]!, 12);
+        expect(p.tpr).toBeCloseTo(c.tpr[i]!, 12);
+      }
+      expect(points.at(-1)).toEqual({ threshold: c.thresholds.at(-1), tpr: 1, fpr: 1 });
+    }
+    expect(n).toBe(c.score.length);
+  });
+
+  it('needs two classes with labelled rows and probabilities', () => {
+    const proba = Float64Array.from([0.2, 0.8, 0.6, 0.4]);
+    expect(rocCurve({ classes: ['a', 'b'], y: Int32Array.from([1, 1]), yhat: Int32Array.from([1, 0]), proba })).toBeNull();
+    expect(rocCurve({ classes: ['a', 'b'], y: Int32Array.from([1, 0]), yhat: Int32Array.from([1, 0]), proba: null })).toBeNull();
   });
 });
 

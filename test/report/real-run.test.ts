@@ -45,7 +45,7 @@ function writeBikeYears(dir: string): void {
 describe('the report of a real run (Bike Sharing 2011 → 2012, --full)', () => {
   let dir: string;
   let results: Results;
-  let doc: Document;
+  let doc: ReturnType<typeof parseHTML>['document'];
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'moa-real-report-'));
@@ -56,10 +56,10 @@ describe('the report of a real run (Bike Sharing 2011 → 2012, --full)', () => 
     expect(run.code).toBe(0);
     results = ResultsSchema.parse(JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')));
     const written = readFileSync(path.join(out, 'report.html'), 'utf8');
-    doc = parseHTML(written).document as unknown as Document;
+    doc = parseHTML(written).document;
     // The report is a function of the results: rendering them again shows what the run wrote. (Text, not bytes:
     // Observable Plot shifts its lines by half a pixel when a test runner's global `it` exists.)
-    const again = parseHTML(renderReport(results)).document as unknown as Document;
+    const again = parseHTML(renderReport(results)).document;
     expect(again.body.textContent).toBe(doc.body.textContent);
   }, 180_000);
 
