@@ -36,9 +36,12 @@ export function analyzeGates(reference: Dataset, operational: Dataset, roles: Ro
   return [compareSchema(reference, operational, roles), ...dataQuality(reference, operational, roles, config.analyze.quality, config.seed)];
 }
 
-/** Drift of the model's outputs (`drift.output.*`, kind output_drift); empty without prediction / probability columns. */
-export function analyzeOutputs(reference: Dataset, operational: Dataset, roles: Roles, config: Config, alpha = familyAlpha(config).outputDrift) {
-  return outputDrift(reference, operational, roles, { ...config.analyze.outputDrift, alpha }, config.drift, config.seed);
+/**
+ * Drift of the model's outputs (`drift.output.*`, kind output_drift) against the validation data's outputs, else
+ * the reference's; empty without prediction / probability roles.
+ */
+export function analyzeOutputs(reference: Dataset, operational: Dataset, roles: Roles, config: Config, alpha = familyAlpha(config).outputDrift, validation?: Dataset) {
+  return outputDrift(reference, operational, roles, { ...config.analyze.outputDrift, alpha }, config.drift, config.seed, validation);
 }
 
 /** Per-feature drift (`drift.feature.*`, kind feature_drift). */

@@ -3,13 +3,20 @@ import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type NewClassesCheck = CheckOf<typeof CHECKS.newClasses>;
 
-/** With labels: classes present in operational labels but never seen in the reference labels. */
-export function newClassesFromLabels(reference: Dataset, operational: Dataset, roles: Roles, minShare: number): NewClassesCheck | null {
+/**
+ * With labels: classes present in operational labels but never seen in the training labels — the reference's, or
+ * the validation data's when the reference holds no labels (`baselineSource`). Skipped, saying why, when neither does.
+ */
+export function newClassesFromLabels(reference: Dataset, operational: Dataset, roles: Roles, minShare: number, validation?: Dataset): NewClassesCheck | null {
   if (roles.task !== 'classification' || !roles.label) return null;
-  const ref = reference.columns.get(roles.label);
-  const op = operational.columns.get(roles.label);
   const id = 'analyze.new_classes.labels';
-  if (ref?.type !== 'categorical' || op?.type !== 'categorical') return null;
+  const known = [reference, validation].find((d) => d?.columns.get(roles.label!)?.type === 'categorical');
+  const ref = known?.columns.get(roles.label);
+  const op = operational.columns.get(roles.label);
+  if (op?.type !== 'categorical') return null;
+  if (!known || ref?.type !== 'categorical') {
+    return { id, stage: CHECKS.newClasses.stage, kind: CHECKS.newClasses.kind, subject: roles.label, status: 'skipped', figures: {}, summary: `New classes not read from labels: neither the reference nor the validation data holds the label column ${roles.label}, so the training classes are unknown.` };
+  }
   const seen = new Uint8Array(ref.categories.length);
   for (const code of ref.codes) if (code >= 0) seen[code] = 1;
   const counts = new Float64Array(op.categories.length);
@@ -31,7 +38,7 @@ export function newClassesFromLabels(reference: Dataset, operational: Dataset, r
     subject: roles.label,
     status,
     method: 'label values absent from the reference',
-    figures: { labelled, newClasses: significant.length, newClassRows: fresh.reduce((a, c) => a + c.count, 0) },
+    figures: { labelled, newClasses: significant.length, newClassRows: fresh.reduce((a, c) => a + c.count, 0), baselineSource: known.role === 'validation' ? 'validation' : 'reference' },
     threshold: { minShare },
     summary:
       fresh.length === 0

@@ -124,13 +124,13 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   const o = roles.task === 'classification' ? classOutcomes(operational, roles) : null;
   const v = validation && roles.task === 'classification' ? classOutcomes(validation, roles) : null;
   if (!o || !v) {
-    return { check: { ...base, status: 'skipped', figures: {}, summary: 'Label-shift estimation needs a classification task with predictions, and labelled validation data with predictions.' }, weights: null };
+    return { check: { ...base, status: 'skipped', figures: {}, summary: `Label shift (BBSE) not estimated: it compares the validation data's confusion matrix with the operational predictions, and ${!o ? 'the operational data holds no predictions or probabilities' : !validation ? 'no validation data was given (--validation)' : 'the validation data holds no labels with predictions or probabilities'}.` }, weights: null };
   }
   const vRows = labelledRows(v);
   const oRows = predictedRows(o);
   if (vRows.length < cfg.minLabels || oRows.length < cfg.minLabels) {
     return {
-      check: { ...base, status: 'insufficient_data', figures: { validationRows: vRows.length, operationalRows: oRows.length }, threshold: { minLabels: cfg.minLabels }, summary: `BBSE needs at least ${cfg.minLabels} labelled validation rows and ${cfg.minLabels} operational predictions (has ${vRows.length} and ${oRows.length}).` },
+      check: { ...base, status: 'insufficient_data', figures: { baselineSource: 'validation', validationRows: vRows.length, operationalRows: oRows.length }, threshold: { minLabels: cfg.minLabels }, summary: `BBSE needs at least ${cfg.minLabels} labelled validation rows and ${cfg.minLabels} operational predictions (has ${vRows.length} and ${oRows.length}).` },
       weights: null,
     };
   }
@@ -169,6 +169,7 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   });
   const expectedAccuracy = recall.reduce((s, r, j) => s + r * est.q[j]!, 0);
   const figures: FiguresOf<typeof CHECKS.labelShift> = {
+    baselineSource: 'validation',
     classes: m,
     conditionNumber: est.condition,
     clipped: est.clipped,

@@ -1,4 +1,4 @@
-import type { Dataset, Roles } from '../ingest/dataset.js';
+import { holdsRoles, roleColumns, type Dataset, type Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
 import type { Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, percentileInterval, resampleInto } from './bootstrap.js';
@@ -28,9 +28,10 @@ function eceReplicates(s: ProbaScores, B: number, maxRows: number, bins: number,
 }
 
 /**
- * Calibration drift: expected calibration error and the reliability curve on the baseline (validation, else the
- * reference) and on labelled operational rows, with a bootstrap interval of the change. Fails when ECE rose by more
- * than `maxEceIncrease` and the rise is significant (the α-quantile of its bootstrap distribution above 0, one-sided
+ * Calibration drift: expected calibration error and the reliability curve on the baseline (the caller's choice:
+ * validation, else the reference, whichever holds labels and probabilities; `baselineSource`) and on labelled
+ * operational rows, with a bootstrap interval of the change; skipped, saying which input lacks them, when either
+ * side has no such columns. Fails when ECE rose by more than `maxEceIncrease` and the rise is significant (the α-quantile of its bootstrap distribution above 0, one-sided
  * at the caller's `alpha`); warns when it is significant but smaller.
  */
 export function calibrationDrift(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): CalibrationCheck | null {
@@ -38,8 +39,15 @@ export function calibrationDrift(operational: Dataset, baseline: Dataset | undef
   const { audit, rng } = auditDefaults(options);
   const bins = audit.calibrationBins;
   const base = { id: 'audit.calibration', stage: CHECKS.calibration.stage, kind: CHECKS.calibration.kind, subject: 'ece', method: `top-label ECE, ${bins} equal-width bins; bootstrap interval of the change` };
+  if (!holdsRoles(operational, roles, ['label', 'proba']) || !baseline) {
+    const columns = roleColumns(roles, ['label', 'proba']);
+    const why = !holdsRoles(operational, roles, ['label', 'proba'])
+      ? `the operational data does not hold ${columns}`
+      : `neither the validation data nor the reference holds ${columns} to compare with`;
+    return { ...base, status: 'skipped', figures: {}, summary: `Calibration not compared (labelled operational rows against a labelled baseline, both with probabilities): ${why}.` };
+  }
   const op = side(operational, roles, bins);
-  const ref = baseline ? side(baseline, roles, bins) : null;
+  const ref = side(baseline, roles, bins);
   const nOp = op?.logLoss.length ?? 0;
   const nRef = ref?.logLoss.length ?? 0;
   if (!op || !ref || nOp < cfg.minLabels || nRef < cfg.minLabels) {

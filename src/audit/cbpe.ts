@@ -130,12 +130,13 @@ export function estimatedPerformance(
   const o = classOutcomes(operational, roles);
   const v = validation ? classOutcomes(validation, roles) : null;
   if (!o?.proba || !v?.proba) {
-    return { ...base, status: 'skipped', figures: {}, summary: 'CBPE needs class probabilities (--proba) in the operational data and labelled validation data with probabilities.' };
+    const why = !o?.proba ? 'the operational data holds no class probabilities (--proba)' : !validation ? 'no validation data was given (--validation)' : 'the validation data holds no labels with class probabilities';
+    return { ...base, status: 'skipped', figures: {}, summary: `CBPE not run: it is calibrated on labelled validation rows with probabilities and applied to the operational rows with probabilities, and ${why}.` };
   }
   const vRows = labelledRows(v, true);
   const oRows = predictedRows(o, true);
   if (vRows.length < cfg.minLabels || oRows.length === 0) {
-    return { ...base, status: 'insufficient_data', figures: { validationRows: vRows.length, operationalRows: oRows.length }, threshold: { minLabels: cfg.minLabels }, summary: `CBPE needs at least ${cfg.minLabels} labelled validation rows with probabilities (has ${vRows.length}) and operational rows with probabilities (has ${oRows.length}).` };
+    return { ...base, status: 'insufficient_data', figures: { baselineSource: 'validation', validationRows: vRows.length, operationalRows: oRows.length }, threshold: { minLabels: cfg.minLabels }, summary: `CBPE needs at least ${cfg.minLabels} labelled validation rows with probabilities (has ${vRows.length}) and operational rows with probabilities (has ${oRows.length}).` };
   }
   const k = o.classes.length;
   const data = calibrationData(v, vRows);
@@ -183,6 +184,7 @@ export function estimatedPerformance(
   const sdF1 = Math.sqrt(sampVarF1 + variance(calF1) * vBase.scale ** 2);
   const clip = (x: number) => Math.min(1, Math.max(0, x));
   const figures: FiguresOf<typeof CHECKS.estimatedPerformance> = {
+    baselineSource: 'validation',
     accuracy: point.accuracy,
     accuracy_lo: clip(point.accuracy - z * sdAcc),
     accuracy_hi: clip(point.accuracy + z * sdAcc),

@@ -9,6 +9,8 @@ import { bool, defineCheck, int, num, numOrNull, prefixed, text, withInterval } 
 import * as S from './shapes.js';
 
 const sizes = { nReference: int, nOperational: int };
+/** Which input the operational data is compared with (`reference` or `validation`): the pair a check rests on. */
+const baselineSource = z.enum(['reference', 'validation']);
 
 export const ingestJoin = defineCheck({
   kind: 'join',
@@ -135,8 +137,9 @@ export const featureDrift = defineCheck({
 export const outputDrift = defineCheck({
   kind: 'output_drift',
   stage: 'analyze',
-  measures: 'Black-box shift detection: KS on each class probability (Bonferroni) or on regression outputs, chi-square on the predicted classes.',
-  figures: { ...sizes, statistic: num, pValue: num, adjustedPValue: num, dof: num, jensenShannon: num },
+  measures:
+    'Black-box shift detection: KS on each class probability (Bonferroni) or on regression outputs, chi-square on the predicted classes; operational outputs against the validation data\'s when it holds them, else the reference\'s (`baselineSource`, whose rows `nReference` counts); skipped, saying which input lacks them, when neither does.',
+  figures: { ...sizes, statistic: num, pValue: num, adjustedPValue: num, dof: num, jensenShannon: num, baselineSource },
   threshold: { minRows: int, alpha: num, minEffect: num, tests: int },
   details: { distribution: S.Distribution.optional() },
   readBy: ['plan: harm step (no evidence of harm stops the plan)', 'decide: collect_labels without labels', 'decide: shift diagnosis (covariate)'],
@@ -190,8 +193,8 @@ export const tensorDrift = defineCheck({
 export const newClasses = defineCheck({
   kind: 'new_classes',
   stage: 'analyze',
-  measures: 'Classes in the operational labels that the reference never had, with their share.',
-  figures: { labelled: int, newClasses: int, newClassRows: int },
+  measures: 'Classes in the operational labels that the training labels (the reference\'s, else the validation data\'s: `baselineSource`) never had, with their share.',
+  figures: { labelled: int, newClasses: int, newClassRows: int, baselineSource },
   threshold: { minShare: num },
   details: { classes: z.array(z.object({ name: text, count: int, share: num }).strict()), reported: z.array(text) },
   readBy: ['plan: label-shift step skipped when it fails', 'decide: retrain / collect_labels (new_class)', 'manifest: training.newClasses', 'CBPE: no-novelty assumption'],
@@ -254,8 +257,10 @@ export const performance = defineCheck({
 export const estimatedPerformance = defineCheck({
   kind: 'estimated_performance',
   stage: 'audit',
-  measures: 'Accuracy estimated without labels (CBPE, isotonic calibration on validation), with the assumptions it rests on and the evidence for each.',
+  measures:
+    'Accuracy estimated without labels (CBPE): calibrated on the labelled validation rows with probabilities, applied to the operational rows with probabilities (`baselineSource` validation); the assumptions it rests on and the evidence for each.',
   figures: {
+    baselineSource,
     ...withInterval(['accuracy', 'macroF1', 'estimatedOnLabelled']),
     balancedAccuracy: num,
     rows: int,
@@ -296,6 +301,7 @@ export const labelShift = defineCheck({
   measures:
     'Label shift by BBSE: operational class priors and weights w(y); with labels, whether p(ŷ|y) held per class; without, whether the reweighted validation outputs match the operational ones (figure `pure`).',
   figures: {
+    baselineSource,
     classes: int,
     conditionNumber: num,
     clipped: int,

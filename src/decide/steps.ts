@@ -3,6 +3,7 @@ import { calibrationDrift, estimatedPerformance, labelShift, measuredPerformance
 import { CHECKS, failing, type CheckResult } from '../checks/index.js';
 import { mulberry32 } from '../stats/index.js';
 import { failedGates, noEvidenceOfHarm, purePriorShift } from './decide.js';
+import { outputBaseline, type OutputRole } from '../ingest/dataset.js';
 import type { TestFamilies } from './alpha.js';
 import type { SelectionEvidence } from './evidence.js';
 import type { PlanContext, PlanStep } from './plan.js';
@@ -64,18 +65,19 @@ export function planSteps(): PlanStep[] {
       expected: (ctx) => harmFamilies(ctx) + (classification(ctx) && ctx.roles.label ? 1 : 0),
       run: (ctx) => {
         const out: CheckResult[] = [];
-        const newClasses = newClassesFromLabels(ctx.reference, ctx.operational, ctx.roles, ctx.config.gates.minNewClassShare);
+        const newClasses = newClassesFromLabels(ctx.reference, ctx.operational, ctx.roles, ctx.config.gates.minNewClassShare, ctx.validation);
         if (newClasses) out.push(newClasses);
         const { family } = ctx.alpha;
         const performance = { ...ctx.config.performance, alpha: family.performance };
-        const baseline = ctx.validation ?? ctx.reference;
-        const measured = measuredPerformance(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 1));
+        // Each check compares the operational data with the first input holding the roles it reads (README, roles).
+        const baseline = (need: OutputRole[]) => outputBaseline(ctx.reference, ctx.validation, ctx.roles, need);
+        const measured = measuredPerformance(ctx.operational, baseline(['label', 'prediction']) ?? ctx.validation ?? ctx.reference, ctx.roles, performance, audit(ctx, 1));
         if (measured) out.push(measured);
         const estimated = estimatedPerformance(ctx.operational, ctx.validation, ctx.roles, performance, { ...audit(ctx, 2), analyze: [...ctx.checks, ...out] });
         if (estimated) out.push(estimated);
-        const calibration = calibrationDrift(ctx.operational, baseline, ctx.roles, performance, audit(ctx, 3));
+        const calibration = calibrationDrift(ctx.operational, baseline(['label', 'proba']), ctx.roles, performance, audit(ctx, 3));
         if (calibration) out.push(calibration);
-        out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, ctx.config, family.outputDrift));
+        out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, ctx.config, family.outputDrift, ctx.validation));
         return { checks: out };
       },
       stop: (ctx) => (noEvidenceOfHarm(ctx.checks) ? 'no evidence of harm or change in the model’s performance or outputs (none)' : null),
@@ -87,7 +89,8 @@ export function planSteps(): PlanStep[] {
       // BBSE assumes the operational classes are the training classes; labelled new classes break that premise.
       skipIf: (ctx) => (failing(ctx.checks, CHECKS.newClasses).length ? 'New classes were found: BBSE assumes the label set did not change, so a prior-shift estimate cannot inform the decision.' : null),
       run: (ctx) => {
-        if (!(classification(ctx) && hasModelOutputs(ctx) && ctx.validation)) return { checks: [] };
+        // Without validation data or model outputs the check says so (skipped, with the input that lacks them).
+        if (!classification(ctx)) return { checks: [] };
         const { check, weights } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
         const found = weights && check.status === 'fail' ? { classWeights: Object.fromEntries(weights.map((w) => [w.class, w.weight])) } : undefined;
         return { checks: [check], evidence: found };

@@ -37,15 +37,21 @@ export function toDataset(role: DatasetRole, uri: string, table: Table): Dataset
   return { role, uri, rows: table.rows, columns: new Map(table.columns.map((c) => [c.name, c])) };
 }
 
-/** Resolve `--proba`: explicit names, or a prefix whose remainder is the class name. */
-export function resolveProba(spec: Config['columns']['proba'], names: string[]): ProbaColumn[] {
+/**
+ * Resolve `--proba`: explicit names, or a prefix whose remainder is the class name. `names` are the columns of
+ * every input that may hold them (`where` says which, for the error): probabilities are model outputs, which
+ * training data rarely holds, so they may live in the operational data, the predictions joined onto it, or the
+ * validation data.
+ */
+export function resolveProba(spec: Config['columns']['proba'], names: string[], where = 'the input data'): ProbaColumn[] {
   if (spec === undefined) return [];
+  const sample = `${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}`;
   if (Array.isArray(spec)) {
     const missing = spec.filter((n) => !names.includes(n));
     if (missing.length) {
-      throw usageError('columns.proba_missing', `--proba names columns that the reference data does not have: ${missing.join(', ')}.`, {
+      throw usageError('columns.proba_missing', `--proba names columns that none of ${where} has: ${missing.join(', ')}.`, {
         subject: 'columns.proba',
-        fix: `Use column names from the reference data (it has: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}).`,
+        fix: `Use column names from ${where} (they have: ${sample}).`,
       });
     }
     const prefix = commonPrefix(spec);
@@ -55,12 +61,22 @@ export function resolveProba(spec: Config['columns']['proba'], names: string[]):
   const matches = names.filter((n) => n.startsWith(spec) && n.length > spec.length);
   if (matches.length === 0 && names.includes(spec)) return [{ column: spec, className: spec }];
   if (matches.length === 0) {
-    throw usageError('columns.proba_missing', `--proba "${spec}" matches no column of the reference data.`, {
+    throw usageError('columns.proba_missing', `--proba "${spec}" matches no column of ${where}.`, {
       subject: 'columns.proba',
-      fix: 'Give a prefix such as proba_ (columns proba_<class>) or a comma-separated list of column names.',
+      fix: `Give a prefix such as proba_ (columns proba_<class>) or a comma-separated list of column names (they have: ${sample}).`,
     });
   }
   return matches.map((column) => ({ column, className: column.slice(spec.length) }));
+}
+
+/** Column names of the inputs in order (reference first), each once: where a role's column may be found. */
+function columnNames(datasets: Dataset[]): string[] {
+  return [...new Set(datasets.flatMap((d) => [...d.columns.keys()]))];
+}
+
+/** Which inputs a role's columns may live in, for messages: the reference and the others by their roles. */
+function inputNames(reference: Dataset, others: Dataset[]): string {
+  return `the inputs (${[reference, ...others].map((d) => d.role).join(', ')})`;
 }
 
 function commonPrefix(names: string[]): string {
@@ -103,7 +119,8 @@ export function resolveRoles(config: Config, reference: Dataset, others: Dataset
       });
     }
   }
-  const proba = resolveProba(c.proba, names);
+  // Model outputs may live in any input; the reference needs only the features (README, column roles).
+  const proba = resolveProba(c.proba, columnNames([reference, ...others]), inputNames(reference, others));
   const taken = new Set([c.label, c.prediction, c.timestamp, c.id, ...proba.map((p) => p.column)].filter(Boolean) as string[]);
   const excluded: Roles['excluded'] = [];
   const features: string[] = [];
@@ -280,3 +297,38 @@ export function take(c: Column, picks: Int32Array): Column {
   }
 }
 
+
+/** The model-output roles a check may need from an input. */
+export type OutputRole = 'label' | 'prediction' | 'proba';
+
+/**
+ * Whether an input holds every column of these roles (each probability column numeric): a check reading those
+ * roles can use it. Roles not configured are never held.
+ */
+export function holdsRoles(d: Dataset | undefined, roles: Roles, need: readonly OutputRole[]): d is Dataset {
+  if (!d) return false;
+  return need.every((role) => {
+    if (role === 'proba') return roles.proba.length > 0 && roles.proba.every((p) => d.columns.get(p.column)?.type === 'numeric');
+    const name = roles[role];
+    const column = name === undefined ? undefined : d.columns.get(name);
+    return column !== undefined && column.type !== 'null' && column.type !== 'unsupported';
+  });
+}
+
+/**
+ * The input the operational data's model outputs are compared with: the validation data when it holds the roles
+ * (held out, so its outputs are out-of-sample like the operational ones), else the reference when it does, else
+ * none (the check is then skipped and says why).
+ */
+export function outputBaseline(reference: Dataset, validation: Dataset | undefined, roles: Roles, need: readonly OutputRole[]): Baseline | undefined {
+  const found = holdsRoles(validation, roles, need) ? validation : holdsRoles(reference, roles, need) ? reference : undefined;
+  return found && found.role !== 'operational' ? (found as Baseline) : undefined;
+}
+
+/** An input the operational data is compared with. */
+export type Baseline = Dataset & { role: Exclude<DatasetRole, 'operational'> };
+
+/** Names of the columns behind these roles, for messages (`proba_a, proba_b`, `predicted`). */
+export function roleColumns(roles: Roles, need: readonly OutputRole[]): string {
+  return need.flatMap((role) => (role === 'proba' ? roles.proba.map((p) => p.column) : roles[role] ? [roles[role]] : [])).join(', ');
+}
