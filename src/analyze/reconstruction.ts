@@ -14,8 +14,8 @@ const MAX_COMPONENTS = 50;
 /**
  * PCA reconstruction error: PCA keeping `variance` of the reference is fitted on half of a reference sample; the
  * other half gives the errors expected of unchanged data. The operational mean error is compared with `chunks`
- * means of equally many reference rows drawn from that half (the threshold is their 1−α quantile, the p-value
- * the share at or above). Catches changes in how features co-vary that no single-feature test sees.
+ * means of equally many rows drawn from both sides pooled (a permutation test: the threshold is their 1−α quantile,
+ * the p-value the share at or above, with at least max(`chunks`, 20/α) draws so that p can reach α). Catches changes in how features co-vary that no single-feature test sees.
  * Id `drift.multivariate.reconstruction`, kind `multivariate_drift`.
  */
 export function reconstructionDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: MultivariateConfig, minRows: number, seed = 42): MultivariateDriftCheck {
@@ -46,8 +46,11 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
   const pooled = new Float64Array(eRef.length + m);
   pooled.set(eOp);
   pooled.set(eRef, m);
-  const chunkMeans = new Float64Array(cfg.chunks);
-  for (let c = 0; c < cfg.chunks; c++) {
+  // The smallest p-value B draws can give is 1/(B+1): at least 20/α draws, so the test can reject at the plan's α
+  // (an eighth of the drift share, 0.00125 by default: 200 draws could never reach it).
+  const draws = Math.max(cfg.chunks, Math.ceil(20 / cfg.alpha));
+  const chunkMeans = new Float64Array(draws);
+  for (let c = 0; c < draws; c++) {
     // Partial Fisher–Yates: the first m slots become a random draw.
     let sum = 0;
     for (let i = 0; i < m; i++) {
@@ -60,10 +63,10 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
     chunkMeans[c] = sum / m;
   }
   chunkMeans.sort();
-  const threshold = chunkMeans[Math.min(cfg.chunks - 1, Math.ceil((1 - cfg.alpha) * cfg.chunks) - 1)]!;
+  const threshold = chunkMeans[Math.min(draws - 1, Math.ceil((1 - cfg.alpha) * draws) - 1)]!;
   let above = 0;
   for (const v of chunkMeans) if (v >= opMean) above++;
-  const pValue = (1 + above) / (cfg.chunks + 1);
+  const pValue = (1 + above) / (draws + 1);
   const ratio = refMean > 0 ? opMean / refMean : opMean > 0 ? Infinity : 1;
   const significant = pValue <= cfg.alpha;
   const large = ratio >= cfg.minErrorRatio;
@@ -71,7 +74,7 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
     ...base,
     status: significant && large ? 'fail' : significant ? 'warn' : 'pass',
     figures: { operationalError: opMean, referenceError: refMean, errorRatio: Number.isFinite(ratio) ? ratio : null, chunkThreshold: threshold, pValue, components: k, encodedWidth: encoder.width, nReference: refRows.length, nOperational: m },
-    threshold: { alpha: cfg.alpha, minErrorRatio: cfg.minErrorRatio, chunks: cfg.chunks, variance: cfg.variance },
+    threshold: { alpha: cfg.alpha, minErrorRatio: cfg.minErrorRatio, chunks: draws, variance: cfg.variance },
     summary: significant && large
       ? `Operational rows fit the reference's principal structure worse: mean reconstruction error ${ratio.toFixed(2)}× the reference (p = ${pValue.toPrecision(2)}).`
       : significant

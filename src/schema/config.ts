@@ -134,7 +134,7 @@ export const AnalyzeConfigSchema = z
         folds: z.number().int().min(2).max(10).default(2).describe('Cross-validation folds of the domain classifier; the test is Bonferroni over folds, so few large folds keep power.'),
         epochs: z.number().int().min(1).default(20).describe('Training epochs of the domain classifier (softmax regression).'),
         variance: z.number().gt(0).max(1).default(0.9).describe('Share of reference variance the PCA for the reconstruction test keeps.'),
-        chunks: z.number().int().min(20).default(200).describe('Reference chunks (resampled) that set the reconstruction-error threshold.'),
+        chunks: z.number().int().min(20).default(200).describe('Fewest permutation draws of the reconstruction test (rows drawn from both sides pooled); it always makes at least 20/α, so its p-value can reach its α.'),
         minErrorRatio: z.number().min(1).default(1.1).describe('Smallest ratio of operational to reference mean reconstruction error that counts as drift.'),
       })
       .strict()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeOutputs } from '../../src/analyze/index.js';
 import { CheckResultSchema } from '../../src/schema/results.js';
+import { familyAlpha } from '../../src/schema/alpha.js';
 import { bikeDays, config, resolved, rowsOf } from './support.js';
 
 /** UCI Bike Sharing, daily rows: real temporal drift (demand grew from 2011 to 2012; weather follows the seasons). */
@@ -34,6 +35,20 @@ describe('Bike Sharing: drift on the features that really changed', () => {
     expect(gates.filter((g) => g.status === 'fail')).toEqual([]);
     // Demand beyond the 2011 range is drift, flagged as a warning, not broken data.
     expect(gates.find((g) => g.id === 'quality.column.cnt')!.status).toBe('warn');
+  });
+
+  it('2011 vs 2012 at the plan’s own α: the reconstruction test can reach it, and does', () => {
+    // Its family α by default is an eighth of the drift step's share (0.00125 at plan α 0.05): a permutation test
+    // with 200 draws (smallest p 1/201) could never reject there.
+    const planCfg = config({ columns: cfg.columns, seed: 1 });
+    const alpha = familyAlpha(planCfg).multivariate;
+    expect(alpha).toBeLessThan(1 / 201);
+    const { roles, reference, operational } = resolved(planCfg, rowsOf(table, rowsWhere((i) => yr[i] === 0), 'reference'), rowsOf(table, rowsWhere((i) => yr[i] === 1), 'operational'));
+    const reconstruction = analyzeMultivariate(reference, operational, roles, planCfg).results.find((r) => r.id === 'drift.multivariate.reconstruction')!;
+    expect(reconstruction.threshold!.alpha).toBe(alpha);
+    expect(Number(reconstruction.threshold!.chunks)).toBeGreaterThanOrEqual(20 / alpha);
+    expect(Number(reconstruction.figures.pValue)).toBeLessThanOrEqual(alpha);
+    expect(reconstruction.status).toBe('fail');
   });
 
   it('2011 vs 2012: the domain classifier separates the years and names cnt first', () => {
