@@ -33,7 +33,7 @@ export { fitPca, project, type Pca } from './pca.js';
 
 /** Gates, run first: `schema.columns` (kind schema) and `quality.*` (kind data_quality). A `fail` means broken data. */
 export function analyzeGates(reference: Dataset, operational: Dataset, roles: Roles, config: Config) {
-  return [compareSchema(reference, operational, roles), ...dataQuality(reference, operational, roles, config.analyze.quality, config.seed)];
+  return [compareSchema(reference, operational, roles), ...dataQuality(reference, operational, roles, config.analyze.quality, config.seed, familyAlpha(config).gates)];
 }
 
 /**

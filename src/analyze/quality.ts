@@ -3,13 +3,17 @@ import { columnLength, type Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import type { CheckStatus } from '../schema/results.js';
 import type { QualityFinding } from '../checks/shapes.js';
-import { mulberry32 } from '../stats/index.js';
+import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, unitChangeTest } from '../stats/index.js';
+import { ALPHA_SHARES } from '../schema/alpha.js';
 import { sampleIndices, subSeed } from './sampling.js';
 import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
 type DataQualityCheck = CheckOf<typeof CHECKS.dataQuality>;
 
 type QualityConfig = AnalyzeConfig['quality'];
+
+/** `plan.alpha`'s default: the gates' α when dataQuality is called outside the plan without one. */
+const DEFAULT_PLAN_ALPHA = 0.05;
 
 /** Rows hashed for the duplicate count (a Set of 2 000 000 hashes is ~100 MB; beyond, only the first rows). */
 const DUPLICATE_ROWS = 2_000_000;
@@ -28,12 +32,11 @@ function invalidAt(c: Column, i: number): boolean {
   return c.type === 'null';
 }
 
-/** Share of rows that are null, NaN or ±Inf (invalid for analysis) within the sampled rows. */
-function invalidShare(c: Column, rows: Int32Array): number {
-  if (rows.length === 0) return 0;
+/** Rows among the sampled ones that are null, NaN or ±Inf (invalid for analysis). */
+function invalidCount(c: Column, rows: Int32Array): number {
   let bad = 0;
   for (const i of rows) if (invalidAt(c, i)) bad++;
-  return bad / rows.length;
+  return bad;
 }
 
 /** Rows of `dataset` whose value in `column` is null, NaN or ±Inf (what a failed null-rate gate excludes from training). */
@@ -55,6 +58,107 @@ function finiteSorted(c: Extract<Column, { type: 'numeric' }>, rows: Int32Array)
   return out.subarray(0, n).sort();
 }
 
+const quantile = (s: Float64Array, q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
+
+/** Median |x| of sorted values. */
+function medianAbs(s: Float64Array): number {
+  const abs = s.map(Math.abs).sort();
+  const n = abs.length;
+  return n === 0 ? NaN : n % 2 ? abs[(n - 1) / 2]! : (abs[n / 2 - 1]! + abs[n / 2]!) / 2;
+}
+
+const nonZero = (s: Float64Array) => s.filter((v) => v !== 0);
+
+function categoryCounts(c: Extract<Column, { type: 'categorical' }>, rows: Int32Array): { counts: Map<string, number>; n: number } {
+  const byCode = new Float64Array(c.categories.length);
+  let n = 0;
+  for (const i of rows) {
+    const code = c.codes[i]!;
+    if (code >= 0) (byCode[code]! += 1), n++;
+  }
+  const counts = new Map<string, number>();
+  c.categories.forEach((name, k) => byCode[k]! > 0 && counts.set(name, (counts.get(name) ?? 0) + byCode[k]!));
+  return { counts, n };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const pText = (p: number) => `p = ${p < 1e-3 ? p.toExponential(2) : p.toPrecision(2)}`;
+
+/**
+ * Whether a column's reference values arrive in blocks over time (season, month, a campaign's contact channel):
+ * in time order, adjacent values differ less than half as often as in random order, where the expected number of
+ * changes is pairs × (1 − Σ nₖ(nₖ − 1) / (N(N − 1))). The count tests below assume exchangeable rows; for such a
+ * column a value the reference never had, or one value filling a window, is what time brings, not a broken source.
+ */
+function arrivesInBlocks(key: (i: number) => number | null, order: Int32Array): boolean {
+  const counts = new Map<number, number>();
+  let previous: number | null = null;
+  let pairs = 0;
+  let changes = 0;
+  for (const i of order) {
+    const k = key(i);
+    if (k === null) continue;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+    if (previous !== null) (pairs += 1), (changes += +(k !== previous));
+    previous = k;
+  }
+  const n = pairs + 1;
+  let same = 0;
+  for (const c of counts.values()) same += (c * (c - 1)) / (n * (n - 1));
+  return pairs >= 2 && changes < (pairs * (1 - same)) / 2;
+}
+
+/** What every gate test of one run shares: the thresholds, the α of one test (Bonferroni) and the reference in time order. */
+interface GateSettings {
+  cfg: QualityConfig;
+  alpha: number;
+  timeOrder: Int32Array;
+}
+
+type Figures = FiguresOf<typeof CHECKS.dataQuality>;
+type Details = DetailsOf<typeof CHECKS.dataQuality>;
+
+/** Gate tests per column (the Bonferroni family): null share everywhere; constancy, range, scale and swaps for numbers; constancy, new and vanished categories for categories. */
+const testsFor = (c: Column) => (c.type === 'numeric' ? 5 : c.type === 'categorical' ? 4 : 1);
+
+/**
+ * The null-share gate: the count of null / NaN / ±Inf values against the reference's rate (beta-binomial
+ * predictive tail, 'greater'); fails when significant and the share rose by `maxNullIncrease`.
+ */
+function nullFindings(ref: Column, op: Column, refRows: Int32Array, opRows: Int32Array, g: GateSettings, figures: Figures): QualityFinding[] {
+  const refBad = invalidCount(ref, refRows);
+  const opBad = invalidCount(op, opRows);
+  const nullRef = refRows.length ? refBad / refRows.length : 0;
+  const nullOp = opRows.length ? opBad / opRows.length : 0;
+  figures.nullShareReference = nullRef;
+  figures.nullShareOperational = nullOp;
+  const p = countChangeTest({ count: refBad, rows: refRows.length }, { count: opBad, rows: opRows.length }, 'greater').pValue;
+  figures.nullPValue = p;
+  const findings: QualityFinding[] = [];
+  const rise = nullOp - nullRef;
+  const text = `null / NaN / ±Inf share rose from ${pct(nullRef)} to ${pct(nullOp)} (${pText(p)} under no change)`;
+  if (p <= g.alpha && nullOp === 1) findings.push({ check: 'empty', status: 'fail', text: `every operational value is null, NaN or ±Inf (${pText(p)} under no change)`, pValue: p });
+  else if (p <= g.alpha && rise >= g.cfg.maxNullIncrease) findings.push({ check: 'null_rate', status: 'fail', text, pValue: p });
+  else if (p <= g.alpha && rise >= g.cfg.warnNullIncrease) findings.push({ check: 'null_rate', status: 'warn', text, pValue: p });
+  if (ref.type === 'null' && op.type === 'null') findings.push({ check: 'empty', status: 'warn', text: 'the column is empty in both datasets' });
+  return findings;
+}
+
+/**
+ * A window in which every value equals v, where the reference varies: the count of values ≠ v is 0, tested
+ * against the reference's rate of values ≠ v ('less'). Sample-size aware: a pixel non-zero in 2 of 809 reference
+ * rows is all zero in 150–1,000 rows with probability 0.71–0.20, so that is no stuck source.
+ */
+function constantFinding(refOther: number, refRows: number, opRows: number, value: string, blocked: boolean, g: GateSettings, figures: Figures): QualityFinding | null {
+  const p = countChangeTest({ count: refOther, rows: refRows }, { count: 0, rows: opRows }, 'less').pValue;
+  figures.constantPValue = p;
+  if (p > g.alpha) return null;
+  const text = `every operational value is ${value} while ${pct(refOther / refRows)} of the reference differs (${pText(p)} under no change)`;
+  // A column whose reference arrives in blocks over time (season) is constant in a short window by nature.
+  if (blocked) return { check: 'constant', status: 'warn', text: `${text}; the reference holds this column in blocks over time, so a constant window is expected`, pValue: p };
+  return { check: 'constant', status: 'fail', text: `${text}: a stuck source`, pValue: p };
+}
+
 /** KS statistic between sorted `a` and sorted `b` multiplied by `factor` (> 0, so the order is kept). */
 function sortedKs(a: Float64Array, b: Float64Array, factor: number): number {
   let i = 0;
@@ -70,104 +174,214 @@ function sortedKs(a: Float64Array, b: Float64Array, factor: number): number {
   return d;
 }
 
-const quantile = (s: Float64Array, q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
+/** Unit conversions with a factor below this (kg → lb, °C → °F) also need most values out of the reference range: seasonal drift can double a magnitude. */
+const SMALL_UNIT_FACTOR = 3;
 
-/** Typical magnitude: median |x|, or mean |x| when more than half the values are zero. */
-function magnitude(s: Float64Array): number {
-  const abs = new Float64Array(s.length);
-  for (let i = 0; i < s.length; i++) abs[i] = Math.abs(s[i]!);
-  abs.sort();
-  const med = quantile(abs, 0.5);
-  if (med > 0) return med;
-  let sum = 0;
-  for (const v of abs) sum += v;
-  return sum / Math.max(1, abs.length);
-}
-
-function categoryShares(c: Extract<Column, { type: 'categorical' }>, rows: Int32Array): { shares: Map<string, number>; n: number } {
-  const counts = new Float64Array(c.categories.length);
-  let n = 0;
-  for (const i of rows) {
-    const code = c.codes[i]!;
-    if (code >= 0) (counts[code]! += 1), n++;
+/**
+ * The scale gate, on the non-zero values (a unit change leaves 0 at 0, so a mostly-zero column is judged by its
+ * non-zero part). Whether the magnitude changed is Mann–Whitney U on |x| (unitChangeTest); a unit change is a
+ * significant change whose typical-magnitude ratio lies within `unitTolerance` of a conversion factor (9.99 is
+ * ×10) and whose undoing gives the reference shape back (KS ≤ `unitShapeKs` and at most half the KS before).
+ * Factors below 3 and offset conversions must also move most values out of the reference range. A significant
+ * change by ≥ `unitRatio` that no listed unit explains but whose rescaling by the observed ratio gives the shape
+ * back, with most values out of range, is a scale change (a normalisation dropped); so is ≥ `scaleRatio` with most
+ * values out of range.
+ */
+function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g: GateSettings, figures: Figures, details: Details): QualityFinding[] {
+  const rn = nonZero(r);
+  const on = nonZero(o);
+  if (rn.length < 2 || on.length < 2) return [];
+  const mr = medianAbs(rn);
+  const mo = medianAbs(on);
+  const ratio = mo / mr;
+  const symmetric = Math.max(ratio, 1 / ratio);
+  figures.magnitudeRatio = symmetric;
+  const mostlyOutside = outsideShare >= g.cfg.unitOutsideShare;
+  // No listed conversion lies within ×1.25 of 1 and offsets move values out of range: nothing to test.
+  if (symmetric < 1.25 && !mostlyOutside) return [];
+  const test = unitChangeTest(rn, on, { tolerance: g.cfg.unitTolerance });
+  if (!Number.isFinite(test.pValue)) return [];
+  figures.scalePValue = test.pValue;
+  const rescaled = sortedKs(rn, on, mr / mo);
+  figures.rescaledKs = rescaled;
+  if (test.pValue > g.alpha) return [];
+  const base = `typical magnitude ×${ratio.toPrecision(3)} (median |x| of non-zero values ${mr.toPrecision(3)} → ${mo.toPrecision(3)}, ${pText(test.pValue)} under no change), ${pct(outsideShare)} of values outside the reference range`;
+  const c = test.candidate;
+  if (c) {
+    const small = c.offset !== 0 || Math.max(c.factor, 1 / c.factor) < SMALL_UNIT_FACTOR;
+    const sameShape = c.ks <= g.cfg.unitShapeKs && c.ks <= test.ks / 2;
+    figures.unitKsBefore = test.ks;
+    figures.unitKsAfter = c.ks;
+    if (sameShape && (!small || mostlyOutside)) {
+      figures.unitFactor = c.factor;
+      details.unitConversion = c.name;
+      return [{ check: 'scale_change', status: 'fail', text: `${base}: a likely unit change ${c.name} — KS to the reference ${test.ks.toFixed(3)}, ${c.ks.toFixed(3)} once undone`, pValue: test.pValue }];
+    }
   }
-  const shares = new Map<string, number>();
-  c.categories.forEach((name, k) => counts[k]! > 0 && shares.set(name, (shares.get(name) ?? 0) + counts[k]! / n));
-  return { shares, n };
+  if (mostlyOutside && symmetric >= g.cfg.unitRatio && rescaled <= g.cfg.unitShapeKs) {
+    return [{ check: 'scale_change', status: 'fail', text: `${base}, same shape once rescaled (KS ${rescaled.toFixed(3)}): a likely unit change by a factor no listed conversion has (a normalisation dropped?)`, pValue: test.pValue }];
+  }
+  if (mostlyOutside && symmetric >= g.cfg.scaleRatio) return [{ check: 'scale_change', status: 'fail', text: `${base}: a likely unit or scale change`, pValue: test.pValue }];
+  if (symmetric >= g.cfg.unitRatio) return [{ check: 'scale_change', status: 'warn', text: `${base}: large, but not the signature of a unit change`, pValue: test.pValue }];
+  return [];
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** Sorted finite values of a numeric column on both sides, kept for the swapped-columns test. */
+interface NumericPair {
+  name: string;
+  r: Float64Array;
+  o: Float64Array;
+  figures: Figures;
+  details: Details;
+  findings: QualityFinding[];
+}
 
-function columnFindings(ref: Column, op: Column, refRows: Int32Array, opRows: Int32Array, cfg: QualityConfig, figures: FiguresOf<typeof CHECKS.dataQuality>, details: DetailsOf<typeof CHECKS.dataQuality>): QualityFinding[] {
+function numericFindings(pair: NumericPair, blocked: boolean, g: GateSettings): QualityFinding[] {
+  const { r, o, figures, details } = pair;
+  if (r.length === 0 || o.length === 0) return [];
   const findings: QualityFinding[] = [];
-  const nullRef = invalidShare(ref, refRows);
-  const nullOp = invalidShare(op, opRows);
-  figures.nullShareReference = nullRef;
-  figures.nullShareOperational = nullOp;
-  const rise = nullOp - nullRef;
-  if (nullOp === 1 && opRows.length > 0 && nullRef < 1) findings.push({ check: 'empty', status: 'fail', text: 'every operational value is null, NaN or ±Inf' });
-  else if (rise >= cfg.maxNullIncrease) findings.push({ check: 'null_rate', status: 'fail', text: `null / NaN / ±Inf share rose from ${pct(nullRef)} to ${pct(nullOp)}` });
-  else if (rise >= cfg.warnNullIncrease) findings.push({ check: 'null_rate', status: 'warn', text: `null / NaN / ±Inf share rose from ${pct(nullRef)} to ${pct(nullOp)}` });
-  if (ref.type === 'null' && op.type === 'null') findings.push({ check: 'empty', status: 'warn', text: 'the column is empty in both datasets' });
-
-  if (ref.type === 'numeric' && op.type === 'numeric') {
-    const r = finiteSorted(ref, refRows);
-    const o = finiteSorted(op, opRows);
-    if (r.length > 0 && o.length > 0) {
-      const lo = quantile(r, 0.001);
-      const hi = quantile(r, 0.999);
-      let outside = 0;
-      for (const v of o) if (v < lo || v > hi) outside++;
-      const share = outside / o.length;
-      figures.outOfRangeShare = share;
-      details.referenceRange = [lo, hi];
-      if (share > cfg.maxOutOfRange) findings.push({ check: 'out_of_range', status: 'warn', text: `${pct(share)} of operational values lie outside the reference 0.1–99.9 percentiles [${lo}, ${hi}]` });
-      const mr = magnitude(r);
-      const mo = magnitude(o);
-      const ratio = mr > 0 && mo > 0 ? Math.max(mr / mo, mo / mr) : 1;
-      figures.magnitudeRatio = ratio;
-      // A unit change moves most values out of the reference range, and undoing the factor gives the reference
-      // shape back. A magnitude jump with nearly every value still in range (a sparse pixel that gains ink, a
-      // new class) is drift, not a unit change.
-      const shapeAfterRescale = mr > 0 && mo > 0 ? sortedKs(r, o, mr / mo) : 1;
-      figures.rescaledKs = shapeAfterRescale;
-      const mostlyOutside = share >= cfg.unitOutsideShare;
-      const text = `typical magnitude changed ${ratio.toPrecision(3)}× (median |x| ${mr.toPrecision(3)} → ${mo.toPrecision(3)}), ${pct(share)} of values outside the reference range`;
-      if (mostlyOutside && ratio >= cfg.unitRatio && shapeAfterRescale <= cfg.unitShapeKs) {
-        findings.push({ check: 'scale_change', status: 'fail', text: `${text}, same shape once rescaled (KS ${shapeAfterRescale.toFixed(3)}): a likely unit change` });
-      } else if (mostlyOutside && ratio >= cfg.scaleRatio) {
-        findings.push({ check: 'scale_change', status: 'fail', text: `${text}: a likely unit or scale change` });
-      } else if (ratio >= cfg.unitRatio) {
-        findings.push({ check: 'scale_change', status: 'warn', text: `${text}: large, but not the signature of a unit change` });
-      }
-      const refConstant = r[0] === r[r.length - 1];
-      const opConstant = o[0] === o[o.length - 1];
-      if (opConstant && !refConstant && o.length >= 30) findings.push({ check: 'constant', status: 'fail', text: `every operational value is ${o[0]} while the reference varies (a stuck source?)` });
-      else if (refConstant && opConstant) findings.push({ check: 'constant', status: 'warn', text: 'the column is constant in both datasets' });
-    }
+  const lo = quantile(r, 0.001);
+  const hi = quantile(r, 0.999);
+  let outside = 0;
+  for (const v of o) if (v < lo || v > hi) outside++;
+  // The reference's own rate counts the values at the bounds too: conservative for 'greater'.
+  let refOutside = 0;
+  for (const v of r) if (v <= lo || v >= hi) refOutside++;
+  const share = outside / o.length;
+  figures.outOfRangeShare = share;
+  details.referenceRange = [lo, hi];
+  const pRange = countChangeTest({ count: Math.min(refOutside, r.length), rows: r.length }, { count: outside, rows: o.length }, 'greater').pValue;
+  figures.outOfRangePValue = pRange;
+  if (pRange <= g.alpha && share > g.cfg.maxOutOfRange) {
+    findings.push({ check: 'out_of_range', status: 'warn', text: `${pct(share)} of operational values lie outside the reference 0.1–99.9 percentiles [${lo}, ${hi}] (${pText(pRange)} under no change)`, pValue: pRange });
   }
-  if (ref.type === 'categorical' && op.type === 'categorical') {
-    const r = categoryShares(ref, refRows);
-    const o = categoryShares(op, opRows);
-    if (r.n > 0 && o.n > 0) {
-      const fresh = [...o.shares].filter(([k]) => !r.shares.has(k)).sort((a, b) => b[1] - a[1]);
-      const gone = [...r.shares].filter(([k]) => !o.shares.has(k)).sort((a, b) => b[1] - a[1]);
-      const freshShare = fresh.reduce((a, [, s]) => a + s, 0);
-      const goneShare = gone.reduce((a, [, s]) => a + s, 0);
-      figures.newCategories = fresh.length;
-      figures.newCategoryShare = freshShare;
-      figures.vanishedCategories = gone.length;
-      figures.vanishedCategoryShare = goneShare;
-      details.newCategories = fresh.slice(0, 20).map(([category, share]) => ({ category, share }));
-      details.vanishedCategories = gone.slice(0, 20).map(([category, share]) => ({ category, share }));
-      const list = (xs: [string, number][]) => xs.slice(0, 3).map(([k, s]) => `${JSON.stringify(k)} ${pct(s)}`).join(', ');
-      if (freshShare >= cfg.maxNewCategoryShare) findings.push({ check: 'new_categories', status: 'fail', text: `${pct(freshShare)} of operational values are categories never seen in training (${list(fresh)}): a likely re-encoding` });
-      else if (freshShare >= cfg.warnNewCategoryShare) findings.push({ check: 'new_categories', status: 'warn', text: `${fresh.length} new categor${fresh.length === 1 ? 'y' : 'ies'} hold ${pct(freshShare)} of operational values (${list(fresh)})` });
-      if (goneShare >= cfg.warnNewCategoryShare) findings.push({ check: 'vanished_categories', status: 'warn', text: `${gone.length} reference categor${gone.length === 1 ? 'y' : 'ies'} (${pct(goneShare)} of reference values) never appear (${list(gone)})` });
-      if (o.shares.size === 1 && r.shares.size > 1 && o.n >= 30) findings.push({ check: 'constant', status: 'fail', text: `every operational value is ${JSON.stringify([...o.shares.keys()][0])} while the reference varies` });
-    }
+  findings.push(...scaleFindings(r, o, share, g, figures, details));
+  const refConstant = r[0] === r[r.length - 1];
+  const opConstant = o[0] === o[o.length - 1];
+  if (opConstant && !refConstant) {
+    let same = 0;
+    for (const v of r) same += +(v === o[0]);
+    const finding = constantFinding(r.length - same, r.length, o.length, String(o[0]), blocked, g, figures);
+    if (finding) findings.push(finding);
+  } else if (refConstant && opConstant) findings.push({ check: 'constant', status: 'warn', text: 'the column is constant in both datasets' });
+  return findings;
+}
+
+/**
+ * New categories are tested against the reference's own rate of "new at the time" (Good–Turing: singletons /
+ * rows, newCategoryTest), a vanished one by its window count (0) against its reference rate, Bonferroni over the
+ * reference's categories.
+ * A re-encoding — the gate fails — is the stated signature of renamed codes: both significant, as many new
+ * categories as vanished ones, their shares sorted in decreasing order within `renameProfileDistance` (total
+ * variation), and a reference that does not hold the column in blocks over time. New values beside the old ones
+ * (a new month, a new contact channel in time-ordered data) are a change to report: warn.
+ */
+function categoricalFindings(ref: Extract<Column, { type: 'categorical' }>, op: Extract<Column, { type: 'categorical' }>, refRows: Int32Array, opRows: Int32Array, blocked: boolean, g: GateSettings, figures: Figures, details: Details): QualityFinding[] {
+  const r = categoryCounts(ref, refRows);
+  const o = categoryCounts(op, opRows);
+  if (r.n === 0 || o.n === 0) return [];
+  const findings: QualityFinding[] = [];
+  const fresh = [...o.counts].filter(([k]) => !r.counts.has(k)).sort((a, b) => b[1] - a[1]);
+  const gone = [...r.counts].filter(([k]) => !o.counts.has(k)).sort((a, b) => b[1] - a[1]);
+  const freshRows = fresh.reduce((a, [, c]) => a + c, 0);
+  const goneRows = gone.reduce((a, [, c]) => a + c, 0);
+  const freshShare = freshRows / o.n;
+  const goneShare = goneRows / r.n;
+  let singletons = 0;
+  for (const c of r.counts.values()) singletons += +(c === 1);
+  const pNew = newCategoryTest({ singletonRows: singletons, rows: r.n }, { newRows: freshRows, rows: o.n }).pValue;
+  // A vanished category is tested on its own count (choosing the vanished ones after looking would bias a pooled
+  // test), Bonferroni over the reference's categories; the most frequent one gives the smallest p.
+  const pGone = gone.length ? Math.min(1, r.counts.size * countChangeTest({ count: gone[0]![1], rows: r.n }, { count: 0, rows: o.n }, 'less').pValue) : 1;
+  figures.newCategories = fresh.length;
+  figures.newCategoryShare = freshShare;
+  figures.newCategoryPValue = pNew;
+  figures.vanishedCategories = gone.length;
+  figures.vanishedCategoryShare = goneShare;
+  figures.vanishedCategoryPValue = pGone;
+  figures.referenceInBlocks = blocked;
+  details.newCategories = fresh.slice(0, 20).map(([category, c]) => ({ category, share: c / o.n }));
+  details.vanishedCategories = gone.slice(0, 20).map(([category, c]) => ({ category, share: c / r.n }));
+  const list = (xs: [string, number][], n: number) => xs.slice(0, 3).map(([k, c]) => `${JSON.stringify(k)} ${pct(c / n)}`).join(', ');
+  let profile = Infinity;
+  if (fresh.length === gone.length && fresh.length > 0) {
+    profile = 0;
+    fresh.forEach(([, c], k) => (profile += Math.abs(c / o.n - gone[k]![1] / r.n) / 2));
+    figures.renameProfileDistance = profile;
+  }
+  const newSignificant = pNew <= g.alpha;
+  const goneSignificant = pGone <= g.alpha;
+  if (newSignificant && goneSignificant && profile <= g.cfg.renameProfileDistance && !blocked) {
+    findings.push({
+      check: 'new_categories',
+      status: 'fail',
+      text: `${fresh.length} categor${fresh.length === 1 ? 'y' : 'ies'} never seen in training (${list(fresh, o.n)}, ${pText(pNew)}) replace as many vanished ones (${list(gone, r.n)}, ${pText(pGone)}) with the same shares (profile distance ${profile.toFixed(3)}): a likely re-encoding`,
+      pValue: Math.max(pNew, pGone),
+    });
+  } else if (newSignificant && freshShare >= g.cfg.warnNewCategoryShare) {
+    const why = blocked ? '; the reference holds this column in blocks over time, so new values are expected' : '';
+    findings.push({ check: 'new_categories', status: 'warn', text: `${fresh.length} new categor${fresh.length === 1 ? 'y' : 'ies'} hold ${pct(freshShare)} of operational values (${list(fresh, o.n)}; ${pText(pNew)} under no change)${why}`, pValue: pNew });
+  }
+  if (goneSignificant && goneShare >= g.cfg.warnNewCategoryShare && !findings.some((f) => f.status === 'fail')) {
+    findings.push({ check: 'vanished_categories', status: 'warn', text: `${gone.length} reference categor${gone.length === 1 ? 'y' : 'ies'} (${pct(goneShare)} of reference values) never appear (${list(gone, r.n)}; ${pText(pGone)} under no change)`, pValue: pGone });
+  }
+  if (o.counts.size === 1 && r.counts.size > 1) {
+    const [only, count] = [...o.counts][0]!;
+    void count;
+    const finding = constantFinding(r.n - (r.counts.get(only) ?? 0), r.n, o.n, JSON.stringify(only), blocked, g, figures);
+    if (finding) findings.push(finding);
   }
   return findings;
+}
+
+/** The smallest own-distribution KS a swap must show, and how much closer each column must lie to the other's reference. */
+const SWAP_MIN_KS = 0.3;
+const SWAP_MATCH = 1 / 3;
+
+/**
+ * Swapped columns: two numeric columns whose values were exchanged. Stated test: both columns changed
+ * significantly (two-sample KS against their own reference, p ≤ the per-test α: under no change that happens with
+ * probability at most α, whatever else holds), by a KS distance of at least 0.3, and each is the other's closest
+ * match among the changed columns, lying at least three times closer to the other's reference than to its own.
+ */
+function swappedColumns(pairs: NumericPair[], g: GateSettings): void {
+  const changed = pairs.filter((p) => {
+    if (p.r.length < 2 || p.o.length < 2) return false;
+    const ks = ks2sampSorted({ xs: p.o, ys: p.r }, { method: 'asymp' });
+    p.figures.swapKs = ks.statistic;
+    p.figures.swapPValue = ks.pValue;
+    return ks.pValue <= g.alpha && ks.statistic >= SWAP_MIN_KS;
+  });
+  if (changed.length < 2) return;
+  const closest = new Map<NumericPair, { other: NumericPair; ks: number }>();
+  for (const a of changed) {
+    for (const b of changed) {
+      if (a === b) continue;
+      const ks = sortedKs(a.o, b.r, 1);
+      if (!closest.has(a) || ks < closest.get(a)!.ks) closest.set(a, { other: b, ks });
+    }
+  }
+  for (const a of changed) {
+    const { other: b, ks } = closest.get(a)!;
+    const back = closest.get(b)!;
+    if (back.other !== a || ks > SWAP_MATCH * a.figures.swapKs! || back.ks > SWAP_MATCH * b.figures.swapKs!) continue;
+    a.figures.swapCrossKs = ks;
+    a.details.swappedWith = b.name;
+    a.findings.push({
+      check: 'swapped_columns',
+      status: 'fail',
+      text: `values match the reference of ${b.name} (KS ${ks.toFixed(3)}) far better than their own (KS ${a.figures.swapKs!.toFixed(3)}, ${pText(a.figures.swapPValue!)} under no change), and ${b.name}'s match this column's: columns ${a.name} and ${b.name} swapped`,
+      pValue: a.figures.swapPValue!,
+    });
+  }
+}
+
+/** Reference rows in time order: by the timestamp column when there is one, else in row order. */
+function timeOrder(reference: Dataset, roles: Roles, rows: Int32Array): Int32Array {
+  const ts = roles.timestamp ? reference.columns.get(roles.timestamp) : undefined;
+  if (!ts || (ts.type !== 'numeric' && ts.type !== 'timestamp')) return rows;
+  const values = ts.values;
+  return Int32Array.from(rows).sort((a, b) => (values[a]! - values[b]!) || a - b);
 }
 
 const F64 = new Float64Array(1);
@@ -223,26 +437,58 @@ function duplicateShare(d: Dataset, features: string[], rows: Int32Array): numbe
  * operational data looks broken (a column emptied, a unit or re-encoding change, a stuck source, mass
  * duplication); natural drift such as values beyond the reference range only warns.
  */
-export function dataQuality(reference: Dataset, operational: Dataset, roles: Roles, cfg: QualityConfig, seed = 42): DataQualityCheck[] {
+export function dataQuality(reference: Dataset, operational: Dataset, roles: Roles, cfg: QualityConfig, seed = 42, alpha = cfg.alpha ?? DEFAULT_PLAN_ALPHA * ALPHA_SHARES.gates): DataQualityCheck[] {
   const refRows = sampleIndices(reference.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:ref')));
   const opRows = sampleIndices(operational.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:op')));
   const results: DataQualityCheck[] = [];
-  const threshold = { maxNullIncrease: cfg.maxNullIncrease, warnNullIncrease: cfg.warnNullIncrease, maxOutOfRange: cfg.maxOutOfRange, scaleRatio: cfg.scaleRatio, unitRatio: cfg.unitRatio, unitOutsideShare: cfg.unitOutsideShare, unitShapeKs: cfg.unitShapeKs, maxNewCategoryShare: cfg.maxNewCategoryShare };
-  for (const name of roles.features) {
+  const compared = roles.features.filter((f) => operational.columns.has(f)); // the schema gate reports missing columns
+  // Bonferroni over every gate test this run makes: any false alarm among them has probability at most α.
+  const tests = Math.max(1, compared.reduce((n, f) => n + testsFor(reference.columns.get(f)!), 0));
+  const g: GateSettings = { cfg, alpha: alpha / tests, timeOrder: timeOrder(reference, roles, refRows) };
+  const threshold = {
+    alpha,
+    alphaPerTest: g.alpha,
+    tests,
+    maxNullIncrease: cfg.maxNullIncrease,
+    warnNullIncrease: cfg.warnNullIncrease,
+    maxOutOfRange: cfg.maxOutOfRange,
+    scaleRatio: cfg.scaleRatio,
+    unitRatio: cfg.unitRatio,
+    unitTolerance: cfg.unitTolerance,
+    unitOutsideShare: cfg.unitOutsideShare,
+    unitShapeKs: cfg.unitShapeKs,
+    renameProfileDistance: cfg.renameProfileDistance,
+  };
+  const columns = compared.map((name) => {
     const ref = reference.columns.get(name)!;
-    const op = operational.columns.get(name);
-    if (!op) continue; // the schema gate reports missing columns
-    const figures: FiguresOf<typeof CHECKS.dataQuality> = { nReference: refRows.length, nOperational: opRows.length };
-    const details: DetailsOf<typeof CHECKS.dataQuality> = {};
-    const findings = columnLength(op) === 0 ? [] : columnFindings(ref, op, refRows, opRows, cfg, figures, details);
-    const status = opRows.length === 0 ? 'insufficient_data' : worst(findings);
+    const op = operational.columns.get(name)!;
+    const pair: NumericPair = { name, r: new Float64Array(0), o: new Float64Array(0), figures: { nReference: refRows.length, nOperational: opRows.length }, details: {}, findings: [] };
+    if (columnLength(op) > 0 && opRows.length > 0) {
+      pair.findings.push(...nullFindings(ref, op, refRows, opRows, g, pair.figures));
+      if (ref.type === 'numeric' && op.type === 'numeric') {
+        pair.r = finiteSorted(ref, refRows);
+        pair.o = finiteSorted(op, opRows);
+        const blocked = () => arrivesInBlocks((i) => (ref.nulls?.[i] || !Number.isFinite(ref.values[i]!) ? null : ref.values[i]!), g.timeOrder);
+        pair.findings.push(...numericFindings(pair, pair.o.length > 0 && pair.o[0] === pair.o[pair.o.length - 1] && blocked(), g));
+      } else if (ref.type === 'categorical' && op.type === 'categorical') {
+        const blocked = arrivesInBlocks((i) => (ref.codes[i]! < 0 ? null : ref.codes[i]!), g.timeOrder);
+        pair.findings.push(...categoricalFindings(ref, op, refRows, opRows, blocked, g, pair.figures, pair.details));
+      }
+    }
+    return { name, pair, numeric: ref.type === 'numeric' && op.type === 'numeric' };
+  });
+  swappedColumns(columns.filter((c) => c.numeric).map((c) => c.pair), g);
+  for (const { name, pair } of columns) {
+    const { figures, details, findings } = pair;
+    const pValues = [figures.nullPValue, figures.constantPValue, figures.outOfRangePValue, figures.scalePValue, figures.swapPValue, figures.newCategoryPValue, figures.vanishedCategoryPValue].filter((p): p is number => p !== undefined);
+    if (pValues.length) figures.pValue = Math.min(...pValues);
     results.push({
       id: `quality.column.${name}`,
       stage: CHECKS.dataQuality.stage,
       kind: CHECKS.dataQuality.kind,
       subject: name,
-      status,
-      method: 'null share, reference range, magnitude, categories, constancy',
+      status: opRows.length === 0 ? 'insufficient_data' : worst(findings),
+      method: 'count tests (beta-binomial) on null share, range and constancy; Mann–Whitney U on |x| and unit conversions; KS for swapped columns; Good–Turing for new categories — Bonferroni within the gates\' α',
       figures,
       threshold,
       summary: opRows.length === 0 ? 'No operational rows.' : findings.length ? findings.map((f) => f.text).join('; ') + '.' : 'No data-quality issue.',

@@ -77,9 +77,11 @@ export type NoveltyCluster = z.infer<typeof NoveltyClusters>[number];
 
 export const QualityFinding = z
   .object({
-    check: z.enum(['empty', 'null_rate', 'out_of_range', 'scale_change', 'constant', 'new_categories', 'vanished_categories']),
+    check: z.enum(['empty', 'null_rate', 'out_of_range', 'scale_change', 'swapped_columns', 'constant', 'new_categories', 'vanished_categories']),
     status: z.enum(['warn', 'fail']),
     text: text,
+    /** P(a result at least this extreme | no change) of the test behind the finding. */
+    pValue: num.optional(),
   })
   .strict();
 export type QualityFinding = z.infer<typeof QualityFinding>;

@@ -75,10 +75,11 @@ export const EXAMPLES: Record<string, unknown> = {
   'analyze.multivariate.alpha': 0.005,
   'analyze.tensor.alpha': 0.01,
   'analyze.novelty.alpha': 0.005,
+  'analyze.quality.alpha': 0.0025,
 };
 
 /** Keys shown with an example in the table but left out of the example config: their absence is the usual choice. */
-const TABLE_ONLY = new Set(['drift.alpha', 'performance.alpha', 'audit.slices.fdr', 'analyze.outputDrift.alpha', 'analyze.multivariate.alpha', 'analyze.tensor.alpha', 'analyze.novelty.alpha']);
+const TABLE_ONLY = new Set(['drift.alpha', 'performance.alpha', 'audit.slices.fdr', 'analyze.outputDrift.alpha', 'analyze.multivariate.alpha', 'analyze.tensor.alpha', 'analyze.novelty.alpha', 'analyze.quality.alpha']);
 
 export interface ConfigKey {
   path: string;

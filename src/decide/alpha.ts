@@ -41,6 +41,7 @@ export function alphaPlan(config: Config, families: TestFamilies): AlphaPlan {
   const share = shareAlpha(config.plan.alpha, harmFamilies);
   const moved = (name: keyof FamilyAlpha, tests: number) => tests * (family[name] - share[name]);
   const spent = alphaBudget(config.plan.alpha);
+  spent.gates += moved('gates', 1);
   spent.harm += moved('performance', families.performance) + moved('outputDrift', families.outputDrift ? 1 : 0);
   spent.drift += moved('featureDrift', 1) + moved('multivariate', 2) + moved('tensor', families.tensors ? 1 : 0);
   spent.novelty += moved('novelty', 1);

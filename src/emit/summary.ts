@@ -7,6 +7,7 @@ const ESCAPE_MD = /([\\`*_[\]<>|])/g;
 const md = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').replace(ESCAPE_MD, '\\$1');
 const code = (s: string) => `\`${s.replace(/[`|\r\n]/g, '')}\``;
 const TOP = 5;
+const WARNINGS = 8;
 
 /** A short Markdown summary for the pipeline UI and the log. */
 export function renderSummary(results: Results): string {
@@ -39,6 +40,17 @@ export function renderSummary(results: Results): string {
     lines.push('', '| check | summary |', '| --- | --- |');
     for (const c of failing.slice(0, 15)) lines.push(`| ${code(c.id)} | ${md(c.summary)} |`);
     if (failing.length > 15) lines.push(`| … | ${failing.length - 15} more failing checks in results.json |`);
+  }
+  // Warnings are not failures but must not vanish: a gate's warning (a scale change short of a unit's signature,
+  // new categories) is what a reader of a `none` needs to see. One line, gates first, to keep the summary short.
+  const gateWarning = (c: Results['checks'][number]) => (isKind(c, CHECKS.schemaGate) || isKind(c, CHECKS.dataQuality) ? 0 : 1);
+  const warnings = checks.filter((c) => c.status === 'warn' && !isKind(c, CHECKS.featureDrift)).sort((a, b) => gateWarning(a) - gateWarning(b));
+  const smallDrift = drift.filter((c) => c.status === 'warn').length;
+  if (warnings.length || smallDrift) {
+    const listed = warnings.slice(0, WARNINGS).map((c) => `${code(c.id)} ${md(c.summary)}`);
+    if (warnings.length > WARNINGS) listed.push(`… ${warnings.length - WARNINGS} more in results.json`);
+    if (smallDrift) listed.push(`${smallDrift} feature${smallDrift === 1 ? '' : 's'} changed significantly but below the effect threshold`);
+    lines.push('', `**Warnings (did not fail):** ${listed.join(' · ')}`);
   }
   lines.push('', `Full report: \`report.html\`; every figure: \`results.json\`. Run ${code(results.runId)}.`);
   return lines.join('\n') + '\n';

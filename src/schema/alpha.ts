@@ -2,13 +2,15 @@ import type { Config } from './config.js';
 
 /**
  * One α for the whole plan (`plan.alpha`), spent by step — Bonferroni across steps, so the chance of any false alarm
- * anywhere in the plan stays at most α: harm and change detection 45 %, label shift 10 %, feature / multivariate /
- * tensor drift 20 %, novelty 5 %, weak slices 20 %. Gates are deterministic thresholds and spend none.
+ * anywhere in the plan stays at most α: data gates 5 %, harm and change detection 45 %, label shift 10 %, feature /
+ * multivariate / tensor drift 20 %, novelty 5 %, weak slices 15 %.
  */
-export const ALPHA_SHARES = { gates: 0, harm: 0.45, label_shift: 0.1, drift: 0.2, novelty: 0.05, slices: 0.2 } as const;
+export const ALPHA_SHARES = { gates: 0.05, harm: 0.45, label_shift: 0.1, drift: 0.2, novelty: 0.05, slices: 0.15 } as const;
 
 /** The α of each test family: an explicit per-check value from the config, else its share of the plan's budget. */
 export interface FamilyAlpha {
+  /** The data-quality gates, Bonferroni over every gate test that runs (config `analyze.quality.alpha`). */
+  gates: number;
   /** Each of measured performance, CBPE and calibration (config `performance.alpha`). */
   performance: number;
   /** The model-output tests, Bonferroni inside (config `analyze.outputDrift.alpha`). */
@@ -36,6 +38,7 @@ export function shareAlpha(planAlpha: number, harmFamilies = 1): FamilyAlpha {
   const harm = (planAlpha * ALPHA_SHARES.harm) / Math.max(1, harmFamilies);
   const drift = planAlpha * ALPHA_SHARES.drift;
   return {
+    gates: planAlpha * ALPHA_SHARES.gates,
     performance: harm,
     outputDrift: harm,
     labelShift: planAlpha * ALPHA_SHARES.label_shift,
@@ -51,6 +54,7 @@ export function shareAlpha(planAlpha: number, harmFamilies = 1): FamilyAlpha {
 export function familyAlpha(config: Config, harmFamilies = 1): FamilyAlpha {
   const share = shareAlpha(config.plan.alpha, harmFamilies);
   return {
+    gates: config.analyze.quality.alpha ?? share.gates,
     performance: config.performance.alpha ?? share.performance,
     outputDrift: config.analyze.outputDrift.alpha ?? share.outputDrift,
     labelShift: share.labelShift,

@@ -91,19 +91,36 @@ export const AnalyzeConfigSchema = z
   .object({
     quality: z
       .object({
-        maxNullIncrease: z.number().min(0).max(1).default(0.2).describe('Gate fails when a column\'s share of null / NaN / ±Inf values rises by at least this much (absolute).'),
-        warnNullIncrease: z.number().min(0).max(1).default(0.05).describe('Warn when the null share rises by at least this much.'),
-        maxOutOfRange: z.number().min(0).max(1).default(0.05).describe('Warn when more than this share of operational values lies beyond the reference 0.1–99.9 percentiles.'),
-        maxNewCategoryShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational values are categories never seen in the reference (likely a re-encoding).'),
-        warnNewCategoryShare: z.number().min(0).max(1).default(0.01).describe('Warn when new or vanished categories reach this share.'),
-        scaleRatio: z.number().gt(1).default(100).describe('Gate fails when typical magnitudes (median |x|) differ by at least this factor and most values left the reference range: a likely unit or scale change.'),
+        alpha: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .optional()
+          .describe('Family-wise level of the data-quality gates: every gate test (null share, constancy, range, scale / unit, swapped columns, new and vanished categories) runs at this α divided by the number of gate tests (Bonferroni). Absent (the default), the plan gives the gates 5 % of its error budget (docs/plan.md). An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
+        maxNullIncrease: z.number().min(0).max(1).default(0.2).describe('Gate fails when a column\'s share of null / NaN / ±Inf values rises significantly (beta-binomial test within the gates\' α) and by at least this much (absolute).'),
+        warnNullIncrease: z.number().min(0).max(1).default(0.05).describe('Warn when the null share rises significantly and by at least this much.'),
+        maxOutOfRange: z.number().min(0).max(1).default(0.05).describe('Warn when significantly more than the reference\'s share, and more than this share, of operational values lies beyond the reference 0.1–99.9 percentiles.'),
+        renameProfileDistance: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.1)
+          .describe('A re-encoding (gate fails) needs as many new categories as vanished ones, both significant, and their shares sorted in decreasing order within this total-variation distance of each other: old names mapped one to one onto new ones. New categories without that signature warn.'),
+        warnNewCategoryShare: z.number().min(0).max(1).default(0.01).describe('Warn when significant new or vanished categories reach this share.'),
+        scaleRatio: z.number().gt(1).default(100).describe('Gate fails when typical magnitudes (median |x| of the non-zero values) differ significantly by at least this factor and most values left the reference range: a likely scale change.'),
         unitRatio: z
           .number()
           .gt(1)
           .default(10)
-          .describe('Gate fails from this magnitude factor on when most values left the reference range and the rescaled values have the reference shape (a unit change such as °C for a normalised scale); warns otherwise.'),
-        unitOutsideShare: z.number().min(0).max(1).default(0.5).describe('Share of operational values outside the reference 0.1–99.9 % range a unit change must move.'),
-        unitShapeKs: z.number().min(0).max(1).default(0.2).describe('Largest KS statistic between the reference and the rescaled operational values that still counts as the same shape.'),
+          .describe('A significant magnitude change from this factor on fails when most values left the reference range and the values rescaled by the observed factor have the reference shape (a scale change that is no listed unit, e.g. a normalisation dropped); warns otherwise.'),
+        unitTolerance: z
+          .number()
+          .gt(0)
+          .lt(1)
+          .default(0.1)
+          .describe('Relative distance of the magnitude ratio from a unit conversion factor (10, 1000, 3.6, 2.2046 …) within which the conversion is a candidate: 9.99 is ×10.'),
+        unitOutsideShare: z.number().min(0).max(1).default(0.5).describe('Share of operational values outside the reference 0.1–99.9 % range that a scale change without a listed factor, a factor below 3 or an offset conversion (°C → °F) must move.'),
+        unitShapeKs: z.number().min(0).max(1).default(0.2).describe('Largest KS statistic between the reference and the operational values with the conversion undone that still counts as the same shape (it must also be at most half the KS statistic before undoing).'),
         maxDuplicateShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational rows repeat an earlier row (and the reference has far fewer).'),
         maxRows: z.number().int().min(100).default(200_000).describe('Rows per side for the per-column gate statistics; larger inputs are subsampled (seeded). Duplicates are counted on all rows, up to the first 2 000 000.'),
       })
@@ -316,8 +333,8 @@ export const PlanConfigSchema = z
       .lt(1)
       .default(0.05)
       .describe(
-        'One error budget for the whole plan, split across its steps by Bonferroni (docs/plan.md): harm and change ' +
-          'detection 45 %, label shift 10 %, feature, multivariate and tensor drift 20 %, novelty 5 %, weak slices 20 %. ' +
+        'One error budget for the whole plan, split across its steps by Bonferroni (docs/plan.md): data gates 5 %, harm ' +
+          'and change detection 45 %, label shift 10 %, feature, multivariate and tensor drift 20 %, novelty 5 %, weak slices 15 %. ' +
           'It is the default of every per-check alpha; one set explicitly is used as it is instead of its share.',
       ),
   })

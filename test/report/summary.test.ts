@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { renderSummary } from '../../src/emit/summary.js';
-import { baseResults, HOSTILE, hostileResults, withSelection } from './fixtures.js';
+import { baseResults, HOSTILE, hostileResults, kindChecks, withSelection } from './fixtures.js';
+import type { CheckResult } from '../../src/checks/index.js';
 
 /** Text outside inline code spans, with backslash escapes removed: what Markdown would treat as markup. */
 const outsideCode = (line: string) => line.replace(/`[^`]*`/g, '').replace(/\\./g, '');
@@ -30,5 +31,28 @@ describe('summary.md', () => {
   it('keeps a multi-line data string on one line', () => {
     const r = baseResults([], { decision: { action: 'none', shiftType: 'none', findings: [], confidence: 1, reasons: [{ text: 'line one\n# not a heading', checks: [] }] } });
     expect(renderSummary(r)).toContain('- line one # not a heading\n');
+  });
+});
+
+describe('summary.md lists warnings that did not fail', () => {
+  it('a gate warning on a `none` run appears with its check and summary', () => {
+    const warning = kindChecks().find((c) => c.status === 'warn' && !['feature_drift', 'schema', 'data_quality'].includes(c.kind))!; // not a gate
+    const gate = {
+      id: 'quality.column.pressure',
+      stage: 'analyze',
+      kind: 'data_quality',
+      subject: 'pressure',
+      status: 'warn',
+      method: 'count tests',
+      figures: { nReference: 800, nOperational: 200, magnitudeRatio: 4.1, scalePValue: 1e-9 },
+      summary: 'typical magnitude ×4.10: large, but not the signature of a unit change.',
+      details: { findings: [{ check: 'scale_change', status: 'warn', text: 'typical magnitude ×4.10', pValue: 1e-9 }] },
+    } as unknown as CheckResult;
+    const r = baseResults([warning, gate], { decision: { action: 'none', shiftType: 'none', findings: [], confidence: 0.6, reasons: [{ text: 'No evidence of harm.', checks: [] }] } });
+    const md = renderSummary(r);
+    const line = md.split('\n').find((l) => l.startsWith('**Warnings (did not fail):**'))!;
+    // The gate's warning comes first, with its check id and summary.
+    expect(line).toMatch(/^\*\*Warnings \(did not fail\):\*\* `quality\.column\.pressure` typical magnitude ×4\.10: large, but not the signature of a unit change\./);
+    expect(line).toContain(`\`${warning.id}\``);
   });
 });
