@@ -14,6 +14,7 @@ import { renderSummary } from './emit/summary.js';
 import { selectionFiles } from './emit/selection-files.js';
 import { joinPredictions, resolveRoles, toDataset, type Dataset, type Roles } from './ingest/dataset.js';
 import { loadTable, type LoadOptions, type RowOrigin } from './ingest/load.js';
+import { readHistory, type HistoryRun } from './ingest/history.js';
 import { joinLabels, labelJoinCheck, requireLabelId, type LabelCoverage } from './ingest/labels.js';
 import { earliestTime, parseWindow } from './ingest/partitions.js';
 import type { Table } from './ingest/table.js';
@@ -79,6 +80,8 @@ interface Inputs {
   roles: Roles;
   /** Checks made while reading: joins and the data contract. */
   checks: CheckResult[];
+  /** Earlier runs' evidence-over-time chunks (`--history`). */
+  history: HistoryRun[];
 }
 
 /** INGEST: read every input, join predictions and late labels, resolve the column roles. */
@@ -130,7 +133,8 @@ async function readInputs(resolved: Config, storage: Storage, log: Logger): Prom
   const { roles, datasets } = resolveRoles(config, toDataset('reference', config.reference, referenceTable), others);
   const [reference, op, validation] = datasets as [Dataset, Dataset, Dataset | undefined];
   assertComparable(reference, op, roles.features);
-  return { config, records, origins: { reference: referenceOrigin, operational: operationalOrigin }, reference, operational: op, validation, roles, checks };
+  const history = config.history ? await readHistory(storage, config.history, config.out, log) : [];
+  return { config, records, origins: { reference: referenceOrigin, operational: operationalOrigin }, reference, operational: op, validation, roles, checks, history };
 }
 
 /** The predictions join as an ingest check (kind `join`): warn below 99 % coverage, fail when nothing matched. */
@@ -159,11 +163,11 @@ interface Assessment {
 const SELECTION_STEP = { id: 'selection', title: 'Selection: window, weights, label queue, proxy comparison' } as const;
 
 /** ANALYZE → AUDIT → DECIDE → SELECT: the ordered plan, the decision, and the data the action needs. */
-function assess(inputs: Inputs, log: Logger): Assessment {
-  const { config, reference, operational, validation, roles } = inputs;
+function assess(inputs: Inputs, log: Logger, runId: string): Assessment {
+  const { config, reference, operational, validation, roles, history } = inputs;
   log.info('stage analyze', { features: roles.features.length, task: roles.task });
   const alpha = alphaPlan(config, testFamilies({ reference, roles, validation }));
-  const plan = runPlan(planSteps(), { reference, operational, validation, roles, config, log, alpha });
+  const plan = runPlan(planSteps(), { reference, operational, validation, roles, config, log, alpha, history, runId });
   const { decision, diagnosis } = decide(plan.checks, { allowFailedGates: config.gates.allowFailed });
   const checks: CheckResult[] = [...inputs.checks, ...plan.checks, diagnosis];
   const steps = [...plan.steps];
@@ -225,7 +229,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   deps.log.info('withdrew earlier outputs', { out: resolved.out, runId });
   deps.log.info('stage ingest: reading inputs', { runId });
   const inputs = await readInputs(resolved, deps.storage, deps.log);
-  const { checks, decision, plan, selection, selectionRows } = assess(inputs, deps.log);
+  const { checks, decision, plan, selection, selectionRows } = assess(inputs, deps.log, runId);
   const results = ResultsSchema.parse({
     apiVersion: 'moa/v1',
     kind: 'AnalysisResults',

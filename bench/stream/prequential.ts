@@ -201,7 +201,9 @@ export async function runStream(spec: StreamSpec, o: { regime: Regime; seed: num
     if (cached) return cached;
     cached = (async () => {
       const modelDir = await modelFiles(s.deployed);
-      const runDir = path.join(dir, `run-w${t}-${runCache.size}`);
+      // moa --history reads back only its own earlier runs: they live under a prefix of their own.
+      const historyDir = path.join(dir, 'moa-history');
+      const runDir = path.join(s.policy === 'moa_history' ? historyDir : dir, `run-w${t}-${runCache.size}`);
       await mkdir(runDir, { recursive: true });
       const opRows = opWindows.flatMap((w) => range(bounds[w]!, bounds[w + 1]!));
       const known = new Set(opRows.filter((r) => everLabelled[r] && windowOf(r) <= labelledThrough(t)));
@@ -236,7 +238,7 @@ export async function runStream(spec: StreamSpec, o: { regime: Regime; seed: num
         seed: o.seed,
         columns: { label: 'label', prediction: 'predicted', timestamp: 'ts', id: 'id', ...(task === 'classification' ? { proba: 'proba_' } : {}) },
         ...(feed ? { labels: { uri: feed } } : {}),
-        ...(s.policy === 'moa_history' ? { history: dir + path.sep } : {}),
+        ...(s.policy === 'moa_history' ? { history: historyDir + path.sep } : {}),
       };
       const started = process.hrtime.bigint();
       let run: MoaRun;

@@ -7,3 +7,4 @@ export { weakSlices, predicateText, matches, type WeakSlice, type WeakSliceResul
 export { reweightedOutputs, type ReweightedOutputs } from './reweighted-outputs.js';
 export { fitIsotonic, predictIsotonic, type IsotonicFit } from './isotonic.js';
 export { reliability, type ReliabilityBin } from './reliability.js';
+export { evidenceOverTime, pooledEvidence, chunkRows, type HistoryRun, type EvidenceChunk, type PooledEvidence } from './evidence-over-time.js';

@@ -277,6 +277,40 @@ export const performance = defineCheck({
   readBy: ['plan: harm step', 'decide: retrain on a measured drop; enough labels', 'decide: shift diagnosis (concept)', 'manifest: baseline and acceptance, labelled rows'],
 });
 
+export const evidenceOverTime = defineCheck({
+  kind: 'evidence_over_time',
+  stage: 'audit',
+  measures:
+    'Performance and drift per time chunk of the operational data (row order without a timestamp), with chunks of earlier runs of the same model (`--history`), each window counted once; one-sided z-test of the pooled chunk deficit against the baseline (the baseline’s own error counted once), failing when significant at its α and the pooled drop reaches `minDrop` over at least `minChunks` chunks.',
+  figures: {
+    chunks: int,
+    chunkRows: int,
+    historyRuns: int,
+    historyChunks: int,
+    overlapping: int,
+    pooledChunks: int,
+    pooledRows: int,
+    baseline: num,
+    baselineRows: int,
+    drop: num,
+    relativeDrop: num,
+    standardError: num,
+    z: num,
+    pValue: num,
+    maxDrift: num,
+  },
+  threshold: { alpha: num, minDrop: num, minChunks: int, maxChunks: int },
+  details: {
+    axis: z.enum(['time', 'rows']).describe('What chunk windows are measured in: event time (epoch ms) or row numbers.'),
+    baselineKey: text.describe('Which baseline (model and validation data) the deficits are against: history counts only runs with the same key.'),
+    baselineVariance: num,
+    chunks: S.EvidenceChunks.describe('This run’s chunks, oldest first.'),
+    pooled: S.EvidenceChunks.describe('The chunks the test pooled: earlier runs’ and this run’s, each window once, oldest first.'),
+    history: S.EvidenceHistory,
+  },
+  readBy: ['plan: harm step (a failing trend is evidence of harm)', 'decide: retrain on a persistent decline', 'report: per-chunk series', '--history: later runs pool its chunks'],
+});
+
 export const estimatedPerformance = defineCheck({
   kind: 'estimated_performance',
   stage: 'audit',
@@ -403,6 +437,7 @@ export const CATALOGUE = [
   newClasses,
   novelty,
   performance,
+  evidenceOverTime,
   estimatedPerformance,
   calibration,
   labelShift,

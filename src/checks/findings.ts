@@ -8,6 +8,7 @@ export const FINDINGS = {
   dataQuality: C.dataQuality.kind,
   newClasses: C.newClasses.kind,
   performanceDrop: 'performance_drop',
+  persistentDecline: C.evidenceOverTime.kind,
   estimatedPerformanceDrop: 'estimated_performance_drop',
   outputDrift: C.outputDrift.kind,
   labelShift: C.labelShift.kind,

@@ -97,3 +97,26 @@ export const CandidateComparisons = z.array(
     .object({ name: text, test: z.enum(['mcnemar_exact', 'paired_t']), n: int, better: int, worse: int, meanGain: num, pValue: num, adjustedP: num })
     .strict(),
 );
+
+/** One time chunk of operational rows: its window, performance against the baseline, and drift from the reference. */
+export const EvidenceChunks = z.array(
+  z
+    .object({
+      run: text.describe('The run that measured the chunk.'),
+      start: num.describe('Window start (inclusive): epoch ms, or a row number without a timestamp.'),
+      end: num.describe('Window end (exclusive).'),
+      rows: int,
+      labelled: int.describe('Rows with a label and a prediction: the performance sample.'),
+      metric: numOrNull.describe('Accuracy (classification) or MAE (regression) of the chunk.'),
+      variance: numOrNull.describe('Per-row variance of the metric in the chunk (p(1 − p), or of the absolute errors).'),
+      drop: numOrNull.describe('Baseline − chunk accuracy, or chunk − baseline MAE: positive = worse.'),
+      z: numOrNull.describe('The chunk’s drop over its standard error (baseline error included): the chunk alone.'),
+      drift: numOrNull.describe('Largest KS statistic of a numeric feature against the reference.'),
+      driftFeature: text.nullable(),
+    })
+    .strict(),
+);
+/** Earlier runs read through `--history`, and what each contributed. */
+export const EvidenceHistory = z.array(
+  z.object({ uri: text, runId: text, start: numOrNull, end: numOrNull, chunks: int, used: int, reason: text }).strict(),
+);

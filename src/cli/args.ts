@@ -15,6 +15,8 @@ Inputs (s3://bucket/key, s3://bucket/prefix/ for every part file under it, file:
   --predictions URI      operational predictions stored apart, joined on --id
   --labels URI           label feed (id, label, label_ts) joined on --id; the latest label per id wins
   --label-feed-column COL  the label feed's label column (default: the --label column)
+  --history URI          earlier runs' outputs (their results.json, a prefix or directory): evidence over
+                         time pools their chunks of the same model with this run's, each window once
   --since T, --until T   time window [since, until) of the operational data, UTC (2026-01-05 or
                          2026-01-05T12:00:00Z): only date=/dt=/day= partitions overlapping it are read
   --format FMT           parquet | arrow | csv | jsonl (default: from the file extension)
@@ -79,6 +81,7 @@ export const RUN_OPTIONS = {
   validation: { type: 'string' },
   predictions: { type: 'string' },
   labels: { type: 'string' },
+  history: { type: 'string' },
   'label-feed-column': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
@@ -159,6 +162,7 @@ export function parseRunArgs(argv: string[]): RunArgs {
     out: v.out,
     validation: v.validation,
     predictions: v.predictions,
+    history: v.history,
     ...(v.labels !== undefined || v['label-feed-column'] !== undefined ? { labels: { uri: v.labels, column: v['label-feed-column'] } } : {}),
     ...(v.since !== undefined || v.until !== undefined ? { window: { since: v.since, until: v.until } } : {}),
     format: v.format,

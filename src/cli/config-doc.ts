@@ -24,6 +24,7 @@ export const FLAG_OF_KEY: Record<string, string> = {
   out: '--out',
   validation: '--validation',
   predictions: '--predictions',
+  history: '--history',
   'labels.uri': '--labels',
   'labels.column': '--label-feed-column',
   'window.since': '--since',
@@ -51,6 +52,7 @@ export const EXAMPLES: Record<string, unknown> = {
   out: 's3://ml-runs/churn/moa/2026-11-29/',
   validation: 's3://ml-data/churn/validation.parquet',
   predictions: 's3://ml-logs/churn/predictions/',
+  history: 's3://ml-runs/churn/moa/',
   'labels.uri': 's3://ml-logs/churn/labels/',
   'labels.column': 'outcome',
   'window.since': '2026-11-01',
@@ -76,10 +78,11 @@ export const EXAMPLES: Record<string, unknown> = {
   'analyze.tensor.alpha': 0.01,
   'analyze.novelty.alpha': 0.005,
   'analyze.quality.alpha': 0.0025,
+  'evidence.alpha': 0.005,
 };
 
 /** Keys shown with an example in the table but left out of the example config: their absence is the usual choice. */
-const TABLE_ONLY = new Set(['drift.alpha', 'performance.alpha', 'audit.slices.fdr', 'analyze.outputDrift.alpha', 'analyze.multivariate.alpha', 'analyze.tensor.alpha', 'analyze.novelty.alpha', 'analyze.quality.alpha']);
+const TABLE_ONLY = new Set(['drift.alpha', 'performance.alpha', 'audit.slices.fdr', 'analyze.outputDrift.alpha', 'analyze.multivariate.alpha', 'analyze.tensor.alpha', 'analyze.novelty.alpha', 'analyze.quality.alpha', 'evidence.alpha', 'history']);
 
 export interface ConfigKey {
   path: string;

@@ -2,7 +2,7 @@ import { ALPHA_SHARES, familyAlpha, shareAlpha, type FamilyAlpha } from '../sche
 import type { Config } from '../schema/config.js';
 
 /** The plan's steps, in order; the α budget is keyed by these ids (results.json `plan.alpha`, the report's plan table). */
-export const PLAN_STEP_IDS = ['gates', 'harm', 'label_shift', 'drift', 'novelty', 'slices'] as const;
+export const PLAN_STEP_IDS = ['gates', 'evidence', 'harm', 'label_shift', 'drift', 'novelty', 'slices'] as const;
 export type PlanStepId = (typeof PLAN_STEP_IDS)[number];
 
 /** α per step, and their sum: the union bound on any false alarm in the plan. */
@@ -46,6 +46,7 @@ export function alphaPlan(config: Config, families: TestFamilies): AlphaPlan {
   spent.drift += moved('featureDrift', 1) + moved('multivariate', 2) + moved('tensor', families.tensors ? 1 : 0);
   spent.novelty += moved('novelty', 1);
   spent.slices += moved('slices', 1);
+  spent.evidence += moved('evidence', 1);
   spent.total = PLAN_STEP_IDS.reduce((sum, id) => sum + spent[id], 0);
   return { family, spent };
 }

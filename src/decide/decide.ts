@@ -15,7 +15,7 @@ export function failedGates(checks: readonly CheckResult[]) {
 }
 
 /** Kinds that answer "is the model harmed, or are its outputs changing?" — the plan's second step. */
-export const HARM_CHECKS = [CHECKS.performance, CHECKS.estimatedPerformance, CHECKS.outputDrift, CHECKS.calibration, CHECKS.newClasses] as const;
+export const HARM_CHECKS = [CHECKS.performance, CHECKS.evidenceOverTime, CHECKS.estimatedPerformance, CHECKS.outputDrift, CHECKS.calibration, CHECKS.newClasses] as const;
 /** The harm checks that detect harm or change (calibration and new classes only add to it). */
 const HARM_DETECTORS = [CHECKS.performance, CHECKS.estimatedPerformance, CHECKS.outputDrift] as const;
 
@@ -71,7 +71,9 @@ function decideAction(checks: readonly CheckResult[], diagnosis: ShiftDiagnosis,
   const performance = find(checks, CHECKS.performance);
   const estimated = failing(checks, CHECKS.estimatedPerformance);
   const labelShift = purePriorShift(checks);
-  const dropped = performance?.status === 'fail';
+  // A persistent decline over time chunks (and earlier runs) is a measured drop too, found by pooling.
+  const decline = failing(checks, CHECKS.evidenceOverTime);
+  const dropped = performance?.status === 'fail' || decline.length > 0;
   const measured = judged(performance);
   const labelled = performance?.figures.labelled ?? 0;
   const enoughLabels = measured || labelled >= (performance?.threshold?.minLabels ?? Infinity);
@@ -79,7 +81,8 @@ function decideAction(checks: readonly CheckResult[], diagnosis: ShiftDiagnosis,
   const findings: Finding[] = [];
   if (gates.length) findings.push(FINDINGS.dataQuality);
   if (newClasses.length) findings.push(FINDINGS.newClasses);
-  if (dropped) findings.push(FINDINGS.performanceDrop);
+  if (performance?.status === 'fail') findings.push(FINDINGS.performanceDrop);
+  if (decline.length) findings.push(FINDINGS.persistentDecline);
   if (estimated.length) findings.push(FINDINGS.estimatedPerformanceDrop);
   if (outputDrift.length) findings.push(FINDINGS.outputDrift);
   if (failing(checks, CHECKS.labelShift).length) findings.push(FINDINGS.labelShift);
@@ -111,15 +114,16 @@ function decideAction(checks: readonly CheckResult[], diagnosis: ShiftDiagnosis,
     const canRetrain = enoughLabels;
     return decision(canRetrain ? 'retrain' : 'collect_labels', canRetrain ? 0.9 : 0.75, [
       reason(newClasses, canRetrain ? 'The operational data holds classes the model was never trained on; it cannot predict them without retraining. ' : 'Candidate new classes were found but there are too few labels to train on them: label the queued rows first. '),
-      ...(dropped ? [reason([performance!])] : []),
+      ...(dropped ? [reason(performance?.status === 'fail' ? [performance] : decline)] : []),
       ...driftReasons,
     ]);
   }
   if (dropped) {
     // No pure prior shift and no input or output change: the relation between inputs and labels changed.
     const concept = !labelShift && !inputChange && outputDrift.length === 0;
-    return decision('retrain', pConfidence(performance, 0.9), [
-      reason([performance!]),
+    const measuredDrop = performance?.status === 'fail' ? performance : decline[0]!;
+    return decision('retrain', pConfidence(measuredDrop, 0.9), [
+      reason(performance?.status === 'fail' ? [performance, ...decline] : decline),
       ...(concept
         ? [{ text: 'Performance dropped while the inputs did not change: the relation between inputs and labels changed (concept shift).', checks: ids(findAll(checks, CHECKS.featureDrift, CHECKS.multivariateDrift)) }]
         : driftReasons),

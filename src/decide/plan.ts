@@ -1,5 +1,6 @@
 import type { CheckResult } from '../checks/index.js';
 import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { HistoryRun } from '../ingest/history.js';
 import type { Logger } from '../log.js';
 import type { Config } from '../schema/config.js';
 import type { Results } from '../schema/results.js';
@@ -23,6 +24,9 @@ export interface PlanContext {
   evidence: SelectionEvidence;
   /** Each test family's α (an explicit config value, else its share of the plan's budget) and each step's spend. */
   alpha: AlphaPlan;
+  /** Earlier runs' evidence-over-time chunks (`--history`), and this run's id to label its own chunks. */
+  history?: readonly HistoryRun[];
+  runId?: string;
 }
 
 /** What a step hands back: its own results, and what it found for SELECT. */

@@ -1,5 +1,5 @@
 import { analyzeFeatures, analyzeGates, analyzeMultivariate, analyzeOutputs, analyzeTensors, invalidRows, newClassesFromLabels, novelty } from '../analyze/index.js';
-import { calibrationDrift, estimatedPerformance, labelShift, measuredPerformance, weakSlices } from '../audit/index.js';
+import { calibrationDrift, estimatedPerformance, evidenceOverTime, labelShift, measuredPerformance, weakSlices } from '../audit/index.js';
 import { CHECKS, failing, type CheckResult } from '../checks/index.js';
 import { mulberry32 } from '../stats/index.js';
 import { failedGates, noEvidenceOfHarm, purePriorShift } from './decide.js';
@@ -41,7 +41,8 @@ function gateExclusions(ctx: PlanContext, gates: readonly CheckResult[]): Select
 }
 
 /**
- * The plan's steps in order (docs/plan.md). 1 gates → broken data stops the plan (fix_data). 2 harm: measured
+ * The plan's steps in order (docs/plan.md). 1 gates → broken data stops the plan (fix_data). 1b evidence over
+ * time: per-chunk performance and drift, pooled with earlier runs (a persistent decline is harm). 2 harm: measured
  * and estimated performance, calibration, output drift and label-based new classes → no evidence of harm or
  * change stops it (none). 3 label shift (BBSE) → a pure prior shift stops it (reweight). 4 feature,
  * multivariate and tensor drift, to explain and locate. 5 novelty. 6 weak slices. Selection runs after the
@@ -58,6 +59,17 @@ export function planSteps(): PlanStep[] {
         return { checks, evidence: { excluded: gateExclusions(ctx, checks) } };
       },
       stop: (ctx) => (failedGates(ctx.checks).length > 0 && !ctx.config.gates.allowFailed ? 'the operational data failed a data-quality gate (fix_data)' : null),
+    },
+    {
+      id: 'evidence',
+      title: 'Evidence over time: performance and drift per time chunk, pooled with earlier runs of the same model',
+      expected: (ctx) => (hasModelOutputs(ctx) && ctx.roles.label ? 1 : 0),
+      run: (ctx) => {
+        const { performance, evidence } = ctx.config;
+        const cfg = { ...evidence, alpha: ctx.alpha.family.evidence, maxDrop: performance.maxDrop, minLabels: performance.minLabels, runId: ctx.runId ?? '' };
+        const check = evidenceOverTime(ctx.reference, ctx.operational, ctx.validation ?? ctx.reference, ctx.roles, cfg, ctx.history);
+        return { checks: check ? [check] : [] };
+      },
     },
     {
       id: 'harm',
@@ -95,7 +107,7 @@ export function planSteps(): PlanStep[] {
         const found = weights && check.status === 'fail' ? { classWeights: Object.fromEntries(weights.map((w) => [w.class, w.weight])) } : undefined;
         return { checks: [check], evidence: found };
       },
-      stop: (ctx) => (purePriorShift(ctx.checks) && failing(ctx.checks, CHECKS.performance).length === 0 ? 'a pure shift of class priors (reweight)' : null),
+      stop: (ctx) => (purePriorShift(ctx.checks) && failing(ctx.checks, CHECKS.performance, CHECKS.evidenceOverTime).length === 0 ? 'a pure shift of class priors (reweight)' : null),
     },
     {
       id: 'drift',

@@ -2,10 +2,12 @@ import type { Config } from './config.js';
 
 /**
  * One α for the whole plan (`plan.alpha`), spent by step — Bonferroni across steps, so the chance of any false alarm
- * anywhere in the plan stays at most α: data gates 5 %, harm and change detection 45 %, label shift 10 %, feature /
- * multivariate / tensor drift 20 %, novelty 5 %, weak slices 15 %.
+ * anywhere in the plan stays at most α: data gates 5 %, evidence over time 10 %, harm and change detection 40 %, label
+ * shift 10 %, feature / multivariate / tensor drift 20 %, novelty 5 %, weak slices 10 %. The evidence step's pooled
+ * chunk test (a measured-harm test over time) took 5 % from the single-window harm tests and 5 % from the slices,
+ * which explain and locate but never change the action.
  */
-export const ALPHA_SHARES = { gates: 0.05, harm: 0.45, label_shift: 0.1, drift: 0.2, novelty: 0.05, slices: 0.15 } as const;
+export const ALPHA_SHARES = { gates: 0.05, evidence: 0.1, harm: 0.4, label_shift: 0.1, drift: 0.2, novelty: 0.05, slices: 0.1 } as const;
 
 /** The α of each test family: an explicit per-check value from the config, else its share of the plan's budget. */
 export interface FamilyAlpha {
@@ -27,6 +29,8 @@ export interface FamilyAlpha {
   novelty: number;
   /** The slice family, Benjamini–Hochberg (config `audit.slices.fdr`). */
   slices: number;
+  /** The pooled test over time chunks and earlier runs (config `evidence.alpha`). */
+  evidence: number;
 }
 
 /**
@@ -47,6 +51,7 @@ export function shareAlpha(planAlpha: number, harmFamilies = 1): FamilyAlpha {
     tensor: drift / 4,
     novelty: planAlpha * ALPHA_SHARES.novelty,
     slices: planAlpha * ALPHA_SHARES.slices,
+    evidence: planAlpha * ALPHA_SHARES.evidence,
   };
 }
 
@@ -63,5 +68,6 @@ export function familyAlpha(config: Config, harmFamilies = 1): FamilyAlpha {
     tensor: config.analyze.tensor.alpha ?? share.tensor,
     novelty: config.analyze.novelty.alpha ?? share.novelty,
     slices: config.audit.slices.fdr ?? share.slices,
+    evidence: config.evidence.alpha ?? share.evidence,
   };
 }

@@ -197,6 +197,23 @@ export const PerformanceConfigSchema = z
   .strict()
   .default({ maxDrop: 0.05, minLabels: 30 });
 
+export const EvidenceConfigSchema = z
+  .object({
+    alpha: z.number().gt(0).lt(1).optional().describe('Level of the one-sided test of the pooled chunk deficit (evidence over time, docs/plan.md). Overrides the plan’s error budget for this test; absent (the default), the plan gives it the evidence step’s share, 0.005 of plan.alpha 0.05. An explicit value is used as it is and the plan’s total α grows or shrinks by the difference (results.json plan.alpha).'),
+    minDrop: z
+      .number()
+      .min(0)
+      .default(0.02)
+      .describe('Smallest pooled drop (absolute accuracy, or relative MAE increase) that counts as a persistent decline. Lower than performance.maxDrop, which guards one noisy window: a drop shown over many chunks is real at a smaller size.'),
+    minChunks: z.number().int().min(2).default(3).describe('Fewest chunks (this run’s and earlier runs’ together) the pooled test needs: a decline must persist, not sit in one chunk.'),
+    maxChunks: z.number().int().min(1).max(100).default(10).describe('Most chunks one run’s operational data is cut into.'),
+  })
+  .strict()
+  .default({ minDrop: 0.02, minChunks: 3, maxChunks: 10 })
+  .describe(
+    'Evidence over time: the operational rows are cut into time chunks (row order without a timestamp), each with at least 4·v/maxDrop² labelled rows (v: the baseline’s per-row variance), so a chunk alone can show a drop of maxDrop at about two standard errors; performance and drift are reported per chunk, and the pooled deficit over chunks (with earlier runs’ through `history`) is tested.',
+  );
+
 const SliceConfigSchema = z
   .object({
     maxPredicates: z.number().int().min(1).max(3).default(3).describe('Longest conjunction of predicates searched (SliceLine-style).'),
@@ -333,8 +350,8 @@ export const PlanConfigSchema = z
       .lt(1)
       .default(0.05)
       .describe(
-        'One error budget for the whole plan, split across its steps by Bonferroni (docs/plan.md): data gates 5 %, harm ' +
-          'and change detection 45 %, label shift 10 %, feature, multivariate and tensor drift 20 %, novelty 5 %, weak slices 15 %. ' +
+        'One error budget for the whole plan, split across its steps by Bonferroni (docs/plan.md): data gates 5 %, evidence ' +
+          'over time 10 %, harm and change detection 40 %, label shift 10 %, feature, multivariate and tensor drift 20 %, novelty 5 %, weak slices 10 %. ' +
           'It is the default of every per-check alpha; one set explicitly is used as it is instead of its share.',
       ),
   })
@@ -372,6 +389,12 @@ export const ConfigSchema = z
     limits: LimitsConfigSchema,
     drift: DriftConfigSchema,
     performance: PerformanceConfigSchema,
+    evidence: EvidenceConfigSchema,
+    history: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('URI prefix of earlier runs’ outputs (their results.json): their chunks of the same model and baseline are pooled with this run’s, each time window once (evidence over time).'),
     audit: AuditConfigSchema,
     gates: GatesConfigSchema,
     analyze: AnalyzeConfigSchema,

@@ -92,7 +92,7 @@ describe('the ordered plan', () => {
     // Regression: the budget was keyed `labelShift` while the step is `label_shift`, so the report's α was blank.
     for (const s of steps) expect(a[s.id]).toEqual(expect.any(Number));
     expect(steps.reduce((sum, s) => sum + a[s.id]!, 0)).toBeCloseTo(0.1, 12);
-    const row = parseHTML(report).document.querySelector('#plan tbody tr:nth-child(3)')!;
+    const row = parseHTML(report).document.querySelector('#plan tbody tr:nth-child(4)')!; // gates, evidence, harm, label_shift
     expect(row.querySelector('code')!.textContent).toBe('label_shift');
     expect(row.querySelectorAll('td')[4]!.textContent).toBe('0.01');
     const performance = find(results.checks, CHECKS.performance)!;
