@@ -2,7 +2,7 @@
  * Issue 16, "Gradual decline never triggers retraining", reproduced on the stream benchmark's gradual-drift stream
  * (rotating hyperplane, full size, seed 3) with the production model fitted as bench/stream fits it: windows 5–7 each
  * score 3–4 points below the validation baseline (p ≈ 0.002–0.004) but under `maxDrop`, so no single run retrains.
- * Successive runs passing `--history` (local files, and S3 on Ceph RGW) pool their chunks and reach `retrain`
+ * Successive runs passing `--history` (local files) pool their chunks and reach `retrain`
  * through `evidence_over_time`; a rerun over the same window counts it once.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +18,6 @@ import { toParquet } from '../../src/emit/parquet.js';
 import { silentLogger } from '../../src/log.js';
 import { runAnalysis, type RunOutcome } from '../../src/run.js';
 import { createStorage } from '../../src/storage/index.js';
-import { createTestBucket, putObject, s3Config, s3Env } from '../support/s3.js';
 
 const SEED = 3;
 const WINDOWS = [4, 5, 6, 7];
@@ -128,28 +127,4 @@ describe('a gradual decline reaches retrain through evidence over time', () => {
     const o = await run(5, path.join(dir, 'empty-out'), empty);
     expect(evidence(o).details!.history).toEqual([]);
   }, 300_000);
-});
-
-const s3 = s3Config();
-(s3 ? describe : describe.skip)('--history on S3 (Ceph RGW)', () => {
-  if (!s3) process.stderr.write('evidence-history: S3 part skipped — no Ceph RGW (install ceph, see docs/ci.md)\n');
-  it('two successive runs whose outputs live under an s3:// prefix add up', async () => {
-    const bucket = await createTestBucket('moa-history');
-    // In-process: the SDK's chain reads these; the child-process helper's empty profile and session would not do.
-    const env: NodeJS.ProcessEnv = { ...process.env, ...s3Env() };
-    delete env.AWS_PROFILE;
-    delete env.AWS_SESSION_TOKEN;
-    const prefix = `s3://${bucket}/runs/`;
-    const first = await run(6, `${prefix}w6/`, prefix, env);
-    expect(evidence(first).figures.historyRuns).toBe(0);
-    const second = await run(7, `${prefix}w7/`, prefix, env);
-    const e = evidence(second);
-    expect(e.figures.historyRuns).toBe(1);
-    expect(e.details!.history[0]!.uri).toBe(`${prefix}w6/results.json`);
-    expect(e.figures.pooledChunks).toBe(evidence(first).figures.chunks! + e.figures.chunks!);
-    // Under the prefix, a key that is not a results.json is not read as history.
-    await putObject(bucket, 'runs/notes.txt', 'not a run');
-    const third = await run(7, `${prefix}w7b/`, prefix, env);
-    expect(evidence(third).figures.historyRuns).toBe(2);
-  }, 600_000);
 });
