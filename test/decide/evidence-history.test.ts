@@ -2,7 +2,7 @@
  * Issue 16, "Gradual decline never triggers retraining", reproduced on the stream benchmark's gradual-drift stream
  * (rotating hyperplane, full size, seed 3) with the production model fitted as bench/stream fits it: windows 5–7 each
  * score 3–4 points below the validation baseline (p ≈ 0.002–0.004) but under `maxDrop`, so no single run retrains.
- * Successive runs passing `--history` (local files) pool their chunks and reach `retrain`
+ * Successive runs passing `--history` (local files, and an s3:// prefix on Ceph RGW) pool their chunks and reach `retrain`
  * through `evidence_over_time`; a rerun over the same window counts it once.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +17,10 @@ import { resolveConfig } from '../../src/config/load.js';
 import { toParquet } from '../../src/emit/parquet.js';
 import { silentLogger } from '../../src/log.js';
 import { runAnalysis, type RunOutcome } from '../../src/run.js';
-import { createStorage } from '../../src/storage/index.js';
+import { createStorage, type Location, type Storage } from '../../src/storage/index.js';
+import { LocalStorage } from '../../src/storage/local.js';
+import { S3Storage } from '../../src/storage/s3.js';
+import { createTestBucket, putObject, s3Client, s3Config } from '../support/s3.js';
 
 const SEED = 3;
 const WINDOWS = [4, 5, 6, 7];
@@ -54,8 +57,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function run(w: number, out: string, history?: string, env: NodeJS.ProcessEnv = process.env): Promise<RunOutcome> {
-  const storage = createStorage(env);
+async function run(w: number, out: string, history?: string, storage: Storage = createStorage()): Promise<RunOutcome> {
   const config = await resolveConfig(storage, undefined, {
     reference: files.reference,
     validation: files.validation,
@@ -127,4 +129,32 @@ describe('a gradual decline reaches retrain through evidence over time', () => {
     const o = await run(5, path.join(dir, 'empty-out'), empty);
     expect(evidence(o).details!.history).toEqual([]);
   }, 300_000);
+});
+
+const s3 = s3Config();
+if (!s3) process.stderr.write('evidence-history: the S3 case is skipped — no Ceph RGW for this run (see docs/ci.md)\n');
+(s3 ? describe : describe.skip)('--history on S3 (Ceph RGW)', () => {
+  it('two successive runs whose outputs live under an s3:// prefix add up; other keys there are not read as history', async () => {
+    // Inputs stay local files, outputs and history live in the bucket: one storage for both schemes.
+    const remote = new S3Storage(s3Client());
+    const local = new LocalStorage();
+    const pick = (l: Location): Storage => (l.scheme === 's3' ? remote : local);
+    const storage: Storage = {
+      list: (l, s) => pick(l).list(l, s),
+      listLevel: (l, s) => pick(l).listLevel!(l, s),
+      read: (o, l, s) => pick(l).read(o, l, s),
+      write: (l, b, t, o) => pick(l).write(l, b, t, o),
+      remove: (l) => pick(l).remove(l),
+    };
+    const bucket = await createTestBucket('moa-history');
+    const prefix = `s3://${bucket}/runs/`;
+    const first = await run(6, `${prefix}w6/`, prefix, storage);
+    expect(evidence(first).figures.historyRuns).toBe(0);
+    await putObject(bucket, 'runs/notes.txt', 'not a run');
+    const second = await run(7, `${prefix}w7/`, prefix, storage);
+    const e = evidence(second);
+    expect(e.figures.historyRuns).toBe(1);
+    expect(e.details!.history.map((h) => h.uri)).toEqual([`${prefix}w6/results.json`]);
+    expect(e.figures.pooledChunks).toBe(evidence(first).figures.chunks! + e.figures.chunks!);
+  }, 600_000);
 });
