@@ -1,8 +1,8 @@
 /**
  * Issue 16, "Gradual decline never triggers retraining", reproduced on the stream benchmark's gradual-drift stream
  * (rotating hyperplane, full size, seed 3) with the production model fitted as bench/stream fits it: windows 5–7 each
- * score 3–4 points below the validation baseline (p ≈ 0.002–0.004) but under `maxDrop`, so no single run retrains.
- * Successive runs passing `--history` (local files, and an s3:// prefix on Ceph RGW) pool their chunks and reach `retrain`
+ * score 3–4 points below the validation baseline (p ≈ 0.002–0.004) but under `maxDrop`, so the single-window rule
+ * never fired and moa said none. Now a window's own ten chunks may already pool to retrain; successive runs passing `--history` (local files, and an s3:// prefix on Ceph RGW) pool their chunks and reach `retrain`
  * through `evidence_over_time`; a rerun over the same window counts it once.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
