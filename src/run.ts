@@ -1,4 +1,4 @@
-import { CHECKS, failing, type CheckResult } from './checks/index.js';
+import { CHECKS, failing, totalCheck, type CheckResult } from './checks/index.js';
 import { alphaPlan } from './decide/alpha.js';
 import { decide } from './decide/decide.js';
 import { runPlan } from './decide/plan.js';
@@ -240,7 +240,8 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
     task: inputs.roles.task,
     inputs: inputs.records,
     config: inputs.config,
-    checks,
+    // Ingest and select checks too (the plan's already are): no non-finite figure reaches the schema.
+    checks: checks.map(totalCheck),
     decision,
     plan,
     selection,

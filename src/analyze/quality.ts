@@ -21,7 +21,7 @@ const DUPLICATE_ROWS = 2_000_000;
 /** One finding on one column; the column's status is the worst of its findings. */
 export type { QualityFinding } from '../checks/shapes.js';
 
-const rank: Record<CheckStatus, number> = { pass: 0, skipped: 0, insufficient_data: 1, warn: 2, error: 3, fail: 4 };
+const rank: Record<CheckStatus, number> = { pass: 0, skipped: 0, insufficient_data: 1, degenerate: 1, warn: 2, error: 3, fail: 4 };
 const worst = (findings: QualityFinding[]): CheckStatus => findings.reduce<CheckStatus>((s, f) => (rank[f.status] > rank[s] ? f.status : s), 'pass');
 
 /** Whether row i of a column is null, NaN or ±Inf (invalid for analysis). */

@@ -171,11 +171,12 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   const figures: FiguresOf<typeof CHECKS.labelShift> = {
     baselineSource: 'validation',
     classes: m,
-    conditionNumber: est.condition,
+    // A singular matrix (a class never predicted, or predicted alike for two classes) has no finite condition number.
+    ...(Number.isFinite(est.condition) ? { conditionNumber: est.condition } : {}),
     clipped: est.clipped,
     unstableReplicates: unstable,
     priorDistance: distance,
-    pValue,
+    ...(Number.isFinite(pValue) ? { pValue } : {}),
     expectedAccuracy,
     validationRows: vRows.length,
     operationalRows: oRows.length,
@@ -211,9 +212,22 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   }
 
   const threshold = { alpha: cfg.alpha, minPriorChange: audit.minPriorChange, maxCondition: audit.maxCondition, level: audit.level, bootstrap: B };
+  if (!Number.isFinite(est.condition)) {
+    const never = names.filter((_, j) => predV[j] === 0);
+    return {
+      check: { ...base, status: 'degenerate', figures, threshold, details, summary: `The validation confusion matrix is singular${never.length ? ` (never predicted on validation: ${never.slice(0, 5).join(', ')})` : ''}: BBSE cannot recover the class priors from it; no weights are given.` },
+      weights: null,
+    };
+  }
   if (!(est.condition <= audit.maxCondition)) {
     return {
       check: { ...base, status: 'insufficient_data', figures, threshold, details, summary: `The validation confusion matrix is ill-conditioned (condition number ${est.condition.toPrecision(3)} > ${audit.maxCondition}): the model confuses classes too much for BBSE to recover priors; no weights are given.` },
+      weights: null,
+    };
+  }
+  if (!Number.isFinite(pValue)) {
+    return {
+      check: { ...base, status: 'degenerate', figures, threshold, details, summary: 'The model predicts one class only on the validation and operational rows: the predicted-class counts BBSE rests on cannot show a change of priors; no weights are given.' },
       weights: null,
     };
   }

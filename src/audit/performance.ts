@@ -40,9 +40,14 @@ type Details = DetailsOf<typeof CHECKS.performance>;
 /** Figure names that carry a bootstrap interval (`name_lo`, `name_hi`). */
 type WithInterval = keyof Figures & `${string}_lo` extends `${infer N}_lo` ? N : never;
 
+/**
+ * Write a metric and its interval. A metric undefined for the data (R² of a constant target, a drop relative to a
+ * baseline MAE of 0) is left out rather than written as NaN or ±Infinity, which JSON cannot hold.
+ */
 function put(figures: Figures, name: WithInterval, value: number, interval?: Interval): void {
+  if (!Number.isFinite(value)) return;
   figures[name] = value;
-  if (interval) {
+  if (interval && Number.isFinite(interval.lo) && Number.isFinite(interval.hi)) {
     figures[`${name}_lo`] = interval.lo;
     figures[`${name}_hi`] = interval.hi;
   }
@@ -272,7 +277,8 @@ function regression(operational: Dataset, baseline: Dataset | undefined, roles: 
   const drop = ref.metrics.mae > 0 ? worse / ref.metrics.mae : worse > 0 ? Infinity : 0;
   const dropReps = differenceReplicates(op.reps.mae, op.metrics.mae, op.scale, ref.reps.mae, ref.metrics.mae, ref.scale).map((v) => (ref.metrics.mae > 0 ? v / ref.metrics.mae : NaN));
   put(figures, 'drop', drop, percentileInterval(dropReps, drop, audit.level));
-  Object.assign(figures, { z, pValue });
+  // Welch with zero variance on both sides gives z = ±∞ (and its limit p): the statistic is then left out.
+  Object.assign(figures, Number.isFinite(z) ? { z, pValue } : { pValue });
   const status = verdict(pValue, drop, cfg);
   const change = `MAE ${ref.metrics.mae.toPrecision(4)} → ${op.metrics.mae.toPrecision(4)}`;
   return {

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** One result shape for every check. `error` means "could not run", not "failed". */
-export const CHECK_STATUSES = ['pass', 'warn', 'fail', 'error', 'skipped', 'insufficient_data'] as const;
+/**
+ * One result shape for every check. `error` means "could not run", not "failed"; `insufficient_data` too few rows to
+ * judge; `degenerate` data on which the measure is undefined (one class, zero variance, a singular matrix): both
+ * reach no verdict, and readers treat them alike.
+ */
+export const CHECK_STATUSES = ['pass', 'warn', 'fail', 'error', 'skipped', 'insufficient_data', 'degenerate'] as const;
 export const CheckStatusSchema = z.enum(CHECK_STATUSES);
 export type CheckStatus = z.infer<typeof CheckStatusSchema>;
 

@@ -6,3 +6,4 @@ export { CHECK_KINDS, CheckResultSchema, entryOf, type AnyCheckEntry, type Check
 export { failing, find, findAll, isKind, judged, untyped, type FigureValue } from './query.js';
 export * as SHAPES from './shapes.js';
 export { FINDINGS, FINDING_CODES, type Finding } from './findings.js';
+export { nonFinitePaths, totalCheck } from './totality.js';

@@ -1,4 +1,4 @@
-import type { CheckResult } from '../checks/index.js';
+import { totalCheck, type CheckResult } from '../checks/index.js';
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { HistoryRun } from '../ingest/history.js';
 import type { Logger } from '../log.js';
@@ -81,7 +81,8 @@ export function runPlan(steps: PlanStep[], start: Omit<PlanContext, 'checks' | '
     }
     start.log.info(`plan step ${step.id}`, { title: step.title });
     const outcome = step.run(ctx());
-    run.checks = [...run.checks, ...outcome.checks.map(freeze)];
+    // A non-finite figure would fail the results schema: such a result is reported degenerate (checks/totality.ts).
+    run.checks = [...run.checks, ...outcome.checks.map((c) => freeze(totalCheck(c)))];
     if (outcome.evidence) run.evidence = mergeEvidence(run.evidence, outcome.evidence);
     const ran = outcome.checks.filter((c) => c.status !== 'skipped').length;
     run.testsRun += ran;

@@ -16,7 +16,7 @@ const FIGURE_KINDS: ReadonlyMap<string, string> = new Map([
   [CHECKS.labelShift.kind, 'label_shift'],
 ]);
 
-const SEVERITY: Record<string, number> = { fail: 0, error: 1, warn: 2, insufficient_data: 3, skipped: 4, pass: 5 };
+const SEVERITY: Record<string, number> = { fail: 0, error: 1, warn: 2, insufficient_data: 3, degenerate: 3, skipped: 4, pass: 5 };
 
 const snake = (s: string) =>
   s

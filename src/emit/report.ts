@@ -23,7 +23,7 @@ th{white-space:nowrap}table.checks td:nth-child(4){font-size:.85em;max-width:22r
 table.kv th{width:14rem;background:none;font-weight:500;color:#4a5361}
 .badge{display:inline-block;padding:.1rem .5rem;border-radius:.8rem;font-size:.8rem;font-weight:600;white-space:nowrap}
 .pass{background:#e3f5e8;color:#1f6b35}.warn{background:#fff4d6;color:#7a5600}.fail{background:#fde4e4;color:#9b1c1c}
-.error{background:#efe4fb;color:#5b2b91}.skipped,.insufficient_data{background:#eceff3;color:#4a5361}
+.error{background:#efe4fb;color:#5b2b91}.skipped,.insufficient_data,.degenerate{background:#eceff3;color:#4a5361}
 .decision{border:2px solid #c9d3de;border-radius:.6rem;padding:1rem 1.2rem;margin:1rem 0}
 .decision.act{border-color:#d97706}.muted{color:#5f6b7a}code{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}
 nav{font-size:.9rem}nav a{margin-right:.8rem}
@@ -33,7 +33,7 @@ figure{margin:.5rem 0}figcaption{font-size:.85rem;color:#4a5361}
 details>summary{cursor:pointer;color:#28527a}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f8fa;padding:.6rem;font-size:.8rem}
 `;
 
-const SEVERITY: Record<string, number> = { fail: 0, error: 1, warn: 2, insufficient_data: 3, skipped: 4, pass: 5 };
+const SEVERITY: Record<string, number> = { fail: 0, error: 1, warn: 2, insufficient_data: 3, degenerate: 3, skipped: 4, pass: 5 };
 const bySeverity = (a: CheckResult, b: CheckResult) => (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9) || effectOf(b) - effectOf(a);
 /** The size of a change, where a check reports one (drift effect, else its statistic). */
 function effectOf(c: CheckResult): number {
