@@ -205,7 +205,7 @@ describe('every run ends in a decision or a named error', () => {
         expect(bbse.figures.conditionNumber).toBeUndefined();
       }
     }
-  }, 300_000);
+  }, 900_000);
 
   const COMBOS = (() => {
     const rng = mulberry32(16);
@@ -233,5 +233,5 @@ describe('every run ends in a decision or a named error', () => {
     expect(outcomes.filter((o) => !named(o))).toEqual([]);
     // --full and the plan end alike: the same action, or the same named error.
     for (let i = 0; i < outcomes.length; i += 2) expect(`${outcomes[i]!.name}: ${outcomes[i + 1]!.result}`).toBe(`${outcomes[i]!.name}: ${outcomes[i]!.result}`);
-  }, 900_000);
+  }, 1_800_000);
 });
