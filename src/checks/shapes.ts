@@ -90,7 +90,7 @@ export const CategoryShares = z.array(z.object({ category: text, share: num }).s
 export const ShiftEvidence = z.object({ shiftType: text, text: text, checks: z.array(text) }).strict();
 
 export const CandidateScores = z.array(
-  z.object({ name: text, description: text, rows: int, metric: z.enum(['accuracy', 'mae']), value: num, recommended: bool }).strict(),
+  z.object({ name: text, description: text, rows: int, effectiveRows: numOrNull, metric: z.enum(['accuracy', 'mae']), value: num, recommended: bool }).strict(),
 );
 export const CandidateComparisons = z.array(
   z

@@ -1,9 +1,11 @@
+import type { CHECKS, CheckOf } from '../checks/index.js';
+
 /** What ANALYZE and AUDIT found that says which rows to train on, weigh, exclude or label: the plan's hand-over to SELECT. */
 export interface SelectionEvidence {
   /** Density-ratio weights for reference rows (domain classifier), already clipped and normalised to mean 1. */
   referenceImportance?: Float64Array;
-  /** BBSE class weights w(y) = q(y)/p(y), by class name. */
-  classWeights?: Record<string, number>;
+  /** The label-shift check (BBSE, with its premise test): SELECT derives class weights from it only when it supports them. */
+  labelShift?: CheckOf<typeof CHECKS.labelShift>;
   /** Operational rows to emphasise (degraded slices, new-class clusters). */
   targeted?: { rows: number[]; reason: string; check: string }[];
   /** Operational rows that look like new classes, for the label queue. */

@@ -103,9 +103,8 @@ export function planSteps(): PlanStep[] {
       run: (ctx) => {
         // Without validation data or model outputs the check says so (skipped, with the input that lacks them).
         if (!classification(ctx)) return { checks: [] };
-        const { check, weights } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
-        const found = weights && check.status === 'fail' ? { classWeights: Object.fromEntries(weights.map((w) => [w.class, w.weight])) } : undefined;
-        return { checks: [check], evidence: found };
+        const { check } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
+        return { checks: [check], evidence: { labelShift: check } };
       },
       stop: (ctx) => (purePriorShift(ctx.checks) && failing(ctx.checks, CHECKS.performance, CHECKS.evidenceOverTime).length === 0 ? 'a pure shift of class priors (reweight)' : null),
     },

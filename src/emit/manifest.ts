@@ -69,7 +69,16 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
     features: roles.features,
     window: selection ? { since: selection.window.since } : null,
     weights: selected
-      ? { uri: outputUri(out, names.weights), format, rows: selected.rows, weightSum: selected.weightSum, bySource: { reference: selected.reference, operational: selected.operational }, candidate: selection!.recommended ?? 'none' }
+      ? {
+          uri: outputUri(out, names.weights),
+          format,
+          rows: selected.rows,
+          weightSum: selected.weightSum,
+          effectiveRows: selected.effectiveRows,
+          bySource: { reference: selected.reference, operational: selected.operational },
+          candidate: selection!.recommended ?? 'none',
+          reason: selection!.reason,
+        }
       : null,
     exclusions: selection?.exclusions ?? [],
     // Held out to choose and accept the model, then trained on: they are the newest labelled rows.
@@ -96,6 +105,7 @@ export function buildManifest(results: Results, roles: Roles, resultsUri: string
       task: results.task,
       newClasses,
       classWeights: selection?.classWeights ?? null,
+      classWeighting: selection?.classWeighting ?? { source: null, reason: `Unweighted: the action ${decision.action} chooses no training data.`, clip: results.config.select.weightClip, effectiveRows: null },
       warmStart: retrain && newClasses.length === 0,
       hints,
     },

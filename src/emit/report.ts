@@ -159,8 +159,8 @@ function selectionView(value: unknown): Html {
   const { recommended, description, candidates, ...rest } = value as Record<string, unknown>;
   const rows = Array.isArray(candidates) ? (candidates as Record<string, unknown>[]).filter((c) => c && typeof c === 'object') : [];
   return html`<p>${typeof recommended === 'string' ? html`Recommended: <strong><code>${recommended}</code></strong>. ` : html`No candidate recommended. `}${typeof description === 'string' ? description : ''}</p>
-${rows.length ? html`<h3>Proxy comparison</h3><table><thead><tr><th>candidate</th><th>description</th><th>rows</th><th>metric</th><th>value</th><th></th></tr></thead><tbody>${rows.map(
-    (c) => html`<tr><td><code>${String(c.name ?? '')}</code></td><td>${String(c.description ?? '')}</td><td class="num">${formatFigure(c.rows)}</td><td>${String(c.metric ?? '')}</td><td class="num">${formatFigure(c.value)}</td><td>${c.recommended === true ? badge('pass', 'recommended') : ''}</td></tr>`,
+${rows.length ? html`<h3>Proxy comparison</h3><table><thead><tr><th>candidate</th><th>description</th><th>rows</th><th title="Kish effective sample size of the weights">effective rows</th><th>metric</th><th>value</th><th></th></tr></thead><tbody>${rows.map(
+    (c) => html`<tr><td><code>${String(c.name ?? '')}</code></td><td>${String(c.description ?? '')}</td><td class="num">${formatFigure(c.rows)}</td><td class="num">${c.effectiveRows == null ? "" : formatFigure(c.effectiveRows)}</td><td>${String(c.metric ?? '')}</td><td class="num">${formatFigure(c.value)}</td><td>${c.recommended === true ? badge('pass', 'recommended') : ''}</td></tr>`,
   )}</tbody></table>` : ''}
 ${Object.keys(rest).length ? html`<h3>Selected data</h3>${jsonView(rest)}` : ''}`;
 }

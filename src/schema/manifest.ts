@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigSchema } from './config.js';
 import { DecisionSchema, InputRecordSchema, PlanSchema } from './results.js';
-import { CandidateScoreSchema } from './selection.js';
+import { CandidateScoreSchema, ClassWeightingSchema, ClassWeightsSchema } from './selection.js';
 
 /**
  * The retrain-config manifest: what the training stage reads. Written last, only on success.
@@ -60,9 +60,14 @@ export const ManifestSchema = z
               ),
             format: z.enum(['parquet', 'csv']),
             rows: z.number().int(),
-            weightSum: z.number().describe('Sum of the weight column.'),
+            weightSum: z.number().positive().describe('Sum of the weight column.'),
+            effectiveRows: z
+              .number()
+              .min(0)
+              .describe("Kish's effective sample size of the weight column, (Σw)²/Σw²: how many equally weighted rows the weighted rows are worth (≤ rows)."),
             bySource: z.object({ reference: z.number().int(), operational: z.number().int() }).strict().describe('Rows per source in the file.'),
             candidate: z.string().describe('The selection these rows and weights implement.'),
+            reason: z.string().describe('Why this candidate: the proxy comparison on the newest labelled rows, or the fallback without a hold-out.'),
           })
           .strict()
           .nullable(),
@@ -92,7 +97,13 @@ export const ManifestSchema = z
       .object({
         task: z.enum(['classification', 'regression']).nullable(),
         newClasses: z.array(z.string()).describe('Classes to add to the model output.'),
-        classWeights: z.record(z.string(), z.number()).nullable().describe('Per-class loss weights w(y) = q(y)/p(y) (BBSE), when the priors shifted.'),
+        classWeights: ClassWeightsSchema.nullable().describe(
+          'Per-class loss weights w(y) = q(y)/p(y) for every class in the reference or operational labels, clipped to ' +
+            '[1/clip, clip] (never zero): only when the label-shift check found a prior shift and its premise test passed; ' +
+            'from the measured operational labels where there are some, else from BBSE. Null otherwise — ' +
+            'classWeighting.reason says why. Already in the weights file for the class_weighted candidate: apply them only without a weights file.',
+        ),
+        classWeighting: ClassWeightingSchema,
         warmStart: z.boolean().describe('Whether fine-tuning the current model is advisable (no new classes, no broken data).'),
         hints: z.array(z.string()),
       })
@@ -107,7 +118,39 @@ export const ManifestSchema = z
       .strict(),
     plan: PlanSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    for (const problem of manifestProblems(m)) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type DataSource = z.infer<typeof DataSourceSchema>;
+
+/**
+ * What moa guarantees of every manifest it writes, beyond the field types: `ManifestSchema.parse` (run before the
+ * manifest is written) rejects a manifest that breaks one. Returns one message per broken rule.
+ */
+export function manifestProblems(m: {
+  decision: { action: string };
+  data: { sources: { role: string; rows: number }[]; weights: { rows: number; effectiveRows: number; bySource: { reference: number; operational: number } } | null };
+  training: { classWeights: Record<string, number> | null; classWeighting: { source: string | null; clip: number } };
+}): string[] {
+  const problems: string[] = [];
+  const { classWeights, classWeighting } = m.training;
+  if ((classWeights === null) !== (classWeighting.source === null)) problems.push('training.classWeights and training.classWeighting.source must be both set or both null');
+  for (const [cls, w] of Object.entries(classWeights ?? {})) {
+    // A relative slack for the float round trip of 1/clip.
+    if (!(w >= (1 / classWeighting.clip) * (1 - 1e-12) && w <= classWeighting.clip * (1 + 1e-12))) problems.push(`class weight of ${cls} is ${w}, outside [1/${classWeighting.clip}, ${classWeighting.clip}]`);
+  }
+  if (m.decision.action === 'reweight' && !classWeights) problems.push('a reweight decision needs class weights');
+  const w = m.data.weights;
+  if (w) {
+    if (w.bySource.reference + w.bySource.operational !== w.rows) problems.push('data.weights.bySource does not add up to data.weights.rows');
+    if (w.effectiveRows > w.rows * (1 + 1e-9)) problems.push('data.weights.effectiveRows exceeds data.weights.rows');
+    for (const role of ['reference', 'operational'] as const) {
+      const source = m.data.sources.find((s) => s.role === role);
+      if (source && source.rows !== w.bySource[role]) problems.push(`data.sources ${role} says ${source.rows} rows, the weights file holds ${w.bySource[role]}`);
+    }
+  }
+  return problems;
+}

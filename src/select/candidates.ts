@@ -2,6 +2,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import { fitRidge, predictRidge } from '../models/ridge.js';
 import { fitSoftmax, predictClass } from '../models/softmax.js';
 import { mulberry32 } from '../stats/index.js';
+import { effectiveRows } from './class-weights.js';
 import type { Design } from './design.js';
 import { holm, mcnemarExact, pairedT, type PairedComparison } from './paired.js';
 
@@ -35,6 +36,8 @@ export interface CandidateScore {
   name: string;
   description: string;
   rows: number;
+  /** Kish's effective sample size of the training weights, (Σw)²/Σw² (null for the deployed model). */
+  effectiveRows: number | null;
   metric: 'accuracy' | 'mae';
   value: number;
   recommended: boolean;
@@ -115,7 +118,7 @@ export function evaluateCandidates(
       perRow.push(error);
       value = error.reduce((a, b) => a + b, 0) / error.length;
     }
-    return { name: c.name, description: c.description, rows: n, metric: classification ? 'accuracy' : 'mae', value, recommended: false };
+    return { name: c.name, description: c.description, rows: n, effectiveRows: effectiveRows(w), metric: classification ? 'accuracy' : 'mae', value, recommended: false };
   });
   const { index, comparisons } = recommend(scores, perRow);
   if (scores[index]) scores[index]!.recommended = true;

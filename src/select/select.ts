@@ -9,7 +9,8 @@ export type { SelectionEvidence } from '../decide/evidence.js';
 import { evaluateCandidates, type Candidate, type CandidateScore, type Part } from './candidates.js';
 import { buildDesign } from './design.js';
 import { labelQueue } from './label-queue.js';
-import { labelledRows, timeSplit } from './split.js';
+import { labelledRows, newest, RECENT_SHARES, timeSplit } from './split.js';
+import { classWeighting, effectiveRows } from './class-weights.js';
 import { CHECKS } from '../checks/index.js';
 
 /** Adjusted p-value below which the summary calls a candidate's lead over naive refit more than noise. */
@@ -69,7 +70,7 @@ function currentModelScore(d: Dataset, roles: Roles, rows: Int32Array): Candidat
     }
   }
   if (n === 0) return null;
-  return { name: 'current_model', description: 'The deployed model as it is (no retraining), from its logged predictions.', rows: 0, metric: y.type === 'categorical' ? 'accuracy' : 'mae', value: sum / n, recommended: false };
+  return { name: 'current_model', description: 'The deployed model as it is (no retraining), from its logged predictions.', rows: 0, effectiveRows: null, metric: y.type === 'categorical' ? 'accuracy' : 'mae', value: sum / n, recommended: false };
 }
 
 /**
@@ -95,19 +96,22 @@ export function selectData(
   const opTrain = split ? split.train.filter((r) => !excluded.has(r)) : labelledRows(operational, roles).filter((r) => !excluded.has(r));
   const checks: CheckResult[] = [];
 
-  // Weights for reference rows: density ratio × class weights, clipped.
+  // Class weights only where the run's own label-shift check supports them (class-weights.ts), already clipped.
+  const weighting = classWeighting(evidence.labelShift, reference, operational, roles, cfg.weightClip);
   const classWeightOf = (() => {
-    const cw = evidence.classWeights;
+    const cw = weighting.weights;
     const label = roles.label ? reference.columns.get(roles.label) : undefined;
     if (!cw || label?.type !== 'categorical') return null;
     return (r: number) => (label.codes[r]! < 0 ? 1 : (cw[label.categories[label.codes[r]!]!] ?? 1));
   })();
+  // Weights for reference rows: density ratio × class weights, clipped to [1/weightClip, weightClip].
   const refWeights = (useImportance: boolean, useClass: boolean) =>
     Float64Array.from(refLabelled, (r) => Math.min(cfg.weightClip, Math.max(1 / cfg.weightClip, (useImportance && evidence.referenceImportance ? evidence.referenceImportance[r]! : 1) * (useClass && classWeightOf ? classWeightOf(r) : 1))));
 
   // A candidate is a rule over the labelled operational rows; it is scored with the held-out rows left out, and
   // its final weights apply the same rule to every labelled operational row (the held-out ones included).
   const ts = roles.timestamp ? operational.columns.get(roles.timestamp) : undefined;
+  const order = ts?.type === 'timestamp' || ts?.type === 'numeric' ? 'by timestamp' : 'in row order';
   const targeted = new Set((evidence.targeted ?? []).flatMap((t) => t.rows));
   const ref: Part = { source: 'reference', dataset: reference, rows: refLabelled };
   const build = (opRows: Int32Array): Candidate[] => {
@@ -120,10 +124,10 @@ export function selectData(
         list.push({ name: 'balanced', description: 'Reference plus labelled operational rows weighted so old and new data count equally.', parts: [ref, { ...op, weights: new Float64Array(opRows.length).fill(balance) }] });
       }
       if (evidence.referenceImportance) {
-        list.push({ name: 'importance_weighted', description: 'Reference rows weighted by the density ratio (domain classifier) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(true, false) }, op] });
+        list.push({ name: 'importance_weighted', description: `Reference rows weighted by the density ratio (domain classifier, clipped to [1/${cfg.weightClip}, ${cfg.weightClip}]) plus labelled operational rows.`, parts: [{ ...ref, weights: refWeights(true, false) }, op] });
       }
       if (classWeightOf) {
-        list.push({ name: 'class_weighted', description: 'Reference rows weighted by the estimated class-prior ratio w(y) (BBSE) plus labelled operational rows.', parts: [{ ...ref, weights: refWeights(false, true) }, op] });
+        list.push({ name: 'class_weighted', description: `Reference rows weighted by the class-prior ratio w(y) (${weighting.source}, clipped to [1/${cfg.weightClip}, ${cfg.weightClip}]) plus labelled operational rows.`, parts: [{ ...ref, weights: refWeights(false, true) }, op] });
       }
       if (targeted.size > 0 && opRows.length > 0) {
         list.push({ name: 'targeted', description: `Reference plus labelled operational rows, rows of degraded slices and new-class clusters weighted ×${cfg.targetedWeight}.`, parts: [ref, { ...op, weights: Float64Array.from(opRows, (r) => (targeted.has(r) ? cfg.targetedWeight : 1)) }] });
@@ -135,12 +139,20 @@ export function selectData(
         list.push({ name: 'recent_window', description: `Only labelled operational rows since drift began (${new Date(evidence.onsetSince).toISOString()}).`, parts: [{ ...op, rows: recent }] });
       }
     }
+    // Recency windows of fixed sizes: when the newest data is what matters (a concept change inside the window,
+    // with no drift onset in the inputs to find it), only they can say so.
+    for (const w of RECENT_SHARES) {
+      const recent = newest(operational, roles, opRows, w.share);
+      if (recent.length < cfg.minHoldout) continue;
+      list.push({ name: w.name, description: `Only the ${w.text} of the labelled operational rows (${order}).`, parts: [{ ...op, rows: recent }] });
+    }
     return list;
   };
   const candidates = build(opTrain);
 
   let scores: CandidateScore[] = [];
   let recommended: Candidate | undefined;
+  let why: string;
   if (split && candidates.length > 0 && roles.label && roles.task) {
     const design = buildDesign(reference, roles);
     const label = reference.columns.get(roles.label);
@@ -148,6 +160,7 @@ export function selectData(
     const evaluation = evaluateCandidates(candidates, { dataset: operational, rows: split.holdout }, design, roles, { classes, maxRows: cfg.maxTrainRows, seed: config.seed });
     scores = evaluation.scores;
     recommended = candidates[scores.findIndex((s) => s.recommended)];
+    why = `Best proxy ${scores[0]?.metric ?? 'score'} on the ${split.holdout.length} newest labelled operational rows among ${candidates.length} candidates (select.proxy_comparison).`;
     const current = currentModelScore(operational, roles, split.holdout);
     if (current) scores.push(current);
     const best = scores.find((s) => s.recommended)!;
@@ -163,7 +176,7 @@ export function selectData(
       stage: CHECKS.proxyComparison.stage,
       kind: CHECKS.proxyComparison.kind,
       status: 'pass',
-      method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy, scored on the ${split.holdout.length} most recent labelled rows; each candidate compared with naive refit on the same rows (one-sided ${test}, Holm)`,
+      method: `${roles.task === 'classification' ? 'softmax regression' : 'ridge regression'} proxy trained on each candidate, scored on the ${split.holdout.length} newest labelled operational rows (${order}${split.holdoutSince != null ? `, since ${new Date(split.holdoutSince).toISOString()}` : ''}; a held-out time slice, not a random one); each candidate compared with naive refit on the same rows (one-sided ${test}, Holm)`,
       figures: {
         candidates: candidates.length,
         holdout: split.holdout.length,
@@ -178,6 +191,9 @@ export function selectData(
   } else if (candidates.length > 0) {
     // No labelled hold-out to compare on: the most informed candidate the evidence supports.
     recommended = candidates.find((c) => c.name === 'class_weighted') ?? candidates.find((c) => c.name === 'importance_weighted') ?? candidates[0];
+    why = `Too few labelled operational rows for a time-based hold-out (fewer than 2 × select.minHoldout = ${2 * cfg.minHoldout}): no proxy comparison, so the most informed candidate the evidence supports (class weights the label-shift check supports, else density-ratio weights, else naive refit).`;
+  } else {
+    why = 'No candidate: no labelled rows to train on.';
   }
 
   const rows: SelectionRows = {
@@ -227,8 +243,16 @@ export function selectData(
       reference: rows.weights.source.filter((s) => s === 'reference').length,
       operational: rows.weights.source.filter((s) => s === 'operational').length,
       weightSum: rows.weights.weight.reduce((a, b) => a + b, 0),
+      effectiveRows: effectiveRows(rows.weights.weight),
     },
-    classWeights: evidence.classWeights ?? null,
+    reason: why,
+    classWeights: weighting.weights,
+    classWeighting: {
+      source: weighting.source,
+      reason: weighting.reason,
+      clip: cfg.weightClip,
+      effectiveRows: classWeightOf && refLabelled.length ? effectiveRows(refWeights(false, true)) : null,
+    },
     exclusions: (evidence.excluded ?? []).map((e) => ({ source: 'operational', rows: e.rows.length, reason: e.reason, check: e.check })),
     labelQueue: { rows: queue.length, budget: cfg.labelBudget, byReason },
     validation: { rows: rows.validation.row.length, since: split?.holdoutSince != null ? new Date(split.holdoutSince).toISOString() : null },

@@ -35,3 +35,27 @@ export function timeSplit(d: Dataset, roles: Roles, share: number, minHoldout: n
   const since = ts?.type === 'timestamp' || ts?.type === 'numeric' ? ts.values[rows[cut]!]! : NaN;
   return { train: rows.subarray(0, cut), holdout: rows.subarray(cut), holdoutSince: Number.isFinite(since) ? since : null };
 }
+
+/** The given rows in time order (row order without a timestamp); rows without a time go first. */
+export function inTimeOrder(d: Dataset, roles: Roles, rows: Int32Array): Int32Array {
+  const ts = roles.timestamp ? d.columns.get(roles.timestamp) : undefined;
+  const out = rows.slice();
+  if (ts?.type === 'timestamp' || ts?.type === 'numeric') {
+    const t = (r: number) => (Number.isFinite(ts.values[r]!) ? ts.values[r]! : -Infinity);
+    out.sort((a, b) => t(a) - t(b) || a - b);
+  } else out.sort();
+  return out;
+}
+
+/** Shares of the labelled operational rows that the recency candidates keep, newest first. */
+export const RECENT_SHARES = [
+  { name: 'recent_half', share: 1 / 2, text: 'newest half' },
+  { name: 'recent_quarter', share: 1 / 4, text: 'newest quarter' },
+] as const;
+
+/** The newest `share` of the rows (by timestamp, else row order), at least one row when there are any. */
+export function newest(d: Dataset, roles: Roles, rows: Int32Array, share: number): Int32Array {
+  const ordered = inTimeOrder(d, roles, rows);
+  const keep = Math.min(ordered.length, Math.max(1, Math.round(ordered.length * share)));
+  return ordered.subarray(ordered.length - keep);
+}

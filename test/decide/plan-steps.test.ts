@@ -20,7 +20,10 @@ const labelShiftStep: PlanStep = {
   id: 'label_shift',
   title: 'a label-shift result',
   expected: () => 1,
-  run: () => ({ checks: [checkOf(CHECKS.labelShift, { id: 'audit.label_shift', status: 'fail', figures: { pValue: 0.001 }, summary: 'priors moved' })], evidence: { classWeights: { a: 2 } } }),
+  run: () => {
+    const check = checkOf(CHECKS.labelShift, { id: 'audit.label_shift', status: 'fail', figures: { pValue: 0.001 }, summary: 'priors moved' });
+    return { checks: [check], evidence: { labelShift: check } };
+  },
 };
 
 describe('plan steps return their checks and evidence; none changes another step’s results', () => {
@@ -44,7 +47,7 @@ describe('plan steps return their checks and evidence; none changes another step
     const novelty: PlanStep = { id: 'novelty', title: 'n', expected: () => 0, run: () => ({ checks: [], evidence: { novelRows: [1, 2], targeted: [{ rows: [1, 2], reason: 'cluster', check: 'analyze.novelty' }] } }) };
     const slices: PlanStep = { id: 'slices', title: 's', expected: () => 0, run: () => ({ checks: [], evidence: { targeted: [{ rows: [3], reason: 'slice', check: 'audit.slices' }] } }) };
     const run = runPlan([labelShiftStep, novelty, slices], start);
-    expect(run.evidence.classWeights).toEqual({ a: 2 });
+    expect(run.evidence.labelShift).toMatchObject({ id: 'audit.label_shift', status: 'fail' });
     expect(run.evidence.novelRows).toEqual([1, 2]);
     expect(run.evidence.targeted!.map((t) => t.check)).toEqual(['analyze.novelty', 'audit.slices']);
   });

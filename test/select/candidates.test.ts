@@ -4,7 +4,7 @@ import { mulberry32 } from '../../src/stats/index.js';
 import { buildDesign } from '../../src/select/design.js';
 import { evaluateCandidates, recommend, type CandidateScore } from '../../src/select/candidates.js';
 
-const score = (name: string, metric: 'accuracy' | 'mae', value: number): CandidateScore => ({ name, description: name, rows: 100, metric, value, recommended: false });
+const score = (name: string, metric: 'accuracy' | 'mae', value: number): CandidateScore => ({ name, description: name, rows: 100, effectiveRows: 100, metric, value, recommended: false });
 
 /** 0/1 correctness on `n` rows: the baseline's, and a candidate's that differs from it on `better` + `worse` rows. */
 function rows(n: number, better: number, worse: number, base: Uint8Array) {
