@@ -114,8 +114,8 @@ describe('renderReport sections that may be absent', () => {
     expect(sel.querySelector('p strong')!.textContent).toBe(HOSTILE[1]);
     const rows = [...sel.querySelectorAll('table')[0]!.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(rows).toEqual([
-      ['reference', 'the training data as it was', '5,000', 'accuracy', '0.8', ''],
-      [HOSTILE[1], 'window since the drift, reweighted', '1,500', 'accuracy', '0.86', 'recommended'],
+      ['reference', 'the training data as it was', '5,000', '5,000', 'accuracy', '0.8', ''],
+      [HOSTILE[1], 'window since the drift, reweighted', '1,500', '1201', 'accuracy', '0.86', 'recommended'],
     ]);
     // the rest generically: exclusions as a table, label queue by reason
     expect(sel.textContent).toContain('quality.nulls');
