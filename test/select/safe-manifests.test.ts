@@ -56,11 +56,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Reference = the model's 5,000 training rows, validation = the next 6,000, operational as given; one run end to end. */
+/** Reference = the model's 5,000 training rows, validation = the next 4,000, operational as given; one run end to end. */
 async function run(name: string, operational: { rows: number[]; labels: (string | null)[] }, over: Record<string, unknown> = {}): Promise<RunOutcome> {
   const at = path.join(dir, name);
   const reference = range(0, 5000);
-  const validation = range(5000, 11000);
+  const validation = range(5000, 9000);
   await rm(at, { recursive: true, force: true });
   await mkdir(at, { recursive: true });
   await writeFile(path.join(at, 'reference.parquet'), parquetOf(reference, truth(reference)));
@@ -95,14 +95,17 @@ describe('class weights only where the label-shift check supports them', () => {
   // Young people (age < 30), whom the model almost never calls >50K, relabelled by a new rule (>50K from 10 years of
   // education and a 40-hour week): the predicted-class mix moves, so BBSE estimates a prior shift, and the labels
   // measure a very different one. The Why of issue 16: the manifest published BBSE's {UP: 0, DOWN: 1.58}.
-  const young = range(11000, table.rows).filter((r) => num('age', r) < 30).slice(0, 4000);
+  const young = range(11000, table.rows).filter((r) => num('age', r) < 30).slice(0, 3000);
   const relabelled = young.map((r) => (num('education-num', r) >= 10 && num('hours-per-week', r) >= 40 ? '>50K' : '<=50K'));
   let labelled: RunOutcome;
   let unlabelled: RunOutcome;
+  // Generous timeouts: a shared CI machine may run these several times slower than a quiet one.
   beforeAll(async () => {
     labelled = await run('contradicted', { rows: young, labels: relabelled });
+  }, 600_000);
+  beforeAll(async () => {
     unlabelled = await run('estimate-only', { rows: young, labels: young.map(() => null) });
-  }, 300_000);
+  }, 600_000);
 
   it('with labels that contradict the BBSE estimate: retrain, and no BBSE weights — the manifest says why', () => {
     const check = find(labelled.results.checks, CHECKS.labelShift)!;
@@ -138,10 +141,10 @@ describe('class weights only where the label-shift check supports them', () => {
 });
 
 describe('recency windows', () => {
-  // A stream of 6,000 Adult rows in time order; from the middle on, married people's incomes are recorded the other
+  // A stream of 4,000 Adult rows in time order; from the middle on, married people's incomes are recorded the other
   // way round (a concept change the inputs cannot show: no feature drifts, so no drift onset is found).
-  const stream = range(11000, 17000);
-  const changeAt = 3000;
+  const stream = range(11000, 15000);
+  const changeAt = 2000;
   const married = (r: number) => cat('marital-status', r) === 'Married-civ-spouse';
   const labels = stream.map((r, i) => {
     const y = cat('income', r);
@@ -150,7 +153,7 @@ describe('recency windows', () => {
   let outcome: RunOutcome;
   beforeAll(async () => {
     outcome = await run('concept-midway', { rows: stream, labels });
-  }, 300_000);
+  }, 600_000);
 
   it('retrains, scores every candidate on the newest labelled rows, and chooses a recent window', () => {
     expect(outcome.manifest.decision.action).toBe('retrain');
