@@ -124,6 +124,13 @@ describe('a gradual decline reaches retrain through evidence over time', () => {
     await mkdir(bad, { recursive: true });
     await writeFile(path.join(bad, 'results.json'), '{"not": "moa"}');
     await expect(run(5, path.join(dir, 'bad-out'), bad)).rejects.toMatchObject({ code: 'history.invalid', exitCode: 3 });
+    // A run whose evidence check had too few labels to chunk (no details) is history without chunks, not an error.
+    const thin = path.join(dir, 'thin');
+    await mkdir(thin, { recursive: true });
+    const check = { id: 'audit.evidence_over_time.accuracy', stage: 'audit', kind: 'evidence_over_time', status: 'insufficient_data', figures: { baselineRows: 800, pooledRows: 0 }, summary: 'Too few labelled rows.' };
+    await writeFile(path.join(thin, 'results.json'), JSON.stringify({ runId: 'thin', checks: [check] }));
+    const t = await run(5, path.join(dir, 'thin-out'), thin);
+    expect(evidence(t).details!.history).toEqual([expect.objectContaining({ runId: 'thin', chunks: 0, used: 0, reason: expect.stringMatching(/^no chunks: insufficient_data/) })]);
     const empty = path.join(dir, 'empty');
     await mkdir(empty, { recursive: true });
     const o = await run(5, path.join(dir, 'empty-out'), empty);
