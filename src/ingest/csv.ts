@@ -558,7 +558,7 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
     for (const k of again) wanted[k] = 1;
     pass(bodyStart, wanted, width, cell);
   }
-  const fit = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (a.length === rows ? a : (a.slice(0, rows) as T));
+  const trimToRows = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (a.length === rows ? a : (a.slice(0, rows) as T));
   const columns: Column[] = sinks.map((sink) => {
     const name = sink.name;
     switch (sink.kind) {
@@ -566,12 +566,12 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
         return { name, type: 'null', length: rows };
       case Kind.Numeric:
       case Kind.ForcedNumeric:
-        return { name, type: 'numeric', values: fit(sink.values!), nulls: sink.anyNull ? fit(sink.nulls!) : null, integer: sink.integer };
+        return { name, type: 'numeric', values: trimToRows(sink.values!), nulls: sink.anyNull ? trimToRows(sink.nulls!) : null, integer: sink.integer };
       case Kind.Timestamp:
       case Kind.ForcedTimestamp:
-        return { name, type: 'timestamp', values: fit(sink.values!), nulls: sink.anyNull ? fit(sink.nulls!) : null };
+        return { name, type: 'timestamp', values: trimToRows(sink.values!), nulls: sink.anyNull ? trimToRows(sink.nulls!) : null };
       default: {
-        const codes = fit(sink.codes!);
+        const codes = trimToRows(sink.codes!);
         return { name, type: 'categorical', codes, categories: sink.dictionary!.finish(codes), boolean: sink.kind === Kind.Boolean || sink.kind === Kind.ForcedBoolean };
       }
     }
