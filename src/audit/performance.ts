@@ -6,6 +6,7 @@ import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores, type 
 import { classOutcomes, labelledRows, regressionOutcomes, type ClassOutcomes } from './outcomes.js';
 import { reliability } from './reliability.js';
 import { rocCurve } from './roc.js';
+import { classificationFloor, regressionFloor, type FloorTest } from './floor.js';
 import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
 type PerformanceCheck = CheckOf<typeof CHECKS.performance>;
@@ -133,8 +134,15 @@ function insufficient(base: Omit<PerformanceCheck, 'status' | 'summary' | 'figur
   };
 }
 
+/**
+ * The check runs two tests, Bonferroni within its α: the drop against the baseline at ¾α, the absolute floor (the
+ * best constant predictor, floor.ts) at ¼α. Either failing fails the check; with no baseline the floor alone can.
+ */
+const FLOOR_SHARE = 0.25;
+const dropAlpha = (cfg: PerformanceConfig) => cfg.alpha * (1 - FLOOR_SHARE);
+
 function verdict(pValue: number, drop: number, cfg: PerformanceConfig): 'pass' | 'warn' | 'fail' {
-  const significant = pValue < cfg.alpha;
+  const significant = pValue < dropAlpha(cfg);
   return significant && drop > cfg.maxDrop ? 'fail' : significant ? 'warn' : 'pass';
 }
 
@@ -152,10 +160,13 @@ function classification(operational: Dataset, baseline: Dataset | undefined, rol
   if (op.proba) details.reliability = { bins: op.proba.reliability.bins };
   const roc = rocCurve(o);
   if (roc) details.roc = roc;
+  const rows = labelledRows(o);
+  const floor = classificationFloor(o.y, o.yhat, rows, o.classes, cfg.floorMargin);
+  const floorText = `accuracy ${(1 - floor.modelError).toFixed(4)} against ${(1 - floor.floorError).toFixed(4)} for always predicting "${floor.constant}"`;
   const bo = baseline ? classOutcomes(baseline, roles) : null;
   const baseLabelled = bo ? labelledRows(bo).length : 0;
   if (!bo || baseLabelled < cfg.minLabels) {
-    return { ...base, status: 'insufficient_data', method: 'accuracy', figures, details, summary: `Operational accuracy ${op.metrics.accuracy.toFixed(4)} on ${labelled} rows, but no baseline to compare with: give --validation, or predictions in the reference data.` };
+    return withFloor({ ...base, status: 'insufficient_data', method: 'accuracy', figures, details, summary: `Operational accuracy ${op.metrics.accuracy.toFixed(4)} on ${labelled} rows, but no baseline to compare with: give --validation, or predictions in the reference data.` }, floor, floorText, cfg);
   }
   const ref = classSide(bo, audit, rng);
   sideFigures(figures, ref, 'baseline_', audit.level);
@@ -173,15 +184,35 @@ function classification(operational: Dataset, baseline: Dataset | undefined, rol
   Object.assign(figures, { z, pValue });
   const status = verdict(pValue, drop, cfg);
   const change = `accuracy ${a.toFixed(4)} → ${b.toFixed(4)} (${(audit.level * 100).toFixed(0)}% CI of the drop ${Number(figures.drop_lo).toFixed(4)} to ${Number(figures.drop_hi).toFixed(4)})`;
-  return {
-    ...base,
-    status,
-    method: 'one-sided two-proportion z-test; bootstrap percentile intervals',
-    figures,
-    threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop, level: audit.level, bootstrap: audit.bootstrap },
-    details,
-    summary: summaryOf(status, change, pValue, cfg),
-  };
+  return withFloor(
+    {
+      ...base,
+      status,
+      method: 'one-sided two-proportion z-test; bootstrap percentile intervals',
+      figures,
+      threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop, level: audit.level, bootstrap: audit.bootstrap },
+      details,
+      summary: summaryOf(status, change, pValue, cfg),
+    },
+    floor,
+    floorText,
+    cfg,
+  );
+}
+
+/**
+ * Add the floor test to a performance check: its figures and threshold always, and when the model does not clear
+ * the floor, a failed check whose summary says so first (a baseline, if any, cannot excuse a model no better than
+ * a constant).
+ */
+function withFloor(check: PerformanceCheck, floor: FloorTest, text: string, cfg: PerformanceConfig): PerformanceCheck {
+  const floorAlpha = cfg.alpha * FLOOR_SHARE;
+  const figures = { ...check.figures, floor: floor.floorError, floorModel: floor.modelError, floorConstant: String(floor.constant), floorPValue: floor.pValue };
+  const threshold = { ...check.threshold, alpha: cfg.alpha, dropAlpha: dropAlpha(cfg), floorAlpha, floorMargin: cfg.floorMargin };
+  if (floor.pValue >= floorAlpha) return { ...check, figures, threshold };
+  const method = `${check.method === 'accuracy' || check.method === 'mae' ? '' : check.method + '; '}one-sided paired z-test against the best constant predictor`;
+  const summary = `The model is no better than a constant: ${text} (it must remove ${(cfg.floorMargin * 100).toFixed(0)}% of the constant's error; p = ${floor.pValue.toExponential(2)}).`;
+  return { ...check, status: 'fail', method, figures, threshold, summary: check.status === 'fail' ? `${summary} ${check.summary}` : summary };
 }
 
 /**
@@ -253,7 +284,7 @@ function regressionSide(y: Float64Array, yhat: Float64Array, audit: AuditConfig,
     const m = regressionMetrics(y, yhat, resampleInto(base.rows, draw, rng));
     for (const name of REG_METRICS) reps[name][b] = m[name];
   }
-  return { n: all.length, metrics, reps, scale: base.scale };
+  return { n: all.length, rows: all, metrics, reps, scale: base.scale };
 }
 
 function regression(operational: Dataset, baseline: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, audit: AuditConfig, rng: Mulberry32): PerformanceCheck | null {
@@ -265,10 +296,12 @@ function regression(operational: Dataset, baseline: Dataset | undefined, roles: 
   const figures: Figures = {};
   for (const name of REG_METRICS) put(figures, name, op.metrics[name], percentileInterval(op.reps[name], op.metrics[name], audit.level, op.scale));
   Object.assign(figures, { labelled: op.n, coverage: op.n / operational.rows });
+  const floor = regressionFloor(o.y, o.yhat, op.rows, cfg.floorMargin);
+  const floorText = `MAE ${floor.modelError.toPrecision(4)} against ${floor.floorError.toPrecision(4)} for always predicting the median ${Number(floor.constant).toPrecision(4)}`;
   const bo = baseline ? regressionOutcomes(baseline, roles) : null;
   const ref = bo ? regressionSide(bo.y, bo.yhat, audit, rng) : null;
   if (!ref || ref.n < cfg.minLabels) {
-    return { ...base, status: 'insufficient_data', method: 'mae', figures, summary: `Operational MAE ${op.metrics.mae.toPrecision(4)} on ${op.n} rows, but no baseline to compare with: give --validation, or predictions in the reference data.` };
+    return withFloor({ ...base, status: 'insufficient_data', method: 'mae', figures, summary: `Operational MAE ${op.metrics.mae.toPrecision(4)} on ${op.n} rows, but no baseline to compare with: give --validation, or predictions in the reference data.` }, floor, floorText, cfg);
   }
   for (const name of REG_METRICS) put(figures, `baseline_${name}`, ref.metrics[name], percentileInterval(ref.reps[name], ref.metrics[name], audit.level, ref.scale));
   figures.baselineSource = baseline!.role;
@@ -281,12 +314,17 @@ function regression(operational: Dataset, baseline: Dataset | undefined, roles: 
   Object.assign(figures, Number.isFinite(z) ? { z, pValue } : { pValue });
   const status = verdict(pValue, drop, cfg);
   const change = `MAE ${ref.metrics.mae.toPrecision(4)} → ${op.metrics.mae.toPrecision(4)}`;
-  return {
-    ...base,
-    status,
-    method: 'one-sided Welch z-test on absolute errors; bootstrap percentile intervals',
-    figures,
-    threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop, level: audit.level, bootstrap: audit.bootstrap },
-    summary: summaryOf(status, change, pValue, cfg),
-  };
+  return withFloor(
+    {
+      ...base,
+      status,
+      method: 'one-sided Welch z-test on absolute errors; bootstrap percentile intervals',
+      figures,
+      threshold: { alpha: cfg.alpha, maxDrop: cfg.maxDrop, level: audit.level, bootstrap: audit.bootstrap },
+      summary: summaryOf(status, change, pValue, cfg),
+    },
+    floor,
+    floorText,
+    cfg,
+  );
 }

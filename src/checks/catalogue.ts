@@ -264,8 +264,13 @@ export const performance = defineCheck({
     baselineSource: text,
     z: num,
     pValue: num,
+    /** The absolute floor: error of the best constant predictor, the model's error on the same rows, the constant. */
+    floor: num,
+    floorModel: num,
+    floorConstant: text,
+    floorPValue: num,
   },
-  threshold: { minLabels: int, alpha: num, maxDrop: num, level: num, bootstrap: int },
+  threshold: { minLabels: int, alpha: num, dropAlpha: num, floorAlpha: num, floorMargin: num, maxDrop: num, level: num, bootstrap: int },
   details: {
     perClass: S.PerClass.optional(),
     confusionMatrix: S.ConfusionMatrix.optional(),

@@ -193,9 +193,15 @@ export const PerformanceConfigSchema = z
       .default(0.05)
       .describe('Tolerated absolute accuracy drop (classification) or relative MAE increase (regression).'),
     minLabels: z.number().int().min(1).default(30).describe('Fewer labelled operational rows gives "insufficient data".'),
+    floorMargin: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0.05)
+      .describe('Absolute floor: the share of the best constant predictor’s error (majority class; median target) the model must remove on the labelled operational rows. A model significantly short of it fails the performance check (retrain), whatever its baseline. On heavily imbalanced classes a useful model may trade accuracy for recall: lower it, or set 0 to flag only models worse than the constant.'),
   })
   .strict()
-  .default({ maxDrop: 0.05, minLabels: 30 });
+  .default({ maxDrop: 0.05, minLabels: 30, floorMargin: 0.05 });
 
 export const EvidenceConfigSchema = z
   .object({

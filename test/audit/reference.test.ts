@@ -3,6 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores } from '../../src/audit/class-metrics.js';
 import { fitIsotonic, predictIsotonic } from '../../src/audit/isotonic.js';
 import { rocCurve } from '../../src/audit/roc.js';
+import { classificationFloor, floorTest, regressionFloor } from '../../src/audit/floor.js';
 import { normQuantile } from '../../src/stats/index.js';
 import { measuredPerformance } from '../../src/audit/index.js';
 import { PerformanceConfigSchema } from '../../src/schema/config.js';
@@ -12,6 +13,7 @@ import { argmaxRows, dataset, numeric } from './support/datasets.js';
 const ref = JSON.parse(readFileSync(new URL('./fixtures/reference.json', import.meta.url), 'utf8')) as {
   isotonic: { x: number[]; y: number[]; w: number[] | null; fit: number[] }[];
   norm_ppf: { p: number; x: number }[];
+  floor: { task: string; k?: number; margin: number; y: number[]; yhat: number[]; majority?: number; median?: number; floorError: number; modelError: number; z: number; pValue: number }[];
   roc: { y: number[]; score: number[]; fpr: number[]; tpr: number[]; thresholds: number[]; auc: number }[];
   metrics: { k: number; y: number[]; proba: number[]; accuracy: number; balancedAccuracy: number; macroF1: number; logLoss: number; brier: number; ece: number }[];
 };
@@ -92,6 +94,29 @@ describe('ROC curve against scikit-learn (roc_curve with every threshold, roc_au
     const proba = Float64Array.from([0.2, 0.8, 0.6, 0.4]);
     expect(rocCurve({ classes: ['a', 'b'], y: Int32Array.from([1, 1]), yhat: Int32Array.from([1, 0]), proba })).toBeNull();
     expect(rocCurve({ classes: ['a', 'b'], y: Int32Array.from([1, 0]), yhat: Int32Array.from([1, 0]), proba: null })).toBeNull();
+  });
+});
+
+describe('absolute floor (paired z-test against the best constant predictor) against NumPy/SciPy', () => {
+  it.each(ref.floor.map((c, i) => [i, c.task, c.y.length, c] as const))('case %i: %s, n = %i', (_, task, n, c) => {
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const got =
+      task === 'classification'
+        ? classificationFloor(Int32Array.from(c.y), Int32Array.from(c.yhat), rows, Array.from({ length: c.k! }, (_, i) => `c${i}`), c.margin)
+        : regressionFloor(Float64Array.from(c.y), Float64Array.from(c.yhat), rows, c.margin);
+    expect(got.constant).toBe(task === 'classification' ? `c${c.majority}` : c.median);
+    expect(got.floorError).toBeCloseTo(c.floorError, 12);
+    expect(got.modelError).toBeCloseTo(c.modelError, 12);
+    expect(got.z).toBeCloseTo(c.z, 9);
+    expect(Math.abs(got.pValue - c.pValue)).toBeLessThanOrEqual(1e-9 * Math.max(c.pValue, 1e-300) + 1e-300);
+  });
+
+  it('a zero spread decides by the sign of the mean, with a finite z', () => {
+    const same = floorTest(Float64Array.from([1, 1, 1]), Float64Array.from([1, 1, 1]), 0);
+    expect(same).toMatchObject({ pValue: 1, z: 0 });
+    const worse = floorTest(Float64Array.from([1, 1, 1]), Float64Array.from([0, 0, 0]), 0);
+    expect(worse.pValue).toBe(0);
+    expect(Number.isFinite(worse.z)).toBe(true);
   });
 });
 
