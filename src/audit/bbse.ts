@@ -6,6 +6,7 @@ import { bootstrapBase, percentileInterval, resampleInto } from './bootstrap.js'
 import { classOutcomes, labelledRows, predictedRows, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 import { reweightedOutputs } from './reweighted-outputs.js';
+import { classConditionalShift } from './class-conditional.js';
 import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
 type LabelShiftCheck = CheckOf<typeof CHECKS.labelShift>;
@@ -186,8 +187,13 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
 
   // With labels: measured priors, and whether p(ŷ | y) held (the premise that separates label from other shift).
   const oLabelled = labelledRows(o);
+  // Measured beats estimated: with enough operational labels the priors, the test of their change and the weights
+  // come from the labels (validation labels vs operational labels); BBSE's estimate stays beside them, and its
+  // premise (p(ŷ | y) unchanged, as seen through the model) is tested on the labelled rows.
+  let measuredPriors: number[] | null = null;
   if (oLabelled.length >= cfg.minLabels) {
     const measured = normalise(countsOver(o.y, oLabelled, support));
+    measuredPriors = measured;
     let maxError = 0;
     let covered = 0;
     measured.forEach((qm, j) => {
@@ -207,11 +213,31 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
     const bh = tested.length ? benjaminiHochberg(tested.map((c) => c.pValue), cfg.alpha) : null;
     const rows = tested.map((c, i) => ({ ...c, adjustedPValue: bh!.adjusted[i]!, changed: bh!.reject[i]! && c.distance >= audit.minPriorChange }));
     const changed = rows.filter((r) => r.changed).length;
-    Object.assign(figures, { measuredPriorMaxError: maxError, measuredPriorsCovered: covered, conditionalClassesTested: rows.length, conditionalShiftClasses: changed, consistentWithLabelShift: changed === 0 });
+    const features = classConditionalShift(
+      validation!,
+      support.map((c) => vRows.filter((i) => v.y[i] === c)),
+      operational,
+      support.map((c) => oLabelled.filter((i) => o.y[i] === c)),
+      names,
+      roles.features,
+      { alpha: cfg.alpha, minDistance: audit.minPriorChange, rng },
+    );
+    Object.assign(figures, {
+      measuredPriorMaxError: maxError,
+      measuredPriorsCovered: covered,
+      conditionalClassesTested: rows.length,
+      conditionalShiftClasses: changed,
+      conditionalFeatureTests: features.tests,
+      conditionalFeatureShifts: features.shifts.length,
+      consistentWithLabelShift: changed === 0 && features.shifts.length === 0,
+    });
     details.conditional = rows;
+    if (features.shifts.length) details.conditionalFeatures = features.shifts.slice(0, 20);
   }
 
   const threshold = { alpha: cfg.alpha, minPriorChange: audit.minPriorChange, maxCondition: audit.maxCondition, level: audit.level, bootstrap: B };
+  if (measuredPriors) return measuredLabelShift(base, figures, threshold, details, { p: est.p, q: measuredPriors, names, support, vCounts: support.map((c) => vCounts[c]!), oCounts: countsOver(o.y, oLabelled, support), cfg, minPriorChange: audit.minPriorChange });
+  figures.priorsSource = 'estimated';
   if (!Number.isFinite(est.condition)) {
     const never = names.filter((_, j) => predV[j] === 0);
     return {
@@ -235,16 +261,12 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   const status = significant && distance >= audit.minPriorChange ? 'fail' : significant ? 'warn' : 'pass';
   const weights = names.map((cls, j) => ({ class: cls, code: support[j]!, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 }));
   if (status === 'fail') {
-    // Is the shift a pure prior shift? Labels confirm it (p(ŷ|y) held per class); without them, the validation
-    // outputs reweighted by w(y) must match the operational outputs (a test at the same α).
-    let pure = figures.consistentWithLabelShift === true;
-    if (figures.consistentWithLabelShift === undefined) {
-      const match = reweightedOutputs(operational, validation!, roles, weights);
-      if (match) {
-        figures.reweightedOutputsPValue = match.pValue;
-        figures.reweightedOutputsStatistic = match.statistic;
-        pure = match.pValue >= cfg.alpha;
-      }
+    let pure = false;
+    const match = reweightedOutputs(operational, validation!, roles, weights);
+    if (match) {
+      figures.reweightedOutputsPValue = match.pValue;
+      figures.reweightedOutputsStatistic = match.statistic;
+      pure = match.pValue >= cfg.alpha;
     }
     figures.pure = pure;
   }
@@ -270,4 +292,59 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
     },
     weights,
   };
+}
+
+/**
+ * Label shift measured on the operational labels: validation vs operational label counts (chi-square, sized by the
+ * total-variation distance), weights q/p from the measured priors. A prior shift is pure when the class-conditional
+ * premise held on the labelled rows (no class's predictions-given-label changed).
+ */
+function measuredLabelShift(
+  base: Pick<LabelShiftCheck, 'id' | 'stage' | 'kind' | 'method'>,
+  figures: FiguresOf<typeof CHECKS.labelShift>,
+  threshold: LabelShiftCheck['threshold'],
+  details: DetailsOf<typeof CHECKS.labelShift>,
+  m: { p: Float64Array; q: number[]; names: string[]; support: number[]; vCounts: number[]; oCounts: number[]; cfg: PerformanceConfig; minPriorChange: number },
+): LabelShiftResult {
+  const pValue = twoSampleChi2(m.vCounts, m.oCounts);
+  const distance = tv(m.p, m.q);
+  Object.assign(figures, { priorsSource: 'measured', pValue: Number.isFinite(pValue) ? pValue : 1, priorDistance: distance });
+  const significant = pValue < m.cfg.alpha;
+  const status = significant && distance >= m.minPriorChange ? 'fail' : significant ? 'warn' : 'pass';
+  if (status === 'fail') figures.pure = figures.consistentWithLabelShift === true;
+  const weights = m.names.map((cls, j) => ({ class: cls, code: m.support[j]!, weight: m.p[j]! > 0 ? m.q[j]! / m.p[j]! : 0 }));
+  details.priors.forEach((prior, j) => (prior.weight = weights[j]!.weight));
+  const labelled = m.oCounts.reduce((a, b) => a + b, 0);
+  const moved = m.names
+    .map((cls, j) => ({ cls, from: m.p[j]!, to: m.q[j]! }))
+    .sort((a, b) => Math.abs(b.to - b.from) - Math.abs(a.to - a.from))
+    .slice(0, 3)
+    .map((x) => `${x.cls} ${(x.from * 100).toFixed(1)}% → ${(x.to * 100).toFixed(1)}%`)
+    .join(', ');
+  const method = 'measured label priors (chi-square, validation vs operational labels); BBSE estimate beside';
+  return {
+    check: {
+      ...base,
+      method,
+      status,
+      figures,
+      threshold,
+      details,
+      summary:
+        status === 'fail'
+          ? `Class priors shifted, measured on ${labelled} labelled rows (total variation ${distance.toFixed(3)}, p = ${pValue.toExponential(2)}): ${moved}.${figures.pure ? '' : premiseBroken(details)}`
+          : status === 'warn'
+            ? `Class priors changed slightly, measured on ${labelled} labelled rows (total variation ${distance.toFixed(3)} < ${m.minPriorChange}, p = ${pValue.toExponential(2)}).`
+            : `No significant change in the measured class priors (${labelled} labelled rows, total variation ${distance.toFixed(3)}, p = ${pValue.toPrecision(3)}).`,
+    },
+    weights,
+  };
+}
+
+/** Why a measured prior shift is not pure: which class-conditional distribution changed. */
+function premiseBroken(details: DetailsOf<typeof CHECKS.labelShift>): string {
+  const feature = details.conditionalFeatures?.[0];
+  if (feature) return ` Within class ${feature.class}, ${feature.feature} changed too (distance ${feature.distance.toFixed(3)}): not a pure prior shift, reweighting by class would not undo it.`;
+  const cls = details.conditional?.find((c) => c.changed);
+  return cls ? ` The predictions given the true class ${cls.class} changed too: not a pure prior shift.` : '';
 }

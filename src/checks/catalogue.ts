@@ -361,7 +361,7 @@ export const labelShift = defineCheck({
   kind: 'label_shift',
   stage: 'audit',
   measures:
-    'Label shift by BBSE: operational class priors and weights w(y); with labels, whether p(ŷ|y) held per class; without, whether the reweighted validation outputs match the operational ones (figure `pure`).',
+    'Label shift: with enough operational labels, measured priors (validation vs operational labels, chi-square), weights w(y) = q/p from them and whether the premise held: p(ŷ|y) per class, and p(x|y) per class and feature; without, BBSE estimates the priors and weights and tests whether the reweighted validation outputs match the operational ones (figure `pure`). `priorsSource` says which.',
   figures: {
     baselineSource,
     classes: int,
@@ -377,14 +377,19 @@ export const labelShift = defineCheck({
     measuredPriorsCovered: int,
     conditionalClassesTested: int,
     conditionalShiftClasses: int,
+    /** (class, feature) tests of p(x | y) unchanged, and how many found a shift (details.conditionalFeatures). */
+    conditionalFeatureTests: int,
+    conditionalFeatureShifts: int,
     consistentWithLabelShift: bool,
     reweightedOutputsPValue: num,
     reweightedOutputsStatistic: num,
+    /** Where the priors, their test and the weights come from: `measured` operational labels, else the BBSE estimate. */
+    priorsSource: text,
     /** Whether a prior shift alone explains what changed: labels confirm p(ŷ|y) held, or the reweighted outputs match. */
     pure: bool,
   },
   threshold: { minLabels: int, alpha: num, minPriorChange: num, maxCondition: num, level: num, bootstrap: int },
-  details: { priors: S.Priors, conditional: S.Conditional.optional() },
+  details: { priors: S.Priors, conditional: S.Conditional.optional(), conditionalFeatures: S.ConditionalFeatures.optional() },
   readBy: ['plan: a pure prior shift stops the plan (reweight)', 'decide: reweight', 'decide: shift diagnosis (label)', 'select: class weights'],
 });
 

@@ -40,6 +40,8 @@ export const Priors = z.array(
   z.object({ class: text, reference: num, estimated: num, lo: num, hi: num, weight: num, measured: num.optional() }).strict(),
 );
 export const Conditional = z.array(z.object({ class: text, pValue: num, distance: num, rows: int, adjustedPValue: num, changed: bool }).strict());
+/** Label shift's premise on the inputs: the (class, feature) pairs whose distribution changed within the class. */
+export const ConditionalFeatures = z.array(z.object({ class: text, feature: text, distance: num, pValue: num, adjustedPValue: num }).strict());
 
 export const Slices = z.array(
   z

@@ -87,12 +87,20 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     for (const c of yhat) predicted[c]++;
     const naive = predicted.map((v, c) => Math.abs(v / op.rows - SHIFTED[c]!));
     expect(errors.reduce((a, b) => a + b)).toBeLessThan(naive.reduce((a, b) => a + b));
-    // w(y) = q(y) / p(y): what SELECT weights training rows by.
+    // w(y) = q(y) / p(y): what SELECT weights training rows by. The operational rows are labelled, so q is measured
+    // (measured beats estimated), and the weights in the details are the ones published.
+    expect(check.figures.priorsSource).toBe('measured');
     expect(weights).toHaveLength(10);
-    weights!.forEach((w, c) => expect(w.weight).toBeCloseTo(priors[c]!.estimated / priors[c]!.reference, 10));
+    const measuredPriors = check.details!.priors as { measured: number; reference: number; weight: number }[];
+    weights!.forEach((w, c) => {
+      expect(w.weight).toBeCloseTo(measuredPriors[c]!.measured / measuredPriors[c]!.reference, 10);
+      expect(w.weight).toBe(measuredPriors[c]!.weight);
+    });
     expect(check.figures.consistentWithLabelShift).toBe(true);
-    // Without labels, the premise is checked on outputs: validation reweighted by w(y) matches the operational ones.
-    const reweighted = reweightedOutputs(op, validation, roles, weights!)!;
+    // Without labels, the premise is checked on outputs: validation reweighted by the estimated w(y) matches the
+    // operational ones.
+    const estimatedWeights = priors.map((p, c) => ({ class: p.class, code: c, weight: p.estimated / p.reference }));
+    const reweighted = reweightedOutputs(op, validation, roles, estimatedWeights)!;
     expect(reweighted.columns).toBe(10);
     expect(reweighted.pValue).toBeGreaterThan(0.05);
 
@@ -111,8 +119,11 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     const op = operational(SHIFTED, 11);
     const label = op.columns.get(roles.label!)! as Extract<Column, { type: 'categorical' }>;
     const unlabelled: Dataset = { ...op, columns: new Map(op.columns).set(roles.label!, { ...label, codes: new Int32Array(label.codes.length).fill(-1) }) };
-    const { check } = labelShift(unlabelled, validation, roles, perf, { audit, rng: mulberry32(1) });
+    const { check, weights } = labelShift(unlabelled, validation, roles, perf, { audit, rng: mulberry32(1) });
     expect(check.status).toBe('fail');
+    expect(check.figures.priorsSource).toBe('estimated');
+    const priors = check.details!.priors as { estimated: number; reference: number }[];
+    weights!.forEach((w, c) => expect(w.weight).toBeCloseTo(priors[c]!.estimated / priors[c]!.reference, 10));
     expect(check.figures.consistentWithLabelShift).toBeUndefined();
     expect(check.figures.reweightedOutputsPValue).toBeGreaterThan(perf.alpha);
     expect(check.figures.pure).toBe(true);
