@@ -270,12 +270,7 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
     }
     figures.pure = pure;
   }
-  const moved = priors
-    .map((p) => ({ cls: p.class as string, from: p.reference as number, to: p.estimated as number }))
-    .sort((a, b) => Math.abs(b.to - b.from) - Math.abs(a.to - a.from))
-    .slice(0, 3)
-    .map((p) => `${p.cls} ${(p.from * 100).toFixed(1)}% → ${(p.to * 100).toFixed(1)}%`)
-    .join(', ');
+  const moved = largestMoves(names, est.p, est.q);
   return {
     check: {
       ...base,
@@ -315,12 +310,7 @@ function measuredLabelShift(
   const weights = m.names.map((cls, j) => ({ class: cls, code: m.support[j]!, weight: m.p[j]! > 0 ? m.q[j]! / m.p[j]! : 0 }));
   details.priors.forEach((prior, j) => (prior.weight = weights[j]!.weight));
   const labelled = m.oCounts.reduce((a, b) => a + b, 0);
-  const moved = m.names
-    .map((cls, j) => ({ cls, from: m.p[j]!, to: m.q[j]! }))
-    .sort((a, b) => Math.abs(b.to - b.from) - Math.abs(a.to - a.from))
-    .slice(0, 3)
-    .map((x) => `${x.cls} ${(x.from * 100).toFixed(1)}% → ${(x.to * 100).toFixed(1)}%`)
-    .join(', ');
+  const moved = largestMoves(m.names, m.p, m.q);
   const method = 'measured label priors (chi-square, validation vs operational labels); BBSE estimate beside';
   return {
     check: {
@@ -347,4 +337,14 @@ function premiseBroken(details: DetailsOf<typeof CHECKS.labelShift>): string {
   if (feature) return ` Within class ${feature.class}, ${feature.feature} changed too (distance ${feature.distance.toFixed(3)}): not a pure prior shift, reweighting by class would not undo it.`;
   const cls = details.conditional?.find((c) => c.changed);
   return cls ? ` The predictions given the true class ${cls.class} changed too: not a pure prior shift.` : '';
+}
+
+/** The three classes whose prior moved most, as text ("a 50.0% → 60.0%, …"). */
+function largestMoves(names: string[], from: ArrayLike<number>, to: ArrayLike<number>): string {
+  return names
+    .map((cls, j) => ({ cls, from: from[j]!, to: to[j]! }))
+    .sort((a, b) => Math.abs(b.to - b.from) - Math.abs(a.to - a.from))
+    .slice(0, 3)
+    .map((x) => `${x.cls} ${(x.from * 100).toFixed(1)}% → ${(x.to * 100).toFixed(1)}%`)
+    .join(', ');
 }
