@@ -33,11 +33,12 @@ const cfg = config({
   analyze: { multivariate: { maxRows: 400, epochs: 5, chunks: 100 } },
 });
 
-function plan(seed: number, opts: { validation: boolean }) {
+function plan(seed: number, opts: { validation: boolean; referenceOutputs?: boolean }) {
   const rng = mulberry32(3000 + seed);
   const pool = Int32Array.from({ length: table.rows - 5000 }, (_, i) => 5000 + i);
   const picked = shuffle(sampleIndices(pool.length, 2 * ROWS, rng), rng).map((i) => pool[i]!);
-  const reference = withoutOutputs(rowsOf(table, Int32Array.from({ length: 5000 }, (_, i) => i), 'reference'));
+  const fitted = rowsOf(table, Int32Array.from({ length: 5000 }, (_, i) => i), 'reference');
+  const reference = opts.referenceOutputs ? fitted : withoutOutputs(fitted);
   const operational = rowsOf(table, picked.subarray(0, ROWS), 'operational');
   const validation: Dataset = { ...rowsOf(table, picked.subarray(ROWS), 'operational', 'mem://validation'), role: 'validation' };
   const runCfg = { ...cfg, seed };
@@ -91,6 +92,14 @@ describe('model outputs that only the operational and validation data hold', () 
     expect(alarms).toBeLessThanOrEqual(MAX_ALARMS);
     expect(actions.get('none') ?? 0).toBeGreaterThanOrEqual(SPLITS - MAX_ALARMS);
   }, 600_000);
+
+  it('prefers the validation outputs to the in-sample outputs of the reference the model was fitted on', () => {
+    const { checks } = plan(0, { validation: true, referenceOutputs: true });
+    const outputs = findAll(checks, CHECKS.outputDrift);
+    expect(outputs).toHaveLength(3);
+    for (const c of outputs) expect(c.figures.baselineSource).toBe('validation');
+    expect(outputs.filter((c) => c.status === 'fail')).toEqual([]);
+  });
 
   it('skips each check whose pair of inputs is incomplete, saying which input lacks the columns', () => {
     const { checks } = plan(0, { validation: false });
