@@ -22,18 +22,20 @@ import { createStorage } from '../../src/storage/index.js';
 import { VERSION } from '../../src/version.js';
 import { fitEncoder, parquetColumns, rowsOf, stamp, type Frame } from '../scenarios/frame.js';
 import { fit } from '../scenarios/harness.js';
-import { repoRoot, testDataDir } from '../scenarios/repo.js';
+import { repoRoot } from '../scenarios/repo.js';
 import { FAULTS, QUICK_FAULTS, injectFault, newClassSplit, nullSplit, priorShiftSplit, type CaseKind, type Split } from './cases.js';
 import { ROBUSTNESS_DATASETS, datasetAvailable, type RobustnessDataset } from './datasets.js';
 
-const repo = repoRoot();
+// The compiled copy lives under node_modules/.cache, which may be another checkout's (a shared symlink): the
+// checkout is the working directory when it is one.
+const repo = existsSync(path.join(process.cwd(), 'package.json')) ? process.cwd() : repoRoot();
 const args = process.argv.slice(2);
 const option = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = process.env.BENCH_QUICK === '1';
-const datasetsDir = option('--datasets') ?? process.env.MOA_DATASETS_DIR ?? testDataDir();
+const datasetsDir = option('--datasets') ?? process.env.MOA_DATASETS_DIR ?? path.join(repo, 'test', 'data');
 const seeds = Array.from({ length: Number(option('--seeds') ?? (quick ? 1 : 3)) }, (_, i) => i + 1);
 const maxRows = quick ? 3000 : 20000;
 const faults = quick ? QUICK_FAULTS : FAULTS;
