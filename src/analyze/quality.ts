@@ -174,6 +174,19 @@ function sortedKs(a: Float64Array, b: Float64Array, factor: number): number {
   return d;
 }
 
+/** c(α) of the asymptotic two-sample KS critical value c(α)·√((n + m)/(nm)) at α = 0.01: √(−ln(0.005)/2). */
+const KS_CRITICAL_1PCT = Math.sqrt(-Math.log(0.005) / 2);
+
+/** Sample variance of ln|x| (x ≠ 0). */
+function logVariance(s: Float64Array): number {
+  let mean = 0;
+  for (const v of s) mean += Math.log(Math.abs(v));
+  mean /= s.length;
+  let ss = 0;
+  for (const v of s) ss += (Math.log(Math.abs(v)) - mean) ** 2;
+  return s.length > 1 ? ss / (s.length - 1) : 0;
+}
+
 /** Unit conversions with a factor below this (kg → lb, °C → °F) also need most values out of the reference range: seasonal drift can double a magnitude. */
 const SMALL_UNIT_FACTOR = 3;
 
@@ -181,7 +194,8 @@ const SMALL_UNIT_FACTOR = 3;
  * The scale gate, on the non-zero values (a unit change leaves 0 at 0, so a mostly-zero column is judged by its
  * non-zero part). Whether the magnitude changed is Mann–Whitney U on |x| (unitChangeTest); a unit change is a
  * significant change whose typical-magnitude ratio lies within `unitTolerance` of a conversion factor (9.99 is
- * ×10) and whose undoing gives the reference shape back (KS ≤ `unitShapeKs` and at most half the KS before).
+ * ×10; widened by three standard errors of the log ratio on small samples) and whose undoing gives the reference
+ * shape back (KS ≤ `unitShapeKs`, or the 1 % critical value on small samples, and at most half the KS before).
  * Factors below 3 and offset conversions must also move most values out of the reference range. A significant
  * change by ≥ `unitRatio` that no listed unit explains but whose rescaling by the observed ratio gives the shape
  * back, with most values out of range, is a scale change (a normalisation dropped); so is ≥ `scaleRatio` with most
@@ -199,7 +213,11 @@ function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g
   const mostlyOutside = outsideShare >= g.cfg.unitOutsideShare;
   // No listed conversion lies within ×1.25 of 1 and offsets move values out of range: nothing to test.
   if (symmetric < 1.25 && !mostlyOutside) return [];
-  const test = unitChangeTest(rn, on, { tolerance: g.cfg.unitTolerance });
+  // On small samples the ratio itself is uncertain (iris petal length: two modes, 60 rows): the window around a
+  // conversion factor widens by three standard errors of the mean log magnitude ratio, capped at ×2 either way.
+  const logSe = Math.sqrt(logVariance(rn) / rn.length + logVariance(on) / on.length);
+  const tolerance = Math.min(1, Math.expm1(Math.log1p(g.cfg.unitTolerance) + 3 * logSe));
+  const test = unitChangeTest(rn, on, { tolerance });
   if (!Number.isFinite(test.pValue)) return [];
   figures.scalePValue = test.pValue;
   const rescaled = sortedKs(rn, on, mr / mo);
@@ -209,7 +227,9 @@ function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g
   const c = test.candidate;
   if (c) {
     const small = c.offset !== 0 || Math.max(c.factor, 1 / c.factor) < SMALL_UNIT_FACTOR;
-    const sameShape = c.ks <= g.cfg.unitShapeKs && c.ks <= test.ks / 2;
+    // Same shape: within `unitShapeKs`, or within the two-sample KS critical value at 1 % on small samples.
+    const ksLimit = Math.max(g.cfg.unitShapeKs, KS_CRITICAL_1PCT * Math.sqrt((rn.length + on.length) / (rn.length * on.length)));
+    const sameShape = c.ks <= ksLimit && c.ks <= test.ks / 2;
     figures.unitKsBefore = test.ks;
     figures.unitKsAfter = c.ks;
     if (sameShape && (!small || mostlyOutside)) {

@@ -126,6 +126,28 @@ describe('unit changes: near a conversion factor, with the factor in the message
   });
 });
 
+describe('unit changes on small samples (sklearn iris: 60 reference rows, 75 operational)', () => {
+  const rows = readFileSync(path.join(path.dirname(SKLEARN_DIGITS), 'iris.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+  const frameOf = (picked: number[], factor = 1) => ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'].map((n, j) => numeric(n, picked.map((i) => rows[i]![j]! * (n === 'petal_length' ? factor : 1))));
+
+  it('finds ×10 on a two-mode column whose sample median ratio strays from 10, and nothing on the clean halves', () => {
+    const ratios: number[] = [];
+    for (let seed = 1; seed <= 12; seed++) {
+      const order = shuffled(rows.length, seed);
+      const ref = order.slice(0, 60);
+      const op = order.slice(60, 135);
+      expect(failed(gates(frameOf(ref), frameOf(op))).map((r) => r.summary)).toEqual([]);
+      const results = gates(frameOf(ref), frameOf(op, 10));
+      const gate = column(results, 'petal_length');
+      ratios.push(gate.figures.magnitudeRatio!);
+      expect(failed(results).map((r) => r.subject)).toEqual(['petal_length']);
+      expect(gate.details!.unitConversion).toMatch(/^×10 /);
+    }
+    // The case that motivated the sample-size aware window: some ratios lie beyond a fixed 10 % of ×10.
+    expect(ratios.some((r) => Math.abs(Math.log(r / 10)) > Math.log(1.1))).toBe(true);
+  });
+});
+
 describe('new categories: a re-encoding is told apart from new values in time-ordered data (Bike Sharing)', () => {
   const bike = csvTable(path.join(TEST_DATA_DIR, 'bike-sharing/hour.csv.gz'));
   const get = (name: string) => bike.columns.find((c) => c.name === name) as Extract<Column, { type: 'numeric' }>;
