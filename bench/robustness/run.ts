@@ -42,6 +42,16 @@ const faults = quick ? QUICK_FAULTS : FAULTS;
 const names = args.filter((a, i) => !a.startsWith('--') && !['--datasets', '--seeds'].includes(args[i - 1] ?? ''));
 const workDir = process.env.MOA_BENCH_WORKDIR ?? path.join(os.tmpdir(), 'moa-bench-robustness');
 
+// The commit the runs measure, read before they start (and marked when sources differ from it).
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+  if (execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: repo, encoding: 'utf8' }).trim()) commit += '-dirty';
+} catch {
+  // not a git checkout: the commit stays unknown
+}
+process.stderr.write(`bench:robustness on ${repo} at ${commit}\n`);
+
 if (!existsSync(datasetsDir)) {
   process.stderr.write(`no datasets at ${datasetsDir}: pass --datasets DIR (or MOA_DATASETS_DIR)\n`);
   process.exit(2);
@@ -188,12 +198,6 @@ const table = lines.join('\n');
 const summary = `null-split runs not saying \`none\`: ${nulls.filter((r) => !r.ok).length} of ${nulls.length} (configured α = ${alpha}); \`fix_data\` on null splits: ${nulls.filter((r) => r.action === 'fix_data').length}`;
 process.stdout.write(`${table}\n\n${summary}\n\nMisses:\n${misses.join('\n')}\n${missing.length ? `\nNot run (dataset not found): ${missing.join(', ')}\n` : ''}`);
 
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
-} catch {
-  // not a git checkout: the commit stays unknown
-}
 const out = path.join(repo, 'bench', 'results', quick ? 'robustness-quick.json' : 'robustness.json');
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, JSON.stringify({ generatedAt: new Date().toISOString(), commit, moaVersion: VERSION, node: process.version, quick, seeds, maxRows, alpha, loadAverage: os.loadavg(), missing, results }, null, 2) + '\n');
