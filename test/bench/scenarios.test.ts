@@ -36,6 +36,6 @@ describe('scenario benchmark, quick subset', () => {
         // Nothing to retrain: the manifest keeps the deployed model.
         expect(r.b).toBe(r.c);
       }
-    });
+    }, 600_000); // a guard against a hang, not a speed bound: color_new_class takes 50–60 s on the loaded shared machine
   }
 });
