@@ -31,6 +31,8 @@ export interface ScenarioResult {
   testsRun: number;
   testsFull: number;
   stoppedAt: string | null;
+  /** The action of the same run with `--full` (every test run): the plan's early exits must not change the decision. */
+  fullAction: Action;
   /** How many checks of each kind ran (shows which parts of the plan were wired in and reached). */
   kinds: Record<string, number>;
   /** Wall-clock seconds of `runAnalysis` (ingest to manifest). */
@@ -185,6 +187,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
   const { results, manifest } = await runAnalysis(config, { storage: createStorage(), log: silentLogger, runId: `bench-${s.name}`, now: () => new Date(Date.UTC(2026, 11, 1)) });
   const runtimeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const decision = results.decision;
+  const full = await runAnalysis({ ...config, full: true, out: path.join(dir, 'out-full') }, { storage: createStorage(), log: silentLogger, runId: `bench-${s.name}-full`, now: () => new Date(Date.UTC(2026, 11, 1)) });
 
   // (a) naive refit: reference + every labelled operational row, all alike.
   const naiveRows = [...allRows(data.reference), ...labelledRows(data.operational)];
@@ -243,6 +246,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     testsRun: results.plan.testsRun,
     testsFull: results.plan.testsFull,
     stoppedAt: results.plan.stoppedAt ?? null,
+    fullAction: full.results.decision.action,
     kinds: results.checks.reduce<Record<string, number>>((k, c) => ((k[c.kind] = (k[c.kind] ?? 0) + 1), k), {}),
     runtimeSeconds,
     candidate: manifest.data.weights?.candidate ?? null,

@@ -36,7 +36,7 @@ for (const s of chosen) {
   }
   process.stderr.write(`run  ${s.name} …\n`);
   const r = await runScenario(s, { workDir, seed });
-  process.stderr.write(`     ${r.action} (expected ${r.expected}), ${r.runtimeSeconds.toFixed(1)} s\n`);
+  process.stderr.write(`     ${r.action} (expected ${r.expected}; --full: ${r.fullAction}), ${r.runtimeSeconds.toFixed(1)} s\n`);
   results.push(r);
 }
 process.stdout.write(formatTable(results) + '\n');
@@ -45,8 +45,9 @@ const queueLines = results
   .map((r) => `${r.name}: once its label queue (${r.labelQueue!.rows} rows) is labelled, a naive refit scores ${r.labelQueue!.queue.toFixed(3)}; with the same number of random rows labelled instead: ${r.labelQueue!.random.toFixed(3)}.`);
 process.stdout.write(queueLines.map((l) => l + '\n').join(''));
 const wrong = results.filter((r) => r.action !== r.expected).map((r) => r.name);
+const disagree = results.filter((r) => r.fullAction !== r.action).map((r) => `${r.name} (${r.action} vs --full ${r.fullAction})`);
 const bLoses = results.filter((r) => (r.metric === 'accuracy' ? r.b < r.a - 1e-9 : r.b > r.a + 1e-9)).map((r) => r.name);
-process.stdout.write(`\nexpected action: ${results.length - wrong.length}/${results.length}${wrong.length ? ` (wrong: ${wrong.join(', ')})` : ''}; b worse than a: ${bLoses.length ? bLoses.join(', ') : 'none'}\n`);
+process.stdout.write(`\nexpected action: ${results.length - wrong.length}/${results.length}${wrong.length ? ` (wrong: ${wrong.join(', ')})` : ''}; --full agrees: ${results.length - disagree.length}/${results.length}${disagree.length ? ` (not: ${disagree.join(', ')})` : ''}; b worse than a: ${bLoses.length ? bLoses.join(', ') : 'none'}\n`);
 
 // Only the full run at the default seed is published; other seeds are for checking that the actions are stable.
 if (!quick && names.length === 0 && process.env.MOA_BENCH_SEED === undefined) {

@@ -26,6 +26,8 @@ describe('scenario benchmark, quick subset', () => {
     it(`${s.name}: ${s.expected}`, async () => {
       const r = await runScenario(s, { workDir, seed: 42 });
       expect(r.action).toBe(s.expected);
+      // One decision, however many tests ran: --full reaches the action the early-exit plan took.
+      expect(r.fullAction).toBe(r.action);
       expect(r.testsRun).toBeGreaterThan(0);
       expect(r.testsRun).toBeLessThanOrEqual(r.testsFull);
       if (s.expected === 'retrain') {
