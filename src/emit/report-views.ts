@@ -140,6 +140,20 @@ export function viewsFor(check: CheckResult): View[] {
       )}</tbody></table>${capNote(clusters.length, rows.length, 'clusters')}`,
     });
   }
+  if (isKind(check, CHECKS.evidenceOverTime) && check.details) {
+    // The series the pooled test read: earlier runs' chunks and this run's, oldest first.
+    const { axis, pooled } = check.details;
+    const when = (t: number) => (axis === 'time' ? new Date(t).toISOString().replace(':00.000Z', 'Z') : `row ${t}`);
+    const rows = pooled.slice(-VIEW_LIMITS.tableRows);
+    views.push({
+      wide: true,
+      handled: ['chunks', 'pooled'],
+      html: html`<table class="evidence-chunks"><thead><tr><th>from</th><th>to</th><th>run</th><th>rows</th><th>labelled</th><th>${check.subject ?? 'metric'}</th><th>drop</th><th>z</th><th>drift (KS)</th><th>feature</th></tr></thead><tbody>${rows.map(
+        (c) => html`<tr><td>${when(c.start)}</td><td>${when(c.end)}</td><td><code>${c.run}</code></td>${n(c.rows)}${n(c.labelled)}${n(c.metric)}${n(c.drop)}${n(c.z)}${n(c.drift)}<td>${c.driftFeature ?? '—'}</td></tr>`,
+      )}</tbody></table>${capNote(pooled.length, rows.length, 'chunks (the newest shown)')}`,
+    });
+    return views;
+  }
   const chunks = detail(d, 'chunks', ChunksSchema);
   if (chunks) {
     const points = chunks.filter((c) => c.statistic !== null && Number.isFinite(Date.parse(c.start))).map((c) => ({ start: new Date(c.start), statistic: c.statistic! }));

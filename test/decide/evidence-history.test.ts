@@ -9,6 +9,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseHTML } from 'linkedom';
 import { fitEncoder, parquetColumns, take, type Frame } from '../../bench/scenarios/frame.js';
 import { fit } from '../../bench/scenarios/harness.js';
 import { STREAMS, windowBounds } from '../../bench/stream/streams.js';
@@ -110,6 +111,9 @@ describe('a gradual decline reaches retrain through evidence over time', () => {
     const pooled = e.details!.pooled;
     for (let c = 1; c < pooled.length; c++) expect(pooled[c]!.start).toBeGreaterThanOrEqual(pooled[c - 1]!.end);
     expect(new Set(pooled.map((c) => c.run))).toEqual(new Set(['w4-h', 'w5-h', 'w6-h', 'w7-h']));
+    // The report shows the series the test pooled, one row per chunk.
+    const table = parseHTML(last!.report).document.querySelector('table.evidence-chunks');
+    expect(table?.querySelectorAll('tbody tr').length).toBe(pooled.length);
 
     // A rerun of window 7 next to the first: the earlier w7 run's chunks overlap and are not counted twice.
     const again = await run(7, path.join(runs, 'w7-rerun'), runs);
