@@ -21,8 +21,8 @@ const HARM_DETECTORS = [CHECKS.performance, CHECKS.estimatedPerformance, CHECKS.
 
 /**
  * Whether the harm step already shows there is nothing to act on: at least one harm detector could judge, and none
- * raised an alarm. The decision rules below give `none` in exactly this case, whatever later steps find, so
- * the plan may stop here.
+ * raised an alarm. The decision rules below then give `none` whatever later steps find, except a pure prior shift
+ * (`reweight`), which only the label-shift step can find: the plan stops on this after that step when it can run.
  */
 export function noEvidenceOfHarm(checks: readonly CheckResult[]): boolean {
   return findAll(checks, ...HARM_DETECTORS).some(judged) && failing(checks, ...HARM_CHECKS).length === 0 && failedGates(checks).length === 0;

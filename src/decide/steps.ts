@@ -10,6 +10,8 @@ import type { PlanContext, PlanStep } from './plan.js';
 
 const hasModelOutputs = (ctx: Pick<PlanContext, 'roles'>) => !!ctx.roles.task && !!ctx.roles.prediction;
 const classification = (ctx: Pick<PlanContext, 'roles'>) => ctx.roles.task === 'classification';
+/** The label-shift step has what it needs: a classifier's outputs and validation data to compare the priors with. */
+const labelShiftApplies = (ctx: Pick<PlanContext, 'roles' | 'validation'>) => classification(ctx) && hasModelOutputs(ctx) && !!ctx.validation;
 const hasTensors = (ctx: Pick<PlanContext, 'roles' | 'reference'>) => ctx.roles.features.some((f) => ctx.reference.columns.get(f)?.type === 'tensor');
 /** Every AUDIT function gets its own generator from the run's seed, so adding a step never changes another's draws. */
 const audit = (ctx: PlanContext, salt: number) => ({ audit: ctx.config.audit, rng: mulberry32((ctx.config.seed ^ salt) >>> 0) });
@@ -92,12 +94,14 @@ export function planSteps(): PlanStep[] {
         out.push(...analyzeOutputs(ctx.reference, ctx.operational, ctx.roles, ctx.config, family.outputDrift, ctx.validation));
         return { checks: out };
       },
-      stop: (ctx) => (noEvidenceOfHarm(ctx.checks) ? 'no evidence of harm or change in the model’s performance or outputs (none)' : null),
+      // Not while the label-shift step can still run: a pure prior shift is `reweight` even when nothing here alarmed
+      // (measured priors see more than the output tests), so stopping here would differ from --full.
+      stop: (ctx) => (noEvidenceOfHarm(ctx.checks) && !labelShiftApplies(ctx) ? 'no evidence of harm or change in the model’s performance or outputs (none)' : null),
     },
     {
       id: 'label_shift',
       title: 'Did only the class priors move? Label shift (BBSE)',
-      expected: (ctx) => (classification(ctx) && hasModelOutputs(ctx) && ctx.validation ? 1 : 0),
+      expected: (ctx) => (labelShiftApplies(ctx) ? 1 : 0),
       // BBSE assumes the operational classes are the training classes; labelled new classes break that premise.
       skipIf: (ctx) => (failing(ctx.checks, CHECKS.newClasses).length ? 'New classes were found: BBSE assumes the label set did not change, so a prior-shift estimate cannot inform the decision.' : null),
       run: (ctx) => {
@@ -106,7 +110,12 @@ export function planSteps(): PlanStep[] {
         const { check } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
         return { checks: [check], evidence: { labelShift: check } };
       },
-      stop: (ctx) => (purePriorShift(ctx.checks) && failing(ctx.checks, CHECKS.performance, CHECKS.evidenceOverTime).length === 0 ? 'a pure shift of class priors (reweight)' : null),
+      stop: (ctx) =>
+        purePriorShift(ctx.checks) && failing(ctx.checks, CHECKS.performance, CHECKS.evidenceOverTime).length === 0
+          ? 'a pure shift of class priors (reweight)'
+          : !purePriorShift(ctx.checks) && noEvidenceOfHarm(ctx.checks)
+            ? 'no evidence of harm or change in the model’s performance or outputs, and no pure prior shift (none)'
+            : null,
     },
     {
       id: 'drift',

@@ -71,12 +71,14 @@ beforeAll(async () => {
 });
 
 describe('the ordered plan', () => {
-  it('stops after the harm step when nothing is wrong, and --full reaches the same action', async () => {
+  it('stops once nothing is wrong — after the label-shift step, which a classifier with validation data always reaches — and --full reaches the same action', async () => {
     const planned = await analyze(nullData, 'null-plan');
     const full = await analyze(nullData, 'null-full', { full: true });
     expect(planned.results.decision.action).toBe('none');
     expect(full.results.decision.action).toBe('none');
-    expect(planned.results.plan.stoppedAt).toBe('harm');
+    // No harm alarm, but a pure prior shift would still be `reweight`: the plan stops after the label-shift step.
+    expect(planned.results.plan.stoppedAt).toBe('label_shift');
+    expect(planned.results.plan.steps.find((s) => s.id === 'label_shift')!.status).toBe('run');
     expect(planned.results.plan.testsRun).toBeLessThan(full.results.plan.testsRun);
     expect(planned.results.plan.testsFull).toBe(full.results.plan.testsRun);
     expect(planned.results.plan.skipped.map((s) => s.id)).toContain('drift');
