@@ -346,8 +346,7 @@ function categoricalFindings(ref: Extract<Column, { type: 'categorical' }>, op: 
     findings.push({ check: 'vanished_categories', status: 'warn', text: `${gone.length} reference categor${gone.length === 1 ? 'y' : 'ies'} (${pct(goneShare)} of reference values) never appear (${list(gone, r.n)}; ${pText(pGone)} under no change)`, pValue: pGone });
   }
   if (o.counts.size === 1 && r.counts.size > 1) {
-    const [only, count] = [...o.counts][0]!;
-    void count;
+    const only = [...o.counts.keys()][0]!;
     const finding = constantFinding(r.n - (r.counts.get(only) ?? 0), r.n, o.n, JSON.stringify(only), blocked, g, figures);
     if (finding) findings.push(finding);
   }
