@@ -46,7 +46,7 @@ const workDir = process.env.MOA_BENCH_WORKDIR ?? path.join(os.tmpdir(), 'moa-ben
 let commit = 'unknown';
 try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
-  if (execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: repo, encoding: 'utf8' }).trim()) commit += '-dirty';
+  if (execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench', ':!bench/results'], { cwd: repo, encoding: 'utf8' }).trim()) commit += '-dirty';
 } catch {
   // not a git checkout: the commit stays unknown
 }
