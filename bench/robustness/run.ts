@@ -9,22 +9,17 @@
  * and listed).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { resolveConfig } from '../../src/config/load.js';
-import { toParquet } from '../../src/emit/parquet.js';
-import { silentLogger } from '../../src/log.js';
-import { runAnalysis } from '../../src/run.js';
 import { mulberry32 } from '../../src/stats/index.js';
-import { createStorage } from '../../src/storage/index.js';
 import { VERSION } from '../../src/version.js';
-import { fitEncoder, parquetColumns, rowsOf, stamp, type Frame } from '../scenarios/frame.js';
-import { fit } from '../scenarios/harness.js';
+import { rowsOf } from '../scenarios/frame.js';
 import { repoRoot } from '../scenarios/repo.js';
+import { analyse, type Analysis } from './analyse.js';
 import { FAULTS, QUICK_FAULTS, injectFault, newClassSplit, nullSplit, priorShiftSplit, type CaseKind, type Split } from './cases.js';
-import { ROBUSTNESS_DATASETS, datasetAvailable, type RobustnessDataset } from './datasets.js';
+import { ROBUSTNESS_DATASETS, datasetAvailable } from './datasets.js';
 
 // The compiled copy lives under node_modules/.cache, which may be another checkout's (a shared symlink): the
 // checkout is the working directory when it is one.
@@ -69,50 +64,7 @@ interface CaseResult {
   seconds: number;
 }
 
-const DAY = 86_400_000;
-const SEPTEMBER = Date.UTC(2026, 8, 1);
-
-async function analyse(ds: RobustnessDataset, split: Split, seed: number, label: string): Promise<{ action: string; text: string; ids: string[]; subjects: Map<string, string | undefined>; newClasses: string[]; seconds: number }> {
-  const dir = path.join(workDir, label);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  const rng = mulberry32(seed);
-  const next = () => rng.nextDouble53();
-  const frames: Record<string, Frame> = {
-    reference: stamp(split.reference, { prefix: 'r', start: SEPTEMBER, days: 30, labelled: 1, next }),
-    validation: stamp(split.validation, { prefix: 'v', start: SEPTEMBER + 30 * DAY, days: 30, labelled: 1, next }),
-    operational: stamp(split.operational, { prefix: 'o', start: SEPTEMBER + 61 * DAY, days: 30, labelled: 1, next }),
-  };
-  const encoder = fitEncoder(frames.reference!);
-  const model = fit(ds.task, encoder, Array.from({ length: rowsOf(frames.reference!) }, (_, row) => ({ frame: frames.reference!, row, weight: 1 })), seed);
-  for (const [name, frame] of Object.entries(frames)) {
-    const p = model.predict(frame);
-    await writeFile(path.join(dir, `${name}.parquet`), toParquet(parquetColumns(frame, p.labels, p.proba)));
-  }
-  const config = await resolveConfig(createStorage(), undefined, {
-    reference: path.join(dir, 'reference.parquet'),
-    operational: path.join(dir, 'operational.parquet'),
-    validation: path.join(dir, 'validation.parquet'),
-    out: path.join(dir, 'out'),
-    task: ds.task,
-    seed,
-    columns: { label: 'label', prediction: 'predicted', timestamp: 'ts', id: 'id', ...(ds.task === 'classification' ? { proba: 'proba_' } : {}) },
-  });
-  const started = process.hrtime.bigint();
-  const { results, manifest } = await runAnalysis(config, { storage: createStorage(), log: silentLogger, runId: `robustness-${label}`, now: () => new Date(Date.UTC(2026, 11, 1)) });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const reasons = results.decision.reasons;
-  return {
-    action: results.decision.action,
-    text: reasons.map((r) => r.text).join(' | '),
-    ids: reasons.flatMap((r) => r.checks),
-    subjects: new Map(results.checks.map((c) => [c.id, c.subject ?? undefined])),
-    newClasses: manifest.training.newClasses,
-    seconds,
-  };
-}
-
-function judge(kind: CaseKind, target: string[], r: Awaited<ReturnType<typeof analyse>>): boolean {
+function judge(kind: CaseKind, target: string[], r: Analysis): boolean {
   const named = (name: string) => r.text.includes(name) || r.ids.some((id) => r.subjects.get(id) === name);
   if (kind === 'null') return r.action === 'none';
   if (kind === 'new_class') return r.action !== 'none' && (r.newClasses.includes(target[0]!) || named(target[0]!));
@@ -147,7 +99,7 @@ for (const ds of chosen) {
       const label = `${ds.name}-${seed}-${kind}`;
       // A run that ends in an internal error is a finding of the suite (issue 16: every run ends in a decision or
       // a named error), recorded as such rather than stopping the suite.
-      const r = await analyse(ds, split, seed, label).catch((e: Error) => ({
+      const r = await analyse(ds, split, seed, path.join(workDir, label), label).catch((e: Error) => ({
         action: 'internal error',
         text: `${e.name}: ${e.message.replace(/\s+/g, ' ')}`,
         ids: [] as string[],
