@@ -41,7 +41,7 @@ function rejection(check: LabelShiftCheck | undefined): string | null {
   if (check.figures.pure === true) return null;
   const f = check.figures;
   if (f.consistentWithLabelShift === false) {
-    return `The label-shift check's premise failed: p(ŷ | y) changed for ${f.conditionalShiftClasses} of ${f.conditionalClassesTested} classes tested against the operational labels, so the change is not a pure prior shift and class weights would not correct it.`;
+    return `The label-shift check's premise failed on the operational labels (p(ŷ | y) changed for ${f.conditionalShiftClasses ?? 0} of ${f.conditionalClassesTested ?? 0} classes, p(x | y) for ${f.conditionalFeatureShifts ?? 0} of ${f.conditionalFeatureTests ?? 0} class–feature pairs), so the change is not a pure prior shift and class weights would not correct it.`;
   }
   if (f.reweightedOutputsPValue !== undefined) {
     return `The label-shift check's premise failed: the validation outputs reweighted by the estimate do not match the operational outputs (p = ${f.reweightedOutputsPValue.toPrecision(2)}), so the change is not a pure prior shift.`;
