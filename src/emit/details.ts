@@ -4,69 +4,50 @@
  * results.json may come from a newer or older moa. Documented in docs/artifacts.md.
  */
 import { z } from 'zod';
+import * as S from '../checks/shapes.js';
+import { CHECKS } from '../checks/index.js';
 
-// JSON has no NaN or Infinity: they arrive as null.
-const num = z.number().nullable();
-const finite = z.number();
+// The renderers read the catalogue's own shapes (src/checks/shapes.ts), adding only the consistency a chart needs.
 
-export const NumericDistributionSchema = z
-  .object({ kind: z.literal('numeric'), edges: z.array(finite), reference: z.array(finite), operational: z.array(finite) })
-  .refine((d) => d.reference.length > 0 && d.reference.length === d.operational.length && d.edges.length === d.reference.length + 1, 'edges must be one longer than the bins');
-export const CategoricalDistributionSchema = z
-  .object({ kind: z.literal('categorical'), categories: z.array(z.string()), reference: z.array(finite), operational: z.array(finite), other: z.boolean().optional() })
-  .refine((d) => d.categories.length > 0 && d.reference.length === d.categories.length && d.operational.length === d.categories.length, 'one share per category');
+export const NumericDistributionSchema = S.NumericDistribution.refine(
+  (d) => d.reference.length > 0 && d.reference.length === d.operational.length && d.edges.length === d.reference.length + 1,
+  'edges must be one longer than the bins',
+);
+export const CategoricalDistributionSchema = S.CategoricalDistribution.refine(
+  (d) => d.categories.length > 0 && d.reference.length === d.categories.length && d.operational.length === d.categories.length,
+  'one share per category',
+);
 export const DistributionSchema = z.union([NumericDistributionSchema, CategoricalDistributionSchema]);
 export type DistributionDetail = z.infer<typeof DistributionSchema>;
 
-export const ConfusionMatrixSchema = z
-  .object({ labels: z.array(z.string()), matrix: z.array(z.array(finite)) })
-  .refine((m) => m.labels.length > 0 && m.matrix.length === m.labels.length && m.matrix.every((r) => r.length === m.labels.length), 'a square matrix with one row per label');
+export const ConfusionMatrixSchema = S.ConfusionMatrix.refine(
+  (m) => m.labels.length > 0 && m.matrix.length === m.labels.length && m.matrix.every((r) => r.length === m.labels.length),
+  'a square matrix with one row per label',
+);
 export type ConfusionMatrixDetail = z.infer<typeof ConfusionMatrixSchema>;
 
-export const PerClassSchema = z.array(z.object({ class: z.string(), precision: num, recall: num, f1: num, support: finite }));
+export const PerClassSchema = S.PerClass;
 export type PerClassDetail = z.infer<typeof PerClassSchema>;
 
-export const ReliabilitySchema = z.object({
-  bins: z.array(z.object({ lo: finite, hi: finite, confidence: finite, accuracy: finite, count: finite })),
-});
+export const ReliabilitySchema = S.Reliability;
 
-/** ROC points for binary classification (optional; feeds the KFP ClassificationMetrics curve). */
-export const RocSchema = z.object({
-  positive: z.string().optional(),
-  points: z.array(z.object({ threshold: finite, tpr: finite, fpr: finite })).min(2),
-  auc: num.optional(),
-});
+/** ROC points for binary classification (feeds the KFP ClassificationMetrics curve): a curve needs two points. */
+export const RocSchema = S.Roc.refine((r) => r.points.length >= 2, 'a curve needs two points');
 export type RocDetail = z.infer<typeof RocSchema>;
 
-export const ImportanceSchema = z.array(z.object({ feature: z.string(), importance: finite }));
+export const ImportanceSchema = S.Importance;
 
-export const PriorsSchema = z.array(
-  z.object({ class: z.string(), reference: finite, estimated: finite, lo: num.optional(), hi: num.optional(), weight: num.optional(), measured: num.optional() }),
-);
+export const PriorsSchema = S.Priors;
 export type PriorsDetail = z.infer<typeof PriorsSchema>;
 
-/** A slice predicate is text ("age >= 40") or a structured condition. */
-export const PredicateSchema = z.union([z.string(), z.object({ column: z.string(), op: z.string(), value: z.unknown() }).loose()]);
-export const SlicesSchema = z.array(
-  z.object({
-    predicates: z.array(PredicateSchema),
-    rows: finite,
-    errorRate: num,
-    baselineErrorRate: num,
-    lift: num,
-    pValue: num,
-    adjustedPValue: num.optional(),
-  }),
-);
+export const SlicesSchema = S.Slices;
 export type SlicesDetail = z.infer<typeof SlicesSchema>;
 
-export const ClustersSchema = z.array(
-  z.object({ size: finite, meanConfidence: num, rows: z.unknown().optional(), dominantLabel: z.string().nullable().optional(), estimatedRows: num.optional() }),
-);
-
-/** A drift statistic per time chunk (drift onset); `since` is the onset in epoch ms or ISO text, if found. */
-export const ChunksSchema = z.array(z.object({ start: z.string(), statistic: num })).min(1);
+export const ClustersSchema = S.NoveltyClusters;
 export type ClustersDetail = z.infer<typeof ClustersSchema>;
+
+/** A drift statistic per time chunk (drift onset), as the drift-onset entry declares it. */
+export const ChunksSchema = CHECKS.driftOnset.details.chunks.min(1);
 
 /** Parse `details[key]` with `schema`; undefined when absent or not in the expected shape. */
 export function detail<T>(details: Record<string, unknown> | undefined, key: string, schema: z.ZodType<T>): T | undefined {

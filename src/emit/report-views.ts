@@ -124,7 +124,7 @@ export function viewsFor(check: CheckResult): View[] {
       wide: true,
       handled: ['slices'],
       html: html`<table><thead><tr><th>slice</th><th>rows</th><th>error rate</th><th>baseline</th><th>lift</th><th>p</th><th>adjusted p</th></tr></thead><tbody>${rows.map(
-        (s) => html`<tr><td>${s.predicates.map((p, i) => html`${i ? html` <span class="muted">and</span> ` : ''}<code>${typeof p === 'string' ? p : `${p.column} ${p.op} ${JSON.stringify(p.value)}`}</code>`)}</td>${n(s.rows)}${pct(s.errorRate)}${pct(s.baselineErrorRate)}${n(s.lift)}${n(s.pValue)}${n(s.adjustedPValue)}</tr>`,
+        (s) => html`<tr><td>${s.predicates.map((p, i) => html`${i ? html` <span class="muted">and</span> ` : ''}<code>${p}</code>`)}</td>${n(s.rows)}${pct(s.errorRate)}${pct(s.baselineErrorRate)}${n(s.lift)}${n(s.pValue)}${n(s.adjustedPValue)}</tr>`,
       )}</tbody></table>${capNote(slices.length, rows.length, 'slices')}`,
     });
   }
