@@ -236,12 +236,15 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   }
 
   const threshold = { alpha: cfg.alpha, minPriorChange: audit.minPriorChange, maxCondition: audit.maxCondition, level: audit.level, bootstrap: B };
-  if (measuredPriors) return measuredLabelShift(base, figures, threshold, details, { p: est.p, q: measuredPriors, names, support, vCounts: support.map((c) => vCounts[c]!), oCounts: countsOver(o.y, oLabelled, support), cfg, minPriorChange: audit.minPriorChange });
+  // BBSE needs an invertible validation confusion matrix; the measured priors do not, but the run says why the
+  // estimate beside them is missing.
+  const never = names.filter((_, j) => predV[j] === 0);
+  const singular = Number.isFinite(est.condition) ? null : `The validation confusion matrix is singular${never.length ? ` (never predicted on validation: ${never.slice(0, 5).join(', ')})` : ''}: BBSE cannot recover the class priors from it`;
+  if (measuredPriors) return measuredLabelShift(base, figures, threshold, details, { p: est.p, q: measuredPriors, names, support, vCounts: support.map((c) => vCounts[c]!), oCounts: countsOver(o.y, oLabelled, support), cfg, minPriorChange: audit.minPriorChange, singular });
   figures.priorsSource = 'estimated';
-  if (!Number.isFinite(est.condition)) {
-    const never = names.filter((_, j) => predV[j] === 0);
+  if (singular) {
     return {
-      check: { ...base, status: 'degenerate', figures, threshold, details, summary: `The validation confusion matrix is singular${never.length ? ` (never predicted on validation: ${never.slice(0, 5).join(', ')})` : ''}: BBSE cannot recover the class priors from it; no weights are given.` },
+      check: { ...base, status: 'degenerate', figures, threshold, details, summary: `${singular}; no weights are given.` },
       weights: null,
     };
   }
@@ -299,7 +302,7 @@ function measuredLabelShift(
   figures: FiguresOf<typeof CHECKS.labelShift>,
   threshold: LabelShiftCheck['threshold'],
   details: DetailsOf<typeof CHECKS.labelShift>,
-  m: { p: Float64Array; q: number[]; names: string[]; support: number[]; vCounts: number[]; oCounts: number[]; cfg: PerformanceConfig; minPriorChange: number },
+  m: { p: Float64Array; q: number[]; names: string[]; support: number[]; vCounts: number[]; oCounts: number[]; cfg: PerformanceConfig; minPriorChange: number; singular: string | null },
 ): LabelShiftResult {
   const pValue = twoSampleChi2(m.vCounts, m.oCounts);
   const distance = tv(m.p, m.q);
@@ -312,6 +315,7 @@ function measuredLabelShift(
   const labelled = m.oCounts.reduce((a, b) => a + b, 0);
   const moved = largestMoves(m.names, m.p, m.q);
   const method = 'measured label priors (chi-square, validation vs operational labels); BBSE estimate beside';
+  const estimateNote = m.singular ? ` ${m.singular}; the measured priors stand alone.` : '';
   return {
     check: {
       ...base,
@@ -321,11 +325,11 @@ function measuredLabelShift(
       threshold,
       details,
       summary:
-        status === 'fail'
+        (status === 'fail'
           ? `Class priors shifted, measured on ${labelled} labelled rows (total variation ${distance.toFixed(3)}, p = ${pValue.toExponential(2)}): ${moved}.${figures.pure ? '' : premiseBroken(details)}`
           : status === 'warn'
             ? `Class priors changed slightly, measured on ${labelled} labelled rows (total variation ${distance.toFixed(3)} < ${m.minPriorChange}, p = ${pValue.toExponential(2)}).`
-            : `No significant change in the measured class priors (${labelled} labelled rows, total variation ${distance.toFixed(3)}, p = ${pValue.toPrecision(3)}).`,
+            : `No significant change in the measured class priors (${labelled} labelled rows, total variation ${distance.toFixed(3)}, p = ${pValue.toPrecision(3)}).`) + estimateNote,
     },
     weights,
   };

@@ -210,3 +210,18 @@ describe('label shift with operational labels: measured beats estimated', () => 
     expect(check.summary).toMatch(/age changed too.*not a pure prior shift/);
   });
 });
+
+describe('label shift without operational labels on a singular validation confusion matrix', () => {
+  it('is degenerate, says which class validation never predicts, and gives no weights and no infinite figure', () => {
+    const prediction = validation.columns.get('prediction') as Extract<Dataset['columns'] extends Map<string, infer C> ? C : never, { type: 'categorical' }>;
+    const neverHigh: Dataset = { ...validation, columns: new Map(validation.columns).set('prediction', { ...prediction, codes: new Int32Array(prediction.codes.length) }) };
+    const label = operational.columns.get('label') as typeof prediction;
+    const unlabelled: Dataset = { ...operational, columns: new Map(operational.columns).set('label', { ...label, codes: new Int32Array(label.codes.length).fill(-1) }) };
+    const { check, weights } = labelShift(unlabelled, neverHigh, roles, perf, { audit, rng: mulberry32(1) });
+    expect(check.status).toBe('degenerate');
+    expect(check.figures.priorsSource).toBe('estimated');
+    expect(check.summary).toMatch(/confusion matrix is singular \(never predicted on validation: >50K\)/);
+    expect(check.figures.conditionNumber).toBeUndefined();
+    expect(weights).toBeNull();
+  });
+});

@@ -81,7 +81,10 @@ describe('a gradual decline reaches retrain through evidence over time', () => {
       const o = await run(w, path.join(dir, 'alone', `w${w}`));
       const p = performance(o);
       process.stderr.write(`hyperplane seed ${SEED} w${w} alone: ${o.results.decision.action}; ${p.summary} | ${evidence(o).summary}\n`);
-      expect(p.status).toBe('warn');
+      // Significant at the plan's α (p = 0.002–0.004), but never a failed check: below maxDrop, and at the drop test's
+      // own share of the family α (¾, the floor test has ¼) a warning or a pass.
+      expect(['warn', 'pass']).toContain(p.status);
+      expect(Number(p.figures.pValue)).toBeLessThan(0.05);
       expect(p.figures.drop!).toBeGreaterThan(0.025);
       expect(p.figures.drop!).toBeLessThan(0.05);
       // The decision rests on the chunk evidence alone (the window's ten chunks pooled), never on the window's own test.
