@@ -30,7 +30,12 @@ export function runArgs(bucket: string, out: string, extra: string[] = []): stri
 
 const VARYING = new Set(['runId', 'startedAt', 'finishedAt', 'createdAt']);
 
+/** A run id (src/run-id.ts), wherever a record names the run it came from (e.g. evidence chunks). */
+const RUN_ID = /^moa-\d{14}-[0-9a-f]{8}$/;
+
 /** A results or manifest document without what differs between two runs of the same analysis. */
 export function normalised(text: string, out: string): unknown {
-  return JSON.parse(text, (key, value) => (VARYING.has(key) ? undefined : typeof value === 'string' ? value.split(out).join('<out>') : value));
+  return JSON.parse(text, (key, value) =>
+    VARYING.has(key) ? undefined : typeof value === 'string' ? (RUN_ID.test(value) ? '<run>' : value.split(out).join('<out>')) : value,
+  );
 }
