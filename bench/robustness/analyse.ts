@@ -8,7 +8,7 @@ import type { Manifest } from '../../src/schema/manifest.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { createStorage } from '../../src/storage/index.js';
 import { fitEncoder, parquetColumns, rowsOf, stamp, type Frame } from '../scenarios/frame.js';
-import { fit } from '../scenarios/harness.js';
+import { fitModel } from '../scenarios/harness.js';
 import type { Split } from './cases.js';
 import type { RobustnessDataset } from './datasets.js';
 
@@ -41,7 +41,7 @@ export async function analyse(ds: Pick<RobustnessDataset, 'task'>, split: Split,
     operational: stamp(split.operational, { prefix: 'o', start: SEPTEMBER + 61 * DAY, days: 30, labelled: 1, next }),
   };
   const encoder = fitEncoder(frames.reference!);
-  const model = fit(ds.task, encoder, Array.from({ length: rowsOf(frames.reference!) }, (_, row) => ({ frame: frames.reference!, row, weight: 1 })), seed);
+  const model = fitModel(ds.task, encoder, Array.from({ length: rowsOf(frames.reference!) }, (_, row) => ({ frame: frames.reference!, row, weight: 1 })), seed);
   for (const [name, frame] of Object.entries(frames)) {
     const p = model.predict(frame);
     await writeFile(path.join(dir, `${name}.parquet`), toParquet(parquetColumns(frame, p.labels, p.proba)));

@@ -71,7 +71,7 @@ export interface TrainRow {
   weight: number;
 }
 
-export function fit(task: Scenario['task'], encoder: Encoder, rows: TrainRow[], seed: number, extraWeight?: (label: string) => number): Fitted {
+export function fitModel(task: Scenario['task'], encoder: Encoder, rows: TrainRow[], seed: number, extraWeight?: (label: string) => number): Fitted {
   // Rows are grouped by frame so each frame is encoded in one pass.
   const frames = [...new Set(rows.map((r) => r.frame))];
   const parts = frames.map((f) => {
@@ -167,7 +167,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
   await mkdir(dir, { recursive: true });
 
   const encoder = fitEncoder(data.reference);
-  const production = fit(s.task, encoder, allRows(data.reference), o.seed);
+  const production = fitModel(s.task, encoder, allRows(data.reference), o.seed);
   const files = { reference: data.reference, validation: data.validation, operational: data.operational };
   for (const [name, frame] of Object.entries(files)) {
     const p = production.predict(frame);
@@ -191,7 +191,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
 
   // (a) naive refit: reference + every labelled operational row, all alike.
   const naiveRows = [...allRows(data.reference), ...labelledRows(data.operational)];
-  const naive = fit(s.task, encoder, naiveRows, o.seed);
+  const naive = fitModel(s.task, encoder, naiveRows, o.seed);
   // (b) as the manifest says. Actions that do not retrain (none, fix_data, collect_labels, recalibrate) keep the model.
   let b: Fitted = production;
   let bTrainedOn = `no retraining (${decision.action})`;
@@ -200,10 +200,10 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     const classWeights = manifest.training.classWeights;
     if (rows && rows.length > 0) {
       // The weights file already carries w(y) for class-weighted candidates; class weights are applied only without it.
-      b = fit(s.task, encoder, rows, o.seed);
+      b = fitModel(s.task, encoder, rows, o.seed);
       bTrainedOn = `weights file: ${manifest.data.weights!.candidate}, ${rows.length} rows`;
     } else if (classWeights) {
-      b = fit(s.task, encoder, allRows(data.reference), o.seed, (c) => classWeights[c] ?? 1);
+      b = fitModel(s.task, encoder, allRows(data.reference), o.seed, (c) => classWeights[c] ?? 1);
       bTrainedOn = 'reference with the manifest class weights';
     } else {
       b = naive;
@@ -217,7 +217,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
   if (b !== production && b !== naive && manifest.data.validation?.uri && manifest.data.validation.afterAcceptance === 'train') {
     const rows = (await manifestRows(manifest, data))!;
     const held = new Set(columnNumbers((await readParquet(manifest.data.validation.uri))('row')));
-    bHeldOut = fit(s.task, encoder, rows.filter((r) => !(r.frame === data.operational && held.has(r.row))), o.seed);
+    bHeldOut = fitModel(s.task, encoder, rows.filter((r) => !(r.frame === data.operational && held.has(r.row))), o.seed);
     bTrainedOn += ` (${held.size} of them validation rows)`;
   }
   const evaluate = (m: Fitted) => score(data.future, m.predict(data.future).labels);
@@ -230,7 +230,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
       const j = Math.floor(rng.nextDouble53() * (i + 1));
       [unlabelled[i], unlabelled[j]] = [unlabelled[j]!, unlabelled[i]!];
     }
-    const reveal = (rows: number[]) => fit(s.task, encoder, [...naiveRows, ...rows.map((row) => ({ frame: data.operational, row, weight: 1 }))], o.seed);
+    const reveal = (rows: number[]) => fitModel(s.task, encoder, [...naiveRows, ...rows.map((row) => ({ frame: data.operational, row, weight: 1 }))], o.seed);
     labelQueue = { rows: queued.length, queue: evaluate(reveal(queued)), random: evaluate(reveal(unlabelled.slice(0, queued.length))) };
   }
   const metric = s.task === 'classification' ? 'accuracy' : 'mae';
@@ -259,7 +259,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     bTrainedOn,
     bHeldOut: bHeldOut ? evaluate(bHeldOut) : null,
     labelQueue,
-    aSeedSpread: spread([naive, ...[1, 2, 3, 4].map((k) => fit(s.task, encoder, naiveRows, o.seed + k))].map(evaluate)),
+    aSeedSpread: spread([naive, ...[1, 2, 3, 4].map((k) => fitModel(s.task, encoder, naiveRows, o.seed + k))].map(evaluate)),
     rows: { reference: rowsOf(data.reference), operational: rowsOf(data.operational), labelled: data.operational.labelled.reduce((x, y) => x + y, 0), future: rowsOf(data.future) },
   };
 }

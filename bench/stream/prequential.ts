@@ -10,7 +10,7 @@ import type { Action, CheckResult } from '../../src/schema/results.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { createStorage } from '../../src/storage/index.js';
 import { fitEncoder, parquetColumns, rowsOf, take, type Encoder, type Frame } from '../scenarios/frame.js';
-import { columnNumbers, fit, manifestRows, readParquet, type Fitted, type TrainRow } from '../scenarios/harness.js';
+import { columnNumbers, fitModel, manifestRows, readParquet, type Fitted, type TrainRow } from '../scenarios/harness.js';
 import { datasetDrift, Ddm } from './detectors.js';
 import { FAULT_KINDS, injectFault, windowBounds, type FaultKind, type StreamSpec } from './streams.js';
 
@@ -151,7 +151,7 @@ export async function runStream(spec: StreamSpec, o: { regime: Regime; seed: num
     }
     const heldSet = new Set(held);
     const fitRows = rows.filter((r) => !heldSet.has(r.row));
-    return { id: nextId++, model: fit(task, encoder, fitRows, o.seed), fitRows, validation: held };
+    return { id: nextId++, model: fitModel(task, encoder, fitRows, o.seed), fitRows, validation: held };
   };
   const rowsOfStream = (rows: number[], extraWeight?: (label: string) => number): TrainRow[] =>
     rows.map((row) => ({ frame, row, weight: extraWeight && task === 'classification' ? extraWeight((frame.truth as string[])[row]!) : 1 }));

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseHTML } from 'linkedom';
 import { fitEncoder, parquetColumns, take, type Frame } from '../../bench/scenarios/frame.js';
-import { fit } from '../../bench/scenarios/harness.js';
+import { fitModel } from '../../bench/scenarios/harness.js';
 import { STREAMS, windowBounds } from '../../bench/stream/streams.js';
 import { CHECKS, find } from '../../src/checks/index.js';
 import { resolveConfig } from '../../src/config/load.js';
@@ -21,7 +21,7 @@ import { runAnalysis, type RunOutcome } from '../../src/run.js';
 import { createStorage, type Location, type Storage } from '../../src/storage/index.js';
 import { LocalStorage } from '../../src/storage/local.js';
 import { S3Storage } from '../../src/storage/s3.js';
-import { createTestBucket, putObject, s3Client, s3Config } from '../support/s3.js';
+import { createTestBucket, describeS3, putObject, s3Client } from '../support/s3.js';
 
 const SEED = 3;
 const WINDOWS = [4, 5, 6, 7];
@@ -37,7 +37,7 @@ beforeAll(async () => {
   // As bench/stream: fitted on the history's first 80 %, its newest 20 % the validation tail.
   const cut = Math.floor(history.length * 0.8);
   const encoder = fitEncoder(take(data.frame, history));
-  const model = fit('classification', encoder, history.slice(0, cut).map((row) => ({ frame: data.frame, row, weight: 1 })), SEED);
+  const model = fitModel('classification', encoder, history.slice(0, cut).map((row) => ({ frame: data.frame, row, weight: 1 })), SEED);
   const write = async (name: string, f: Frame) => {
     const file = path.join(dir, name);
     const out = model.predict(f);
@@ -145,9 +145,7 @@ describe('a gradual decline reaches retrain through evidence over time', () => {
   }, 300_000);
 });
 
-const s3 = s3Config();
-if (!s3) process.stderr.write('evidence-history: the S3 case is skipped — no Ceph RGW for this run (see docs/ci.md)\n');
-(s3 ? describe : describe.skip)('--history on S3 (Ceph RGW)', () => {
+describeS3('--history on S3 (Ceph RGW)', () => {
   it('two successive runs whose outputs live under an s3:// prefix add up; other keys there are not read as history', async () => {
     // Inputs stay local files, outputs and history live in the bucket: one storage for both schemes.
     const remote = new S3Storage(s3Client());

@@ -16,7 +16,7 @@ import addFormatsModule from 'ajv-formats';
 import { QUICK_FAULTS, injectFault, nullSplit, type Split } from '../../bench/robustness/cases.js';
 import { ROBUSTNESS_DATASETS } from '../../bench/robustness/datasets.js';
 import { fitEncoder, parquetColumns, rowsOf, stamp, take, type Frame } from '../../bench/scenarios/frame.js';
-import { fit, type Fitted } from '../../bench/scenarios/harness.js';
+import { fitModel, type Fitted } from '../../bench/scenarios/harness.js';
 import { resolveConfig } from '../../src/config/load.js';
 import { toParquet } from '../../src/emit/parquet.js';
 import { MoaError, exitCodeOf } from '../../src/errors.js';
@@ -116,7 +116,7 @@ function baseCase(split: Split, task: Task, seed: number): Case {
   const reference = stamp(split.reference, { prefix: 'r', start: SEPTEMBER, days: 30, labelled: 1, next });
   const validation = stamp(split.validation, { prefix: 'v', start: SEPTEMBER + 30 * DAY, days: 30, labelled: 1, next });
   const operational = stamp(split.operational, { prefix: 'o', start: SEPTEMBER + 61 * DAY, days: 30, labelled: 1, next });
-  const model = fit(task, fitEncoder(reference), Array.from({ length: rowsOf(reference) }, (_, row) => ({ frame: reference, row, weight: 1 })), seed);
+  const model = fitModel(task, fitEncoder(reference), Array.from({ length: rowsOf(reference) }, (_, row) => ({ frame: reference, row, weight: 1 })), seed);
   return { frames: { reference, validation, operational }, outputs: { reference: model.predict(reference), validation: model.predict(validation), operational: model.predict(operational) } };
 }
 
