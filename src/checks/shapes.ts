@@ -17,8 +17,21 @@ export type Distribution = z.infer<typeof Distribution>;
 export const ConfusionMatrix = z.object({ labels: z.array(text), matrix: z.array(z.array(num)) }).strict();
 export const PerClass = z.array(z.object({ class: text, precision: numOrNull, recall: numOrNull, f1: numOrNull, support: num }).strict());
 export const Reliability = z.object({ bins: z.array(z.object({ lo: num, hi: num, confidence: num, accuracy: num, count: num }).strict()) }).strict();
-/** A binary classifier's ROC curve on the labelled operational rows; `positive` is the class whose probability is the score. */
-export const Roc = z.object({ positive: text.optional(), points: z.array(z.object({ threshold: num, tpr: num, fpr: num }).strict()), auc: numOrNull.optional() }).strict();
+/**
+ * A binary classifier's ROC and precision–recall curves on the labelled operational rows; `positive` is the class
+ * whose probability is the score. `precision`, `averagePrecision` and the class counts came with the PR curve (older
+ * results lack them).
+ */
+export const Roc = z
+  .object({
+    positive: text.optional(),
+    points: z.array(z.object({ threshold: num, tpr: num, fpr: num, precision: num.optional() }).strict()),
+    auc: numOrNull.optional(),
+    averagePrecision: numOrNull.optional(),
+    positives: int.optional(),
+    negatives: int.optional(),
+  })
+  .strict();
 
 /** The univariate drift test chosen from the registry for a column (analyze/registry.ts). */
 export const DriftTest = z

@@ -174,6 +174,25 @@ export function rocChart(points: { fpr: number; tpr: number }[]): Html {
   });
 }
 
+/**
+ * Precision–recall curve (binary classification): precision held over each step of recall, as average precision
+ * sums it; the dashed line is a classifier without skill (precision = the share of positives).
+ */
+export function precisionRecallChart(points: { tpr: number; precision: number }[], chance?: number): Html {
+  const sorted = [...points].sort((a, b) => a.tpr - b.tpr || b.precision - a.precision);
+  return svg({
+    width: 300,
+    height: 280,
+    marginLeft: 44,
+    x: { domain: [0, 1], label: 'recall', grid: true },
+    y: { domain: [0, 1], label: 'precision', grid: true },
+    marks: [
+      ...(chance !== undefined ? [Plot.ruleY([chance], { stroke: '#9aa3ad', strokeDasharray: '4 3' })] : []),
+      Plot.line(sorted, { x: 'tpr', y: 'precision', stroke: COLORS.estimated, strokeWidth: 2, curve: 'step-before' }),
+    ],
+  });
+}
+
 /** Horizontal bars, largest first (e.g. feature importance of a domain classifier). */
 export function rankedBars(rows: { name: string; value: number }[], xLabel: string): Html {
   const names = uniqueLabels(rows.map((r) => r.name));

@@ -4,7 +4,7 @@
  * keys it consumed; the report shows the rest generically.
  */
 import { CHECKS, isKind, untyped, type CheckResult } from '../checks/index.js';
-import { categoricalDistributionChart, COLORS, confusionHeatmap, numericDistributionChart, priorsChart, rankedBars, reliabilityChart, rocChart, timeline } from './charts.js';
+import { categoricalDistributionChart, COLORS, confusionHeatmap, numericDistributionChart, precisionRecallChart, priorsChart, rankedBars, reliabilityChart, rocChart, timeline } from './charts.js';
 import {
   ChunksSchema,
   ClustersSchema,
@@ -19,6 +19,7 @@ import {
   SlicesSchema,
   type ConfusionMatrixDetail,
   type DistributionDetail,
+  type RocDetail,
 } from './details.js';
 import { formatFigure, html, Html } from './html.js';
 import { scalar } from './json-view.js';
@@ -62,6 +63,17 @@ function confusionView(cm: ConfusionMatrixDetail): Html {
   )}</tbody></table>`;
 }
 
+/** The precision–recall curve from the ROC points, when the results carry precision (results since the PR curve). */
+function prView(roc: RocDetail): Html | undefined {
+  const points = roc.points.filter((p): p is typeof p & { precision: number } => p.precision !== undefined);
+  if (points.length < 2) return undefined;
+  const chance = roc.positives !== undefined && roc.negatives !== undefined && roc.positives + roc.negatives > 0 ? roc.positives / (roc.positives + roc.negatives) : undefined;
+  const ap = roc.averagePrecision;
+  return html`<figure>${precisionRecallChart(points, chance)}<figcaption>Precision–recall curve: of the rows called positive, the share that are (precision), against the share of positives found (recall), at every threshold${chance !== undefined ? html`; dashed: the share of positives, ${pct1(chance)}, what guessing gets` : ''}${ap !== undefined && ap !== null ? html`. Average precision <strong>${formatFigure(ap)}</strong>` : ''}. Read it when positives are rare: the ROC curve can look good while most alarms are false.</figcaption></figure>`;
+}
+
+const pct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
+
 /** The views a check's details allow, in reading order. */
 export function viewsFor(check: CheckResult): View[] {
   const d = untyped(check).details;
@@ -95,7 +107,15 @@ export function viewsFor(check: CheckResult): View[] {
     });
   }
   const roc = detail(d, 'roc', RocSchema);
-  if (roc) views.push({ handled: ['roc'], html: html`<figure>${rocChart(roc.points)}<figcaption>ROC curve${roc.positive !== undefined ? ` (positive class ${roc.positive})` : ''}${roc.auc !== undefined && roc.auc !== null ? `, AUC ${formatFigure(roc.auc)}` : ''}.</figcaption></figure>` });
+  if (roc) {
+    const positive = roc.positive !== undefined ? html` <code>${roc.positive}</code>` : ' class';
+    views.push({
+      handled: ['roc'],
+      html: html`<figure>${rocChart(roc.points)}<figcaption>ROC curve: every threshold on the probability of the positive${positive}, from "nothing positive" (bottom left) to "everything positive" (top right). Higher and further left is better; the dashed diagonal is guessing${roc.auc !== undefined && roc.auc !== null ? html`. Area under the curve (AUC) <strong>${formatFigure(roc.auc)}</strong>: the chance that a random positive row scores above a random negative one` : ''}.</figcaption></figure>`,
+    });
+    const pr = prView(roc);
+    if (pr) views.push({ handled: ['roc'], html: pr });
+  }
   const importance = detail(d, 'importance', ImportanceSchema);
   if (importance && importance.length) {
     const top = [...importance].sort((a, b) => b.importance - a.importance).slice(0, VIEW_LIMITS.importanceBars);

@@ -14,7 +14,16 @@ const ref = JSON.parse(readFileSync(new URL('./fixtures/reference.json', import.
   isotonic: { x: number[]; y: number[]; w: number[] | null; fit: number[] }[];
   norm_ppf: { p: number; x: number }[];
   floor: { task: string; k?: number; margin: number; y: number[]; yhat: number[]; majority?: number; median?: number; floorError: number; modelError: number; z: number; pValue: number }[];
-  roc: { y: number[]; score: number[]; fpr: number[]; tpr: number[]; thresholds: number[]; auc: number }[];
+  roc: {
+    y: number[];
+    score: number[];
+    fpr: number[];
+    tpr: number[];
+    thresholds: number[];
+    auc: number;
+    pr: { thresholds: number[]; precision: number[]; recall: number[] };
+    averagePrecision: number;
+  }[];
   metrics: { k: number; y: number[]; proba: number[]; accuracy: number; balancedAccuracy: number; macroF1: number; logLoss: number; brier: number; ece: number }[];
 };
 
@@ -85,9 +94,33 @@ describe('ROC curve against scikit-learn (roc_curve with every threshold, roc_au
         expect(p.fpr).toBeCloseTo(c.fpr[i]!, 12);
         expect(p.tpr).toBeCloseTo(c.tpr[i]!, 12);
       }
-      expect(points.at(-1)).toEqual({ threshold: c.thresholds.at(-1), tpr: 1, fpr: 1 });
+      const positives = c.y.filter((v) => v === 1).length;
+      expect(points.at(-1)).toEqual({ threshold: c.thresholds.at(-1), tpr: 1, fpr: 1, precision: positives / c.y.length });
     }
     expect(n).toBe(c.score.length);
+  });
+
+  it.each(ref.roc.map((c) => [c.y.length, c] as const))('precision–recall, n = %i: precision_recall_curve and average_precision_score', (n, c) => {
+    const proba = Float64Array.from(c.score.flatMap((s) => [1 - s, s]));
+    const roc = rocCurve({ classes: ['neg', 'pos'], y: Int32Array.from(c.y), yhat: argmaxRows(proba, 2), proba })!;
+    // The area is taken over the full curve, before thinning.
+    expect(roc.averagePrecision).toBeCloseTo(c.averagePrecision, 12);
+    expect(roc.positives + roc.negatives).toBe(n);
+    expect(roc.positives).toBe(c.y.filter((v) => v === 1).length);
+    // scikit-learn lists thresholds up to full recall; every point of ours at one of them matches it, and (unthinned)
+    // every one of them is a point of ours.
+    const at = new Map(c.pr.thresholds.map((t, i) => [t, i]));
+    // (Our first point is "nothing positive", written at threshold 1: not scikit-learn's point at a score of 1.)
+    const matched = roc.points.slice(1).filter((p) => at.has(p.threshold));
+    for (const p of matched) {
+      const i = at.get(p.threshold)!;
+      expect(p.precision).toBeCloseTo(c.pr.precision[i]!, 12);
+      expect(p.tpr).toBeCloseTo(c.pr.recall[i]!, 12);
+    }
+    if (c.thresholds.length <= 100) expect(matched).toHaveLength(c.pr.thresholds.length);
+    else expect(matched.length).toBeGreaterThan(50);
+    // Nothing predicted positive: precision 1 by scikit-learn's convention, recall 0.
+    expect(roc.points[0]).toMatchObject({ tpr: 0, fpr: 0, precision: 1 });
   });
 
   it('needs two classes with labelled rows and probabilities', () => {
