@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import { Html } from './html.js';
+import { html, Html } from './html.js';
 import type { ReliabilityBin } from '../audit/reliability.js';
 
 export const COLORS = { reference: '#8a99ab', operational: '#d97706', estimated: '#2563eb' } as const;
@@ -111,34 +111,6 @@ function uniqueLabels(names: string[]): string[] {
     return k ? `${s} (${k + 1})` : s;
   });
 }
-
-/** Confusion matrix as a heatmap coloured by row share (recall per true class), with the counts written in. */
-export function confusionHeatmap(labels: string[], matrix: number[][]): Html {
-  const names = uniqueLabels(labels);
-  const data = names.flatMap((actual, i) => {
-    const row = matrix[i] ?? [];
-    const total = row.reduce((a, b) => a + b, 0) || 1;
-    return names.map((predicted, j) => ({ actual, predicted, count: row[j] ?? 0, share: (row[j] ?? 0) / total }));
-  });
-  const cell = Math.max(18, Math.min(44, Math.floor(520 / Math.max(1, names.length))));
-  const left = labelRoom(names) + 26;
-  const bottom = 36 + labelRoom(names, 0) * 0.65; // x labels are turned 40°
-  return svg({
-    width: left + 20 + cell * names.length,
-    height: bottom + 20 + cell * names.length,
-    marginLeft: left,
-    marginBottom: bottom,
-    padding: 0.04,
-    x: { label: 'predicted', domain: names, tickRotate: -40, labelAnchor: 'center', labelOffset: bottom - 6 },
-    y: { label: 'actual', domain: names, labelAnchor: 'center', labelOffset: left - 6 },
-    color: { type: 'linear', scheme: 'blues', domain: [0, 1] },
-    marks: [
-      Plot.cell(data, { x: 'predicted', y: 'actual', fill: 'share' }),
-      ...(cell >= 24 ? [Plot.text(data, { x: 'predicted', y: 'actual', text: (d: { count: number }) => String(d.count), fill: (d: { share: number }) => (d.share > 0.55 ? 'white' : 'black') })] : []),
-    ],
-  });
-}
-
 
 /** Reliability diagram: accuracy against mean confidence per bin, dot area by rows; the diagonal is calibration. */
 export function reliabilityChart(bins: ReliabilityBin[], baseline?: ReliabilityBin[]): Html {
@@ -249,4 +221,58 @@ export function timeline(points: { start: Date; statistic: number }[], since?: D
       Plot.dot(points, { x: 'start', y: 'statistic', fill: COLORS.estimated, r: 2.5 }),
     ],
   });
+}
+
+/** One measure per chunk: its value, and the range "no change" leaves it in (the reference band). */
+export interface ChunkPoint {
+  start: number;
+  end: number;
+  value: number | null;
+  lo?: number;
+  hi?: number;
+}
+export interface ChunkPanel {
+  label: string;
+  points: ChunkPoint[];
+  /** The baseline's value, drawn as a line through the band. */
+  reference?: number;
+  /** Outside the band on this side is worse: those chunks are drawn in orange. */
+  worse: 'below' | 'above';
+}
+
+/**
+ * Small multiples over time: one narrow chart per measure, all on the same x axis (event time, or row numbers
+ * without a timestamp), each chunk's value at its middle, the reference band as grey boxes per chunk window.
+ */
+export function chunkPanels(panels: ChunkPanel[], axis: 'time' | 'rows', width = 540): Html {
+  const all = panels.flatMap((p) => p.points);
+  const x = (t: number) => (axis === 'time' ? new Date(t) : t);
+  const domain = [x(Math.min(...all.map((p) => p.start))), x(Math.max(...all.map((p) => p.end)))];
+  return html`${panels.map((panel) => {
+    const data = panel.points.map((p) => ({
+      x1: x(p.start),
+      x2: x(p.end),
+      mid: x((p.start + p.end) / 2),
+      value: p.value,
+      lo: p.lo,
+      hi: p.hi,
+      outside: p.value !== null && (panel.worse === 'below' ? p.lo !== undefined && p.value < p.lo : p.hi !== undefined && p.value > p.hi),
+    }));
+    const banded = data.filter((d) => d.lo !== undefined && d.hi !== undefined);
+    const valued = data.filter((d) => d.value !== null);
+    return svg({
+      width,
+      height: 150,
+      marginLeft: 48,
+      marginRight: 12,
+      x: { type: axis === 'time' ? 'utc' : 'linear', domain, label: null, ticks: 5 },
+      y: { label: panel.label, grid: true, ticks: 4 },
+      marks: [
+        Plot.rectY(banded, { x1: 'x1', x2: 'x2', y1: 'lo', y2: 'hi', fill: COLORS.reference, fillOpacity: 0.3 }),
+        ...(panel.reference !== undefined ? [Plot.ruleY([panel.reference], { stroke: COLORS.reference, strokeWidth: 1.5 })] : []),
+        Plot.line(valued, { x: 'mid', y: 'value', stroke: COLORS.estimated }),
+        Plot.dot(valued, { x: 'mid', y: 'value', r: 3, fill: (d: { outside: boolean }) => (d.outside ? COLORS.operational : COLORS.estimated) }),
+      ],
+    });
+  })}`;
 }

@@ -33,5 +33,8 @@ export function formatFigure(v: unknown): string {
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(2);
-  return v.toPrecision(4).replace(/\.?0+$/, '');
+  // From 1000 on, four significant digits would need an exponent (or drop digits): whole numbers read better.
+  if (a >= 1000) return Math.round(v).toLocaleString('en-US');
+  // Trailing zeros of the fraction only: 6610.4 must not become "661".
+  return v.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }

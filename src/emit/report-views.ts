@@ -3,8 +3,8 @@
  * kind that carries a known shape (say a distribution on `output_drift`) is drawn too. Each view names the details
  * keys it consumed; the report shows the rest generically.
  */
-import { CHECKS, isKind, untyped, type CheckResult } from '../checks/index.js';
-import { categoricalDistributionChart, COLORS, confusionHeatmap, numericDistributionChart, precisionRecallChart, priorsChart, rankedBars, reliabilityChart, rocChart, timeline } from './charts.js';
+import { CHECKS, isKind, untyped, type CheckOf, type CheckResult } from '../checks/index.js';
+import { categoricalDistributionChart, chunkPanels, COLORS, numericDistributionChart, precisionRecallChart, priorsChart, rankedBars, reliabilityChart, rocChart, timeline, type ChunkPanel } from './charts.js';
 import {
   ChunksSchema,
   ClustersSchema,
@@ -25,7 +25,7 @@ import { formatFigure, html, Html } from './html.js';
 import { scalar } from './json-view.js';
 
 /** Charts cost bytes: the largest confusion matrix drawn, and the rows shown in long tables. */
-export const VIEW_LIMITS = { heatmapClasses: 40, tableRows: 50, importanceBars: 20 } as const;
+export const VIEW_LIMITS = { matrixClasses: 30, tableRows: 50, importanceBars: 20 } as const;
 
 export interface View {
   html: Html;
@@ -50,17 +50,40 @@ export function distributionChart(d: DistributionDetail): Html {
   return d.kind === 'numeric' ? numericDistributionChart(d) : categoricalDistributionChart(d);
 }
 
-function confusionView(cm: ConfusionMatrixDetail): Html {
+/** Cell colour: blue for correct (the diagonal), red for confusions, deeper as the share of the true class grows. */
+function cellStyle(share: number, diagonal: boolean): string {
+  const alpha = Math.min(1, share).toFixed(2);
+  return `background:rgba(${diagonal ? '37,99,235' : '220,38,38'},${alpha});${share > 0.55 ? 'color:#fff' : ''}`;
+}
+
+/**
+ * A confusion matrix as a table: per cell the rows and the share of the true class (row percentage); totals per
+ * true class. An estimated matrix (CBPE: expected counts from calibrated confidence) holds fractions: they are
+ * rounded to whole rows, and the caption says they are estimates.
+ */
+function confusionView(cm: ConfusionMatrixDetail, estimated: boolean): Html {
   const total = cm.matrix.flat().reduce((a, b) => a + b, 0);
   const correct = cm.matrix.reduce((a, row, i) => a + (row[i] ?? 0), 0);
-  const caption = html`<figcaption>Confusion matrix on labelled operational rows (${formatFigure(total)} rows, ${total ? ((correct / total) * 100).toFixed(1) : '—'}% on the diagonal); colour is the share of each true class.</figcaption>`;
-  if (cm.labels.length <= VIEW_LIMITS.heatmapClasses) return html`<figure>${confusionHeatmap(cm.labels, cm.matrix)}${caption}</figure>`;
-  // Too many classes to draw legibly: list the largest confusions instead.
-  const cells = cm.matrix.flatMap((row, i) => row.map((count, j) => ({ actual: cm.labels[i]!, predicted: cm.labels[j]!, count, off: i !== j })));
+  const rows = (v: number) => Math.round(v).toLocaleString('en-US');
+  const caption = html`<p class="muted">${estimated ? html`<strong>Estimated</strong> from the model's calibrated confidence, without labels: expected numbers of rows, rounded. ` : ''}Each row is a true class, each column what the model predicted; a cell gives the rows and, below, their share of the true class (the row percentage). The diagonal (blue) is correct; red cells are confusions. ${rows(total)} rows, ${total ? ((correct / total) * 100).toFixed(1) : '—'}% on the diagonal.</p>`;
+  if (cm.labels.length <= VIEW_LIMITS.matrixClasses) {
+    return html`<div class="matrix"><table class="confusion"><thead><tr><th>true ↓ · predicted →</th>${cm.labels.map((l) => html`<th>${l}</th>`)}<th>rows</th></tr></thead><tbody>${cm.matrix.map((row, i) => {
+      const sum = row.reduce((a, b) => a + b, 0);
+      return html`<tr><th>${cm.labels[i]}</th>${row.map((v, j) => {
+        const share = sum > 0 ? v / sum : 0;
+        return html`<td class="num" style="${cellStyle(share, i === j)}">${rows(v)}<br><small>${sum > 0 ? `${(share * 100).toFixed(1)}%` : '—'}</small></td>`;
+      })}<td class="num">${rows(sum)}</td></tr>`;
+    })}</tbody></table></div>${caption}`;
+  }
+  // Too many classes for a readable grid: the largest confusions instead.
+  const cells = cm.matrix.flatMap((row, i) => {
+    const sum = row.reduce((a, b) => a + b, 0);
+    return row.map((count, j) => ({ actual: cm.labels[i]!, predicted: cm.labels[j]!, count, share: sum > 0 ? count / sum : 0, off: i !== j }));
+  });
   const top = cells.filter((c) => c.off && c.count > 0).sort((a, b) => b.count - a.count).slice(0, VIEW_LIMITS.tableRows);
-  return html`<p>${cm.labels.length} classes: too many to draw. The largest confusions:</p><table><thead><tr><th>actual</th><th>predicted</th><th>rows</th></tr></thead><tbody>${top.map(
-    (c) => html`<tr><td>${c.actual}</td><td>${c.predicted}</td>${n(c.count)}</tr>`,
-  )}</tbody></table>`;
+  return html`<p>${cm.labels.length} classes: too many for a grid. The largest confusions:</p><table><thead><tr><th>true class</th><th>predicted</th><th>rows</th><th>share of the true class</th></tr></thead><tbody>${top.map(
+    (c) => html`<tr><td>${c.actual}</td><td>${c.predicted}</td><td class="num">${rows(c.count)}</td>${pct(c.share)}</tr>`,
+  )}</tbody></table>${caption}`;
 }
 
 /** The precision–recall curve from the ROC points, when the results carry precision (results since the PR curve). */
@@ -74,8 +97,97 @@ function prView(roc: RocDetail): Html | undefined {
 
 const pct1 = (v: number) => `${(v * 100).toFixed(1)}%`;
 
+/** What a view needs from the rest of the run: the reference's rows and how many numeric features KS compares. */
+export interface ViewContext {
+  referenceRows?: number;
+  ksFeatures?: number;
+  /** Classes in the operational labels that training never had (new_classes checks). */
+  newClasses?: string[];
+}
+
+/** The classes the new_classes checks found in the operational labels, each once. */
+export function newClassNames(checks: readonly CheckResult[]): string[] {
+  const names = new Set<string>();
+  for (const c of checks) if (isKind(c, CHECKS.newClasses) && (c.status === 'fail' || c.status === 'warn')) for (const n of c.details?.reported ?? []) names.add(n);
+  return [...names];
+}
+
+/**
+ * What novelty's clusters say about new classes. A cluster is a group of unfamiliar rows, not a class: one new
+ * class can split into several groups, and drifted rows of known classes form groups too. Where the rows have
+ * labels, each group's most common label tells which it is.
+ */
+export function noveltyReading(check: CheckResult, newClasses: readonly string[]): Html {
+  const clusters = isKind(check, CHECKS.novelty) ? (check.details?.clusters ?? []).filter((c) => c.candidate) : [];
+  if (!clusters.length) return html``;
+  const groups = `${clusters.length} group${clusters.length === 1 ? '' : 's'} of operational rows unlike the training data`;
+  const labelled = clusters.filter((c) => c.dominantLabel !== undefined);
+  if (!labelled.length) return html`Novelty: ${groups}; how many classes they hold only labels can tell (their rows are queued for labelling).`;
+  const isNew = (c: (typeof clusters)[number]) => newClasses.includes(c.dominantLabel!);
+  const onNew = labelled.filter(isNew);
+  const onKnown = labelled.filter((c) => !isNew(c));
+  const names = (list: typeof clusters) => [...new Set(list.map((c) => c.dominantLabel!))];
+  const newNames = names(onNew);
+  return html`Novelty: ${groups} (groups, not classes)${onNew.length ? html`; ${onNew.length} of them mostly ${newNames.map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)} — ${newNames.length} new class${newNames.length === 1 ? '' : 'es'}` : ''}${onKnown.length ? html`; ${onKnown.length} mostly known classes (${names(onKnown).map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)}): rows that changed, not new classes` : ''}${labelled.length < clusters.length ? html`; ${clusters.length - labelled.length} without labels` : ''}.`;
+}
+
+/** z of a two-sided 95% band. */
+const Z95 = 1.959963984540054;
+
+/**
+ * Kolmogorov's asymptotic critical value of the two-sample KS statistic at level α (√(−ln(α/2)/2), scipy's
+ * kstwobign.isf(α) to four digits at α ≤ 0.05), scaled to samples of n and m rows.
+ */
+const ksCritical = (alpha: number, n: number, m: number) => Math.sqrt(-Math.log(alpha / 2) / 2) * Math.sqrt((n + m) / (n * m));
+
+/**
+ * Performance and drift per chunk as small multiples, with the band each chunk stays in when nothing changed: for
+ * the metric, the baseline ± 1.96 standard errors of a chunk's difference from it (the check's own z, both errors);
+ * for drift, the KS statistic chance alone reaches at 5 % over every numeric feature (Bonferroni). The chunk table
+ * follows, folded.
+ */
+function evidenceViews(check: CheckOf<typeof CHECKS.evidenceOverTime>, context: ViewContext): View[] {
+  const { axis, pooled, baselineVariance: v } = check.details!;
+  if (!pooled.length) return [];
+  const { baseline, baselineRows } = check.figures;
+  const mae = check.subject === 'mae';
+  const metric = check.subject ?? 'metric';
+  const metricPanel: ChunkPanel = {
+    label: metric,
+    worse: mae ? 'above' : 'below',
+    ...(baseline !== undefined ? { reference: baseline } : {}),
+    points: pooled.map((c) => {
+      const se = baseline !== undefined && baselineRows && c.labelled > 0 && v > 0 ? Math.sqrt(v / c.labelled + v / baselineRows) : undefined;
+      const band = se !== undefined ? { lo: Math.max(0, baseline! - Z95 * se), hi: mae ? baseline! + Z95 * se : Math.min(1, baseline! + Z95 * se) } : {};
+      return { start: c.start, end: c.end, value: c.metric, ...band };
+    }),
+  };
+  const m = context.referenceRows !== undefined ? Math.min(5000, context.referenceRows) : undefined;
+  const features = context.ksFeatures;
+  const driftPanel: ChunkPanel = {
+    label: 'drift (KS)',
+    worse: 'above',
+    points: pooled.map((c) => ({ start: c.start, end: c.end, value: c.drift, ...(m && features && c.rows > 0 ? { lo: 0, hi: ksCritical(0.05 / features, c.rows, m) } : {}) })),
+  };
+  const withDrift = pooled.some((c) => c.drift !== null);
+  const outside = metricPanel.points.filter((p) => p.value !== null && p.lo !== undefined && (mae ? p.value > p.hi! : p.value < p.lo)).length;
+  const earlier = pooled.filter((c) => c.run !== check.details!.chunks[0]?.run).length;
+  const when = (t: number) => (axis === 'time' ? new Date(t).toISOString().replace(':00.000Z', 'Z') : `row ${t}`);
+  const rows = pooled.slice(-VIEW_LIMITS.tableRows);
+  return [
+    {
+      wide: true,
+      handled: ['chunks', 'pooled'],
+      html: html`<figure class="over-time">${chunkPanels(withDrift ? [metricPanel, driftPanel] : [metricPanel], axis)}<figcaption>Over ${axis === 'time' ? 'time' : 'the rows, in file order (no timestamp given)'}: each dot is one chunk of the operational data${earlier ? html` (${earlier} of the ${pooled.length} from earlier runs)` : ''}. <strong>Top</strong>: ${metric} per chunk; the line is the baseline (${baseline !== undefined ? formatFigure(baseline) : '—'}) and the grey band is where a chunk of that size lands 95% of the time when nothing changed. ${outside ? html`<strong>${outside} of ${pooled.length}</strong> chunks fall outside it on the worse side (orange).` : 'No chunk falls outside it on the worse side.'}${withDrift ? html` <strong>Bottom</strong>: the largest drift of a numeric feature in the chunk (Kolmogorov–Smirnov statistic against the reference: 0 = same distribution, 1 = no overlap)${driftPanel.points.some((p) => p.hi !== undefined) ? `; the band is how far chance alone reaches (5%, over ${features} features)` : ''}. The chunk table names the feature.` : ''}</figcaption></figure>
+<details><summary>Per-chunk figures (${pooled.length} chunks)</summary><table class="evidence-chunks"><thead><tr><th>from</th><th>to</th><th>run</th><th>rows</th><th>labelled</th><th>${metric}</th><th>drop</th><th>z</th><th>drift (KS)</th><th>feature</th></tr></thead><tbody>${rows.map(
+        (c) => html`<tr><td>${when(c.start)}</td><td>${when(c.end)}</td><td><code>${c.run}</code></td>${n(c.rows)}${n(c.labelled)}${n(c.metric)}${n(c.drop)}${n(c.z)}${n(c.drift)}<td>${c.driftFeature ?? '—'}</td></tr>`,
+      )}</tbody></table>${capNote(pooled.length, rows.length, 'chunks (the newest shown)')}</details>`,
+    },
+  ];
+}
+
 /** The views a check's details allow, in reading order. */
-export function viewsFor(check: CheckResult): View[] {
+export function viewsFor(check: CheckResult, context: ViewContext = {}): View[] {
   const d = untyped(check).details;
   const views: View[] = [];
   // Feature drift charts are drawn once, for the top drifted features, by the drift section.
@@ -84,7 +196,7 @@ export function viewsFor(check: CheckResult): View[] {
     views.push({ handled: ['distribution'], html: html`<figure>${distributionChart(dist)}<figcaption>${check.subject ?? check.id}: reference vs operational</figcaption></figure>` });
   }
   const cm = detail(d, 'confusionMatrix', ConfusionMatrixSchema);
-  if (cm) views.push({ handled: ['confusionMatrix'], html: confusionView(cm), wide: cm.labels.length > VIEW_LIMITS.heatmapClasses });
+  if (cm) views.push({ handled: ['confusionMatrix'], html: confusionView(cm, isKind(check, CHECKS.estimatedPerformance)), wide: cm.labels.length > 6 });
   const perClass = detail(d, 'perClass', PerClassSchema);
   if (perClass) {
     // The baseline's per-class figures, when the check carries them, sit beside the operational ones.
@@ -103,7 +215,7 @@ export function viewsFor(check: CheckResult): View[] {
     const baseline = detail(d, 'baselineReliability', ReliabilitySchema);
     views.push({
       handled: ['reliability', ...(baseline ? ['baselineReliability'] : [])],
-      html: html`<figure>${reliabilityChart(reliability.bins, baseline?.bins)}<figcaption>${baseline ? legend([['operational', COLORS.operational], ['baseline', COLORS.reference]]) : ''}Reliability: accuracy against mean confidence per bin (dot area: rows); the dashed diagonal is perfect calibration.</figcaption></figure>`,
+      html: html`<figure>${reliabilityChart(reliability.bins, baseline?.bins)}<figcaption>${baseline ? legend([['operational', COLORS.operational], ['baseline', COLORS.reference]]) : ''}Calibration: rows grouped by the model's confidence in its prediction (x), against how often it was right (y); dot area: rows. On the dashed diagonal a confidence of 80% means right 80% of the time; below it the model is over-confident, above it under-confident.</figcaption></figure>`,
     });
   }
   const roc = detail(d, 'roc', RocSchema);
@@ -149,6 +261,9 @@ export function viewsFor(check: CheckResult): View[] {
     });
   }
   const clusters = detail(d, 'clusters', ClustersSchema);
+  if (clusters && isKind(check, CHECKS.novelty) && clusters.some((c) => c.candidate)) {
+    views.push({ wide: true, handled: [], html: html`<p>${noveltyReading(check, context.newClasses ?? [])}</p>` });
+  }
   if (clusters) {
     const rows = clusters.slice(0, VIEW_LIMITS.tableRows);
     const estimated = clusters.some((c) => c.estimatedRows !== undefined);
@@ -161,17 +276,7 @@ export function viewsFor(check: CheckResult): View[] {
     });
   }
   if (isKind(check, CHECKS.evidenceOverTime) && check.details) {
-    // The series the pooled test read: earlier runs' chunks and this run's, oldest first.
-    const { axis, pooled } = check.details;
-    const when = (t: number) => (axis === 'time' ? new Date(t).toISOString().replace(':00.000Z', 'Z') : `row ${t}`);
-    const rows = pooled.slice(-VIEW_LIMITS.tableRows);
-    views.push({
-      wide: true,
-      handled: ['chunks', 'pooled'],
-      html: html`<table class="evidence-chunks"><thead><tr><th>from</th><th>to</th><th>run</th><th>rows</th><th>labelled</th><th>${check.subject ?? 'metric'}</th><th>drop</th><th>z</th><th>drift (KS)</th><th>feature</th></tr></thead><tbody>${rows.map(
-        (c) => html`<tr><td>${when(c.start)}</td><td>${when(c.end)}</td><td><code>${c.run}</code></td>${n(c.rows)}${n(c.labelled)}${n(c.metric)}${n(c.drop)}${n(c.z)}${n(c.drift)}<td>${c.driftFeature ?? '—'}</td></tr>`,
-      )}</tbody></table>${capNote(pooled.length, rows.length, 'chunks (the newest shown)')}`,
-    });
+    views.push(...evidenceViews(check, context));
     return views;
   }
   const chunks = detail(d, 'chunks', ChunksSchema);

@@ -3,13 +3,13 @@ import type { Results } from '../schema/results.js';
 import { formatFigure, html, Html } from './html.js';
 import { jsonView } from './json-view.js';
 import { COLORS } from './charts.js';
-import { distributionChart, distributionOf, legend, viewsFor } from './report-views.js';
+import { distributionChart, distributionOf, legend, newClassNames, noveltyReading, viewsFor, type ViewContext } from './report-views.js';
 
 // No scripts at all, styles inline only: the report must work in sandboxed viewers (KFP, Argo UI).
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /** Bounds that keep a report with thousands of checks small (a 1000-feature report stays well under 2 MB). */
-export const REPORT_LIMITS = { driftCharts: 12, openRows: 25, figures: 10 } as const;
+export const REPORT_LIMITS = { driftCharts: 40, openRows: 25, figures: 10, warnings: 30 } as const;
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1150px;padding:0 1rem;color:#1d232b}
@@ -27,8 +27,11 @@ table.kv th{width:14rem;background:none;font-weight:500;color:#4a5361}
 .decision{border:2px solid #c9d3de;border-radius:.6rem;padding:1rem 1.2rem;margin:1rem 0}
 .decision.act{border-color:#d97706}.muted{color:#5f6b7a}code{font-family:ui-monospace,monospace;font-size:.9em;overflow-wrap:anywhere}
 nav{font-size:.9rem}nav a{margin-right:.8rem}
-.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(370px,1fr));gap:1rem}
-figure{margin:.5rem 0}figcaption{font-size:.85rem;color:#4a5361}
+.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,370px),1fr));gap:1rem}
+figure{margin:.5rem 0;max-width:100%}figcaption{font-size:.85rem;color:#4a5361}figure svg{max-width:100%;height:auto}
+.matrix{overflow-x:auto;max-width:100%}table.confusion{width:auto}table.confusion td{min-width:4.5rem;text-align:center;white-space:nowrap}table.confusion small{font-size:.8em}
+.warnings{margin:.6rem 0 0;padding:.5rem .8rem;background:#fffaeb;border-radius:.4rem}.warnings ul{margin:.3rem 0;padding-left:1.2rem}
+@media (max-width:700px){body{margin:1rem auto}table{display:block;overflow-x:auto;max-width:100%}table.checks td:first-child,table.checks td:last-child{min-width:8rem}}
 .legend span{margin-right:1rem;font-size:.85rem}.legend i{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:-1px;border-radius:2px}
 details>summary{cursor:pointer;color:#28527a}pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f7f8fa;padding:.6rem;font-size:.8rem}
 `;
@@ -46,7 +49,7 @@ const SECTIONS: { id: string; title: string; kinds: CheckKind[] }[] = [
   { id: 'data-quality', title: 'Data quality', kinds: [C.schemaGate.kind, C.dataQuality.kind, C.ingestJoin.kind, C.labelJoin.kind] },
   { id: 'drift', title: 'Drift', kinds: [C.featureDrift.kind, C.outputDrift.kind, C.tensorDrift.kind, C.newClasses.kind, C.novelty.kind, C.labelShift.kind] },
   { id: 'multivariate', title: 'Multivariate drift', kinds: [C.multivariateDrift.kind, C.shiftDiagnosis.kind] },
-  { id: 'performance', title: 'Performance', kinds: [C.performance.kind, C.estimatedPerformance.kind, C.calibration.kind] },
+  { id: 'performance', title: 'Performance', kinds: [C.evidenceOverTime.kind, C.performance.kind, C.estimatedPerformance.kind, C.calibration.kind] },
   { id: 'slices', title: 'Degraded slices', kinds: [C.sliceDegradation.kind] },
 ];
 
@@ -78,10 +81,10 @@ function checkTable(list: CheckResult[]): Html {
 }
 
 /** Dedicated views for each check's details, then whatever details remain, generically. */
-function checkViews(list: CheckResult[]): Html {
+function checkViews(list: CheckResult[], context: ViewContext): Html {
   return html`${list.map((c) => {
     // Charts side by side first, then the tables.
-    const views = viewsFor(c).sort((a, b) => Number(a.wide ?? false) - Number(b.wide ?? false));
+    const views = viewsFor(c, context).sort((a, b) => Number(a.wide ?? false) - Number(b.wide ?? false));
     const handled = new Set(views.flatMap((v) => v.handled));
     // Drift checks share a few test descriptions; driftTests lists them once instead of once per feature.
     if (isKind(c, C.featureDrift)) ['distribution', 'test'].forEach((k) => handled.add(k));
@@ -106,27 +109,38 @@ function driftTests(drift: CheckResult[]): Html {
   return html`<ul class="muted">${[...tests].map(([id, t]) => html`<li><code>${id}</code> (${t.features} ${t.features === 1 ? 'feature' : 'features'}): ${t.describe}</li>`)}</ul>`;
 }
 
-/** Reference-vs-operational charts for the drifted features, largest effect first. */
-function driftCharts(drift: CheckResult[]): Html {
-  const drifted = drift.filter((c) => c.status === 'fail' || c.status === 'warn').sort(bySeverity);
-  const charted = drifted.map((c) => ({ c, d: distributionOf(c) })).filter((x) => x.d).slice(0, REPORT_LIMITS.driftCharts);
-  if (!charted.length) return drifted.length ? html`` : html`<p>No feature drifted.</p>`;
-  return html`<h3>Distributions of the drifted features</h3>
-${legend([['reference', COLORS.reference], ['operational', COLORS.operational]])}
-${drifted.length > charted.length ? html`<p class="muted">The ${charted.length} largest of ${drifted.length} drifted features.</p>` : ''}
-<div class="charts">${charted.map(
-    ({ c, d }) => html`<figure>${distributionChart(d!)}<figcaption><a href="#${c.id}"><code>${c.subject ?? c.id}</code></a> ${badge(c.status)} ${c.method ?? ''}${typeof untyped(c).figures.effect === 'number' ? ` · effect ${formatFigure(untyped(c).figures.effect)}` : ''}${untyped(c).figures.adjustedPValue !== undefined ? ` · adjusted p ${formatFigure(untyped(c).figures.adjustedPValue)}` : ''}${d!.kind === 'categorical' && d!.other ? ' · rarer categories pooled' : ''}</figcaption></figure>`,
-  )}</div>`;
+/** A drift effect as a multiple of its floor (`threshold.minEffect`), so effects on different scales compare. */
+function relativeEffect(c: CheckResult): number {
+  const e = untyped(c).figures.effect;
+  const floor = untyped(c).threshold?.minEffect;
+  if (typeof e !== 'number') return -1;
+  return typeof floor === 'number' && floor > 0 ? e / floor : e;
 }
 
-function kindGroups(list: CheckResult[], kinds: CheckKind[]): Html {
+/** Reference-vs-operational charts for every feature, drifted or not, largest change (relative to its floor) first. */
+function driftCharts(drift: CheckResult[]): Html {
+  const all = drift.map((c) => ({ c, d: distributionOf(c) })).filter((x) => x.d).sort((a, b) => relativeEffect(b.c) - relativeEffect(a.c));
+  const charted = all.slice(0, REPORT_LIMITS.driftCharts);
+  const drifted = drift.filter((c) => c.status === 'fail').length;
+  if (!charted.length) return drifted ? html`` : html`<p>No feature drifted.</p>`;
+  return html`${drifted ? '' : html`<p>No feature drifted.</p>`}<h3>Distributions of the features</h3>
+<p class="muted">Training (reference) data against operational data, each as shares of its rows: ${charted.length < all.length ? `the ${charted.length} of ${all.length} features that changed most` : `all ${all.length} features`}, drifted or not, the largest change first (its effect as a multiple of the smallest effect that counts as drift). A feature drifted when the change is both significant and at least that large.</p>
+${legend([['reference (training)', COLORS.reference], ['operational', COLORS.operational]])}
+<div class="charts">${charted.map(({ c, d }) => {
+    const f = untyped(c).figures;
+    const floor = untyped(c).threshold?.minEffect;
+    return html`<figure>${distributionChart(d!)}<figcaption><a href="#${c.id}"><code>${c.subject ?? c.id}</code></a> ${badge(c.status, c.status === 'fail' ? 'drifted' : c.status === 'warn' ? 'small change' : c.status.replace('_', ' '))} ${c.method ?? ''}${typeof f.effect === 'number' ? ` · effect ${formatFigure(f.effect)}${typeof floor === 'number' ? ` (drift from ${formatFigure(floor)})` : ''}` : ''}${f.adjustedPValue !== undefined ? ` · adjusted p ${formatFigure(f.adjustedPValue)}` : ''}${d!.kind === 'categorical' && d!.other ? ' · rarer categories pooled' : ''}</figcaption></figure>`;
+  })}</div>`;
+}
+
+function kindGroups(list: CheckResult[], kinds: CheckKind[], context: ViewContext): Html {
   const order = [...kinds, ...new Set(list.map((c) => c.kind).filter((k) => !kinds.includes(k)))];
   return html`${order.map((kind) => {
     const group = list.filter((c) => c.kind === kind);
     if (!group.length) return '';
     const counts = countStatuses(group);
     return html`<h3 id="kind-${kind}">${kind.replace(/_/g, ' ')} <span class="muted">(${counts})</span></h3>
-${kind === C.featureDrift.kind ? driftTests(group) : ''}${checkTable(group)}${kind === C.featureDrift.kind ? driftCharts(group) : ''}${checkViews(group)}`;
+${kind === C.featureDrift.kind ? driftTests(group) : ''}${checkTable(group)}${kind === C.featureDrift.kind ? driftCharts(group) : ''}${checkViews(group, context)}`;
   })}`;
 }
 
@@ -173,9 +187,45 @@ function extraSections(results: Results): { key: string; value: unknown }[] {
     .map(([key, value]) => ({ key, value }));
 }
 
+/**
+ * Every warning (and every check that could not run) in the decision box, so that a reader of a `none` sees them:
+ * gates first, then the rest; features that changed significantly but below the effect floor as one line.
+ */
+function warningsBox(checks: CheckResult[]): Html {
+  const gate = (c: CheckResult) => (c.kind === C.schemaGate.kind || c.kind === C.dataQuality.kind ? 0 : 1);
+  const listed = checks.filter((c) => (c.status === 'warn' || c.status === 'error') && !isKind(c, C.featureDrift)).sort((a, b) => gate(a) - gate(b) || (SEVERITY[a.status] ?? 9) - (SEVERITY[b.status] ?? 9));
+  const small = checks.filter((c) => c.status === 'warn' && isKind(c, C.featureDrift)).sort((a, b) => relativeEffect(b) - relativeEffect(a));
+  if (!listed.length && !small.length) return html``;
+  const shown = listed.slice(0, REPORT_LIMITS.warnings);
+  return html`<div class="warnings"><strong>Warnings</strong> <span class="muted">(did not fail the run, but worth a look${listed.some((c) => c.status === 'error') ? '; "error" = the check could not run' : ''})</span><ul>${shown.map(
+    (c) => html`<li>${badge(c.status)} <a href="#${c.id}">${c.kind.replace(/_/g, ' ')}${c.subject ? html` · <code>${c.subject}</code>` : ''}</a>: ${c.summary}</li>`,
+  )}${listed.length > shown.length ? html`<li>… ${listed.length - shown.length} more in the check tables below</li>` : ''}${small.length ? html`<li>${small.length} feature${small.length === 1 ? '' : 's'} changed significantly but less than the effect that counts as drift: ${small.slice(0, 10).map((c, i) => html`${i ? ', ' : ''}<a href="#${c.id}"><code>${c.subject ?? c.id}</code></a>`)}${small.length > 10 ? `, … ${small.length - 10} more` : ''}</li>` : ''}</ul></div>`;
+}
+
+/**
+ * New classes, counted right: the labels' count (new_classes) when the operational rows have labels; novelty's
+ * clusters are groups of unfamiliar rows, not classes, and are read against the labels where the rows have them.
+ */
+function newClassLine(checks: CheckResult[]): Html {
+  const fromLabels = checks.filter((c) => isKind(c, C.newClasses) && (c.status === 'fail' || c.status === 'warn' || c.status === 'pass'));
+  const names = newClassNames(checks);
+  const novelty = checks.find((c) => isKind(c, C.novelty) && (c.status === 'fail' || c.status === 'warn'));
+  if (!fromLabels.length && !novelty) return html``;
+  const labelled = fromLabels.length
+    ? names.length
+      ? html`<strong>${names.length} new class${names.length === 1 ? '' : 'es'}</strong> in the operational labels: ${names.map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)}.`
+      : html`No new class in the operational labels.`
+    : html``;
+  return html`<p>${labelled}${novelty ? html` ${noveltyReading(novelty, names)}` : ''}</p>`;
+}
+
 /** A static, self-contained HTML report: decision first, then the plan, then the evidence by topic. */
 export function renderReport(results: Results): string {
   const { decision, checks, plan } = results;
+  const reference = results.inputs.find((i) => i.role === 'reference');
+  // The drift-over-time band: KS compares at most 50 numeric features (audit/evidence-over-time.ts).
+  const ksFeatures = Math.min(50, checks.filter((c) => isKind(c, C.featureDrift) && c.details?.test?.id === 'ks').length);
+  const context: ViewContext = { ...(reference ? { referenceRows: reference.rows } : {}), ...(ksFeatures ? { ksFeatures } : {}), newClasses: newClassNames(checks) };
   const placed = new Set<CheckResult>();
   const take = (pred: (c: CheckResult) => boolean) => {
     const list = checks.filter((c) => !placed.has(c) && pred(c));
@@ -207,14 +257,16 @@ export function renderReport(results: Results): string {
 <section id="decision" class="decision ${decision.action === 'none' ? '' : 'act'}">
 <p><strong>Action: <code>${decision.action}</code></strong> · shift type: <code>${decision.shiftType}</code> · confidence ${decision.confidence.toFixed(2)}</p>
 <ul>${decision.reasons.map((r) => html`<li>${r.text} ${r.checks.length ? html`<span class="muted">(${r.checks.slice(0, 6).map((id, i) => html`${i ? ', ' : ''}<a href="#${id}">${id}</a>`)}${r.checks.length > 6 ? `, … ${r.checks.length - 6} more` : ''})</span>` : ''}</li>`)}</ul>
+${newClassLine(checks)}
 <p class="muted">Findings: ${decision.findings.length ? decision.findings.join(', ') : 'none'} · checks: ${countStatuses(checks) || 'none'}</p>
+${warningsBox(checks)}
 </section>
 <section id="plan"><h2>Plan as run</h2>
 ${planView(plan)}
 </section>
-${sections.map((s) => (s.list.length ? html`<section id="${s.id}"><h2>${s.title}</h2>${kindGroups(s.list, s.kinds)}</section>` : ''))}
-${selection.length || extras.length ? html`<section id="selection"><h2>Selection</h2>${extras.map((e) => (e.key === 'selection' ? selectionView(e.value) : html`<h3>${e.key}</h3>${jsonView(e.value)}`))}${kindGroups(selection, [])}</section>` : ''}
-${other.length ? html`<section id="other"><h2>Other checks</h2>${stages.map((st) => html`<h3>stage: ${st}</h3>${kindGroups(other.filter((c) => c.stage === st), [])}`)}</section>` : ''}
+${sections.map((s) => (s.list.length ? html`<section id="${s.id}"><h2>${s.title}</h2>${kindGroups(s.list, s.kinds, context)}</section>` : ''))}
+${selection.length || extras.length ? html`<section id="selection"><h2>Selection</h2>${extras.map((e) => (e.key === 'selection' ? selectionView(e.value) : html`<h3>${e.key}</h3>${jsonView(e.value)}`))}${kindGroups(selection, [], context)}</section>` : ''}
+${other.length ? html`<section id="other"><h2>Other checks</h2>${stages.map((st) => html`<h3>stage: ${st}</h3>${kindGroups(other.filter((c) => c.stage === st), [], context)}`)}</section>` : ''}
 <section id="reproducibility"><h2>Reproducibility</h2>
 <p>moa ${results.toolVersion} · run <code>${results.runId}</code> · started ${results.startedAt} · finished ${results.finishedAt} · seed ${results.config.seed}</p>
 <table><thead><tr><th>input</th><th>URI</th><th>format</th><th>rows</th><th>columns</th><th>objects</th></tr></thead><tbody>

@@ -101,6 +101,20 @@ export function driftChecks(features: number, seed = 1): CheckResult[] {
 export function kindChecks(): CheckResult[] {
   const labels = ['red', 'green', HOSTILE[0]!, HOSTILE[1]!, HOSTILE[6]!];
   const matrix = labels.map((_, i) => labels.map((__, j) => (i === j ? 80 + 5 * i : (i + 2 * j) % 7)));
+  // Evidence over time: eight chunks (four of an earlier run), the last four below the baseline's band.
+  const pooled = [0.91, 0.9, 0.89, 0.9, 0.8, 0.79, 0.78, 0.76].map((metric, c) => ({
+    run: c < 4 ? `earlier-${HOSTILE[0]}` : 'moa-20261129000000-abcdef12',
+    start: Date.UTC(2026, 10, 1 + 3 * c),
+    end: Date.UTC(2026, 10, 4 + 3 * c),
+    rows: 250,
+    labelled: 250,
+    metric,
+    variance: metric * (1 - metric),
+    drop: 0.9 - metric,
+    z: (0.9 - metric) / Math.sqrt(0.09 / 250 + 0.09 / 2000),
+    drift: c < 4 ? 0.05 : 0.3,
+    driftFeature: HOSTILE[2]!,
+  }));
   const reliability = (bins: number) => ({ bins: Array.from({ length: bins }, (_, k) => ({ lo: k / bins, hi: (k + 1) / bins, confidence: (k + 0.5) / bins, accuracy: Math.max(0, (k + 0.3) / bins), count: 10 + k * 20 })) });
   return [
     checkOf(CHECKS.schemaGate, { id: 'schema.columns', status: 'warn', method: 'column comparison', figures: { missing: 1, retyped: 0 }, summary: `Column ${HOSTILE[1]} is missing.`, details: { missing: [HOSTILE[1]!], retyped: [], added: [HOSTILE[3]!], missingOutputs: [] } }),
@@ -145,10 +159,59 @@ export function kindChecks(): CheckResult[] {
         reliability: reliability(10),
         baselinePerClass: labels.map((c, i) => ({ class: c, precision: 0.95, recall: 0.9, f1: 0.925 - i / 1000, support: 200 })),
         baselineReliability: { bins: [{ lo: 0.5, hi: 1, confidence: 0.8, accuracy: 0.79, count: 500 }] },
-        roc: { points: [{ threshold: 1, tpr: 0, fpr: 0 }, { threshold: 0.7, tpr: 0.6, fpr: 0.1 }, { threshold: 0.4, tpr: 0.85, fpr: 0.3 }, { threshold: 0, tpr: 1, fpr: 1 }], auc: 0.83 },
+        roc: {
+          positive: HOSTILE[3]!,
+          points: [
+            { threshold: 1, tpr: 0, fpr: 0, precision: 1 },
+            { threshold: 0.7, tpr: 0.6, fpr: 0.1, precision: 0.75 },
+            { threshold: 0.4, tpr: 0.85, fpr: 0.3, precision: 0.59 },
+            { threshold: 0, tpr: 1, fpr: 1, precision: 1 / 3 },
+          ],
+          auc: 0.83,
+          averagePrecision: 0.71,
+          positives: 400,
+          negatives: 800,
+        },
       },
     }),
-    checkOf(CHECKS.estimatedPerformance, { id: 'audit.estimated_performance.accuracy', status: 'warn', method: 'CBPE', figures: { accuracy: 0.75, accuracy_lo: 0.7, accuracy_hi: 0.8 }, summary: 'Estimated accuracy fell.' }),
+    // CBPE's matrix holds expected counts: fractions with every digit a double has.
+    checkOf(CHECKS.estimatedPerformance, {
+      id: 'audit.estimated_performance.accuracy',
+      subject: 'accuracy',
+      status: 'warn',
+      method: 'CBPE',
+      figures: { accuracy: 0.75, accuracy_lo: 0.7, accuracy_hi: 0.8 },
+      summary: 'Estimated accuracy fell.',
+      details: {
+        confusionMatrix: { labels: ['red', HOSTILE[0]!], matrix: [[1234.5678901234567, 265.43210987654321], [98.76543210987654, 401.23456789012345]] },
+        perClass: [{ class: 'red', precision: 0.926, recall: 0.823, f1: 0.871, support: 1500.0000000000002 }],
+        assumptions: [],
+      },
+    }),
+    checkOf(CHECKS.evidenceOverTime, {
+      id: 'audit.evidence_over_time.accuracy',
+      subject: 'accuracy',
+      status: 'fail',
+      figures: { chunks: 8, baseline: 0.9, baselineRows: 2000, drop: 0.06, pValue: 1e-9 },
+      threshold: { alpha: 0.005, minDrop: 0.02, minChunks: 3, maxChunks: 10 },
+      summary: 'Persistent decline.',
+      details: {
+        axis: 'time',
+        baselineKey: 'validation:2000:0.9:0.09',
+        baselineVariance: 0.09,
+        chunks: pooled.slice(4),
+        pooled,
+        history: [],
+      },
+    }),
+    checkOf(CHECKS.dataQuality, {
+      id: 'quality.column.unit',
+      subject: 'temperature',
+      status: 'warn',
+      figures: { magnitudeRatio: 1.8, scalePValue: 1e-6 },
+      summary: `Possible unit change in temperature (×1.8, ${HOSTILE[5]}).`,
+      details: { findings: [{ check: 'scale_change', status: 'warn', text: 'Possible unit change', pValue: 1e-6 }] },
+    }),
     checkOf(CHECKS.calibration, { id: 'audit.calibration', status: 'warn', method: 'ECE', figures: { ece: 0.08 }, summary: 'Over-confident.', details: { reliability: reliability(2), baselineReliability: reliability(2) } }),
     checkOf(CHECKS.sliceDegradation, {
       id: 'audit.slices',

@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CHECKS, FINDINGS, failing, find } from '../../src/checks/index.js';
+import { CHECKS, FINDINGS, find, findAll } from '../../src/checks/index.js';
 import { checkOf } from '../support/checks.js';
 import { describe, expect, it } from '@jest/globals';
 import { parseHTML } from 'linkedom';
 import { categoricalDistributionChart, numericDistributionChart } from '../../src/emit/charts.js';
 import { renderReport, REPORT_LIMITS } from '../../src/emit/report.js';
+import { formatFigure } from '../../src/emit/html.js';
 import { ResultsSchema } from '../../src/schema/results.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { baseResults, driftChecks, HOSTILE, hostileResults, kindChecks, plan, withSelection } from './fixtures.js';
@@ -61,27 +62,56 @@ describe('renderReport on hostile results with 1000 features', () => {
     expect(links).toContain(`#drift.feature.${HOSTILE[0]}`);
   });
 
-  it('charts the largest drifted features only, largest effect first', () => {
-    const drifted = failing(results.checks, CHECKS.featureDrift).sort((a, b) => b.figures.effect! - a.figures.effect!);
+  it('charts every feature, drifted or not, largest effect relative to its floor first, up to the limit', () => {
+    const all = findAll(results.checks, CHECKS.featureDrift);
+    const relative = (c: (typeof all)[number]) => c.figures.effect! / c.threshold!.minEffect!;
+    all.sort((a, b) => relative(b) - relative(a));
+    expect(all.some((c) => c.status === 'pass')).toBe(true);
     const figs = [...doc.querySelectorAll('#drift .charts figure')];
     expect(figs.length).toBe(REPORT_LIMITS.driftCharts);
     const charted = figs.map((f) => f.querySelector('figcaption code')?.textContent);
-    expect(charted).toEqual(drifted.slice(0, REPORT_LIMITS.driftCharts).map((c) => c.subject));
+    expect(charted).toEqual(all.slice(0, REPORT_LIMITS.driftCharts).map((c) => c.subject));
     expect(figs.every((f) => f.querySelector('svg'))).toBe(true);
+    expect(doc.getElementById('drift')!.textContent).toContain(`the ${REPORT_LIMITS.driftCharts} of ${all.length} features that changed most`);
     // passing features are folded away but present
     expect(doc.querySelector('#drift details summary')?.textContent).toMatch(/^\d+ passing checks$/);
   });
 
-  it('draws the confusion matrix with its counts, and the per-class, slice, cluster and prior tables', () => {
+  it('charts passing features too when few drifted, and says nothing drifted', () => {
+    const quiet = renderReport(baseResults(driftChecks(6).map((c) => ({ ...c, status: 'pass' as const }))));
+    const d = parse(quiet);
+    expect(d.querySelectorAll('#drift .charts figure').length).toBe(6);
+    expect(d.getElementById('drift')!.textContent).toContain('No feature drifted.');
+    expect(d.getElementById('drift')!.textContent).toContain('all 6 features');
+  });
+
+  it('writes the confusion matrix as a table of counts and row percentages, and the per-class, slice, cluster and prior tables', () => {
     const perf = doc.getElementById('performance')!;
     const cm = find(results.checks, CHECKS.performance)!.details!.confusionMatrix!.matrix;
-    const heat = perf.querySelector('figure svg')!;
-    const numbers = [...heat.querySelectorAll('text')].map((t) => t.textContent);
-    for (const v of cm.flat()) expect(numbers).toContain(String(v));
+    const [measured, estimated] = [...perf.querySelectorAll('table.confusion')];
+    const cells = [...measured!.querySelectorAll('tbody td[style]')].map((td) => td.textContent);
+    expect(cells).toHaveLength(cm.flat().length);
+    cm.forEach((row, i) => {
+      const sum = row.reduce((a, b) => a + b, 0);
+      row.forEach((v, j) => expect(cells[i * row.length + j]).toBe(`${v}${((v / sum) * 100).toFixed(1)}%`));
+    });
+    // the estimated matrix: whole rows, no 16-digit fractions, and said to be an estimate
+    const estimatedText = estimated!.textContent!;
+    expect(estimatedText).toContain('1,235');
+    expect(estimatedText).toContain('82.3%');
+    expect(estimatedText).not.toMatch(/\d\.\d{5}/);
+    expect(perf.textContent).toContain('Estimated from the model');
+    // no cell of the section carries a long fraction (the per-class support of the estimate is 1500.0000000000002)
+    const longFractions = [...perf.querySelectorAll('td')].map((td) => td.textContent!).filter((t) => /\d\.\d{5,}/.test(t));
+    expect(longFractions).toEqual([]);
+    expect([...perf.querySelectorAll('td')].map((td) => td.textContent)).toContain('1,500');
     expect(perf.textContent).toContain('Per class (worst F1 first)');
     expect([...perf.querySelectorAll('th')].map((t) => t.textContent)).toContain('baseline F1');
     expect(perf.textContent).toContain('0.924'); // a baseline F1 value, matched by class
-    expect(perf.querySelectorAll('svg').length).toBe(4); // heatmap, reliability, ROC (accuracy); reliability (calibration)
+    // over time (metric, drift); reliability, ROC, precision–recall (accuracy); reliability (calibration)
+    expect(perf.querySelectorAll('svg').length).toBe(6);
+    expect(perf.textContent).toContain('Average precision 0.71');
+    expect(perf.textContent).toContain('the share of positives, 33.3%');
     const slices = doc.getElementById('slices')!.textContent!;
     expect(slices).toContain(`camera == ${HOSTILE[1]}`);
     expect(slices).toContain(`${HOSTILE[0]} == ${JSON.stringify(HOSTILE[2])}`);
@@ -104,6 +134,63 @@ describe('renderReport on hostile results with 1000 features', () => {
   });
 });
 
+describe('renderReport: what a newcomer reads first', () => {
+  const results = hostileResults(30);
+  const doc = parse(renderReport(results));
+
+  it('lists every warning in the decision box, gates first, each linked to its check', () => {
+    const box = doc.querySelector('#decision .warnings')!;
+    const items = [...box.querySelectorAll('li')];
+    const warned = results.checks.filter((c) => (c.status === 'warn' || c.status === 'error') && c.kind !== CHECKS.featureDrift.kind);
+    expect(warned.length).toBeGreaterThan(3);
+    const links = items.flatMap((li) => [...li.querySelectorAll('a')].map((a) => a.getAttribute('href')!.slice(1)));
+    for (const c of warned) expect(links).toContain(c.id);
+    // gates first: the possible unit change and the missing column lead
+    expect(links.slice(0, 2).sort()).toEqual(['quality.column.unit', 'schema.columns']);
+    expect(box.textContent).toContain(`Possible unit change in temperature (×1.8, ${HOSTILE[5]})`);
+    const small = results.checks.filter((c) => c.kind === CHECKS.featureDrift.kind && c.status === 'warn').length;
+    if (small) expect(box.textContent).toContain(`${small} feature${small === 1 ? '' : 's'} changed significantly but less than the effect that counts as drift`);
+  });
+
+  it('counts new classes from the labels and reads novelty clusters as groups, not classes', () => {
+    const text = doc.getElementById('decision')!.textContent!;
+    expect(text).toContain(`1 new class in the operational labels: ${HOSTILE[0]}.`);
+    // the fixture's clusters: one mostly a known class, one without labels — neither is a new class
+    expect(text).toContain('Novelty: 2 groups of operational rows unlike the training data (groups, not classes)');
+    expect(text).toContain(`1 mostly known classes (${HOSTILE[1]}): rows that changed, not new classes; 1 without labels.`);
+    expect(doc.getElementById('drift')!.textContent).toContain('(groups, not classes)');
+  });
+
+  it('draws performance and drift per chunk as small multiples with the reference band, and says which chunks fall outside', () => {
+    const fig = doc.querySelector('#performance figure.over-time')!;
+    const panels = [...fig.querySelectorAll('svg')];
+    expect(panels).toHaveLength(2);
+    // one band box per chunk in each panel, one dot per chunk
+    for (const svg of panels) {
+      expect(svg.querySelectorAll('g[aria-label="rect"] rect').length).toBe(8);
+      expect(svg.querySelectorAll('g[aria-label="dot"] circle').length).toBe(8);
+    }
+    // band: 0.9 ± 1.96·√(0.09/250 + 0.09/2000) = 0.9 ± 0.0394: the last four chunks (≤ 0.80) are below it
+    const caption = fig.querySelector('figcaption')!.textContent!;
+    expect(caption).toContain('4 of 8 chunks fall outside it on the worse side');
+    expect(caption).toContain('4 of the 8 from earlier runs');
+    // the KS band's Bonferroni count: the numeric (KS-tested) features
+    const numeric = findAll(results.checks, CHECKS.featureDrift).filter((c) => c.details?.test?.id === 'ks').length;
+    expect(numeric).toBeGreaterThan(5);
+    expect(caption).toContain(`over ${numeric} features`);
+    expect(fig.parentNode!.textContent).toContain('Per-chunk figures (8 chunks)');
+  });
+
+  it('formats figures for people: whole numbers from 1000 on, no lost digits', () => {
+    expect(formatFigure(6610.4)).toBe('6,610');
+    expect(formatFigure(0.8486)).toBe('0.8486');
+    expect(formatFigure(100.5)).toBe('100.5');
+    expect(formatFigure(120.0001)).toBe('120');
+    expect(formatFigure(1500.0000000000002)).toBe('1,500');
+    expect(formatFigure(2e-4)).toBe('2.00e-4');
+  });
+});
+
 describe('renderReport sections that may be absent', () => {
   it('renders a selection section (with the proxy comparison) only when results carry one', () => {
     const plain = baseResults(kindChecks().filter((c) => c.stage !== 'select'));
@@ -115,7 +202,7 @@ describe('renderReport sections that may be absent', () => {
     const rows = [...sel.querySelectorAll('table')[0]!.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(rows).toEqual([
       ['reference', 'the training data as it was', '5,000', '5,000', 'accuracy', '0.8', ''],
-      [HOSTILE[1], 'window since the drift, reweighted', '1,500', '1201', 'accuracy', '0.86', 'recommended'],
+      [HOSTILE[1], 'window since the drift, reweighted', '1,500', '1,201', 'accuracy', '0.86', 'recommended'],
     ]);
     // the rest generically: exclusions as a table, label queue by reason
     expect(sel.textContent).toContain('quality.nulls');
