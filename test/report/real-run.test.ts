@@ -73,10 +73,15 @@ describe('the report of a real run (Bike Sharing 2011 → 2012, --full)', () => 
   it('shows the decision first, with links to the checks it rests on', () => {
     const decision = doc.querySelector('section#decision');
     expect(decision?.textContent).toContain('retrain');
-    const links = [...doc.querySelectorAll('#decision a')].map((a) => a.getAttribute('href')!.slice(1));
+    const links = [...doc.querySelectorAll('#decision > ul a')].map((a) => a.getAttribute('href')!.slice(1));
     const cited = results.decision.reasons.flatMap((r) => r.checks);
     expect(links.length).toBeGreaterThan(0);
     for (const id of links) expect(cited).toContain(id);
+    // the warnings box below the reasons links every check that warned or could not run, and nothing else
+    const warned = new Set(results.checks.filter((c) => c.status === 'warn' || c.status === 'error').map((c) => c.id));
+    const warningLinks = [...doc.querySelectorAll('#decision .warnings a')].map((a) => a.getAttribute('href')!.slice(1));
+    for (const id of warningLinks) expect(warned.has(id)).toBe(true);
+    for (const c of results.checks.filter((c) => (c.status === 'warn' || c.status === 'error') && c.kind !== 'feature_drift')) expect(warningLinks).toContain(c.id);
   });
 
   it('has one row per check the run wrote, each with its status and summary', () => {
