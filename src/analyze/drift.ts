@@ -1,9 +1,10 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { Config } from '../schema/config.js';
-import { batteryColumn, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, psiFromCounts, twoProportionZTest } from '../stats/index.js';
+import { batteryColumnSorted, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, psiFromCounts, sortedCopy, twoProportionZTest } from '../stats/index.js';
 import { DRIFT_TESTS, columnKind, type DriftTest } from './registry.js';
 import { sampleIndices, subSeed } from './sampling.js';
+import { finiteAt, nullsHoldNoFiniteValue, sortedFinite } from './sorted-columns.js';
 import { CHECKS, type CheckOf, type FiguresOf } from '../checks/index.js';
 
 type FeatureDriftCheck = CheckOf<typeof CHECKS.featureDrift>;
@@ -35,34 +36,67 @@ function insufficient(name: string, test: DriftTest, nRef: number, nOp: number, 
   };
 }
 
-/** Finite values of a numeric column, subsampled (seeded) to at most `cap`. */
-export function finiteValues(c: Numeric, cap = Infinity, seed = 0): Float64Array {
+function finiteCount(values: Float64Array): number {
   let n = 0;
-  for (const v of c.values) if (Number.isFinite(v)) n++;
-  const out = new Float64Array(n);
-  let k = 0;
-  for (const v of c.values) if (Number.isFinite(v)) out[k++] = v;
-  if (n <= cap) return out;
-  return sampleIndices(n, cap, mulberry32(seed)).reduce((acc, idx, i) => ((acc[i] = out[idx]!), acc), new Float64Array(Math.min(n, cap)));
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) n++;
+  return n;
 }
 
-function standardDeviation(x: Float64Array): number {
+/** Finite values of a numeric column in row order, subsampled (seeded) to at most `cap`. */
+export function finiteValues(c: Numeric, cap = Infinity, seed = 0): Float64Array {
+  const n = finiteCount(c.values);
+  if (n <= cap) return finiteAt(c.values, null, null);
+  // The sample's ranks among the finite values, ascending: one walk picks them without copying the column first.
+  const picks = sampleIndices(n, cap, mulberry32(seed));
+  const out = new Float64Array(picks.length);
+  let rank = 0;
+  let k = 0;
+  for (let i = 0; i < c.values.length && k < picks.length; i++) {
+    const v = c.values[i]!;
+    if (!Number.isFinite(v)) continue;
+    if (rank++ === picks[k]) out[k++] = v;
+  }
+  return out;
+}
+
+/** Sample standard deviation of the finite values, in row order (`values` may hold non-finite ones, skipped). */
+function standardDeviation(values: Float64Array, n: number): number {
   let mean = 0;
-  for (const v of x) mean += v / x.length;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) mean += values[i]! / n;
   let s = 0;
-  for (const v of x) s += (v - mean) ** 2;
-  return Math.sqrt(s / Math.max(1, x.length - 1));
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) s += (values[i]! - mean) ** 2;
+  return Math.sqrt(s / Math.max(1, n - 1));
+}
+
+/**
+ * A drift test's side: the values in row order (for the spread) and ascending (for every test and the histogram).
+ * When every finite value is tested the run's shared sort of the column is used (sorted-columns.ts).
+ */
+function driftSide(c: Numeric, cap: number, seed: number): { values: Float64Array; n: number; sorted: Float64Array; first: number } {
+  const n = finiteCount(c.values);
+  if (n <= cap && nullsHoldNoFiniteValue(c)) {
+    let first = NaN;
+    for (const v of c.values) {
+      if (Number.isFinite(v)) {
+        first = v;
+        break;
+      }
+    }
+    return { values: c.values, n, sorted: sortedFinite(c), first };
+  }
+  const x = finiteValues(c, cap, seed);
+  return { values: x, n: x.length, sorted: sortedCopy(x), first: x[0]! };
 }
 
 function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig, seed: number): Tested | FeatureDriftCheck {
   const test = DRIFT_TESTS.numeric;
-  const x = finiteValues(ref, cfg.maxRows, subSeed(seed, `ref:${name}`));
-  const y = finiteValues(op, cfg.maxRows, subSeed(seed, `op:${name}`));
-  if (x.length < cfg.minRows || y.length < cfg.minRows) return insufficient(name, test, x.length, y.length, cfg);
-  const b = batteryColumn(name, x, y);
+  const x = driftSide(ref, cfg.maxRows, subSeed(seed, `ref:${name}`));
+  const y = driftSide(op, cfg.maxRows, subSeed(seed, `op:${name}`));
+  if (x.n < cfg.minRows || y.n < cfg.minRows) return insufficient(name, test, x.n, y.n, cfg);
+  const b = batteryColumnSorted(name, { xs: x.sorted, ys: y.sorted });
   // A constant reference has no spread to normalise by: fall back to its magnitude, then to raw units.
-  const sd = standardDeviation(x);
-  const scale = sd > 0 ? sd : Math.abs(x[0]!) > 0 ? Math.abs(x[0]!) : 1;
+  const sd = standardDeviation(x.values, x.n);
+  const scale = sd > 0 ? sd : Math.abs(x.first) > 0 ? Math.abs(x.first) : 1;
   const effect = b.wasserstein / scale;
   return {
     pValue: b.ks.pValue,
@@ -78,12 +112,12 @@ function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig,
         wasserstein: b.wasserstein,
         referenceSd: sd,
         psi: b.psi.psi,
-        nReference: x.length,
-        nOperational: y.length,
-        subsampled: x.length < ref.values.length || y.length < op.values.length,
+        nReference: x.n,
+        nOperational: y.n,
+        subsampled: x.n < ref.values.length || y.n < op.values.length,
       },
       summary: '',
-      details: { test, distribution: numericDistribution(x, y) },
+      details: { test, distribution: numericDistributionSorted(x.sorted, y.sorted) },
     },
   };
 }
@@ -226,8 +260,11 @@ function quantileOfSorted(sorted: Float64Array, q: number): number {
 
 /** 30 equal-width bins over the 0.5–99.5 % range of both samples; values outside fall into the end bins. */
 export function numericDistribution(x: Float64Array, y: Float64Array): Distribution {
-  const sx = Float64Array.from(x).sort();
-  const sy = Float64Array.from(y).sort();
+  return numericDistributionSorted(sortedCopy(x), sortedCopy(y));
+}
+
+/** numericDistribution of samples already in ascending order. */
+export function numericDistributionSorted(sx: Float64Array, sy: Float64Array): Distribution {
   const lo = Math.min(quantileOfSorted(sx, 0.005), quantileOfSorted(sy, 0.005));
   const hi = Math.max(quantileOfSorted(sx, 0.995), quantileOfSorted(sy, 0.995));
   const width = hi > lo ? (hi - lo) / BINS : 1;
@@ -237,7 +274,7 @@ export function numericDistribution(x: Float64Array, y: Float64Array): Distribut
     for (const value of v) counts[Math.min(BINS - 1, Math.max(0, Math.floor((value - lo) / width)))]! += 1;
     return counts.map((c) => c / v.length);
   };
-  return { kind: 'numeric', edges, reference: histogram(x), operational: histogram(y) };
+  return { kind: 'numeric', edges, reference: histogram(sx), operational: histogram(sy) };
 }
 
 /** Proportions per category, the 30 most frequent (by the larger of the two shares) and the rest pooled. */

@@ -1,5 +1,6 @@
 import type { Dataset } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
+import { nullsHoldNoFiniteValue, sortedFiniteIfKnown, valueAtRank } from './sorted-columns.js';
 
 /** Which encoded columns belong to which input feature (for permutation importance). */
 export interface FeatureGroup {
@@ -20,10 +21,47 @@ export interface Encoder {
 const TOP_CATEGORIES = 20;
 const CLIP = 10;
 
-type Part = { feature: string; width: number; write(column: Column | undefined, row: number, out: Float64Array, at: number): void };
+/** One feature's encoded columns: `fill` writes them for every row of `rows`, at offset `at` of each `stride`-wide output row. */
+type Part = { feature: string; width: number; fill(column: Column | undefined, rows: Int32Array, out: Float64Array, stride: number, at: number): void };
 
-function median(sorted: Float64Array): number {
-  return sorted.length === 0 ? 0 : sorted[Math.floor((sorted.length - 1) / 2)]!;
+type Numeric = Extract<Column, { type: 'numeric' }>;
+
+/**
+ * The lower median (rank ⌊(n − 1)/2⌋) of the `n` finite values of the columns: the run's shared sort of a single
+ * column when a step already made it, else a selection on the finite values (no sort).
+ */
+function medianOfFinite(columns: Numeric[], n: number): number {
+  const rank = Math.floor((n - 1) / 2);
+  const only = columns.length === 1 ? columns[0]! : undefined;
+  const shared = only && nullsHoldNoFiniteValue(only) ? sortedFiniteIfKnown(only) : undefined;
+  if (shared && shared.length === n) return shared[rank]!;
+  const finite = new Float64Array(n);
+  let k = 0;
+  for (const col of columns) {
+    const values = col.values;
+    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) finite[k++] = values[i]!;
+  }
+  return valueAtRank(finite, rank);
+}
+
+/** Count, mean and population standard deviation of the columns' finite values, summed in row order, column after column. */
+function finiteMoments(columns: Numeric[]): { n: number; mean: number; sd: number } {
+  let n = 0;
+  for (const col of columns) {
+    const values = col.values;
+    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) n++;
+  }
+  let mean = 0;
+  for (const col of columns) {
+    const values = col.values;
+    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) mean += values[i]! / n;
+  }
+  let sd = 0;
+  for (const col of columns) {
+    const values = col.values;
+    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) sd += (values[i]! - mean) ** 2 / n;
+  }
+  return { n, mean, sd };
 }
 
 /**
@@ -42,33 +80,29 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
     const c = reference.columns.get(feature);
     if (!c) continue;
     if (c.type === 'numeric') {
-      const finite: number[] = [];
-      for (const d of sources) {
-        const col = d.columns.get(feature);
-        if (col?.type === 'numeric') for (const v of col.values) if (Number.isFinite(v)) finite.push(v);
-      }
-      if (finite.length === 0) {
+      const columns = sources.map((d) => d.columns.get(feature)).filter((col): col is Numeric => col?.type === 'numeric');
+      const moments = finiteMoments(columns);
+      const { n, mean } = moments;
+      if (n === 0) {
         skipped.push({ feature, reason: 'no finite reference values' });
         continue;
       }
-      const sorted = Float64Array.from(finite).sort();
-      const mid = median(sorted);
-      let mean = 0;
-      for (const v of finite) mean += v / finite.length;
-      let sd = 0;
-      for (const v of finite) sd += (v - mean) ** 2 / finite.length;
-      sd = Math.sqrt(sd) || 1;
+      const mid = medianOfFinite(columns, n);
+      const sd = Math.sqrt(moments.sd) || 1;
       const squares = options.squares;
       parts.push({
         feature,
         width: squares ? 3 : 2,
-        write(column, row, out, at) {
-          const v = column?.type === 'numeric' ? column.values[row]! : NaN;
-          const ok = Number.isFinite(v);
-          const z = Math.max(-CLIP, Math.min(CLIP, ((ok ? v : mid) - mean) / sd));
-          out[at] = z;
-          out[at + 1] = ok ? 0 : 1;
-          if (squares) out[at + 2] = z * z;
+        fill(column, rows, out, stride, at) {
+          const values = column?.type === 'numeric' ? column.values : null;
+          for (let i = 0, o = at; i < rows.length; i++, o += stride) {
+            const v = values ? values[rows[i]!]! : NaN;
+            const ok = Number.isFinite(v);
+            const z = Math.max(-CLIP, Math.min(CLIP, ((ok ? v : mid) - mean) / sd));
+            out[o] = z;
+            out[o + 1] = ok ? 0 : 1;
+            if (squares) out[o + 2] = z * z;
+          }
         },
       });
     } else if (c.type === 'categorical') {
@@ -96,10 +130,15 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
       parts.push({
         feature,
         width,
-        write(column, row, out, at) {
-          for (let j = 0; j < width; j++) out[at + j] = 0;
-          if (column?.type !== 'categorical' || column.codes[row]! < 0) out[at + width - 1] = 1;
-          else out[at + slotsFor(column.categories)[column.codes[row]!]!] = 1;
+        fill(column, rows, out, stride, at) {
+          const codes = column?.type === 'categorical' ? column.codes : null;
+          const slots = column?.type === 'categorical' ? slotsFor(column.categories) : null;
+          for (let i = 0, o = at; i < rows.length; i++, o += stride) {
+            for (let j = 0; j < width; j++) out[o + j] = 0;
+            const code = codes ? codes[rows[i]!]! : -1;
+            if (code < 0) out[o + width - 1] = 1;
+            else out[o + slots![code]!] = 1;
+          }
         },
       });
     } else {
@@ -121,7 +160,7 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
       parts.forEach((p, k) => {
         const column = dataset.columns.get(p.feature);
         const start = groups[k]!.start;
-        for (let i = 0; i < rows.length; i++) p.write(column, rows[i]!, out, i * width + start);
+        p.fill(column, rows, out, width, start);
       });
       return out;
     },

@@ -3,9 +3,11 @@ import { columnLength, type Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import type { CheckStatus } from '../schema/results.js';
 import type { QualityFinding } from '../checks/shapes.js';
-import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, unitChangeTest } from '../stats/index.js';
+import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, sortedCopy, unitChangeTest } from '../stats/index.js';
 import { ALPHA_SHARES } from '../schema/alpha.js';
 import { sampleIndices, subSeed } from './sampling.js';
+import { duplicateShare } from './duplicates.js';
+import { finiteAt, medianAbsSorted, nonZeroSorted, sortedFinite } from './sorted-columns.js';
 import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
 type DataQualityCheck = CheckOf<typeof CHECKS.dataQuality>;
@@ -48,26 +50,13 @@ export function invalidRows(dataset: Dataset, column: string): number[] {
   return rows;
 }
 
+/** Ascending finite, non-null values of the sampled rows: the run's shared sort of the column when every row is sampled. */
 function finiteSorted(c: Extract<Column, { type: 'numeric' }>, rows: Int32Array): Float64Array {
-  const out = new Float64Array(rows.length);
-  let n = 0;
-  for (const i of rows) {
-    const v = c.values[i]!;
-    if (!c.nulls?.[i] && Number.isFinite(v)) out[n++] = v;
-  }
-  return out.subarray(0, n).sort();
+  return rows.length === c.values.length ? sortedFinite(c) : sortedCopy(finiteAt(c.values, c.nulls, rows));
 }
 
 const quantile = (s: Float64Array, q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
 
-/** Median |x| of sorted values. */
-function medianAbs(s: Float64Array): number {
-  const abs = s.map(Math.abs).sort();
-  const n = abs.length;
-  return n === 0 ? NaN : n % 2 ? abs[(n - 1) / 2]! : (abs[n / 2 - 1]! + abs[n / 2]!) / 2;
-}
-
-const nonZero = (s: Float64Array) => s.filter((v) => v !== 0);
 
 function categoryCounts(c: Extract<Column, { type: 'categorical' }>, rows: Int32Array): { counts: Map<string, number>; n: number } {
   const byCode = new Float64Array(c.categories.length);
@@ -202,11 +191,11 @@ const SMALL_UNIT_FACTOR = 3;
  * values out of range.
  */
 function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g: GateSettings, figures: Figures, details: Details): QualityFinding[] {
-  const rn = nonZero(r);
-  const on = nonZero(o);
+  const rn = nonZeroSorted(r);
+  const on = nonZeroSorted(o);
   if (rn.length < 2 || on.length < 2) return [];
-  const mr = medianAbs(rn);
-  const mo = medianAbs(on);
+  const mr = medianAbsSorted(rn);
+  const mo = medianAbsSorted(on);
   const ratio = mo / mr;
   const symmetric = Math.max(ratio, 1 / ratio);
   figures.magnitudeRatio = symmetric;
@@ -403,53 +392,6 @@ function timeOrder(reference: Dataset, roles: Roles, rows: Int32Array): Int32Arr
   return Int32Array.from(rows).sort((a, b) => (values[a]! - values[b]!) || a - b);
 }
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-
-function stringHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
-  return h;
-}
-
-/** Share of rows (of `rows`) that repeat an earlier row, by a 53-bit hash of all feature values (nulls hash alike). */
-function duplicateShare(d: Dataset, features: string[], rows: Int32Array): number {
-  const columns = features.map((f) => d.columns.get(f)).filter((c): c is Column => c !== undefined);
-  // Category names are hashed once per category, not once per row.
-  const categoryHashes = columns.map((c) => (c.type === 'categorical' ? Uint32Array.from(c.categories, stringHash) : null));
-  // Hashes sorted and compared with their neighbour: far faster than a Set of millions of doubles.
-  const hashes = new Float64Array(rows.length);
-  rows.forEach((i, r) => {
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193;
-    const mix = (x: number) => {
-      h1 = Math.imul(h1 ^ x, 0x01000193) >>> 0;
-      h2 = Math.imul(h2 ^ x, 0x5bd1e995) >>> 0;
-    };
-    columns.forEach((c, k) => {
-      if (c.type === 'numeric' || c.type === 'timestamp') {
-        F64[0] = c.nulls?.[i] ? NaN : c.values[i]!;
-        mix(U32[0]!);
-        mix(U32[1]!);
-      } else if (c.type === 'categorical') {
-        const code = c.codes[i]!;
-        mix(code < 0 ? 0x9e3779b9 : categoryHashes[k]![code]!);
-      } else if (c.type === 'tensor') {
-        for (let j = 0; j < c.size; j += Math.max(1, Math.floor(c.size / 64))) {
-          F64[0] = c.values[i * c.size + j]!;
-          mix(U32[0]!);
-          mix(U32[1]!);
-        }
-      }
-    });
-    hashes[r] = (h1 & 0x1fffff) * 4294967296 + h2;
-  });
-  hashes.sort();
-  let dup = 0;
-  for (let r = 1; r < hashes.length; r++) if (hashes[r] === hashes[r - 1]) dup++;
-  return rows.length ? dup / rows.length : 0;
-}
-
 /**
  * Data-quality gates, one result per feature (`quality.column.<name>`, kind `data_quality`) plus duplicates
  * (`quality.duplicates`) and, for classification, the label set (`quality.labels`). Status `fail` means the
@@ -516,21 +458,20 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
   }
   const features = roles.features.filter((f) => operational.columns.has(f));
   // Duplicates need every row: in a sample of a fraction f, a repeated row's twin is present only with chance f.
-  const firstRows = (n: number) => Int32Array.from({ length: Math.min(n, DUPLICATE_ROWS) }, (_, i) => i);
-  const dupRefRows = firstRows(reference.rows);
-  const dupOpRows = firstRows(operational.rows);
+  const dupRefRows = Math.min(reference.rows, DUPLICATE_ROWS);
+  const dupOpRows = Math.min(operational.rows, DUPLICATE_ROWS);
   const dupRef = duplicateShare(reference, features, dupRefRows);
   const dupOp = duplicateShare(operational, features, dupOpRows);
   // Duplicated rows are only suspicious beyond what the reference itself shows (e.g. few discrete features).
   const excess = dupOp - dupRef;
-  const dupStatus: CheckStatus = dupOpRows.length < 2 ? 'insufficient_data' : dupOp >= cfg.maxDuplicateShare && excess >= cfg.maxDuplicateShare / 2 ? 'fail' : excess >= 0.05 ? 'warn' : 'pass';
+  const dupStatus: CheckStatus = dupOpRows < 2 ? 'insufficient_data' : dupOp >= cfg.maxDuplicateShare && excess >= cfg.maxDuplicateShare / 2 ? 'fail' : excess >= 0.05 ? 'warn' : 'pass';
   results.push({
     id: 'quality.duplicates',
     stage: CHECKS.dataQuality.stage,
     kind: CHECKS.dataQuality.kind,
     status: dupStatus,
     method: 'rows repeating an earlier row (hash of all feature values)',
-    figures: { duplicateShareReference: dupRef, duplicateShareOperational: dupOp, nReference: dupRefRows.length, nOperational: dupOpRows.length },
+    figures: { duplicateShareReference: dupRef, duplicateShareOperational: dupOp, nReference: dupRefRows, nOperational: dupOpRows },
     threshold: { maxDuplicateShare: cfg.maxDuplicateShare },
     summary: `${pct(dupOp)} of operational rows repeat an earlier row (reference: ${pct(dupRef)}).`,
   });

@@ -43,7 +43,14 @@ export interface BatteryRun {
 
 /** The battery on one column pair; reference plays x (PSI's reference), current plays y. */
 export function batteryColumn(name: string, reference: Sample, current: Sample): BatteryResult {
-  const pair = sortPair(reference, current);
+  return batteryColumnSorted(name, sortPair(reference, current));
+}
+
+/**
+ * The battery on a pair the caller already sorted (ascending, no NaN, neither side empty): a caller that needs
+ * the sorted values for more than the battery (histograms, quantiles) sorts each side once for all of them.
+ */
+export function batteryColumnSorted(name: string, pair: SortedPair): BatteryResult {
   const walk = fusedWalk(pair);
   return {
     name,

@@ -22,8 +22,10 @@ export { wassersteinDistance, wassersteinDistanceSorted } from './wasserstein-di
 export { jensenShannonDistance } from './jensen-shannon-distance.js';
 export { psi, psiSorted, psiFromCounts, quantileLinearSorted, type PsiResult } from './psi.js';
 export { sortPair, type SortedPair } from './sorted-pair.js';
-export { BatteryPool, batteryColumn, runBattery, workersAvailable, type BatteryColumn, type BatteryResult, type BatteryOptions, type BatteryRun } from './battery.js';
+export { BatteryPool, batteryColumn, batteryColumnSorted, runBattery, workersAvailable, type BatteryColumn, type BatteryResult, type BatteryOptions, type BatteryRun } from './battery.js';
 export { bucketSortFloat64 } from './bucket-sort.js';
+export { sortedCopy } from './sort.js';
+export { selectRanks } from './select-ranks.js';
 export { radixSortFloat64 } from './radix-sort.js';
 export { categoryCounts, type CategoryCounts, type DictionaryIndices } from './category-counts.js';
 export { normQuantile } from './normal-quantile.js';

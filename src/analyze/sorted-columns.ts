@@ -1,0 +1,103 @@
+import type { Column } from '../ingest/table.js';
+import { selectRanks, sortedCopy } from '../stats/index.js';
+
+type Numeric = Extract<Column, { type: 'numeric' }>;
+
+/**
+ * One sort per numeric column per run: the ascending finite, non-null values of a whole column, kept as long as
+ * the column lives (a WeakMap on the column) and shared by the gates, feature drift (KS, Wasserstein, PSI, its
+ * histogram) and the encoders' medians whenever they read every row. Callers must not write into the array.
+ * Subsamples (inputs above a step's `maxRows`) differ per step and are sorted by the step itself.
+ */
+const sortedColumns = new WeakMap<Numeric, Float64Array>();
+
+/** The finite values of `values` at `rows` (all rows when null), in row order, skipping rows flagged in `nulls`. */
+export function finiteAt(values: Float64Array, nulls: Uint8Array | null, rows: Int32Array | null): Float64Array {
+  const n = rows ? rows.length : values.length;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    const i = rows ? rows[r]! : r;
+    const v = values[i]!;
+    if (Number.isFinite(v) && !nulls?.[i]) out[k++] = v;
+  }
+  return k === n ? out : out.slice(0, k);
+}
+
+/** The ascending finite, non-null values of the whole column, sorted on first use and shared afterwards. */
+export function sortedFinite(c: Numeric): Float64Array {
+  let sorted = sortedColumns.get(c);
+  if (!sorted) {
+    sorted = sortedCopy(finiteAt(c.values, c.nulls, null));
+    sortedColumns.set(c, sorted);
+  }
+  return sorted;
+}
+
+/** The shared sorted column when some step already sorted it; never sorts. */
+export function sortedFiniteIfKnown(c: Numeric): Float64Array | undefined {
+  return sortedColumns.get(c);
+}
+
+/**
+ * Whether no null row holds a finite value, so that "the finite values" (what drift and the encoders read) and
+ * "the finite, non-null values" (what the gates read) are the same multiset and can share one sort.
+ */
+export function nullsHoldNoFiniteValue(c: Numeric): boolean {
+  const nulls = c.nulls;
+  if (!nulls) return true;
+  for (let i = 0; i < nulls.length; i++) if (nulls[i] && Number.isFinite(c.values[i]!)) return false;
+  return true;
+}
+
+/**
+ * The element a full ascending sort of `values` (no NaN) puts at `rank`, found by selection in O(n); `values` is
+ * rearranged (pass a scratch array). Sorts put every −0 before every +0 and selection cannot tell them apart, so
+ * a zero gets the sign the sort gives.
+ */
+export function valueAtRank(values: Float64Array, rank: number): number {
+  selectRanks(values, [rank]);
+  const v = values[rank]!;
+  if (v !== 0) return v;
+  let below = 0;
+  for (const x of values) if (x < 0 || Object.is(x, -0)) below++;
+  return rank < below ? -0 : 0;
+}
+
+/** Median |x| of ascending values, by merging the negative side (read backwards) with the positive side: no copy, no sort. */
+export function medianAbsSorted(s: Float64Array): number {
+  const n = s.length;
+  if (n === 0) return NaN;
+  // |x| ascending: walk outwards from the first non-negative value.
+  let lo = firstAtLeastZero(s) - 1;
+  let hi = lo + 1;
+  const next = (): number => (hi >= n || (lo >= 0 && -s[lo]! < s[hi]!) ? Math.abs(s[lo--]!) : Math.abs(s[hi++]!));
+  const want = n % 2 ? (n - 1) / 2 : n / 2 - 1;
+  for (let k = 0; k < want; k++) next();
+  const a = next();
+  return n % 2 ? a : (a + next()) / 2;
+}
+
+/** Index of the first value that is not below 0 (−0 counts as 0) in ascending values. */
+function firstAtLeastZero(s: Float64Array): number {
+  let lo = 0;
+  let hi = s.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid]! < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Ascending values without their zeros (±0 sit together in sorted order): the input itself when it has none. */
+export function nonZeroSorted(s: Float64Array): Float64Array {
+  const start = firstAtLeastZero(s);
+  let end = start;
+  while (end < s.length && s[end] === 0) end++;
+  if (end === start) return s;
+  const out = new Float64Array(s.length - (end - start));
+  out.set(s.subarray(0, start));
+  out.set(s.subarray(end), start);
+  return out;
+}
