@@ -1,4 +1,4 @@
-import { dataError } from '../errors.js';
+import { dataError, storageError } from '../errors.js';
 import type { ColumnType as ConfiguredType } from '../schema/config.js';
 import { ByteDictionary } from './byte-dictionary.js';
 import { checkCategories, checkColumns, checkRows, type IngestLimits } from './limits.js';
@@ -206,6 +206,9 @@ export interface CsvOptions {
   limits: IngestLimits;
 }
 
+/** Bytes of records parsed at a time (at least). */
+const REGION_BYTES = 1 << 20;
+
 class ColumnSink {
   kind: Kind;
   values: Float64Array | null = null;
@@ -233,6 +236,9 @@ class ColumnSink {
   }
 }
 
+const storesNumbers = (kind: Kind) => kind === Kind.Numeric || kind === Kind.Timestamp || kind === Kind.ForcedNumeric || kind === Kind.ForcedTimestamp;
+const storesCodes = (kind: Kind) => kind === Kind.Boolean || kind === Kind.Categorical || kind === Kind.ForcedBoolean || kind === Kind.ForcedCategorical;
+
 function corrupt(options: CsvOptions, what: string): never {
   throw dataError('data.corrupt', `${options.subject}: ${options.uri} is not valid CSV (${what}).`, {
     subject: options.uri,
@@ -240,24 +246,59 @@ function corrupt(options: CsvOptions, what: string): never {
   });
 }
 
-export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  const n = buf.length;
+/**
+ * A CSV file fed in chunks of any size. Records are parsed a region at a time (whole records, at least
+ * REGION_BYTES): a region ends after the last record delimiter outside quotes, found by quote parity (a quote
+ * inside an unquoted field is an error the parser reports before it reaches the cut, so well-formed and malformed
+ * files read as they would in one piece). Columns are allocated once for the rows the file's size allows at the
+ * first region's bytes per record (grown if that was short) and returned as views of their used rows: pages never
+ * written are never resident, so memory holds the columns plus one region, never the file.
+ */
+export interface CsvReader {
+  /** The next bytes of the file (copied; the caller may reuse the chunk). */
+  push(chunk: Uint8Array): void;
+  /** The file ended: true when it must be fed again from its start (a column's type guess failed part-way). */
+  end(): boolean;
+  /** The table, once end() returned false. */
+  table(): Table;
+}
+
+export interface CsvReaderOptions {
+  /** The file's size in bytes when known (the listing's, or the inflated size): sizes the columns. */
+  expectedBytes?: number | undefined;
+  /** Parse once this many bytes are buffered (tests make it tiny to put region edges everywhere). */
+  regionBytes?: number;
+}
+
+export function csvReader(options: CsvOptions, { expectedBytes, regionBytes = REGION_BYTES }: CsvReaderOptions = {}): CsvReader {
   const delimiter = options.delimiter;
-  // The record delimiter: the first \r\n, \n or \r outside quotes.
+  const limits = options.limits;
+
+  // Framing, reset for every pass over the file: data[regionStart, len) is not parsed yet.
+  let data = Buffer.alloc(0);
+  let len = 0;
+  let regionStart = 0;
+  let inHeader = true;
+  let headerTriedAt = 0;
+  /** Quote parity scanned up to scanPos (bytes from the body start). */
+  let scanPos = 0;
+  let quotedAtScan = false;
   let rd0 = 10;
   let rdLength = 1;
-  for (let i = start, quoted = false; i < n; i++) {
-    const b = buf[i]!;
-    if (b === QUOTE) quoted = !quoted;
-    else if (!quoted && (b === 10 || b === 13)) {
-      rd0 = b;
-      rdLength = b === 13 && buf[i + 1] === 10 ? 2 : 1;
-      break;
-    }
-  }
-  const isRecordEnd = rdLength === 2 ? (at: number) => buf[at] === 13 && buf[at + 1] === 10 : (at: number) => buf[at] === rd0;
+  /** Records read so far in this pass. */
+  let rows = 0;
+
+  // Columns, kept across passes.
+  let sinks: ColumnSink[] = [];
+  let width = 0;
+  let wanted: Uint8Array = new Uint8Array(0);
+  let firstPassRows = -1;
+  let finished: Table | null = null;
+
+  // The region being parsed: every helper below reads `buf`. Columns have room for `capacity` rows.
+  let buf = Buffer.alloc(0);
+  let capacity = 0;
+  let bodyStart = 0;
 
   const unescaped = { bytes: Buffer.alloc(64) };
   /** Field bytes without the quote escapes ("" → "), in a scratch buffer. */
@@ -274,18 +315,19 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
   const text = (s: number, e: number, escaped: boolean) => (escaped ? unescape(s, e).toString('utf8') : buf.toString('utf8', s, e));
 
   /**
-   * One pass over the records from `from`: `field(col, s, e, escaped)` per cell of the wanted columns, with the
-   * record index; returns the number of records. Throws on malformed CSV.
+   * One pass over the records of `buf` from `from`: `field(col, row, s, e, escaped)` per cell of the wanted columns,
+   * rows numbered on from `firstRow`; returns the next row number. Throws on malformed CSV.
    */
-  const pass = (from: number, wanted: Uint8Array, expected: number, field: (col: number, row: number, s: number, e: number, escaped: boolean) => void): number => {
+  const pass = (from: number, firstRow: number, expected: number, field: (col: number, row: number, s: number, e: number, escaped: boolean) => void): number => {
     // Locals, not closure slots, in the hot loop.
     const bytes = buf;
-    const end = n;
+    const end = bytes.length;
     const comma = delimiter;
     const recordByte = rd0;
     const crlf = rdLength === 2;
+    const want = wanted;
     let at = from;
-    let row = 0;
+    let row = firstRow;
     while (at < end) {
       if (bytes[at] === recordByte && (!crlf || bytes[at + 1] === 10)) {
         at += rdLength; // empty line
@@ -325,7 +367,7 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
           }
           e = at;
         }
-        if (col < expected && wanted[col] === 1) field(col, row, s, e, escaped);
+        if (col < expected && want[col] === 1) field(col, row, s, e, escaped);
         col++;
         if (at < end && bytes[at] === comma) {
           at++; // a delimiter at the very end leaves one more, empty field: the next turn reads it
@@ -340,72 +382,6 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
     return row;
   };
 
-  // Header: the first record, as strings.
-  const header: string[] = [];
-  let at = start;
-  while (at < n && isRecordEnd(at)) at += rdLength;
-  if (at >= n) {
-    throw dataError('data.empty', `${options.subject}: ${options.uri} has no header row.`, { subject: options.uri, fix: 'CSV input needs a header row naming the columns.' });
-  }
-  {
-    // Parse just the header record by running the scanner over it with an open field count.
-    let end = at;
-    for (let quoted = false; end < n; end++) {
-      const b = buf[end]!;
-      if (b === QUOTE) quoted = !quoted;
-      else if (!quoted && isRecordEnd(end)) break;
-    }
-    const sub = buf.subarray(0, end);
-    const fields: [number, number, boolean][] = [];
-    let p = at;
-    for (;;) {
-      let s: number;
-      let e: number;
-      let escaped = false;
-      if (sub[p] === QUOTE) {
-        s = p + 1;
-        let q = sub.indexOf(QUOTE, s);
-        while (q >= 0 && sub[q + 1] === QUOTE) (escaped = true), (q = sub.indexOf(QUOTE, q + 2));
-        if (q < 0) corrupt(options, 'a quote opened in the header is never closed');
-        e = q;
-        p = q + 1;
-        if (p < end && sub[p] !== delimiter) corrupt(options, 'text after a closing quote in the header');
-      } else {
-        s = p;
-        while (p < end && sub[p] !== delimiter) {
-          if (sub[p] === QUOTE) corrupt(options, 'a quote inside an unquoted header field');
-          p++;
-        }
-        e = p;
-      }
-      fields.push([s, e, escaped]);
-      if (p < end && sub[p] === delimiter) {
-        p++;
-        if (p === end) fields.push([p, p, false]);
-        if (p < end) continue;
-      }
-      break;
-    }
-    for (const [s, e, escaped] of fields) header.push(text(s, e, escaped));
-    at = end + (end < n ? rdLength : 0);
-  }
-  checkColumns(header.length, options.limits, options.uri, options.subject);
-  const duplicate = header.find((h, i) => header.indexOf(h) !== i);
-  if (duplicate !== undefined) {
-    throw dataError('data.duplicate_column', `${options.subject}: ${options.uri} names the column "${duplicate}" twice.`, {
-      subject: options.uri,
-      fix: 'Give every column a unique name.',
-    });
-  }
-  const bodyStart = at;
-  const width = header.length;
-  // Rows, at most: one per record-delimiter byte after the header, plus an unterminated last line. Exact for the
-  // usual file (no empty lines, no line breaks inside quotes), so the columns need no trimming copy at the end.
-  const terminated = rdLength === 2 ? buf[n - 2] === 13 && buf[n - 1] === 10 : buf[n - 1] === rd0;
-  let capacity = bodyStart < n && !terminated ? 1 : 0;
-  for (let at = buf.indexOf(rd0, bodyStart); at >= 0; at = buf.indexOf(rd0, at + 1)) capacity++;
-  capacity = Math.min(capacity, options.limits.maxRows + 1);
-  const sinks = header.map((name) => new ColumnSink(name, options.types[name]));
   const isNullBytes = (s: number, e: number, escaped: boolean): boolean => {
     const len = e - s;
     if (len === 0) return true;
@@ -431,9 +407,6 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
     return NUMBER.test(t.trim()) ? numberFromText(t) : undefined;
   };
 
-  const ensureNumeric = (sink: ColumnSink) => {
-    sink.values = new Float64Array(capacity);
-  };
   /** Numbers and times get their null mask at the first null (most columns have none). */
   const markNull = (sink: ColumnSink, row: number) => {
     (sink.nulls ??= new Uint8Array(capacity))[row] = 1;
@@ -459,21 +432,23 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
       const bytes = unescape(s, e);
       code = dictionary.codeOf(bytes, 0, bytes.length);
     } else code = dictionary.codeOf(buf, s, e);
-    if (dictionary.size > options.limits.maxCategories) checkCategories(sink.name, dictionary.size, options.limits, options.uri, options.subject);
+    if (dictionary.size > limits.maxCategories) checkCategories(sink.name, dictionary.size, limits, options.uri, options.subject);
     sink.codes![row] = code;
   };
-  const ensureCodes = (sink: ColumnSink) => {
-    sink.codes = new Int32Array(capacity);
-    sink.dictionary = new ByteDictionary();
+  /** A column whose kind became known: its arrays, earlier rows null. */
+  const startStoring = (sink: ColumnSink, kind: Kind, row: number) => {
+    sink.kind = kind;
+    if (storesNumbers(kind)) sink.values = new Float64Array(capacity);
+    else {
+      sink.codes = new Int32Array(capacity);
+      sink.dictionary = new ByteDictionary();
+    }
+    for (let r = 0; r < row; r++) setNull(sink, r);
   };
-  for (const sink of sinks) {
-    if (sink.kind === Kind.ForcedNumeric || sink.kind === Kind.ForcedTimestamp) ensureNumeric(sink);
-    else if (sink.kind === Kind.ForcedBoolean || sink.kind === Kind.ForcedCategorical) ensureCodes(sink);
-  }
 
   const cell = (col: number, row: number, s: number, e: number, escaped: boolean): void => {
     const sink = sinks[col]!;
-    if (row >= capacity) checkRows(row + 1, options.limits, options.uri, options.subject);
+    if (row >= capacity) checkRows(row + 1, limits, options.uri, options.subject);
     if (sink.kind === Kind.Numeric && !escaped && fastNumberInto(buf, s, e, sink.values!, row)) {
       if (sink.integer && !Number.isInteger(sink.values![row])) sink.integer = false;
       return;
@@ -516,20 +491,10 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
       }
       case Kind.Unknown: {
         if (isNullBytes(s, e, escaped)) return;
-        if (inferredNumber(s, e, escaped) !== undefined) {
-          sink.kind = Kind.Numeric;
-          ensureNumeric(sink);
-        } else if (!escaped && booleanBytes(s, e) !== undefined) {
-          sink.kind = Kind.Boolean;
-          ensureCodes(sink);
-        } else if (!escaped && !Number.isNaN(isoTime(buf, s, e))) {
-          sink.kind = Kind.Timestamp;
-          ensureNumeric(sink);
-        } else {
-          sink.kind = Kind.Categorical;
-          ensureCodes(sink);
-        }
-        for (let r = 0; r < row; r++) setNull(sink, r);
+        if (inferredNumber(s, e, escaped) !== undefined) startStoring(sink, Kind.Numeric, row);
+        else if (!escaped && booleanBytes(s, e) !== undefined) startStoring(sink, Kind.Boolean, row);
+        else if (!escaped && !Number.isNaN(isoTime(buf, s, e))) startStoring(sink, Kind.Timestamp, row);
+        else startStoring(sink, Kind.Categorical, row);
         return cell(col, row, s, e, escaped);
       }
       case Kind.Rescan:
@@ -545,36 +510,277 @@ export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
     sink.integer = true;
   };
 
-  const rows = pass(bodyStart, new Uint8Array(width).fill(1), width, cell);
-  checkRows(rows, options.limits, options.uri, options.subject);
-  const again = sinks.map((s, k) => (s.kind === Kind.Rescan ? k : -1)).filter((k) => k >= 0);
-  if (again.length > 0) {
-    for (const k of again) {
-      const sink = sinks[k]!;
-      sink.kind = sink.fallback === Kind.Categorical ? Kind.ForcedCategorical : sink.fallback;
-      ensureCodes(sink);
+  /** Room for `rows` rows in every column that stores (a copy: only when the first estimate was short). */
+  const grow = (rows: number) => {
+    const more = <T extends Float64Array | Int32Array | Uint8Array>(a: T | null): T | null => {
+      if (!a) return a;
+      const grown = new (a.constructor as new (n: number) => T)(rows);
+      grown.set(a);
+      return grown;
+    };
+    for (const sink of sinks) {
+      sink.values = more(sink.values);
+      sink.codes = more(sink.codes);
+      sink.nulls = more(sink.nulls);
     }
-    const wanted = new Uint8Array(width);
-    for (const k of again) wanted[k] = 1;
-    pass(bodyStart, wanted, width, cell);
-  }
-  const trimToRows = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (a.length === rows ? a : (a.slice(0, rows) as T));
-  const columns: Column[] = sinks.map((sink) => {
-    const name = sink.name;
-    switch (sink.kind) {
-      case Kind.Unknown:
-        return { name, type: 'null', length: rows };
-      case Kind.Numeric:
-      case Kind.ForcedNumeric:
-        return { name, type: 'numeric', values: trimToRows(sink.values!), nulls: sink.anyNull ? trimToRows(sink.nulls!) : null, integer: sink.integer };
-      case Kind.Timestamp:
-      case Kind.ForcedTimestamp:
-        return { name, type: 'timestamp', values: trimToRows(sink.values!), nulls: sink.anyNull ? trimToRows(sink.nulls!) : null };
-      default: {
-        const codes = trimToRows(sink.codes!);
-        return { name, type: 'categorical', codes, categories: sink.dictionary!.finish(codes), boolean: sink.kind === Kind.Boolean || sink.kind === Kind.ForcedBoolean };
+    capacity = rows;
+  };
+
+  /** Parse data[from, to): whole records (the file's last one may lack its delimiter when `last`). */
+  const parseRegion = (from: number, to: number, last: boolean) => {
+    buf = data.subarray(from, to);
+    const n = buf.length;
+    // Rows, at most: one per record-delimiter byte, plus an unterminated last line. Exact for the usual file (no
+    // empty lines, no line breaks inside quotes).
+    const terminated = rdLength === 2 ? buf[n - 2] === 13 && buf[n - 1] === 10 : buf[n - 1] === rd0;
+    let count = last && n > 0 && !terminated ? 1 : 0;
+    for (let at = buf.indexOf(rd0); at >= 0; at = buf.indexOf(rd0, at + 1)) count++;
+    const cap = limits.maxRows + 1;
+    if (rows + count > capacity && capacity < cap) {
+      // The first region sizes the columns for the whole file at its bytes per record, with 5 % to spare.
+      const estimate = rows === 0 && expectedBytes !== undefined && count > 0 ? Math.ceil(((expectedBytes - bodyStart) / n) * count * 1.05) + 16 : 0;
+      grow(Math.min(cap, Math.max(rows + count, estimate, Math.ceil(capacity * 1.5))));
+    }
+    for (let k = 0; k < width; k++) {
+      if (wanted[k] !== 1) continue;
+      const sink = sinks[k]!;
+      if (storesNumbers(sink.kind)) sink.values ??= new Float64Array(capacity);
+      else if (storesCodes(sink.kind)) sink.codes ??= new Int32Array(capacity);
+    }
+    rows = pass(0, rows, width, cell);
+    buf = EMPTY;
+  };
+
+  /**
+   * The end of the last whole record in data[scanPos, to), by quote parity from the body start, or -1. A record
+   * delimiter counts only outside quotes; `to` stops one byte short of the data so a \r\n is never split.
+   */
+  const lastCut = (to: number): number => {
+    const view = data.subarray(0, len);
+    let p = scanPos;
+    let quoted = quotedAtScan;
+    let cut = -1;
+    while (p < to) {
+      let q = view.indexOf(QUOTE, p);
+      if (q < 0 || q >= to) q = to;
+      if (!quoted && q > p) {
+        for (let r = view.lastIndexOf(rd0, q - 1); r >= p; r = r > p ? view.lastIndexOf(rd0, r - 1) : -1) {
+          if (rdLength === 1 || view[r + 1] === 10) {
+            cut = r + rdLength;
+            break;
+          }
+        }
+      }
+      if (q === to) break;
+      quoted = !quoted;
+      p = q + 1;
+    }
+    scanPos = to;
+    quotedAtScan = quoted;
+    return cut;
+  };
+
+  /** The header, once its record is whole (or the file ended); false while more bytes are needed. */
+  const readHeader = (last: boolean): boolean => {
+    // Tried again only when the bytes doubled, so a long header costs linear time.
+    if (!last && len < Math.max(regionBytes, 2 * headerTriedAt)) return false;
+    headerTriedAt = len;
+    buf = data.subarray(0, len);
+    const n = len;
+    if (n < 3 && !last) return false;
+    const start = n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    // The record delimiter: the first \r\n, \n or \r outside quotes.
+    let found = false;
+    for (let i = start, quoted = false; i < n; i++) {
+      const b = buf[i]!;
+      if (b === QUOTE) quoted = !quoted;
+      else if (!quoted && (b === 10 || b === 13)) {
+        if (b === 13 && i + 1 === n && !last) return false;
+        rd0 = b;
+        rdLength = b === 13 && buf[i + 1] === 10 ? 2 : 1;
+        found = true;
+        break;
       }
     }
-  });
-  return { rows, columns };
+    if (!found && !last) return false;
+    if (!found) (rd0 = 10), (rdLength = 1);
+    const isRecordEnd = rdLength === 2 ? (at: number) => buf[at] === 13 && buf[at + 1] === 10 : (at: number) => buf[at] === rd0;
+    let at = start;
+    while (at < n && isRecordEnd(at)) at += rdLength;
+    if (at >= n) {
+      if (!last) return false;
+      throw dataError('data.empty', `${options.subject}: ${options.uri} has no header row.`, { subject: options.uri, fix: 'CSV input needs a header row naming the columns.' });
+    }
+    // Parse just the header record by running the scanner over it with an open field count.
+    let end = at;
+    for (let quoted = false; end < n; end++) {
+      const b = buf[end]!;
+      if (b === QUOTE) quoted = !quoted;
+      else if (!quoted && isRecordEnd(end)) break;
+    }
+    if (end >= n && !last) return false;
+    const sub = buf.subarray(0, end);
+    const fields: [number, number, boolean][] = [];
+    let p = at;
+    for (;;) {
+      let s: number;
+      let e: number;
+      let escaped = false;
+      if (sub[p] === QUOTE) {
+        s = p + 1;
+        let q = sub.indexOf(QUOTE, s);
+        while (q >= 0 && sub[q + 1] === QUOTE) (escaped = true), (q = sub.indexOf(QUOTE, q + 2));
+        if (q < 0) corrupt(options, 'a quote opened in the header is never closed');
+        e = q;
+        p = q + 1;
+        if (p < end && sub[p] !== delimiter) corrupt(options, 'text after a closing quote in the header');
+      } else {
+        s = p;
+        while (p < end && sub[p] !== delimiter) {
+          if (sub[p] === QUOTE) corrupt(options, 'a quote inside an unquoted header field');
+          p++;
+        }
+        e = p;
+      }
+      fields.push([s, e, escaped]);
+      if (p < end && sub[p] === delimiter) {
+        p++;
+        if (p === end) fields.push([p, p, false]);
+        if (p < end) continue;
+      }
+      break;
+    }
+    if (firstPassRows < 0) {
+      const header = fields.map(([s, e, escaped]) => text(s, e, escaped));
+      checkColumns(header.length, limits, options.uri, options.subject);
+      const duplicate = header.find((h, i) => header.indexOf(h) !== i);
+      if (duplicate !== undefined) {
+        throw dataError('data.duplicate_column', `${options.subject}: ${options.uri} names the column "${duplicate}" twice.`, {
+          subject: options.uri,
+          fix: 'Give every column a unique name.',
+        });
+      }
+      width = header.length;
+      sinks = header.map((name) => new ColumnSink(name, options.types[name]));
+      wanted = new Uint8Array(width).fill(1);
+      for (const sink of sinks) if (storesCodes(sink.kind)) sink.dictionary = new ByteDictionary();
+    }
+    buf = EMPTY;
+    bodyStart = regionStart = scanPos = end + (end < n ? rdLength : 0);
+    quotedAtScan = false;
+    inHeader = false;
+    return true;
+  };
+
+  const append = (chunk: Uint8Array) => {
+    if (len + chunk.length > data.length) {
+      // Drop what is parsed; grow only if the rest still does not fit.
+      const keep = len - regionStart;
+      const target = keep + chunk.length > data.length ? Buffer.allocUnsafe(Math.max(2 * (keep + chunk.length), 1 << 16)) : data;
+      data.copy(target, 0, regionStart, len);
+      data = target;
+      len = keep;
+      scanPos -= regionStart;
+      regionStart = 0;
+    }
+    data.set(chunk, len);
+    len += chunk.length;
+  };
+
+  const startPass = () => {
+    data = Buffer.alloc(0);
+    len = regionStart = scanPos = rows = headerTriedAt = 0;
+    quotedAtScan = false;
+    inHeader = true;
+  };
+
+  const assemble = (): Table => {
+    const used = <T extends Float64Array | Int32Array | Uint8Array>(a: T): T => (a.length === rows ? a : (a.subarray(0, rows) as T));
+    for (const sink of sinks) {
+      // A configured type on a file without rows: no region made its array.
+      if (storesNumbers(sink.kind)) sink.values ??= new Float64Array(0);
+      else if (storesCodes(sink.kind)) sink.codes ??= new Int32Array(0);
+    }
+    const columns: Column[] = sinks.map((sink) => {
+      const name = sink.name;
+      switch (sink.kind) {
+        case Kind.Unknown:
+          return { name, type: 'null', length: rows };
+        case Kind.Numeric:
+        case Kind.ForcedNumeric:
+          return { name, type: 'numeric', values: used(sink.values!), nulls: sink.anyNull ? used(sink.nulls!) : null, integer: sink.integer };
+        case Kind.Timestamp:
+        case Kind.ForcedTimestamp:
+          return { name, type: 'timestamp', values: used(sink.values!), nulls: sink.anyNull ? used(sink.nulls!) : null };
+        default: {
+          const codes = used(sink.codes!);
+          return { name, type: 'categorical', codes, categories: sink.dictionary!.finish(codes), boolean: sink.kind === Kind.Boolean || sink.kind === Kind.ForcedBoolean };
+        }
+      }
+    });
+    return { rows, columns };
+  };
+
+  return {
+    push(chunk) {
+      append(chunk);
+      if (inHeader && !readHeader(false)) return;
+      if (len - regionStart < regionBytes) return;
+      const cut = lastCut(len - 1);
+      if (cut > regionStart) {
+        parseRegion(regionStart, cut, false);
+        regionStart = cut;
+      }
+    },
+    end() {
+      if (inHeader) readHeader(true);
+      if (len > regionStart) parseRegion(regionStart, len, true);
+      data = EMPTY;
+      checkRows(rows, limits, options.uri, options.subject);
+      if (firstPassRows >= 0 && rows !== firstPassRows) {
+        throw storageError('storage.changed', `${options.subject}: ${options.uri} changed while it was being read (${firstPassRows} rows, then ${rows}).`, {
+          subject: options.uri,
+          fix: 'Rerun once the upstream job has finished writing its outputs.',
+        });
+      }
+      const again = sinks.map((s, k) => (s.kind === Kind.Rescan ? k : -1)).filter((k) => k >= 0);
+      if (firstPassRows < 0 && again.length > 0) {
+        // Read the columns whose guess failed again, with their final kind.
+        firstPassRows = rows;
+        wanted = new Uint8Array(width);
+        for (const k of again) {
+          const sink = sinks[k]!;
+          sink.kind = sink.fallback === Kind.Categorical ? Kind.ForcedCategorical : sink.fallback;
+          sink.dictionary = new ByteDictionary();
+          wanted[k] = 1;
+        }
+        startPass();
+        return true;
+      }
+      finished = assemble();
+      return false;
+    },
+    table() {
+      if (!finished) throw new Error('csvReader: table() before the last end()');
+      return finished;
+    },
+  };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A whole CSV file in memory, fed to the reader a region at a time (so its columns are built the same way). */
+export function decodeCsvBytes(bytes: Uint8Array, options: CsvOptions): Table {
+  const reader = csvReader(options, { expectedBytes: bytes.length });
+  do for (let at = 0; at < bytes.length; at += REGION_BYTES) reader.push(bytes.subarray(at, at + REGION_BYTES));
+  while (reader.end());
+  return reader.table();
+}
+
+/** A CSV file as a stream of chunks; `open` starts it from the beginning (a second time when a column is read again). */
+export async function decodeCsvChunks(open: () => AsyncIterable<Uint8Array>, options: CsvOptions, expectedBytes?: number): Promise<Table> {
+  const reader = csvReader(options, { expectedBytes });
+  do for await (const chunk of open()) reader.push(chunk);
+  while (reader.end());
+  return reader.table();
 }

@@ -5,8 +5,8 @@ import type { ColumnType as ConfiguredType, Format } from '../schema/config.js';
 import { fromArrow } from './arrow.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { truncatedError, truncationOf } from './truncation.js';
-import { booleanToken, decodeCsvBytes, looksNumeric, numberFromText, parseTime } from './csv.js';
-import { checkObjectBytes, checkTable, DEFAULT_LIMITS, gunzipBounded, type IngestLimits } from './limits.js';
+import { booleanToken, decodeCsvBytes, decodeCsvChunks, looksNumeric, numberFromText, parseTime, type CsvOptions } from './csv.js';
+import { checkObjectBytes, checkTable, DEFAULT_LIMITS, emptyObject, gunzipBounded, gunzipStream, storedBytes, type IngestLimits } from './limits.js';
 import { CategoricalBuilder, type Column, type Table } from './table.js';
 
 const EXTENSIONS: [RegExp, Format][] = [
@@ -38,9 +38,7 @@ export interface DecodeOptions {
 
 export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
   const { uri, subject } = options;
-  if (bytes.length === 0) {
-    throw dataError('data.empty', `${subject}: ${uri} is empty (0 bytes).`, { subject: uri, fix: 'Check the upstream job that writes this file.' });
-  }
+  if (bytes.length === 0) throw emptyObject(uri, subject);
   const limits = options.limits ?? DEFAULT_LIMITS;
   checkObjectBytes(bytes.length, limits, uri, subject);
   const data = uri.toLowerCase().endsWith('.gz') ? gunzipBounded(bytes, limits, uri, subject) : bytes;
@@ -49,6 +47,30 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
   if (options.format !== 'csv') checkTable(table, limits, uri, subject);
   return table;
 }
+
+/**
+ * A CSV object read from storage in chunks (`open` starts it from its first byte; `size` is the listed size): memory
+ * holds the columns and about a megabyte of text, never the object. A .gz object is inflated twice: first only
+ * counted, so a bomb is stopped by the same bounds as gunzipBounded before anything is parsed or kept, then into
+ * the reader.
+ */
+export async function decodeCsvStream(open: () => AsyncIterable<Uint8Array>, size: number, options: DecodeOptions): Promise<Table> {
+  const { uri, subject } = options;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const stored = () => storedBytes(open(), limits, uri, subject);
+  if (!uri.toLowerCase().endsWith('.gz')) return decodeCsvChunks(stored, csvOptions(options, limits), size);
+  let inflated = 0;
+  for await (const chunk of gunzipStream(stored(), size, limits, uri, subject)) inflated += chunk.length;
+  return decodeCsvChunks(() => gunzipStream(stored(), size, limits, uri, subject), csvOptions(options, limits), inflated);
+}
+
+const csvOptions = (options: DecodeOptions, limits: IngestLimits): CsvOptions => ({
+  uri: options.uri,
+  subject: options.subject,
+  types: options.types,
+  limits,
+  delimiter: options.uri.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? 9 : 44,
+});
 
 function decodeFormat(data: Uint8Array, options: DecodeOptions, limits: IngestLimits): Table {
   const { uri, subject } = options;
@@ -76,7 +98,7 @@ function decodeFormat(data: Uint8Array, options: DecodeOptions, limits: IngestLi
         throw truncated ? truncatedError(subject, uri, 'Arrow IPC', data.length, truncated) : corrupt('Arrow IPC', error);
       }
     case 'csv':
-      return decodeCsvBytes(data, { uri, subject, types: options.types, limits, delimiter: uri.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? 9 : 44 });
+      return decodeCsvBytes(data, csvOptions(options, limits));
     case 'jsonl':
       return decodeJsonLines(data, options);
   }

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Format, ColumnType as ConfiguredType } from '../schema/config.js';
 import type { InputRecord } from '../schema/results.js';
 import { parseLocation, type Storage } from '../storage/index.js';
-import { decode, detectFormat } from './formats.js';
+import { decode, decodeCsvStream, detectFormat } from './formats.js';
 import { checkObjectBytes, DEFAULT_LIMITS, type IngestLimits } from './limits.js';
 import { addPartitionColumns, assertDatePartitions, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
 import { concatColumns, type Table } from './table.js';
@@ -82,10 +82,15 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
     checkObjectBytes(object.size, options.limits ?? DEFAULT_LIMITS, object.uri, subject);
     const values = partitionValues(object, location);
     assertDatePartitions(values, object.uri, subject);
-    const bytes = await storage.read(object, location, subject);
+    const decodeOptions = { format, uri: object.uri, subject, types: options.types, ...(options.limits ? { limits: options.limits } : {}) };
+    // CSV is parsed as it streams in; the other formats need the whole object (Parquet and Arrow footers).
+    const table =
+      format === 'csv' && storage.stream
+        ? await decodeCsvStream(() => storage.stream!(object, location, subject), object.size, decodeOptions)
+        : decode(await storage.read(object, location, subject), decodeOptions);
     for (const [key] of values) partitionColumns.add(key);
-    parts.push(addPartitionColumns(decode(bytes, { format, uri: object.uri, subject, types: options.types, ...(options.limits ? { limits: options.limits } : {}) }), values));
-    options.log.debug('read object', { role: options.role, uri: object.uri, bytes: bytes.length, format });
+    parts.push(addPartitionColumns(table, values));
+    options.log.debug('read object', { role: options.role, uri: object.uri, bytes: object.size, format });
   }
   let table = parts.length === 1 ? parts[0]! : concatParts(parts, objects.map((o) => o.uri), subject);
   const notes: LoadNotes = { partitionColumns: [...partitionColumns], prunedPartitions: pruned, rowsOutsideWindow: 0, rowsWithoutTime: 0, skippedObjects: listed.objects.length - objects.length };

@@ -16,6 +16,7 @@ export function createStorage(env: NodeJS.ProcessEnv = process.env): Storage {
     list: (location, subject) => pick(location).list(location, subject),
     listLevel: (location, subject) => pick(location).listLevel!(location, subject),
     read: (object, location, subject) => pick(location).read(object, location, subject),
+    stream: (object, location, subject) => pick(location).stream!(object, location, subject),
     write: (location, body, contentType, options) => pick(location).write(location, body, contentType, options),
     remove: (location) => pick(location).remove(location),
   };

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { storageError } from '../errors.js';
@@ -74,6 +75,17 @@ export class LocalStorage implements Storage {
       return await readFile(object.name);
     } catch (error) {
       throw localFailure(error, object.uri, subject, 'read');
+    }
+  }
+
+  async *stream(object: StoredObject, _location: Location, subject: string): AsyncGenerator<Uint8Array> {
+    const file = createReadStream(object.name, { highWaterMark: 1 << 20 });
+    try {
+      for await (const chunk of file as AsyncIterable<Buffer>) yield chunk;
+    } catch (error) {
+      throw localFailure(error, object.uri, subject, 'read');
+    } finally {
+      file.destroy();
     }
   }
 

@@ -175,19 +175,22 @@ function backoffMs(attempt: number, random: () => number = Math.random): number 
   return Math.floor(random() * Math.min(10_000, 200 * 2 ** (attempt - 1)));
 }
 
-/** Collect a body, cutting it (and rejecting) when no chunk arrives for `idleMs`. */
-async function collect(body: Readable, idleMs: number, into: Uint8Array[]): Promise<number> {
-  let bytes = 0;
-  const timer = setTimeout(() => body.destroy(new BodyInterrupted(`no data for ${idleMs} ms`)), idleMs);
+/**
+ * A body's chunks, cut (the iteration rejects) when none arrives for `idleMs`. The clock runs only while waiting
+ * for the store, not while the consumer holds a chunk.
+ */
+async function* guarded(body: Readable, idleMs: number): AsyncGenerator<Uint8Array> {
+  const stall = () => body.destroy(new BodyInterrupted(`no data for ${idleMs} ms`));
+  let timer = setTimeout(stall, idleMs);
   try {
     for await (const chunk of body as AsyncIterable<Uint8Array>) {
-      timer.refresh();
-      into.push(chunk);
-      bytes += chunk.length;
+      clearTimeout(timer);
+      yield chunk;
+      timer = setTimeout(stall, idleMs);
     }
-    return bytes;
   } finally {
     clearTimeout(timer);
+    body.destroy();
   }
 }
 
@@ -274,14 +277,19 @@ export class S3Storage implements Storage {
     return (page.KeyCount ?? 0) > 0;
   }
 
-  /**
-   * GET the object. A body that breaks off (reset, truncated, stalled past the idle timeout) is resumed with a
-   * Range request from the last byte received, with backoff and jitter, at most maxAttempts times; the resumed
-   * part must come from the same object version (ETag) and add up to the length first announced.
-   */
-  async read(object: StoredObject, _location: Location, subject: string): Promise<Uint8Array> {
-    const { bucket, key } = bucketAndKey(object.uri);
+  async read(object: StoredObject, location: Location, subject: string): Promise<Uint8Array> {
     const chunks: Uint8Array[] = [];
+    for await (const chunk of this.stream(object, location, subject)) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  /**
+   * GET the object, chunk by chunk. A body that breaks off (reset, truncated, stalled past the idle timeout) is
+   * resumed with a Range request from the last byte received, with backoff and jitter, at most maxAttempts times;
+   * the resumed part must come from the same object version (ETag) and add up to the length first announced.
+   */
+  async *stream(object: StoredObject, _location: Location, subject: string): AsyncGenerator<Uint8Array> {
+    const { bucket, key } = bucketAndKey(object.uri);
     let received = 0;
     let total: number | undefined;
     let etag = object.etag;
@@ -316,23 +324,26 @@ export class S3Storage implements Storage {
         total = length;
       }
       if (!response.Body) {
-        if (total === 0) return new Uint8Array();
+        if (total === 0) return;
         lastBreak = 'no body';
       } else {
         try {
-          received += await collect(response.Body as Readable, this.options.idleTimeoutMs, chunks);
-          if (received === total) return Buffer.concat(chunks, received);
+          for await (const chunk of guarded(response.Body as Readable, this.options.idleTimeoutMs)) {
+            if (received + chunk.length > total!) {
+              throw storageError('storage.changed', `${subject}: ${where(object.uri)} sent ${received + chunk.length} bytes, more than the ${total} it announced.`, { subject: object.uri, fix: 'Check the object store or proxy in front of it; rerun.' });
+            }
+            // Counted before it is handed on: a break after this chunk resumes after it.
+            received += chunk.length;
+            yield chunk;
+          }
+          if (received === total) return;
           lastBreak = `the body ended after ${received} of ${total} bytes`;
         } catch (error) {
-          // What was received before the break is kept; chunks arrive whole, so the count matches the bytes kept.
-          received = chunks.reduce((n, c) => n + c.length, 0);
+          if (error instanceof MoaError) throw error;
           // The client's socket idle timeout is the same limit, and may fire first.
           const idle = error instanceof BodyInterrupted || (error as Error).name === 'TimeoutError';
           lastBreak = idle ? `no data for ${this.options.idleTimeoutMs} ms (${S3_OPTION_ENV.idleTimeoutMs})` : `${(error as NodeJS.ErrnoException).code ?? (error as Error).name}: ${(error as Error).message}`;
         }
-      }
-      if (received > total!) {
-        throw storageError('storage.changed', `${subject}: ${where(object.uri)} sent ${received} bytes, more than the ${total} it announced.`, { subject: object.uri, fix: 'Check the object store or proxy in front of it; rerun.' });
       }
       if (attempt >= this.options.maxAttempts) {
         throw storageError('storage.read_interrupted', `${subject}: reading ${where(object.uri)} broke off ${attempt} times; last: ${lastBreak} (${received} of ${total} bytes received).`, {

@@ -25,6 +25,11 @@ export interface Storage {
    */
   listLevel?(location: Location, subject: string): Promise<Listing | null>;
   read(object: StoredObject, location: Location, subject: string): Promise<Uint8Array>;
+  /**
+   * The object's bytes in chunks, from its start (each call reads it again), so a reader can keep what it decoded
+   * instead of the object. Storages without it are read whole.
+   */
+  stream?(object: StoredObject, location: Location, subject: string): AsyncIterable<Uint8Array>;
   write(location: Location, body: Uint8Array | string, contentType: string, options?: WriteOptions): Promise<void>;
   /** Delete one object or file; a missing one is not an error (withdrawing outputs must be idempotent). */
   remove(location: Location): Promise<void>;
