@@ -86,6 +86,43 @@ const BROKEN_FILES: { kind: string; name: string; file: string; body: string | U
 
 const ROLE_FLAGS = ['--reference', '--operational', '--validation'] as const;
 
+/**
+ * Inputs over a `limits` bound (set small in a config file, so the good inputs stay inside it): each is tried as
+ * the reference, the operational and the validation data and must stop with its `limits.*` error, exit 3.
+ */
+const wide = (n: number) => {
+  const columns: Record<string, (number | string)[]> = rows(n, 0, 'w');
+  for (let k = 0; k < 6; k++) columns[`extra${k}`] = columns.x!;
+  return csv(columns);
+};
+const limitsConfig = (limits: Record<string, number>) => 'limits:\n' + Object.entries(limits).map(([k, v]) => `  ${k}: ${v}\n`).join('');
+// 70 MiB of one repeated row in about 70 KB: past the 64 MiB floor at about 1000×, over the default ratio of 50.
+const bomb = gzipSync(Buffer.concat([Buffer.from('x,y\n'), Buffer.from('1,2\n'.repeat(70 * 2 ** 18))]), { level: 9 });
+const OVER_LIMITS: { name: string; file: string; body: string | Uint8Array; limits: Record<string, number>; code: string; words: string[] }[] = [
+  { name: 'an object over maxObjectBytes', file: 'large.csv', body: csv(rows(400, 0, 'l')), limits: { maxObjectBytes: 20_000 }, code: 'limits.object_bytes', words: ['large.csv', 'limits.maxObjectBytes'] },
+  { name: 'a .csv.gz inflating past maxDecodedBytes', file: 'inflates.csv.gz', body: gzipSync(csv(rows(400, 0, 'i'))), limits: { maxDecodedBytes: 20_000 }, code: 'limits.decoded_bytes', words: ['inflates.csv.gz', 'limits.maxDecodedBytes'] },
+  { name: 'a gzip bomb (70 MiB from 70 KB)', file: 'bomb.csv.gz', body: bomb, limits: {}, code: 'limits.inflate_ratio', words: ['bomb.csv.gz', 'inflates more than 50×', 'limits.maxInflateRatio'] },
+  { name: 'more rows than maxRows', file: 'long.csv', body: csv(rows(200, 0, 'n')), limits: { maxRows: 150 }, code: 'limits.rows', words: ['long.csv', 'more than 150 rows', 'limits.maxRows'] },
+  { name: 'more rows than maxRows (Parquet)', file: 'long.parquet', body: toParquet({ x: { type: 'float64', values: Float64Array.from({ length: 200 }, (_, i) => i) }, y: { type: 'float64', values: new Float64Array(200) } }), limits: { maxRows: 150 }, code: 'limits.rows', words: ['long.parquet', 'more than 150 rows', 'limits.maxRows'] },
+  { name: 'more columns than maxColumns', file: 'wide.csv', body: wide(N), limits: { maxColumns: 10 }, code: 'limits.columns', words: ['wide.csv', '13 columns', 'limits.maxColumns'] },
+  { name: 'more distinct values in a column than maxCategories', file: 'ids.csv', body: csv(rows(200, 0, 'c')), limits: { maxCategories: 130 }, code: 'limits.categories', words: ['ids.csv', 'column "id"', 'limits.maxCategories'] },
+];
+
+function overLimitCases(): BadInput[] {
+  return OVER_LIMITS.flatMap((l) =>
+    ROLE_FLAGS.map((role) => ({
+      kind: 'input limits',
+      name: `${role} ${l.name}`,
+      // The bomb needs no config: the default ratio stops it.
+      files: { ...GOOD, [l.file]: l.body, ...(Object.keys(l.limits).length ? { 'limits.yaml': limitsConfig(l.limits) } : {}) },
+      args: [...base(role, `{dir}/${l.file}`), ...(Object.keys(l.limits).length ? ['--config', '{dir}/limits.yaml'] : [])],
+      exit: 3,
+      code: l.code,
+      words: [role, ...l.words],
+    })),
+  );
+}
+
 function base(role: (typeof ROLE_FLAGS)[number], file: string): string[] {
   const uris = { '--reference': '{dir}/ref.csv', '--operational': '{dir}/op.csv', '--validation': undefined as string | undefined };
   uris[role] = file;
@@ -184,5 +221,5 @@ const ACCEPTED: BadInput[] = [
 ];
 
 export function corpus(): BadInput[] {
-  return [...brokenFileCases(), ...USAGE, ...DATA, ...ACCEPTED];
+  return [...brokenFileCases(), ...overLimitCases(), ...USAGE, ...DATA, ...ACCEPTED];
 }
