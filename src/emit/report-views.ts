@@ -177,7 +177,8 @@ function evidenceViews(check: CheckOf<typeof CHECKS.evidenceOverTime>, context: 
   return [
     {
       wide: true,
-      handled: ['chunks', 'pooled'],
+      // baselineKey only matches history runs to this one: an identifier with 12-digit numbers, not for reading.
+      handled: ['chunks', 'pooled', 'baselineKey', 'baselineVariance'],
       html: html`<figure class="over-time">${chunkPanels(withDrift ? [metricPanel, driftPanel] : [metricPanel], axis)}<figcaption>Over ${axis === 'time' ? 'time' : 'the rows, in file order (no timestamp given)'}: each dot is one chunk of the operational data${earlier ? html` (${earlier} of the ${pooled.length} from earlier runs)` : ''}. <strong>Top</strong>: ${metric} per chunk; the line is the baseline (${baseline !== undefined ? formatFigure(baseline) : '—'}) and the grey band is where a chunk of that size lands 95% of the time when nothing changed. ${outside ? html`<strong>${outside} of ${pooled.length}</strong> chunks fall outside it on the worse side (orange).` : 'No chunk falls outside it on the worse side.'}${withDrift ? html` <strong>Bottom</strong>: the largest drift of a numeric feature in the chunk (Kolmogorov–Smirnov statistic against the reference: 0 = same distribution, 1 = no overlap)${driftPanel.points.some((p) => p.hi !== undefined) ? `; the band is how far chance alone reaches (5%, over ${features} features)` : ''}. The chunk table names the feature.` : ''}</figcaption></figure>
 <details><summary>Per-chunk figures (${pooled.length} chunks)</summary><table class="evidence-chunks"><thead><tr><th>from</th><th>to</th><th>run</th><th>rows</th><th>labelled</th><th>${metric}</th><th>drop</th><th>z</th><th>drift (KS)</th><th>feature</th></tr></thead><tbody>${rows.map(
         (c) => html`<tr><td>${when(c.start)}</td><td>${when(c.end)}</td><td><code>${c.run}</code></td>${n(c.rows)}${n(c.labelled)}${n(c.metric)}${n(c.drop)}${n(c.z)}${n(c.drift)}<td>${c.driftFeature ?? '—'}</td></tr>`,

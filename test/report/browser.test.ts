@@ -3,65 +3,30 @@
  * report and a hostile one load without console errors, no script runs, hostile text is visible as text.
  * Screenshots go to test-artifacts/. Without Chromium: fails under CI=true, skips with a printed reason otherwise.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import type { Browser } from 'playwright-core';
 import { renderReport } from '../../src/emit/report.js';
-import { REPO_ROOT, runCli } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
+import { ARTIFACTS, describeBrowser, launchChromium, visit as open, type Visit } from './chromium.js';
 import { HOSTILE, hostileResults } from './fixtures.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const available = existsSync(CHROMIUM);
-if (!available) {
-  if (process.env.CI === 'true') throw new Error(`Chromium is missing at ${CHROMIUM}: CI must install Debian's chromium package.`);
-  console.log(`SKIP test/report/browser.test.ts: no Chromium at ${CHROMIUM} (install Debian's chromium, or set CHROMIUM_PATH).`);
-}
-const describeBrowser = available ? describe : describe.skip;
-
-interface Visit {
-  errors: string[];
-  dialogs: string[];
-  page: Page;
-}
-
-describeBrowser('report.html in headless Chromium', () => {
+describeBrowser('test/report/browser.test.ts')('report.html in headless Chromium', () => {
   let browser: Browser;
   let work: string;
   beforeAll(async () => {
     work = mkdtempSync(path.join(os.tmpdir(), 'moa-report-browser-'));
-    mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Flags from the machine notes: no sandbox as root, and no background networking on a closed network.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
-  async function visit(file: string): Promise<Visit> {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const errors: string[] = [];
-    const dialogs: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    return { errors, dialogs, page };
-  }
-
-  const pwned = (page: Page) => page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned ?? null);
+  const visit = (file: string) => open(browser, file);
+  const pwned = (page: Visit['page']) => page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned ?? null);
 
   it('loads the demo report without errors, decision first, charts drawn', async () => {
     const demo = path.join(work, 'demo');
