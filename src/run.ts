@@ -13,15 +13,21 @@ import { paramFiles, pipelineParams } from './emit/pipeline-params.js';
 import { renderSummary } from './emit/summary.js';
 import { selectionFiles } from './emit/selection-files.js';
 import { joinPredictions, resolveRoles, toDataset, type Dataset, type Roles } from './ingest/dataset.js';
-import { loadTable, type LoadOptions, type RowOrigin } from './ingest/load.js';
+import { loadTable, type LoadNotes, type LoadOptions, type RowOrigin } from './ingest/load.js';
+import { profileFeatureDrift, type ProfilePair } from './profile/drift.js';
+import { profileOfRows, profileRecord, sampleOrigin, sampleTable } from './profile/inputs.js';
+import { readProfile } from './profile/command.js';
+import { familyAlpha } from './schema/alpha.js';
+import type { Basis } from './checks/index.js';
 import { readHistory, type HistoryRun } from './ingest/history.js';
 import { joinLabels, labelJoinCheck, requireLabelId, type LabelCoverage } from './ingest/labels.js';
 import { earliestTime, parseWindow } from './ingest/partitions.js';
 import type { Table } from './ingest/table.js';
 import { runContractCheck } from './contract/run-check.js';
-import { dataError } from './errors.js';
+import { dataError, usageError } from './errors.js';
 import type { Logger } from './log.js';
 import type { Config } from './schema/config.js';
+import type { Profile } from './schema/profile.js';
 import { ManifestSchema, type Manifest } from './schema/manifest.js';
 import { ACTION_MEANINGS, ResultsSchema, type InputRecord, type Results } from './schema/results.js';
 import type { Storage } from './storage/index.js';
@@ -82,7 +88,11 @@ interface Inputs {
   checks: CheckResult[];
   /** Earlier runs' evidence-over-time chunks (`--history`). */
   history: HistoryRun[];
+  /** When a side was read as a profile: both sides' profiles (a side read as rows profiled in memory). */
+  profiles?: ProfilePair & { basis: Basis };
 }
+
+const NO_NOTES: LoadNotes = { partitionColumns: [], prunedPartitions: [], rowsOutsideWindow: 0, rowsWithoutTime: 0, skippedObjects: 0 };
 
 /** INGEST: read every input, join predictions and late labels, resolve the column roles. */
 async function readInputs(resolved: Config, storage: Storage, log: Logger): Promise<Inputs> {
@@ -98,14 +108,32 @@ async function readInputs(resolved: Config, storage: Storage, log: Logger): Prom
     log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length, ...(notes.prunedPartitions.length ? { prunedPartitions: notes.prunedPartitions.length } : {}) });
     return { table, notes, origin };
   };
-  const { table: referenceTable, origin: referenceOrigin } = await load('reference', config.reference);
+  // A side given as a profile is read as its uniform sample; the sketches and counts are used by the checks that can.
+  const side = async (role: 'reference' | 'operational', extra: Partial<LoadOptions> = {}) => {
+    const [rowsUri, profileUri] = role === 'reference' ? [config.reference, config.referenceProfile] : [config.operational, config.operationalProfile];
+    // The config schema lets exactly one of the two through.
+    if (profileUri === undefined) return { ...(await load(role, rowsUri!, extra)), uri: rowsUri!, profile: undefined };
+    const profile = await readProfile(storage, profileUri);
+    const record = profileRecord(role, profileUri, profile);
+    records.push(record);
+    const table = sampleTable(profile);
+    log.info(`read ${role} profile`, { uri: profileUri, rows: profile.rows, sampleRows: table.rows, columns: record.columns });
+    return { table, notes: NO_NOTES, origin: sampleOrigin(profileUri, table.rows), uri: profileUri, profile };
+  };
+  if (config.operationalProfile !== undefined && (window || config.labels.uri || config.predictions)) {
+    throw usageError('usage.profile_rows_needed', `--operational-profile ${config.operationalProfile}: a time window, a label feed or predictions stored apart need the operational rows, and a profile keeps only a sample of them.`, {
+      subject: config.operationalProfile,
+      fix: 'Profile the operational data with its labels and predictions already joined and only the rows of the window, or pass --operational with the rows.',
+    });
+  }
+  const { table: referenceTable, origin: referenceOrigin, uri: referenceUri, profile: referenceProfile } = await side('reference');
   // The time window applies to the operational data only: it is the period under analysis.
-  const { table: operationalTable, notes, origin: operationalOrigin } = await load('operational', config.operational, { window, timestamp: config.columns.timestamp });
+  const { table: operationalTable, notes, origin: operationalOrigin, uri: operationalUri, profile: operationalProfile } = await side('operational', { window, timestamp: config.columns.timestamp });
   const validationTable = config.validation ? (await load('validation', config.validation)).table : undefined;
   const predictionsTable = config.predictions ? (await load('predictions', config.predictions)).table : undefined;
 
   const checks: CheckResult[] = [];
-  let operational: Dataset = toDataset('operational', config.operational, operationalTable);
+  let operational: Dataset = toDataset('operational', operationalUri, operationalTable);
   if (predictionsTable) {
     const joined = joinPredictions(operational, predictionsTable, config.columns.id, config.predictions!);
     operational = joined.dataset;
@@ -130,11 +158,23 @@ async function readInputs(resolved: Config, storage: Storage, log: Logger): Prom
   // Partition values (model=, date=) describe where rows were stored, not the model's inputs.
   for (const column of notes.partitionColumns) if (!referenceTable.columns.some((c) => c.name === column)) operational.columns.delete(column);
   const others = [operational, ...(validationTable ? [toDataset('validation', config.validation!, validationTable)] : [])];
-  const { roles, datasets } = resolveRoles(config, toDataset('reference', config.reference, referenceTable), others);
+  const { roles, datasets } = resolveRoles(config, toDataset('reference', referenceUri, referenceTable), others);
   const [reference, op, validation] = datasets as [Dataset, Dataset, Dataset | undefined];
   assertComparable(reference, op, roles.features);
   const history = config.history ? await readHistory(storage, config.history, config.out, log) : [];
-  return { config, records, origins: { reference: referenceOrigin, operational: operationalOrigin }, reference, operational: op, validation, roles, checks, history };
+  const inputs: Inputs = { config, records, origins: { reference: referenceOrigin, operational: operationalOrigin }, reference, operational: op, validation, roles, checks, history };
+  if (referenceProfile || operationalProfile) inputs.profiles = profilePair(referenceProfile, operationalProfile, reference, op, config.seed);
+  return inputs;
+}
+
+/** Both sides as profiles (a side read as rows is profiled in memory like the other) and what the row checks ran on. */
+function profilePair(referenceProfile: Profile | undefined, operationalProfile: Profile | undefined, reference: Dataset, operational: Dataset, seed: number): ProfilePair & { basis: Basis } {
+  const asTable = (d: Dataset) => ({ rows: d.rows, columns: [...d.columns.values()] });
+  const ref = referenceProfile ?? profileOfRows(asTable(reference), operationalProfile!, reference.uri, seed);
+  const op = operationalProfile ?? profileOfRows(asTable(operational), ref, operational.uri, seed);
+  const part = (role: string, profile: Profile | undefined, d: Dataset) => (profile ? `${role} ${d.rows} of ${profile.rows} rows (its profile's uniform sample)` : `${role} all ${d.rows} rows`);
+  const text = `Ran on rows: ${part('reference', referenceProfile, reference)}; ${part('operational', operationalProfile, operational)}.`;
+  return { reference: ref, operational: op, basis: { on: 'sample', text } };
 }
 
 /** The predictions join as an ingest check (kind `join`): warn below 99 % coverage, fail when nothing matched. */
@@ -167,7 +207,9 @@ function assess(inputs: Inputs, log: Logger, runId: string): Assessment {
   const { config, reference, operational, validation, roles, history } = inputs;
   log.info('stage analyze', { features: roles.features.length, task: roles.task });
   const alpha = alphaPlan(config, testFamilies({ reference, roles, validation }));
-  const plan = runPlan(planSteps(), { reference, operational, validation, roles, config, log, alpha, history, runId });
+  const profiles = inputs.profiles;
+  const featureDrift = profiles ? () => profileFeatureDrift(profiles, { reference, operational }, roles, { ...config.drift, alpha: familyAlpha(config).featureDrift }, config.seed) : undefined;
+  const plan = runPlan(planSteps(), { reference, operational, validation, roles, config, log, alpha, history, runId, ...(featureDrift ? { featureDrift } : {}) });
   const { decision, diagnosis } = decide(plan.checks, { allowFailedGates: config.gates.allowFailed });
   const checks: CheckResult[] = [...inputs.checks, ...plan.checks, diagnosis];
   const steps = [...plan.steps];
@@ -183,6 +225,8 @@ function assess(inputs: Inputs, log: Logger, runId: string): Assessment {
   } else {
     steps.push({ ...SELECTION_STEP, status: 'skipped', tests: 0, reason: `The action is ${decision.action}: no training data to choose.` });
   }
+  // On a profile, every check that did not run on sketches or counts ran on the sample: each says so.
+  if (profiles) checks.forEach((c, i) => c.basis === undefined && c.stage !== 'decide' && (checks[i] = { ...c, basis: profiles.basis }));
   const { testsRun, testsFull, executed, skipped, stoppedAt } = plan;
   log.info('decision', { action: decision.action, shiftType: decision.shiftType, findings: decision.findings });
   return { checks, decision, plan: { testsRun, testsFull, executed, skipped, steps, stoppedAt, alpha: { ...alpha.spent } }, selection: selected?.selection ?? null, selectionRows: selected?.rows ?? null };

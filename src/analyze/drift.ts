@@ -10,13 +10,13 @@ import { CHECKS, type CheckOf, type FiguresOf } from '../checks/index.js';
 type FeatureDriftCheck = CheckOf<typeof CHECKS.featureDrift>;
 
 /** The drift config with its α resolved (the plan's share, or `drift.alpha` when set). */
-type DriftConfig = Config['drift'] & { alpha: number };
+export type DriftConfig = Config['drift'] & { alpha: number };
 /** Which `drift.minEffect` threshold each registry effect is compared with: each measure on its own scale. */
 const MIN_EFFECT: Record<DriftTest['effect'], keyof Config['drift']['minEffect']> = { wasserstein_norm: 'wassersteinNorm', jensen_shannon: 'jensenShannon', proportion_diff: 'proportionDiff' };
 type Numeric = Extract<Column, { type: 'numeric' }>;
 type Categorical = Extract<Column, { type: 'categorical' }>;
 
-interface Tested {
+export interface Tested {
   result: FeatureDriftCheck;
   pValue: number;
   effect: number;
@@ -203,7 +203,7 @@ export function poolRare(r: readonly number[], o: readonly number[], minExpected
   return { r: outR, o: outO, pooled };
 }
 
-function countsDrift(name: string, test: DriftTest, categories: string[], r: number[], o: number[], cfg: DriftConfig): Tested | FeatureDriftCheck {
+export function countsDrift(name: string, test: DriftTest, categories: string[], r: number[], o: number[], cfg: DriftConfig): Tested | FeatureDriftCheck {
   const nRef = r.reduce((a, b) => a + b, 0);
   const nOp = o.reduce((a, b) => a + b, 0);
   if (nRef < cfg.minRows || nOp < cfg.minRows) return insufficient(name, test, nRef, nOp, cfg);
@@ -311,30 +311,40 @@ const EFFECT_NAMES: Record<DriftTest['effect'], string> = {
  * samples tiny, harmless differences are always "significant". Up to `maxRows` values per side (seeded sample).
  */
 export function featureDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: DriftConfig, seed = 42): FeatureDriftCheck[] {
+  const outcomes = roles.features.flatMap((name) => {
+    const op = operational.columns.get(name);
+    return op ? [testFeature(name, reference.columns.get(name)!, op, cfg, seed)] : []; // a missing column: the schema gate
+  });
+  return judgeFeatures(outcomes, roles, cfg);
+}
+
+/** One feature's registry test (before Benjamini–Hochberg), or a result that reached no test. */
+export function testFeature(name: string, ref: Column, op: Column, cfg: DriftConfig, seed: number): Tested | FeatureDriftCheck {
+  const kind = columnKind(ref, op);
+  if (kind === 'numeric') return numericDrift(name, ref as Numeric, op as Numeric, cfg, seed);
+  if (kind === 'binary' && ref.type === 'numeric') return binaryNumericDrift(name, ref, op as Numeric, cfg);
+  if (kind !== null) return categoricalDrift(name, ref as Categorical, op as Categorical, kind === 'binary', cfg);
+  return {
+    ...base(name),
+    status: 'skipped',
+    figures: {},
+    summary:
+      ref.type === 'tensor' && op.type === 'tensor'
+        ? 'Tensor column: see the tensor drift check.'
+        : ref.type === op.type
+          ? `No univariate test for ${ref.type} columns.`
+          : `Kinds differ (${ref.type} vs ${op.type}); see the schema gate.`,
+  };
+}
+
+/**
+ * The verdicts: a feature drifted when significant after Benjamini–Hochberg across every tested feature and its
+ * effect reaches its floor. Results in feature order.
+ */
+export function judgeFeatures(outcomes: (Tested | FeatureDriftCheck)[], roles: Roles, cfg: DriftConfig): FeatureDriftCheck[] {
   const results: FeatureDriftCheck[] = [];
   const tested: Tested[] = [];
-  for (const name of roles.features) {
-    const ref = reference.columns.get(name)!;
-    const op = operational.columns.get(name);
-    if (!op) continue; // reported by the schema gate
-    const kind = columnKind(ref, op);
-    let outcome: Tested | FeatureDriftCheck;
-    if (kind === 'numeric') outcome = numericDrift(name, ref as Numeric, op as Numeric, cfg, seed);
-    else if (kind === 'binary' && ref.type === 'numeric') outcome = binaryNumericDrift(name, ref, op as Numeric, cfg);
-    else if (kind !== null) outcome = categoricalDrift(name, ref as Categorical, op as Categorical, kind === 'binary', cfg);
-    else {
-      outcome = {
-        ...base(name),
-        status: 'skipped',
-        figures: {},
-        summary:
-          ref.type === 'tensor' && op.type === 'tensor'
-            ? 'Tensor column: see the tensor drift check.'
-            : ref.type === op.type
-              ? `No univariate test for ${ref.type} columns.`
-              : `Kinds differ (${ref.type} vs ${op.type}); see the schema gate.`,
-      };
-    }
+  for (const outcome of outcomes) {
     if ('result' in outcome) tested.push(outcome);
     else results.push(outcome);
   }

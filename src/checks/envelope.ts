@@ -30,6 +30,21 @@ export function prefixed<const P extends string, S extends Record<string, z.ZodT
   return Object.fromEntries(Object.entries(shape).map(([k, v]) => [prefix + k, v])) as { [K in keyof S & string as `${P}${K}`]: S[K] };
 }
 
+/**
+ * What a check ran on when the run read a profile (`--reference-profile` / `--operational-profile`): the sketches
+ * (with the error bound folded into its decision), the profile's exact counts, or its uniform row sample. Absent
+ * when every input was read as rows.
+ */
+export const BasisSchema = z
+  .object({
+    on: z.enum(['sketch', 'counts', 'sample']).describe('sketch: KLL quantile sketches; counts: exact counts kept in the profile; sample: the profile’s uniform row sample.'),
+    text: z.string().describe('What that means for this check’s figures: the bound, the sample sizes.'),
+    bound: num.optional().describe('For a KS statistic from sketches: the bound on |sketch KS − exact KS| (sum of both sketches’ rank-error bounds, each at 99 % confidence).'),
+    sketchStatistic: num.optional().describe('The KS statistic between the two sketches, also when the decision was taken on the sample.'),
+  })
+  .strict();
+export type Basis = z.infer<typeof BasisSchema>;
+
 /** What one catalogue entry states: everything a producer may write and a reader may read for one check kind. */
 export interface CheckSpec<K extends string, S extends Stage, F extends z.ZodRawShape, T extends z.ZodRawShape, D extends z.ZodRawShape> {
   kind: K;
@@ -60,6 +75,7 @@ function envelopeOf<K extends string, S extends Stage, F extends z.ZodRawShape, 
       threshold: z.object(spec.threshold).partial().strict().optional().describe('Thresholds applied to reach the status.'),
       summary: z.string().describe('One human sentence.'),
       details: z.object(spec.details).strict().optional().describe('Larger structured data (tables, lists).'),
+      basis: BasisSchema.optional().describe('Present when the run read a profile: what the check ran on, and with what error bound.'),
     })
     .strict();
 }

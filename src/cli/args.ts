@@ -8,8 +8,11 @@ Analyze operational data against training data, audit the model, and decide what
 Writes results.json, summary.md, report.html and, last and only on success, retrain-config.json under --out.
 
 Inputs (s3://bucket/key, s3://bucket/prefix/ for every part file under it, file://path or a plain path):
-  --reference URI        training (reference) data                                       [required]
-  --operational URI      operational (production) data                                   [required]
+  --reference URI        training (reference) data                  [required, or --reference-profile]
+  --operational URI      operational (production) data              [required, or --operational-profile]
+  --reference-profile URI, --operational-profile URI
+                         a profile (moa profile / moa merge) instead of the rows: checks run on its
+                         sketches and counts, the rest on its uniform sample, each saying which
   --out URI              output prefix                                                   [required]
   --validation URI       held-out source data with the model's predictions and labels
   --predictions URI      operational predictions stored apart, joined on --id
@@ -77,6 +80,8 @@ Exit codes: 0 done, 1 internal error, 2 usage or config error, 3 input data erro
 export const RUN_OPTIONS = {
   reference: { type: 'string' },
   operational: { type: 'string' },
+  'reference-profile': { type: 'string' },
+  'operational-profile': { type: 'string' },
   out: { type: 'string' },
   validation: { type: 'string' },
   predictions: { type: 'string' },
@@ -159,6 +164,8 @@ export function parseRunArgs(argv: string[]): RunArgs {
   const overrides: ConfigOverrides = {
     reference: v.reference,
     operational: v.operational,
+    referenceProfile: v['reference-profile'],
+    operationalProfile: v['operational-profile'],
     out: v.out,
     validation: v.validation,
     predictions: v.predictions,

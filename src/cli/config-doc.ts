@@ -21,6 +21,8 @@ type Node = Record<string, unknown> & {
 export const FLAG_OF_KEY: Record<string, string> = {
   reference: '--reference',
   operational: '--operational',
+  referenceProfile: '--reference-profile',
+  operationalProfile: '--operational-profile',
   out: '--out',
   validation: '--validation',
   predictions: '--predictions',
@@ -49,6 +51,8 @@ export const FLAG_OF_KEY: Record<string, string> = {
 export const EXAMPLES: Record<string, unknown> = {
   reference: 's3://ml-data/churn/train/',
   operational: 's3://ml-logs/churn/2026-11/',
+  referenceProfile: 's3://ml-runs/churn/profiles/reference/profile.json',
+  operationalProfile: 's3://ml-runs/churn/profiles/2026-11/profile.json',
   out: 's3://ml-runs/churn/moa/2026-11-29/',
   validation: 's3://ml-data/churn/validation.parquet',
   predictions: 's3://ml-logs/churn/predictions/',
@@ -81,8 +85,11 @@ export const EXAMPLES: Record<string, unknown> = {
   'evidence.alpha': 0.005,
 };
 
+/** Keys required unless their alternative is given (the schema's refinement says so; its JSON Schema cannot). */
+const REQUIRED_UNLESS: Record<string, string> = { reference: 'referenceProfile', operational: 'operationalProfile' };
+
 /** Keys shown with an example in the table but left out of the example config: their absence is the usual choice. */
-const TABLE_ONLY = new Set(['drift.alpha', 'performance.alpha', 'audit.slices.fdr', 'analyze.outputDrift.alpha', 'analyze.multivariate.alpha', 'analyze.tensor.alpha', 'analyze.novelty.alpha', 'analyze.quality.alpha', 'evidence.alpha', 'history']);
+const TABLE_ONLY = new Set(['drift.alpha', 'performance.alpha', 'audit.slices.fdr', 'analyze.outputDrift.alpha', 'analyze.multivariate.alpha', 'analyze.tensor.alpha', 'analyze.novelty.alpha', 'analyze.quality.alpha', 'evidence.alpha', 'history', 'referenceProfile', 'operationalProfile']);
 
 export interface ConfigKey {
   path: string;
@@ -138,7 +145,7 @@ export function configKeys(): ConfigKey[] {
         type: typeOf(child),
         default: child.default,
         hasDefault,
-        required: required.includes(name) && !hasDefault,
+        required: (required.includes(name) || name in REQUIRED_UNLESS) && !hasDefault,
         description: child.description ?? '',
         flag: FLAG_OF_KEY[path],
         example: EXAMPLES[path] ?? (hasDefault ? child.default : undefined),
@@ -202,7 +209,7 @@ export function configurationMarkdown(): string {
     lines.push(`## ${section === '' ? 'Top level' : `\`${section}\``}`, '');
     lines.push('| key | type | default | flag | example | meaning |', '| --- | --- | --- | --- | --- | --- |');
     for (const k of list) {
-      const dflt = k.required ? 'required' : k.hasDefault ? code(k.default) : '—';
+      const dflt = k.required ? (k.path in REQUIRED_UNLESS ? `required (or \`${REQUIRED_UNLESS[k.path]}\`)` : 'required') : k.hasDefault ? code(k.default) : '—';
       lines.push(`| \`${k.path}\` | ${cell(k.type)} | ${cell(dflt)} | ${k.flag ? `\`${k.flag}\`` : ''} | ${cell(code(k.example))} | ${cell(k.description)} |`);
     }
     lines.push('');

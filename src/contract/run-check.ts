@@ -27,7 +27,7 @@ export function runContractCheck(input: RunContractInput): { report: ContractRep
   const { config } = input;
   const c = config.columns;
   const report = checkContract({
-    uri: config.operational,
+    uri: (config.operational ?? config.operationalProfile)!,
     table: asTable(input.operational),
     reference: input.reference ? asTable(input.reference) : undefined,
     partitionColumns: input.partitionColumns,

@@ -27,6 +27,11 @@ export interface PlanContext {
   /** Earlier runs' evidence-over-time chunks (`--history`), and this run's id to label its own chunks. */
   history?: readonly HistoryRun[];
   runId?: string;
+  /**
+   * Per-feature drift computed otherwise than from the datasets: from profiles (src/profile), when the run read one
+   * (the datasets are then its uniform sample).
+   */
+  featureDrift?: () => CheckResult[];
 }
 
 /** What a step hands back: its own results, and what it found for SELECT. */

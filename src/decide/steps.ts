@@ -124,7 +124,7 @@ export function planSteps(): PlanStep[] {
       run: (ctx) => {
         // Each family at its α (src/schema/alpha.ts): half the step's share to the per-feature BH family, an eighth to
         // each multivariate test and a quarter to the tensor tests, unless the config sets one.
-        const features = analyzeFeatures(ctx.reference, ctx.operational, ctx.roles, ctx.config);
+        const features = ctx.featureDrift ? ctx.featureDrift() : analyzeFeatures(ctx.reference, ctx.operational, ctx.roles, ctx.config);
         const multi = analyzeMultivariate(ctx.reference, ctx.operational, ctx.roles, ctx.config);
         let evidence: SelectionEvidence | undefined;
         if (multi.domain && multi.results.some((c) => c.status === 'fail')) {

@@ -49,16 +49,18 @@ histograms on given edges), model-output counts and a uniform row sample, as one
   -h, --help              this help
 `;
 
-export const MERGE_HELP = `Usage: moa merge --out URI [--output-params DIR] PROFILE_URI...
+export const MERGE_HELP = `Usage: moa merge --out URI [--output-params DIR] [--profile-file PATH] PROFILE_URI...
 
 Merge any number of profiles (files, or prefixes: every object under them in key order) into one. Profiles must
-come from one dataset's shards, made with the same settings. --output-params writes the --out URI to DIR/profile.
+come from one dataset's shards, made with the same settings. --output-params writes the --out URI to DIR/profile
+(Argo); --profile-file writes it to PATH (a Kubeflow output parameter file).
 `;
 
-export const SHARDS_HELP = `Usage: moa shards --input URI [--group-size N] [--output-params DIR]
+export const SHARDS_HELP = `Usage: moa shards --input URI [--group-size N] [--output-params DIR] [--shards-file PATH] [--groups-file PATH]
 
 List the objects under a prefix as shards for a fan-out: prints a JSON array of {id, uri, group}; with
---output-params writes it to DIR/shards and the JSON array of group names to DIR/groups (for Argo withParam).
+--output-params writes it to DIR/shards and the JSON array of group names to DIR/groups (for Argo withParam);
+--shards-file and --groups-file write them to those paths (Kubeflow output parameter files).
 Groups of at most --group-size shards (default 16) are merged first, then the group profiles (a merge tree).
 `;
 
@@ -194,7 +196,7 @@ function parseProfile(bytes: Uint8Array, uri: string): Profile {
 }
 
 export async function mergeCommand(argv: string[], deps: CommandDeps): Promise<number> {
-  const { values: v, positionals } = parse(argv, { out: { type: 'string' }, 'output-params': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'merge');
+  const { values: v, positionals } = parse(argv, { out: { type: 'string' }, 'output-params': { type: 'string' }, 'profile-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'merge');
   if (v.help) {
     deps.write(MERGE_HELP);
     return EXIT_CODES.ok;
@@ -217,8 +219,18 @@ export async function mergeCommand(argv: string[], deps: CommandDeps): Promise<n
   await storage.write(parseLocation(out, '--out'), body, 'application/json');
   log.info('merged profiles', { count, out, rows: merged!.rows, bytes: body.length });
   await writeParams(v['output-params'], { profile: out });
+  await writeFiles({ [v['profile-file'] ?? '']: out });
   deps.write(`profile: ${out}\nmerged: ${count}\nrows: ${merged!.rows}\n`);
   return EXIT_CODES.ok;
+}
+
+/** Each text to its path (parents made; an empty path is skipped): Kubeflow's output parameter files. */
+async function writeFiles(files: Record<string, string>): Promise<void> {
+  for (const [file, text] of Object.entries(files)) {
+    if (!file) continue;
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
 }
 
 /** Plain files for Argo's valueFrom.path (no trailing newline, as `moa run --output-params`); no-op without a dir. */
@@ -229,7 +241,11 @@ async function writeParams(dir: string | undefined, params: Record<string, strin
 }
 
 export async function shardsCommand(argv: string[], deps: CommandDeps): Promise<number> {
-  const { values: v } = parse(argv, { input: { type: 'string' }, 'group-size': { type: 'string' }, 'output-params': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'shards');
+  const { values: v } = parse(
+    argv,
+    { input: { type: 'string' }, 'group-size': { type: 'string' }, 'output-params': { type: 'string' }, 'shards-file': { type: 'string' }, 'groups-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    'shards',
+  );
   if (v.help) {
     deps.write(SHARDS_HELP);
     return EXIT_CODES.ok;
@@ -241,6 +257,7 @@ export async function shardsCommand(argv: string[], deps: CommandDeps): Promise<
   const shards = objects.map((o, i) => ({ id: `s${String(i).padStart(width, '0')}`, uri: o.uri, group: `g${String(Math.floor(i / groupSize)).padStart(3, '0')}` }));
   const groups = [...new Set(shards.map((s) => s.group))];
   await writeParams(v['output-params'], { shards: JSON.stringify(shards), groups: JSON.stringify(groups) });
+  await writeFiles({ [v['shards-file'] ?? '']: JSON.stringify(shards), [v['groups-file'] ?? '']: JSON.stringify(groups) });
   deps.log.info('listed shards', { input, shards: shards.length, groups: groups.length });
   deps.write(JSON.stringify(shards) + '\n');
   return EXIT_CODES.ok;

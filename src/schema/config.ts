@@ -382,8 +382,14 @@ export const TaskSchema = z.enum(['classification', 'regression']);
 
 export const ConfigSchema = z
   .object({
-    reference: z.string().min(1).describe('URI of the training (reference) data.'),
-    operational: z.string().min(1).describe('URI of the operational (production) data.'),
+    reference: z.string().min(1).optional().describe('URI of the training (reference) data (or give referenceProfile).'),
+    operational: z.string().min(1).optional().describe('URI of the operational (production) data (or give operationalProfile).'),
+    referenceProfile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('URI of a profile of the reference data (`moa profile` / `moa merge`, made once at training time) used instead of `reference`: checks run on its sketches and counts, and those that need rows on its uniform sample (docs/profiles.md).'),
+    operationalProfile: z.string().min(1).optional().describe('URI of a profile of the operational data used instead of `operational` (docs/profiles.md).'),
     out: z.string().min(1).describe('URI prefix where outputs are written.'),
     validation: z.string().min(1).optional().describe("URI of held-out source data with the model's predictions and labels."),
     predictions: z.string().min(1).optional().describe('URI of operational predictions stored apart, joined on the id column.'),
@@ -410,7 +416,13 @@ export const ConfigSchema = z
     full: z.boolean().default(false).describe('Run every test instead of stopping early.'),
     seed: z.number().int().default(42).describe('Seed for every random choice (subsampling, bootstrap).'),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const side of ['reference', 'operational'] as const) {
+      const given = [config[side], config[`${side}Profile`]].filter((v) => v !== undefined).length;
+      if (given !== 1) ctx.addIssue({ code: 'custom', path: [side], message: given === 0 ? `give ${side} (rows) or ${side}Profile` : `give ${side} or ${side}Profile, not both` });
+    }
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type AnalyzeConfig = z.infer<typeof AnalyzeConfigSchema>;

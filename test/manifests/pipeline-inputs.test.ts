@@ -44,7 +44,7 @@ describe('every user input, with a default, wired to its flag', () => {
     }
   });
 
-  it.each(['pipeline/kfp/moa-analyze.component.yaml', 'pipeline/kfp/drift-retrain.pipeline.yaml'])('KFP v2 %s', (file) => {
+  it.each(['pipeline/kfp/moa-analyze.component.yaml', 'pipeline/kfp/drift-retrain.pipeline.yaml', 'pipeline/kfp/moa-profile-fanout.pipeline.yaml'])('KFP v2 %s', (file) => {
     const spec = docs(file)[0]!;
     const defs = spec.components['comp-moa-analyze'].inputDefinitions.parameters as Record<string, Doc>;
     const args = spec.deploymentSpec.executors['exec-moa-analyze'].container.args as string[];

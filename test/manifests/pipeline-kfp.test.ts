@@ -11,15 +11,16 @@ import { protoError } from './kfp-proto.js';
 import { REPO_ROOT, kfpComponentV1Validator } from './schemas.js';
 import { headerComment, listYamlFiles, parseYamlDocs } from './yaml.js';
 import { IMAGE, OUTPUT_PARAMS, RUN_FLAGS } from './contract.js';
+import { MERGE_HELP, PROFILE_HELP, SHARDS_HELP } from '../../src/profile/index.js';
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const KFP = path.join(REPO_ROOT, 'pipeline/kfp');
 const read = (name: string) => readFileSync(path.join(KFP, name), 'utf8');
 const docsOf = (name: string) => parseYamlDocs(read(name), name) as Doc[];
-const V2_FILES = ['drift-retrain.pipeline.yaml', 'moa-analyze.component.yaml'];
+const V2_FILES = ['drift-retrain.pipeline.yaml', 'moa-analyze.component.yaml', 'moa-profile-fanout.pipeline.yaml'];
 
-it('pipeline/kfp holds the v2 component, the v2 example pipeline and the v1 component', () => {
+it('pipeline/kfp holds the v2 component, the v2 example pipelines and the v1 component', () => {
   expect(listYamlFiles(KFP).map((f) => path.basename(f))).toEqual(['component.yaml', ...V2_FILES]);
   for (const f of listYamlFiles(KFP)) expect(headerComment(readFileSync(f, 'utf8'))).toMatch(/Shows:/);
 });
@@ -64,7 +65,10 @@ describe.each(V2_FILES)('%s (KFP v2 IR)', (file) => {
         expect([taskName, comp !== undefined]).toEqual([taskName, true]);
         const declared = comp!.inputDefinitions ?? {};
         for (const kind of ['parameters', 'artifacts'] as const) {
-          const given = task.inputs?.[kind] ?? {};
+          // A ParallelFor's loop item is given by its iterator, from one of the task's own inputs.
+          const iterator = kind === 'parameters' ? task.parameterIterator : undefined;
+          if (iterator) expect([taskName, iterator.items.inputParameter in (task.inputs?.parameters ?? {})]).toEqual([taskName, true]);
+          const given = { ...(task.inputs?.[kind] ?? {}), ...(iterator ? { [iterator.itemInput]: {} } : {}) };
           for (const [name, src] of Object.entries(given as Record<string, Doc>)) {
             expect([taskName, kind, name, declared[kind]?.[name] !== undefined]).toEqual([taskName, kind, name, true]);
             const fromScope = src.componentInputParameter ?? src.componentInputArtifact;
@@ -138,6 +142,44 @@ describe('drift-retrain.pipeline.yaml', () => {
     badEnum.root.inputDefinitions.parameters.reference.parameterType = 'TEXT';
     expect(protoError('ml_pipelines.PipelineSpec', badEnum)).toMatch(/TEXT|parameterType|parameter_type/);
     expect(protoError('kfp_kubernetes.KubernetesExecutorConfig', { emptyDirMount: [] })).toMatch(/emptyDirMount/);
+  });
+});
+
+describe('moa-profile-fanout.pipeline.yaml', () => {
+  const [spec] = docsOf('moa-profile-fanout.pipeline.yaml') as [Doc];
+  const [component] = docsOf('moa-analyze.component.yaml') as [Doc];
+  const tasks = spec.root.dag.tasks as Record<string, Doc>;
+
+  it('decides with the same moa component and executor as moa-analyze.component.yaml, on the two profiles', () => {
+    expect(spec.components['comp-moa-analyze']).toEqual(component.components['comp-moa-analyze']);
+    expect(spec.deploymentSpec.executors['exec-moa-analyze']).toEqual(component.deploymentSpec.executors['exec-moa-analyze']);
+    const inputs = tasks['moa-analyze']!.inputs.parameters;
+    expect(inputs.operational_profile.taskOutputParameter).toEqual({ producerTask: 'merge-all', outputParameterKey: 'profile' });
+    expect(inputs.reference_profile).toEqual({ componentInputParameter: 'reference_profile' });
+    expect([inputs.reference, inputs.operational]).toEqual([{ runtimeValue: { constant: '' } }, { runtimeValue: { constant: '' } }]);
+  });
+
+  it('fans out over the shards with bounded parallelism and retries, then merges groups, then the groups', () => {
+    const shards = tasks['for-loop-1']!;
+    expect(shards.parameterIterator.items.inputParameter).toBe('pipelinechannel--moa-shards-shards');
+    expect(shards.iteratorPolicy.parallelismLimit).toBeGreaterThan(0);
+    const profile = spec.components['comp-for-loop-1'].dag.tasks['moa-profile'];
+    expect(profile.retryPolicy.maxRetryCount).toBeGreaterThan(0);
+    expect(Object.fromEntries(['shard', 'shard_id', 'group'].map((k) => [k, profile.inputs.parameters[k].parameterExpressionSelector]))).toEqual({
+      shard: 'parseJson(string_value)["uri"]',
+      shard_id: 'parseJson(string_value)["id"]',
+      group: 'parseJson(string_value)["group"]',
+    });
+    expect(tasks['for-loop-2']!.dependentTasks).toContain('for-loop-1');
+    expect(tasks['merge-all']!.dependentTasks).toEqual(['for-loop-2']);
+    // Every moa command is one the CLI has, with flags it knows (the flags of `moa shards`, `profile` and `merge`).
+    const known: Record<string, string> = { shards: SHARDS_HELP, profile: PROFILE_HELP, merge: MERGE_HELP };
+    for (const [name, executor] of Object.entries(spec.deploymentSpec.executors as Record<string, Doc>)) {
+      const [command, ...args] = executor.container.args as string[];
+      if (command === 'run') continue;
+      expect([name, command! in known]).toEqual([name, true]);
+      for (const a of args.filter((x) => x.startsWith('--'))) expect([name, known[command!]!.includes(/^--[a-z-]+/.exec(a)![0])]).toEqual([name, true]);
+    }
   });
 });
 

@@ -53,6 +53,15 @@ describe('moa shards / profile / merge', () => {
       if (c.kind === 'categorical' && wc.kind === 'categorical') expect(c.frequent).toEqual(wc.frequent);
     }
     expect(m.columns.find((c) => c.name === 'season')!.kind).toBe('categorical');
+    // The shards' merged profile against the profile of the whole: the same data, so nothing to do.
+    const out = path.join(dir, 'run-out');
+    const ran = await runCli(['run', '--reference-profile', path.join(dir, 'whole.json'), '--operational-profile', path.join(dir, 'merged.json'), '--out', out, '--categorical', 'season,weathersit', '--ignore', 'instant,dteday']);
+    expect(ran.stderr).not.toMatch(/"level":"error"/);
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(/^action: none$/m);
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8')) as { inputs: { format: string }[]; checks: { stage: string; basis?: { on: string } }[] };
+    expect(results.inputs.map((i) => i.format)).toEqual(['moa-profile/v1', 'moa-profile/v1']);
+    expect(results.checks.filter((c) => c.stage !== 'decide' && c.basis === undefined)).toEqual([]);
   }, PROCESSES_TIMEOUT);
 
   it('exit 2 for usage errors, 3 for a file that is not a profile, 4 for a missing input', async () => {
@@ -64,5 +73,12 @@ describe('moa shards / profile / merge', () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/is not a moa profile/);
     expect((await runCli(['profile', '--input', path.join(dir, 'nowhere.csv'), '--out', path.join(dir, 'z.json')])).code).toBe(4);
+    // A side is read from rows or from a profile, not both; a profile keeps no rows for a time window.
+    const both = await runCli(['run', '--reference', data, '--reference-profile', notProfile, '--operational', data, '--out', path.join(dir, 'both')]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give reference or referenceProfile, not both/);
+    const windowed = await runCli(['run', '--reference', data, '--operational-profile', notProfile, '--since', '2012-01-01', '--out', path.join(dir, 'windowed')]);
+    expect(windowed.code).toBe(2);
+    expect(windowed.stderr).toMatch(/usage.profile_rows_needed/);
   }, PROCESSES_TIMEOUT);
 });

@@ -31,9 +31,19 @@ describe('docs/configuration.md', () => {
 
   it('each example is a valid value for its key', () => {
     for (const k of configKeys()) {
-      const parsed = ConfigSchema.safeParse({ ...base, ...nested(k.path, k.example) });
+      // A profile key replaces its side's rows key: the two together are refused (next test).
+      const config: Record<string, unknown> = { ...base, ...nested(k.path, k.example) };
+      if (k.path.endsWith('Profile')) delete config[k.path.replace(/Profile$/, '')];
+      const parsed = ConfigSchema.safeParse(config);
       expect({ key: k.path, ok: parsed.success, issues: parsed.success ? [] : parsed.error.issues }).toEqual({ key: k.path, ok: true, issues: [] });
     }
+  });
+
+  it('each side is read from rows or from a profile: exactly one of the two keys', () => {
+    const issue = (config: object) => (ConfigSchema.safeParse(config).error?.issues ?? []).map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issue({ ...base, referenceProfile: 'p' })).toEqual(['reference: give reference or referenceProfile, not both']);
+    expect(issue({ operational: 'o', out: 'x' })).toEqual(['reference: give reference (rows) or referenceProfile']);
+    expect(issue({ referenceProfile: 'p', operationalProfile: 'q', out: 'x' })).toEqual([]);
   });
 
   it('the example config in the document parses', () => {
