@@ -1,8 +1,8 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
-import { benjaminiHochberg, chi2Contingency } from '../stats/index.js';
-import { bootstrapBase, percentileInterval, resampleInto } from './bootstrap.js';
+import { benjaminiHochberg, chi2Contingency, multinomialSample } from '../stats/index.js';
+import { percentileInterval } from './bootstrap.js';
 import { classOutcomes, labelledRows, predictedRows, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 import { reweightedOutputs } from './reweighted-outputs.js';
@@ -42,26 +42,48 @@ interface Estimate {
  * BBSE (Lipton, Wang & Smola 2018): with C[i][j] = P̂_val(ŷ = i, y = j) and μ[i] = P̂_op(ŷ = i), solve C·w = μ;
  * then q(y) = w(y)·p(y). Negative entries of w (sampling noise) are clipped to 0 and q renormalised.
  */
-function bbse(v: ClassOutcomes, vRows: Int32Array, o: ClassOutcomes, oRows: Int32Array, support: number[]): Estimate {
+/**
+ * What BBSE reads of the rows: validation counts per (predicted, true) class over the support, row-major m × m, and
+ * operational counts per predicted class; each array's last cell counts the rows outside the support, so that a
+ * bootstrap can draw all of them as multinomial counts (cell-bootstrap.ts) instead of resampling rows.
+ */
+interface BbseCounts {
+  joint: Float64Array;
+  predicted: Float64Array;
+}
+
+function bbseCounts(v: ClassOutcomes, vRows: Int32Array, o: ClassOutcomes, oRows: Int32Array, support: number[]): BbseCounts {
   const m = support.length;
   const pos = new Int32Array(v.classes.length).fill(-1);
   support.forEach((c, i) => (pos[c] = i));
-  const C = Matrix.zeros(m, m);
-  let nv = 0;
+  const joint = new Float64Array(m * m + 1);
   for (const i of vRows) {
     const a = pos[v.yhat[i]!]!;
     const b = pos[v.y[i]!]!;
-    if (a < 0 || b < 0) continue;
-    C.set(a, b, C.get(a, b) + 1);
-    nv++;
+    joint[a < 0 || b < 0 ? m * m : a * m + b]!++;
+  }
+  const predicted = new Float64Array(m + 1);
+  for (const i of oRows) {
+    const a = pos[o.yhat[i]!]!;
+    predicted[a < 0 ? m : a]!++;
+  }
+  return { joint, predicted };
+}
+
+function bbse({ joint, predicted }: BbseCounts, m: number): Estimate {
+  const C = Matrix.zeros(m, m);
+  let nv = 0;
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b < m; b++) {
+      C.set(a, b, joint[a * m + b]!);
+      nv += joint[a * m + b]!;
+    }
   }
   const mu = new Float64Array(m);
   let no = 0;
-  for (const i of oRows) {
-    const a = pos[o.yhat[i]!]!;
-    if (a < 0) continue;
-    mu[a]!++;
-    no++;
+  for (let a = 0; a < m; a++) {
+    mu[a] = predicted[a]!;
+    no += predicted[a]!;
   }
   C.div(nv);
   for (let i = 0; i < m; i++) mu[i]! /= no;
@@ -140,24 +162,24 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   for (const i of vRows) vCounts[v.y[i]!]!++;
   const support = vCounts.flatMap((n, c) => (n > 0 ? [c] : []));
   const names = support.map((c) => v.classes[c]!);
-  const est = bbse(v, vRows, o, oRows, support);
+  const counts = bbseCounts(v, vRows, o, oRows, support);
   const m = support.length;
+  const est = bbse(counts, m);
 
+  // Every row of both sides resampled through the counts' cells: multinomial draws (cell-bootstrap.ts).
   const B = audit.bootstrap;
   const reps = Array.from({ length: m }, () => new Float64Array(B));
-  const vb = bootstrapBase(vRows, audit.bootstrapMaxRows, rng);
-  const ob = bootstrapBase(oRows, audit.bootstrapMaxRows, rng);
-  const vDraw = new Int32Array(vb.rows.length);
-  const oDraw = new Int32Array(ob.rows.length);
+  const uniform = () => rng.nextDouble53();
+  const drawn: BbseCounts = { joint: new Float64Array(counts.joint.length), predicted: new Float64Array(counts.predicted.length) };
   let unstable = 0;
   for (let b = 0; b < B; b++) {
-    const e = bbse(v, resampleInto(vb.rows, vDraw, rng), o, resampleInto(ob.rows, oDraw, rng), support);
+    multinomialSample(vRows.length, counts.joint, uniform, drawn.joint);
+    multinomialSample(oRows.length, counts.predicted, uniform, drawn.predicted);
+    const e = bbse(drawn, m);
     if (!Number.isFinite(e.condition) || e.condition > audit.maxCondition) unstable++;
     for (let j = 0; j < m; j++) reps[j]![b] = e.q[j]!;
   }
-  // Var(q̂) ≈ A/n_val + B/n_op; shrinking both terms by the larger of the two ratios m/n errs on the wide side.
-  const scale = Math.max(vb.scale, ob.scale);
-  const intervals = reps.map((r, j) => percentileInterval(r, est.q[j]!, audit.level, scale));
+  const intervals = reps.map((r, j) => percentileInterval(r, est.q[j]!, audit.level));
 
   const predV = countsOver(v.yhat, vRows, support);
   const predO = countsOver(o.yhat, oRows, support);

@@ -1,7 +1,8 @@
 import { holdsRoles, roleColumns, type Dataset, type Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
 import type { Mulberry32 } from '../stats/index.js';
-import { bootstrapBase, percentileInterval, resampleInto } from './bootstrap.js';
+import { percentileInterval } from './bootstrap.js';
+import { probaCells, probaReplicates } from './cell-bootstrap.js';
 import { probaMetrics, probaScores, type ProbaScores } from './class-metrics.js';
 import { classOutcomes, labelledRows } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
@@ -19,12 +20,12 @@ function side(d: Dataset, roles: Roles, bins: number): ProbaScores | null {
   return probaScores(o, labelledRows(o, true), bins);
 }
 
-function eceReplicates(s: ProbaScores, B: number, maxRows: number, bins: number, rng: Mulberry32): { reps: Float64Array; scale: number } {
-  const base = bootstrapBase(Int32Array.from(s.logLoss.keys()), maxRows, rng);
-  const draw = new Int32Array(base.rows.length);
+/** ECE replicates over every row, resampled through the (bin, correct) cells (cell-bootstrap.ts). */
+function eceReplicates(s: ProbaScores, B: number, bins: number, rng: Mulberry32): { reps: Float64Array; scale: number } {
+  const replicate = probaReplicates(s, probaCells(s, bins), rng);
   const reps = new Float64Array(B);
-  for (let b = 0; b < B; b++) reps[b] = probaMetrics(s, resampleInto(base.rows, draw, rng), bins).ece;
-  return { reps, scale: base.scale };
+  for (let b = 0; b < B; b++) reps[b] = replicate().ece;
+  return { reps, scale: 1 };
 }
 
 /**
@@ -55,8 +56,8 @@ export function calibrationDrift(operational: Dataset, baseline: Dataset | undef
   }
   const eOp = probaMetrics(op, null, bins).ece;
   const eRef = probaMetrics(ref, null, bins).ece;
-  const rOp = eceReplicates(op, audit.bootstrap, audit.bootstrapMaxRows, bins, rng);
-  const rRef = eceReplicates(ref, audit.bootstrap, audit.bootstrapMaxRows, bins, rng);
+  const rOp = eceReplicates(op, audit.bootstrap, bins, rng);
+  const rRef = eceReplicates(ref, audit.bootstrap, bins, rng);
   const increase = eOp - eRef;
   // ECE is biased upwards at small n, so the replicates are centred on their own median before rescaling.
   const centre = (r: Float64Array) => Float64Array.from(r).sort()[r.length >> 1]!;

@@ -2,6 +2,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import { AuditConfigSchema, type AuditConfig, type Config } from '../schema/config.js';
 import { mulberry32, twoProportionZTest, welchZTest, type Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, percentileInterval, resampleInto, type Interval } from './bootstrap.js';
+import { confusionReplicate, probaCells, probaReplicates } from './cell-bootstrap.js';
 import { confusionCounts, metricsFromConfusion, probaMetrics, probaScores, type ConfusionMetrics } from './class-metrics.js';
 import { classOutcomes, labelledRows, regressionOutcomes, type ClassOutcomes } from './outcomes.js';
 import { reliability } from './reliability.js';
@@ -66,36 +67,36 @@ interface ClassSide {
 
 function classSide(o: ClassOutcomes, audit: AuditConfig, rng: Mulberry32): ClassSide {
   const rows = labelledRows(o);
-  const metrics = metricsFromConfusion(confusionCounts(o, rows), o.classes);
+  const counts = confusionCounts(o, rows);
+  const metrics = metricsFromConfusion(counts, o.classes);
   const B = audit.bootstrap;
   const reps: Record<string, Float64Array> = { accuracy: new Float64Array(B), balancedAccuracy: new Float64Array(B), macroF1: new Float64Array(B) };
-  const base = bootstrapBase(rows, audit.bootstrapMaxRows, rng);
-  const draw = new Int32Array(base.rows.length);
+  // Every labelled row, resampled through the confusion matrix's cells (cell-bootstrap.ts).
+  const uniform = () => rng.nextDouble53();
   const cm = new Float64Array(o.classes.length ** 2);
   for (let b = 0; b < B; b++) {
-    const m = metricsFromConfusion(confusionCounts(o, resampleInto(base.rows, draw, rng), cm), o.classes);
+    const m = metricsFromConfusion(confusionReplicate(counts, rows.length, uniform, cm), o.classes);
     reps.accuracy![b] = m.accuracy;
     reps.balancedAccuracy![b] = m.balancedAccuracy;
     reps.macroF1![b] = m.macroF1;
   }
-  const side: ClassSide = { o, rows, metrics, reps, scale: base.scale };
+  const side: ClassSide = { o, rows, metrics, reps, scale: 1 };
   const probaRows = o.proba ? labelledRows(o, true) : new Int32Array(0);
   if (probaRows.length > 0) {
     const bins = audit.calibrationBins;
     const scores = probaScores(o, probaRows, bins);
     const full = probaMetrics(scores, null, bins);
-    const positions = bootstrapBase(Int32Array.from(probaRows.keys()), audit.bootstrapMaxRows, rng);
-    const pdraw = new Int32Array(positions.rows.length);
+    const replicate = probaReplicates(scores, probaCells(scores, bins), rng);
     reps.logLoss = new Float64Array(B);
     reps.brier = new Float64Array(B);
     reps.ece = new Float64Array(B);
     for (let b = 0; b < B; b++) {
-      const m = probaMetrics(scores, resampleInto(positions.rows, pdraw, rng), bins);
+      const m = replicate();
       reps.logLoss[b] = m.logLoss;
       reps.brier[b] = m.brier;
       reps.ece[b] = m.ece;
     }
-    side.proba = { rows: probaRows, ...full, reliability: reliability(scores.confidence, scores.correct, bins), scale: positions.scale };
+    side.proba = { rows: probaRows, ...full, reliability: reliability(scores.confidence, scores.correct, bins), scale: 1 };
   }
   return side;
 }

@@ -245,7 +245,7 @@ export const AuditConfigSchema = z
       .int()
       .min(100)
       .default(100000)
-      .describe('Rows resampled per bootstrap replicate; above this a seeded subsample is used and the spread rescaled by sqrt(m/n).'),
+      .describe('Rows resampled per replicate by the row bootstraps (regression metrics, CBPE refits); above this a seeded subsample is used and the spread rescaled by sqrt(m/n). Classification metrics, calibration and BBSE draw their replicates as counts over cells and use every row.'),
     calibrationBins: z.number().int().min(2).max(100).default(10).describe('Equal-width confidence bins of the reliability curve and ECE.'),
     maxEceIncrease: z.number().min(0).max(1).default(0.05).describe('Tolerated rise in expected calibration error, operational vs baseline.'),
     maxCondition: z

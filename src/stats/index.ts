@@ -26,6 +26,7 @@ export { BatteryPool, batteryColumn, batteryColumnSorted, runBattery, workersAva
 export { bucketSortFloat64 } from './bucket-sort.js';
 export { sortedCopy } from './sort.js';
 export { selectRanks } from './select-ranks.js';
+export { binomialSample, multinomialSample } from './multinomial-sample.js';
 export { radixSortFloat64 } from './radix-sort.js';
 export { categoryCounts, type CategoryCounts, type DictionaryIndices } from './category-counts.js';
 export { normQuantile } from './normal-quantile.js';
