@@ -22,6 +22,7 @@ import {
   type RocDetail,
 } from './details.js';
 import { formatFigure, html, Html } from './html.js';
+import { noveltyReading, type Segment } from './new-classes.js';
 import { scalar } from './json-view.js';
 
 /** Charts cost bytes: the largest confusion matrix drawn, and the rows shown in long tables. */
@@ -105,31 +106,8 @@ export interface ViewContext {
   newClasses?: string[];
 }
 
-/** The classes the new_classes checks found in the operational labels, each once. */
-export function newClassNames(checks: readonly CheckResult[]): string[] {
-  const names = new Set<string>();
-  for (const c of checks) if (isKind(c, CHECKS.newClasses) && (c.status === 'fail' || c.status === 'warn')) for (const n of c.details?.reported ?? []) names.add(n);
-  return [...names];
-}
-
-/**
- * What novelty's clusters say about new classes. A cluster is a group of unfamiliar rows, not a class: one new
- * class can split into several groups, and drifted rows of known classes form groups too. Where the rows have
- * labels, each group's most common label tells which it is.
- */
-export function noveltyReading(check: CheckResult, newClasses: readonly string[]): Html {
-  const clusters = isKind(check, CHECKS.novelty) ? (check.details?.clusters ?? []).filter((c) => c.candidate) : [];
-  if (!clusters.length) return html``;
-  const groups = `${clusters.length} group${clusters.length === 1 ? '' : 's'} of operational rows unlike the training data`;
-  const labelled = clusters.filter((c) => c.dominantLabel !== undefined);
-  if (!labelled.length) return html`Novelty: ${groups}; how many classes they hold only labels can tell (their rows are queued for labelling).`;
-  const isNew = (c: (typeof clusters)[number]) => newClasses.includes(c.dominantLabel!);
-  const onNew = labelled.filter(isNew);
-  const onKnown = labelled.filter((c) => !isNew(c));
-  const names = (list: typeof clusters) => [...new Set(list.map((c) => c.dominantLabel!))];
-  const newNames = names(onNew);
-  return html`Novelty: ${groups} (groups, not classes)${onNew.length ? html`; ${onNew.length} of them mostly ${newNames.map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)} — ${newNames.length} new class${newNames.length === 1 ? '' : 'es'}` : ''}${onKnown.length ? html`; ${onKnown.length} mostly known classes (${names(onKnown).map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)}): rows that changed, not new classes` : ''}${labelled.length < clusters.length ? html`; ${clusters.length - labelled.length} without labels` : ''}.`;
-}
+/** Segments as HTML: class names as code, everything escaped. */
+export const segmentsHtml = (segments: Segment[]): Html => html`${segments.map((s) => (typeof s === 'string' ? s : html`<code>${s.name}</code>`))}`;
 
 /** z of a two-sided 95% band. */
 const Z95 = 1.959963984540054;
@@ -263,7 +241,7 @@ export function viewsFor(check: CheckResult, context: ViewContext = {}): View[] 
   }
   const clusters = detail(d, 'clusters', ClustersSchema);
   if (clusters && isKind(check, CHECKS.novelty) && clusters.some((c) => c.candidate)) {
-    views.push({ wide: true, handled: [], html: html`<p>${noveltyReading(check, context.newClasses ?? [])}</p>` });
+    views.push({ wide: true, handled: [], html: html`<p>${segmentsHtml(noveltyReading(check, context.newClasses ?? []))}</p>` });
   }
   if (clusters) {
     const rows = clusters.slice(0, VIEW_LIMITS.tableRows);

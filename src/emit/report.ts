@@ -3,7 +3,8 @@ import type { Results } from '../schema/results.js';
 import { formatFigure, html, Html } from './html.js';
 import { jsonView } from './json-view.js';
 import { COLORS } from './charts.js';
-import { distributionChart, distributionOf, legend, newClassNames, noveltyReading, viewsFor, type ViewContext } from './report-views.js';
+import { distributionChart, distributionOf, legend, segmentsHtml, viewsFor, type ViewContext } from './report-views.js';
+import { labelledNewClasses, newClassNames, noveltyReading } from './new-classes.js';
 
 // No scripts at all, styles inline only: the report must work in sandboxed viewers (KFP, Argo UI).
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
@@ -202,21 +203,11 @@ function warningsBox(checks: CheckResult[]): Html {
   )}${listed.length > shown.length ? html`<li>… ${listed.length - shown.length} more in the check tables below</li>` : ''}${small.length ? html`<li>${small.length} feature${small.length === 1 ? '' : 's'} changed significantly but less than the effect that counts as drift: ${small.slice(0, 10).map((c, i) => html`${i ? ', ' : ''}<a href="#${c.id}"><code>${c.subject ?? c.id}</code></a>`)}${small.length > 10 ? `, … ${small.length - 10} more` : ''}</li>` : ''}</ul></div>`;
 }
 
-/**
- * New classes, counted right: the labels' count (new_classes) when the operational rows have labels; novelty's
- * clusters are groups of unfamiliar rows, not classes, and are read against the labels where the rows have them.
- */
+/** New classes from the labels, and what novelty's clusters say about them (src/emit/new-classes.ts). */
 function newClassLine(checks: CheckResult[]): Html {
-  const fromLabels = checks.filter((c) => isKind(c, C.newClasses) && (c.status === 'fail' || c.status === 'warn' || c.status === 'pass'));
-  const names = newClassNames(checks);
   const novelty = checks.find((c) => isKind(c, C.novelty) && (c.status === 'fail' || c.status === 'warn'));
-  if (!fromLabels.length && !novelty) return html``;
-  const labelled = fromLabels.length
-    ? names.length
-      ? html`<strong>${names.length} new class${names.length === 1 ? '' : 'es'}</strong> in the operational labels: ${names.map((n, i) => html`${i ? ', ' : ''}<code>${n}</code>`)}.`
-      : html`No new class in the operational labels.`
-    : html``;
-  return html`<p>${labelled}${novelty ? html` ${noveltyReading(novelty, names)}` : ''}</p>`;
+  const parts = [labelledNewClasses(checks), novelty ? noveltyReading(novelty, newClassNames(checks)) : []].filter((p) => p.length);
+  return parts.length ? html`<p>${parts.map((p, i) => html`${i ? ' ' : ''}${segmentsHtml(p)}`)}</p>` : html``;
 }
 
 /** A static, self-contained HTML report: decision first, then the plan, then the evidence by topic. */

@@ -1,5 +1,6 @@
 import type { Results } from '../schema/results.js';
 import { CHECKS, findAll, isKind, judged, untyped } from '../checks/index.js';
+import { labelledNewClasses, newClassNames, noveltyReading } from './new-classes.js';
 
 // Only what changes inline Markdown meaning in a list item or a table cell.
 const ESCAPE_MD = /([\\`*_[\]<>|])/g;
@@ -27,6 +28,10 @@ export function renderSummary(results: Results): string {
     const top = drifted.slice(0, TOP).map((c) => `${code(c.subject ?? c.id)}${effect(c) >= 0 ? ` (effect ${effect(c).toPrecision(3)})` : ''}`);
     lines.push('', `**Drifted features:** ${drifted.length} of ${drift.length} — ${top.join(', ')}${drifted.length > TOP ? ', …' : ''}`);
   }
+  // Counted from the labels; novelty's clusters are groups of rows, read against the labels (new-classes.ts).
+  const novelty = checks.find((c) => isKind(c, CHECKS.novelty) && (c.status === 'fail' || c.status === 'warn'));
+  const newClasses = [labelledNewClasses(checks), novelty ? noveltyReading(novelty, newClassNames(checks)) : []].filter((p) => p.length);
+  if (newClasses.length) lines.push('', `**New classes:** ${newClasses.map((p) => p.map((s) => (typeof s === 'string' ? md(s) : code(s.name))).join('')).join(' ')}`);
   for (const [entry, title] of [[CHECKS.performance, 'Performance'], [CHECKS.estimatedPerformance, 'Estimated performance']] as const) {
     for (const c of findAll(checks, entry).filter(judged)) lines.push('', `**${title}:** ${md(c.summary)}`);
   }

@@ -28,6 +28,13 @@ describe('summary.md', () => {
     expect(md).toContain(HOSTILE[1]!.replace(/[<>]/g, (c) => `\\${c}`).replace(/_/g, '\\_')); // the reason, escaped
   });
 
+  it('counts new classes from the labels and reads novelty clusters as groups, not classes', () => {
+    const line = lines.find((l) => l.startsWith('**New classes:**'))!;
+    expect(line).toContain('1 new class in the operational labels: `<script>window.__pwned=1;alert(1)</script>`.');
+    expect(line).toContain('Novelty: 2 groups of operational rows unlike the training data (groups, not classes); 1 mostly known classes (');
+    expect(line).toContain('): rows that changed, not new classes; 1 without labels.');
+  });
+
   it('keeps a multi-line data string on one line', () => {
     const r = baseResults([], { decision: { action: 'none', shiftType: 'none', findings: [], confidence: 1, reasons: [{ text: 'line one\n# not a heading', checks: [] }] } });
     expect(renderSummary(r)).toContain('- line one # not a heading\n');
