@@ -1,12 +1,12 @@
-import { tableFromIPC } from 'apache-arrow';
-import { readParquet } from 'parquet-wasm';
-import { dataError, usageError } from '../errors.js';
+import { RecordBatch, Table as ArrowTable, tableFromIPC } from 'apache-arrow';
+import { ParquetFile, readParquet } from 'parquet-wasm';
+import { dataError, MoaError, usageError } from '../errors.js';
 import type { ColumnType as ConfiguredType, Format } from '../schema/config.js';
 import { fromArrow } from './arrow.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { truncatedError, truncationOf } from './truncation.js';
 import { booleanToken, decodeCsvBytes, decodeCsvChunks, looksNumeric, numberFromText, parseTime, type CsvOptions } from './csv.js';
-import { checkObjectBytes, checkTable, DEFAULT_LIMITS, emptyObject, gunzipBounded, gunzipStream, storedBytes, type IngestLimits } from './limits.js';
+import { checkColumns, checkObjectBytes, checkRows, checkTable, DEFAULT_LIMITS, emptyObject, gunzipBounded, gunzipStream, storedBytes, type IngestLimits } from './limits.js';
 import { CategoricalBuilder, type Column, type Table } from './table.js';
 
 const EXTENSIONS: [RegExp, Format][] = [
@@ -72,13 +72,55 @@ const csvOptions = (options: DecodeOptions, limits: IngestLimits): CsvOptions =>
   delimiter: options.uri.toLowerCase().replace(/\.gz$/, '').endsWith('.tsv') ? 9 : 44,
 });
 
+const unreadable = (options: DecodeOptions, what: string, error: unknown) =>
+  dataError('data.corrupt', `${options.subject}: ${options.uri} is not a readable ${what} file (${String((error as Error).message ?? error).slice(0, 300)}).`, {
+    subject: options.uri,
+    fix: `Check that the file is complete and really ${what}; pass --format if the extension is misleading.`,
+  });
+
+/**
+ * A Parquet object read one column chunk at a time (`blob`: the file, e.g. fs.openAsBlob, so nothing is copied
+ * whole): parquet-wasm fetches only the byte ranges of one column in one row group per read, so its heap (32-bit,
+ * 4 GB at most, never shrinking) holds one column chunk, never the file; each column's chunks become its typed
+ * array before the next column is read, so memory holds the columns plus one column's Arrow data.
+ */
+export async function decodeParquetBlob(blob: Blob, options: DecodeOptions): Promise<Table> {
+  const { uri, subject } = options;
+  if (blob.size === 0) throw emptyObject(uri, subject);
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  let table: Table;
+  try {
+    const file = await ParquetFile.fromFile(blob);
+    const groups = file.metadata().rowGroups();
+    const rows = groups.reduce((n, g) => n + g.numRows(), 0);
+    checkRows(rows, limits, uri, subject);
+    const schema = tableFromIPC((await file.read({ limit: 0 })).intoIPCStream());
+    checkColumns(schema.numCols, limits, uri, subject);
+    if (groups.length === 0) table = fromArrow(schema);
+    else {
+      const columns: Column[] = [];
+      for (const field of schema.schema.fields) {
+        const batches: RecordBatch[] = [];
+        for (let i = 0; i < groups.length; i++) batches.push(...tableFromIPC((await file.read({ columns: [field.name], rowGroups: [i] })).intoIPCStream()).batches);
+        columns.push(fromArrow(new ArrowTable(batches)).columns[0]!);
+      }
+      table = { rows, columns };
+    }
+  } catch (error) {
+    if (error instanceof MoaError) throw error;
+    // The framing of a cut-off file shows in its first and last four bytes.
+    const edges = blob.size <= 8 ? blob : new Blob([blob.slice(0, 4), blob.slice(blob.size - 4)]);
+    const truncated = truncationOf('parquet', new Uint8Array(await edges.arrayBuffer()), String((error as Error).message ?? error));
+    throw truncated ? truncatedError(subject, uri, 'Parquet', blob.size, truncated) : unreadable(options, 'Parquet', error);
+  }
+  const typed = applyTypes(table, options);
+  checkTable(typed, limits, uri, subject);
+  return typed;
+}
+
 function decodeFormat(data: Uint8Array, options: DecodeOptions, limits: IngestLimits): Table {
   const { uri, subject } = options;
-  const corrupt = (what: string, error: unknown) =>
-    dataError('data.corrupt', `${subject}: ${uri} is not a readable ${what} file (${String((error as Error).message ?? error).slice(0, 300)}).`, {
-      subject: uri,
-      fix: `Check that the file is complete and really ${what}; pass --format if the extension is misleading.`,
-    });
+  const corrupt = (what: string, error: unknown) => unreadable(options, what, error);
   switch (options.format) {
     case 'parquet': {
       let ipc: Uint8Array;

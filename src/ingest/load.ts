@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Format, ColumnType as ConfiguredType } from '../schema/config.js';
 import type { InputRecord } from '../schema/results.js';
 import { parseLocation, type Storage } from '../storage/index.js';
-import { decode, decodeCsvStream, detectFormat } from './formats.js';
+import { decode, decodeCsvStream, decodeParquetBlob, detectFormat } from './formats.js';
 import { checkObjectBytes, DEFAULT_LIMITS, type IngestLimits } from './limits.js';
 import { addPartitionColumns, assertDatePartitions, filterWindow, listWindow, partitionValues, type TimeWindow } from './partitions.js';
 import { concatColumns, type Table } from './table.js';
@@ -83,11 +83,14 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
     const values = partitionValues(object, location);
     assertDatePartitions(values, object.uri, subject);
     const decodeOptions = { format, uri: object.uri, subject, types: options.types, ...(options.limits ? { limits: options.limits } : {}) };
-    // CSV is parsed as it streams in; the other formats need the whole object (Parquet and Arrow footers).
+    // CSV is parsed as it streams in, Parquet row group by row group; Arrow and JSON Lines are read whole.
+    const gzipped = object.name.toLowerCase().endsWith('.gz');
     const table =
       format === 'csv' && storage.stream
         ? await decodeCsvStream(() => storage.stream!(object, location, subject), object.size, decodeOptions)
-        : decode(await storage.read(object, location, subject), decodeOptions);
+        : format === 'parquet' && storage.blob && !gzipped
+          ? await decodeParquetBlob(await storage.blob(object, location, subject), decodeOptions)
+          : decode(await storage.read(object, location, subject), decodeOptions);
     for (const [key] of values) partitionColumns.add(key);
     parts.push(addPartitionColumns(table, values));
     options.log.debug('read object', { role: options.role, uri: object.uri, bytes: object.size, format });

@@ -17,6 +17,10 @@ export function createStorage(env: NodeJS.ProcessEnv = process.env): Storage {
     listLevel: (location, subject) => pick(location).listLevel!(location, subject),
     read: (object, location, subject) => pick(location).read(object, location, subject),
     stream: (object, location, subject) => pick(location).stream!(object, location, subject),
+    blob: async (object, location, subject) => {
+      const storage = pick(location);
+      return storage.blob ? storage.blob(object, location, subject) : new Blob([await storage.read(object, location, subject)]);
+    },
     write: (location, body, contentType, options) => pick(location).write(location, body, contentType, options),
     remove: (location) => pick(location).remove(location),
   };

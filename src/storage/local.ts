@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, openAsBlob } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { storageError } from '../errors.js';
@@ -73,6 +73,14 @@ export class LocalStorage implements Storage {
   async read(object: StoredObject, _location: Location, subject: string): Promise<Uint8Array> {
     try {
       return await readFile(object.name);
+    } catch (error) {
+      throw localFailure(error, object.uri, subject, 'read');
+    }
+  }
+
+  async blob(object: StoredObject, _location: Location, subject: string): Promise<Blob> {
+    try {
+      return await openAsBlob(object.name);
     } catch (error) {
       throw localFailure(error, object.uri, subject, 'read');
     }

@@ -30,6 +30,8 @@ export interface Storage {
    * instead of the object. Storages without it are read whole.
    */
   stream?(object: StoredObject, location: Location, subject: string): AsyncIterable<Uint8Array>;
+  /** The object as a Blob backed by the store (a file), so a reader can fetch the byte ranges it needs. */
+  blob?(object: StoredObject, location: Location, subject: string): Promise<Blob>;
   write(location: Location, body: Uint8Array | string, contentType: string, options?: WriteOptions): Promise<void>;
   /** Delete one object or file; a missing one is not an error (withdrawing outputs must be idempotent). */
   remove(location: Location): Promise<void>;

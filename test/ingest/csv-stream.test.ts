@@ -8,13 +8,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { MoaError } from '../../src/errors.js';
 import { decode, decodeCsvStream, type DecodeOptions } from '../../src/ingest/formats.js';
 import { DEFAULT_LIMITS, type IngestLimits } from '../../src/ingest/limits.js';
 import type { Table } from '../../src/ingest/table.js';
 import { parseLocation } from '../../src/storage/index.js';
 import { LocalStorage } from '../../src/storage/local.js';
 import { testDataBytes } from '../support/data.js';
+import { errorCodeOf } from '../support/errors.js';
 import { comparableTable } from '../support/tables.js';
 
 let dir: string;
@@ -34,15 +34,6 @@ async function streamed(name: string, bytes: Uint8Array, limits: Partial<IngestL
   return decodeCsvStream(() => storage.stream(object!, parseLocation(file, 'test'), '--operational'), object!.size, optionsFor(file, limits));
 }
 
-async function codeOf(run: () => Promise<unknown> | unknown): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof MoaError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('CSV streamed from storage', () => {
   it('reads a gzipped dataset (Bike Sharing, 17 379 rows) exactly as the whole object decoded at once', async () => {
@@ -77,8 +68,8 @@ describe('CSV streamed from storage', () => {
     ['an empty .gz', 'empty.csv.gz', Buffer.alloc(0), {}, 'data.empty'],
     ['a ragged gzipped CSV', 'ragged.csv.gz', gzipSync('x,y\n1,2\n3,4,5\n'), {}, 'data.corrupt'],
   ] as const)('names %s as decoding the whole object does', async (_what, name, bytes, limits, code) => {
-    const whole = await codeOf(() => decode(bytes, optionsFor(path.join(dir, name), limits)));
+    const whole = await errorCodeOf(() => decode(bytes, optionsFor(path.join(dir, name), limits)));
     expect(whole).toBe(code);
-    expect(await codeOf(() => streamed(name, bytes, limits))).toBe(code);
+    expect(await errorCodeOf(() => streamed(name, bytes, limits))).toBe(code);
   });
 });
