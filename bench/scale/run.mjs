@@ -1,11 +1,12 @@
 // Scale benchmark of the profile fan-out (docs/profiles.md): seeded data as Parquet part files per side, one
 // `moa profile` process per part (two at a time, as the local runner does), a two-level merge tree, then the
 // statistics the checks read from profiles, against exact values recomputed from the same seeded columns.
-// Prints per-task wall / CPU / peak RSS, rows/s/core, merge time, and the accuracy table.
-// Usage: npm run bench:scale [-- --rows N --parts P --columns C]   (rows per side; defaults below, see the printed reason)
-import { spawn } from 'node:child_process';
+// Prints per-task wall / CPU / peak RSS, rows/s/core, merge time, the sketch accuracy table, and the decision table:
+// `moa run` on the rows against `moa run --reference-profile --operational-profile` on the merged profiles.
+// Usage: npm run bench:scale [-- --rows N --parts P --columns C --kll-k K --no-exact-run]   (rows per side; defaults below)
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, statfsSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,8 @@ import { histogramCounts } from '../../dist/stats/fixed-histogram.js';
 import { kllFromJson } from '../../dist/profile/sketches.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const { values: flags } = parseArgs({ options: { rows: { type: 'string' }, parts: { type: 'string' }, columns: { type: 'string' }, keep: { type: 'boolean' } } });
+const { values: flags } = parseArgs({ options: { rows: { type: 'string' }, parts: { type: 'string' }, columns: { type: 'string' }, 'kll-k': { type: 'string' }, 'no-exact-run': { type: 'boolean' }, keep: { type: 'boolean' } } });
+const kllK = Number(flags['kll-k'] ?? 200);
 const TARGET = { rows: 100_000_000, parts: 50, columns: 20 };
 const rows = Number(flags.rows ?? 2_000_000);
 const parts = Number(flags.parts ?? 20);
@@ -31,6 +33,16 @@ const bytesNeeded = 2 * rows * columns * 8.2;
 const targetBytes = 2 * TARGET.rows * TARGET.columns * 8.2;
 const disk = statfsSync(tmpdir());
 const free = disk.bavail * disk.bsize;
+const commit = (() => {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'bench'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return `${head}${dirty ? '-dirty' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+})();
+console.log(`commit: ${commit}; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(free / 1e9).toFixed(0)} GB free under ${tmpdir()}`);
 if (rows < TARGET.rows || parts !== TARGET.parts) {
   console.log(`scaled down from the target (${TARGET.rows / 1e6}M rows x ${TARGET.columns} columns as ${TARGET.parts} parts per side, ~${(targetBytes / 1e9).toFixed(0)} GB of Parquet): ` +
@@ -114,7 +126,7 @@ async function profileSide(side, pass, edges) {
   const out = path.join(dir, `profiles-${pass}`);
   const tasks = await twoAtATime(Array.from({ length: parts }, (_, p) => () =>
     cli(['profile', '--input', path.join(dir, side, `part-${String(p).padStart(5, '0')}.parquet`), '--shard-id', `s${p}`,
-      '--out', path.join(out, 'profiles', `g${Math.floor(p / GROUP)}`, `s${String(p).padStart(5, '0')}.json`), '--sample-size', '10000', ...(edges ? ['--edges', edges] : [])])));
+      '--out', path.join(out, 'profiles', `g${Math.floor(p / GROUP)}`, `s${String(p).padStart(5, '0')}.json`), '--sample-size', '10000', '--kll-k', String(kllK), ...(edges ? ['--edges', edges] : [])])));
   const profileWall = (performance.now() - started) / 1000;
   const m0 = performance.now();
   const groups = Math.ceil(parts / GROUP);
@@ -152,7 +164,7 @@ const statsSeconds = (performance.now() - t) / 1000;
 console.log(`\nstatistics from the two merged profiles (${columns} columns: KS from KLL, PSI from histograms, moments): ${statsSeconds.toFixed(2)} s; ` +
   `profile sizes ${(JSON.stringify(ref).length / 1024).toFixed(0)} KB / ${(JSON.stringify(op).length / 1024).toFixed(0)} KB`);
 
-console.log(`\n| column | kind | KS exact | KS from sketches | abs error | bound (2 x ${kllRankError(200).toFixed(4)}) | KS p exact | PSI exact (same edges) | PSI from profiles | distinct exact | distinct HLL (rel. error) | mean rel. error |`);
+console.log(`\n| column | kind | KS exact | KS from sketches | abs error | bound (2 x ${kllRankError(kllK).toFixed(4)}) | KS p exact | PSI exact (same edges) | PSI from profiles | distinct exact | distinct HLL (rel. error) | mean rel. error |`);
 console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (let j = 0; j < columns; j++) {
   const x = fullColumn('reference', j);
@@ -170,5 +182,33 @@ for (let j = 0; j < columns; j++) {
   const err = Math.abs(f.ks.statistic - exact.statistic);
   console.log(`| ${f.name} | ${KINDS[j % 4]}${j < 4 ? ' (drifted)' : ''} | ${exact.statistic.toFixed(5)} | ${f.ks.statistic.toFixed(5)} | ${err.toFixed(5)}${err <= f.ks.errorBound ? '' : ' **over**'} | ${f.ks.errorBound.toFixed(4)} | ${exact.pValue.toExponential(2)} | ` +
     `${psiExact.toFixed(6)} | ${f.psi.toFixed(6)}${psiExact === f.psi ? '' : ' **differs**'} | ${distinct} | ${f.distinct.toFixed(0)} (${((f.distinct / distinct - 1) * 100).toFixed(2)} %) | ${Math.abs(f.mean / (sum / y.length) - 1).toExponential(1)} |`);
+}
+
+// The decision: the step on the rows (drift.maxRows subsamples each side to 200,000 values per column) against the
+// step on the two merged profiles (sketch KS, or the 10,000-row sample where it is the more sensitive test).
+const onProfiles = await cli(['run', '--reference-profile', runs.reference.profile, '--operational-profile', runs.operational.profile, '--out', path.join(dir, 'run-profiles')]);
+const profileResults = JSON.parse(readFileSync(path.join(dir, 'run-profiles', 'results.json'), 'utf8'));
+console.log(`\nmoa run on the two merged profiles: ${onProfiles.wall.toFixed(1)} s wall, ${(onProfiles.user + onProfiles.sys).toFixed(1)} s CPU, peak RSS ${onProfiles.rssMB.toFixed(0)} MB; ` +
+  `merge + decide: ${(runs.operational.mergeWall + onProfiles.wall).toFixed(1)} s wall (operational merge tree ${runs.operational.mergeWall.toFixed(1)} s)`);
+let exactResults = null;
+if (flags['no-exact-run']) console.log('exact run skipped (--no-exact-run)');
+else {
+  const exactRun = await cli(['run', '--reference', path.join(dir, 'reference'), '--operational', path.join(dir, 'operational'), '--out', path.join(dir, 'run-rows')]);
+  exactResults = JSON.parse(readFileSync(path.join(dir, 'run-rows', 'results.json'), 'utf8'));
+  console.log(`moa run on the rows: ${exactRun.wall.toFixed(1)} s wall, ${(exactRun.user + exactRun.sys).toFixed(1)} s CPU, peak RSS ${exactRun.rssMB.toFixed(0)} MB`);
+}
+const driftOf = (results) => new Map(results.checks.filter((c) => c.kind === 'feature_drift').map((c) => [c.subject, c]));
+const pd = driftOf(profileResults);
+const ed = exactResults ? driftOf(exactResults) : new Map();
+const drifted = (m) => [...m.values()].filter((c) => c.status === 'fail').map((c) => c.subject).join(', ') || 'none';
+console.log(`\naction: rows ${exactResults?.decision.action ?? '(not run)'}, profiles ${profileResults.decision.action}` +
+  `${exactResults ? (exactResults.decision.action === profileResults.decision.action ? ' (same)' : ' **differs**') : ''}; drifted: rows [${exactResults ? drifted(ed) : '-'}], profiles [${drifted(pd)}]`);
+console.log('\n| column | rows: KS | rows: p | rows: status | profiles: basis | KS from sketches ± bound | profiles: KS | profiles: p | profiles: status |');
+console.log('| --- | ---: | ---: | --- | --- | ---: | ---: | ---: | --- |');
+for (const [name, c] of pd) {
+  const e = ed.get(name);
+  const f = (x, d = 5) => (x === undefined ? '-' : x.toFixed(d));
+  const pv = (x) => (x === undefined ? '-' : x.toExponential(2));
+  console.log(`| ${name} | ${f(e?.figures.statistic)} | ${pv(e?.figures.pValue)} | ${e?.status ?? '-'} | ${c.basis?.on ?? '-'} | ${f(c.basis?.sketchStatistic)} ± ${f(c.basis?.bound, 4)} | ${f(c.figures.statistic)} | ${pv(c.figures.pValue)} | ${c.status}${e && e.status !== c.status ? ' **differs**' : ''} |`);
 }
 if (!flags.keep) rmSync(dir, { recursive: true, force: true });
