@@ -35,6 +35,7 @@ export { aucTest } from './auc-test.js';
 export { twoProportionZTest, welchZTest, type ZTestResult, type ZAlternative, type GroupSummary } from './z-test.js';
 export { betaBinomialCdf } from './beta-binomial.js';
 export { binomialCdf, binomialSf } from './binomial-tail.js';
+export { classShareChangeTest, type ClassShareChangeResult } from './class-share-change.js';
 export { countChangeTest, newCategoryTest, type Count, type CountAlternative, type CountChangeResult } from './count-change.js';
 export { nearestUnitFactor, unitChangeTest, UNIT_CONVERSIONS, type UnitConversion, type UnitChangeResult } from './unit-change.js';
 export {
