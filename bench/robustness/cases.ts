@@ -115,11 +115,27 @@ export function newClassSplit(s: Split): Split | null {
   return { reference: without(s.reference), validation: without(s.validation), operational: s.operational, target: [cls] };
 }
 
-/** Prior shift: the operational half keeps every row of the least frequent class and a third of the others. */
+/**
+ * Prior shift of a stated size: the least frequent class with at least 8 % of the reference gets its operational
+ * share set to twice its reference share (at most halfway to 1) by keeping all its operational rows and a random
+ * part of the others: a total-variation change from the training priors of min(s, (1 − s) / 2) ≥ 0.08, above
+ * `audit.minPriorChange` (0.05), so a run that misses it lacks power, not a threshold. (Tripling the rarest class,
+ * the earlier case, moved Seattle weather's priors by 0.03: no finding by the configured minimum.)
+ */
 export function priorShiftSplit(s: Split, next: () => number): Split | null {
-  const counts = classCounts(s.operational);
-  if (counts.length < 2) return null;
-  const cls = counts[counts.length - 1]![0];
-  const keep = (s.operational.truth as string[]).flatMap((c, i) => (c === cls || next() < 1 / 3 ? [i] : []));
+  const reference = classCounts(s.reference);
+  const operational = new Map(classCounts(s.operational));
+  if (reference.length < 2) return null;
+  const total = reference.reduce((a, [, n]) => a + n, 0);
+  const eligible = reference.filter(([c, n]) => n / total >= 0.08 && (operational.get(c) ?? 0) > 0);
+  if (eligible.length === 0) return null;
+  const [cls, n] = eligible[eligible.length - 1]!;
+  const share = n / total;
+  const target = Math.min(2 * share, (1 + share) / 2);
+  // Keep the class's m operational rows and a fraction f of the other rows so that m / (m + f · others) = target.
+  const m = operational.get(cls)!;
+  const others = [...operational.values()].reduce((a, b) => a + b, 0) - m;
+  const keepOthers = Math.min(1, (m * (1 - target)) / (target * others));
+  const keep = (s.operational.truth as string[]).flatMap((c, i) => (c === cls || next() < keepOthers ? [i] : []));
   return { ...s, operational: take(s.operational, keep), target: [cls] };
 }

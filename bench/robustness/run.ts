@@ -58,6 +58,8 @@ interface CaseResult {
   kind: CaseKind;
   target: string[];
   action: string;
+  /** The action of the same case with `--full`: the plan's early exits must not change it. */
+  fullAction: string;
   /** fault: fix_data naming the column; new class: found and named; prior shift: not `none`; null: `none`. */
   ok: boolean;
   reason: string;
@@ -101,6 +103,7 @@ for (const ds of chosen) {
       // a named error), recorded as such rather than stopping the suite.
       const r = await analyse(ds, split, seed, path.join(workDir, label), label).catch((e: Error) => ({
         action: 'internal error',
+        fullAction: 'internal error',
         text: `${e.name}: ${e.message.replace(/\s+/g, ' ')}`,
         ids: [] as string[],
         subjects: new Map<string, string | undefined>(),
@@ -108,8 +111,8 @@ for (const ds of chosen) {
         seconds: NaN,
       }));
       const ok = judge(kind, split.target, r);
-      process.stderr.write(`${label}: ${r.action}${ok ? '' : ' ✗'} (${r.seconds.toFixed(1)} s)\n`);
-      results.push({ dataset: ds.name, seed, kind, target: split.target, action: r.action, ok, reason: r.text.slice(0, 160), seconds: r.seconds });
+      process.stderr.write(`${label}: ${r.action}${ok ? '' : ' ✗'}${r.fullAction === r.action ? '' : ` (--full: ${r.fullAction})`} (${r.seconds.toFixed(1)} s)\n`);
+      results.push({ dataset: ds.name, seed, kind, target: split.target, action: r.action, fullAction: r.fullAction ?? r.action, ok, reason: r.text.slice(0, 160), seconds: r.seconds });
     }
   }
 }
@@ -147,7 +150,11 @@ lines.push(
 const misses = results.filter((r) => !r.ok).map((r) => `- ${r.dataset} seed ${r.seed} ${r.kind}${r.target.length ? ` (${r.target.join(', ')})` : ''}: \`${r.action}\` — ${r.reason || 'no reason given'}`);
 const alpha = 0.05; // the default plan.alpha the runs use
 const table = lines.join('\n');
-const summary = `null-split runs not saying \`none\`: ${nulls.filter((r) => !r.ok).length} of ${nulls.length} (configured α = ${alpha}); \`fix_data\` on null splits: ${nulls.filter((r) => r.action === 'fix_data').length}`;
+const disagree = results.filter((r) => r.fullAction !== r.action);
+const summary = [
+  `null-split runs not saying \`none\`: ${nulls.filter((r) => !r.ok).length} of ${nulls.length} (configured α = ${alpha}); \`fix_data\` on null splits: ${nulls.filter((r) => r.action === 'fix_data').length}`,
+  `the early-exit plan and \`--full\` agree on ${results.length - disagree.length} of ${results.length} runs${disagree.length ? `; they differ on ${disagree.map((r) => `${r.dataset} seed ${r.seed} ${r.kind} (${r.action} vs --full ${r.fullAction})`).join(', ')}` : ''}`,
+].join('\n');
 process.stdout.write(`${table}\n\n${summary}\n\nMisses:\n${misses.join('\n')}\n${missing.length ? `\nNot run (dataset not found): ${missing.join(', ')}\n` : ''}`);
 
 const out = path.join(repo, 'bench', 'results', quick ? 'robustness-quick.json' : 'robustness.json');

@@ -156,38 +156,61 @@ export async function manifestRows(manifest: Manifest, data: { reference: Frame;
   return out;
 }
 
+/** What one run of the step on a production model's outputs gave, by the early-exit plan and by `--full`. */
+export interface StepRun {
+  encoder: Encoder;
+  production: Fitted;
+  results: Awaited<ReturnType<typeof runAnalysis>>['results'];
+  manifest: Manifest;
+  /** The `--full` run's results (every test run; null when not asked for): the plan's early exits must not change the decision. */
+  full: Awaited<ReturnType<typeof runAnalysis>>['results'] | null;
+  /** Wall-clock seconds of the plan's `runAnalysis` (ingest to manifest). */
+  runtimeSeconds: number;
+}
+
+/**
+ * Train the production model on the reference, write the three inputs with its predictions and probabilities into
+ * `dir`, and run the step in-process twice: the early-exit plan (outputs in `dir/out`) and `--full`
+ * (`dir/out-full`; unless `full` is false). Shared by the scenario and robustness benchmarks.
+ */
+export async function runStepOnModel(task: Scenario['task'], frames: { reference: Frame; validation: Frame; operational: Frame }, o: { dir: string; seed: number; runId: string; full?: boolean }): Promise<StepRun> {
+  await rm(o.dir, { recursive: true, force: true });
+  await mkdir(o.dir, { recursive: true });
+  const encoder = fitEncoder(frames.reference);
+  const production = fitModel(task, encoder, allRows(frames.reference), o.seed);
+  for (const [name, frame] of Object.entries(frames)) {
+    const p = production.predict(frame);
+    await writeFile(path.join(o.dir, `${name}.parquet`), toParquet(parquetColumns(frame, p.labels, p.proba)));
+  }
+  const config = await resolveConfig(createStorage(), undefined, {
+    reference: path.join(o.dir, 'reference.parquet'),
+    operational: path.join(o.dir, 'operational.parquet'),
+    validation: path.join(o.dir, 'validation.parquet'),
+    out: path.join(o.dir, 'out'),
+    task,
+    seed: o.seed,
+    columns: { label: 'label', prediction: 'predicted', timestamp: 'ts', id: 'id', ...(task === 'classification' ? { proba: 'proba_' } : {}) },
+  });
+  const now = () => new Date(Date.UTC(2026, 11, 1));
+  const started = process.hrtime.bigint();
+  const { results, manifest } = await runAnalysis(config, { storage: createStorage(), log: silentLogger, runId: o.runId, now });
+  const runtimeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const full = o.full === false ? null : await runAnalysis({ ...config, full: true, out: path.join(o.dir, 'out-full') }, { storage: createStorage(), log: silentLogger, runId: `${o.runId}-full`, now });
+  return { encoder, production, results, manifest, full: full?.results ?? null, runtimeSeconds };
+}
+
 /**
  * One scenario end to end: train the production model on the reference, write the three inputs with its
  * predictions, run the step in-process, retrain three ways and score each on the future set.
  */
 export async function runScenario(s: Scenario, o: { workDir: string; seed: number }): Promise<ScenarioResult> {
   const data = s.build(o.seed);
-  const dir = path.join(o.workDir, s.name);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-
-  const encoder = fitEncoder(data.reference);
-  const production = fitModel(s.task, encoder, allRows(data.reference), o.seed);
-  const files = { reference: data.reference, validation: data.validation, operational: data.operational };
-  for (const [name, frame] of Object.entries(files)) {
-    const p = production.predict(frame);
-    await writeFile(path.join(dir, `${name}.parquet`), toParquet(parquetColumns(frame, p.labels, p.proba)));
-  }
-
-  const config = await resolveConfig(createStorage(), undefined, {
-    reference: path.join(dir, 'reference.parquet'),
-    operational: path.join(dir, 'operational.parquet'),
-    validation: path.join(dir, 'validation.parquet'),
-    out: path.join(dir, 'out'),
-    task: s.task,
-    seed: o.seed,
-    columns: { label: 'label', prediction: 'predicted', timestamp: 'ts', id: 'id', ...(s.task === 'classification' ? { proba: 'proba_' } : {}) },
-  });
-  const started = process.hrtime.bigint();
-  const { results, manifest } = await runAnalysis(config, { storage: createStorage(), log: silentLogger, runId: `bench-${s.name}`, now: () => new Date(Date.UTC(2026, 11, 1)) });
-  const runtimeSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { encoder, production, results, manifest, full, runtimeSeconds } = await runStepOnModel(
+    s.task,
+    { reference: data.reference, validation: data.validation, operational: data.operational },
+    { dir: path.join(o.workDir, s.name), seed: o.seed, runId: `bench-${s.name}` },
+  );
   const decision = results.decision;
-  const full = await runAnalysis({ ...config, full: true, out: path.join(dir, 'out-full') }, { storage: createStorage(), log: silentLogger, runId: `bench-${s.name}-full`, now: () => new Date(Date.UTC(2026, 11, 1)) });
 
   // (a) naive refit: reference + every labelled operational row, all alike.
   const naiveRows = [...allRows(data.reference), ...labelledRows(data.operational)];
@@ -246,7 +269,7 @@ export async function runScenario(s: Scenario, o: { workDir: string; seed: numbe
     testsRun: results.plan.testsRun,
     testsFull: results.plan.testsFull,
     stoppedAt: results.plan.stoppedAt ?? null,
-    fullAction: full.results.decision.action,
+    fullAction: full!.decision.action,
     kinds: results.checks.reduce<Record<string, number>>((k, c) => ((k[c.kind] = (k[c.kind] ?? 0) + 1), k), {}),
     runtimeSeconds,
     candidate: manifest.data.weights?.candidate ?? null,

@@ -1,12 +1,12 @@
 import { Matrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
-import { benjaminiHochberg, chi2Contingency, multinomialSample } from '../stats/index.js';
+import { benjaminiHochberg, chi2Contingency, classShareChangeTest, multinomialSample, type Mulberry32 } from '../stats/index.js';
 import { percentileInterval } from './bootstrap.js';
 import { classOutcomes, labelledRows, predictedRows, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 import { reweightedOutputs } from './reweighted-outputs.js';
-import { classConditionalShift } from './class-conditional.js';
+import { classConditionalShift, MIN_PREMISE_ROWS } from './class-conditional.js';
 import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
 type LabelShiftCheck = CheckOf<typeof CHECKS.labelShift>;
@@ -130,33 +130,37 @@ const normalise = (x: number[]) => {
   return x.map((v) => (s > 0 ? v / s : 0));
 };
 
-/**
- * Label shift (BBSE): operational class priors and weights w(y) = q(y)/p(y) from the validation confusion matrix and
- * the operational predicted-class distribution, with bootstrap intervals (validation and operational rows
- * resampled together) and the condition number of the confusion matrix (above `maxCondition` the estimate is not
- * trusted and no weights are returned). Whether the priors changed is tested on what BBSE rests on — the
- * predicted-class counts, validation vs operational (chi-square; under label shift with an invertible C they differ
- * exactly when q ≠ p) — and sized by the total-variation distance between p and q (`minPriorChange`).
- * With operational labels it also checks BBSE's premise p(x|y) unchanged, as seen through the model: per class,
- * the distribution of predictions given the true class, validation vs operational (chi-square, BH at `alpha`, and a
- * total-variation distance of at least `minPriorChange`), and reports the measured priors against the estimate.
- */
-export function labelShift(operational: Dataset, validation: Dataset | undefined, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): LabelShiftResult {
-  const { audit, rng } = auditDefaults(options);
-  const base = { id: 'audit.label_shift', stage: CHECKS.labelShift.stage, kind: CHECKS.labelShift.kind, method: 'BBSE (black-box shift estimation)' };
-  const o = roles.task === 'classification' ? classOutcomes(operational, roles) : null;
-  const v = validation && roles.task === 'classification' ? classOutcomes(validation, roles) : null;
-  if (!o || !v) {
-    return { check: { ...base, status: 'skipped', figures: {}, summary: `Label shift (BBSE) not estimated: it compares the validation data's confusion matrix with the operational predictions, and ${!o ? 'the operational data holds no predictions or probabilities' : !validation ? 'no validation data was given (--validation)' : 'the validation data holds no labels with predictions or probabilities'}.` }, weights: null };
-  }
-  const vRows = labelledRows(v);
-  const oRows = predictedRows(o);
-  if (vRows.length < cfg.minLabels || oRows.length < cfg.minLabels) {
-    return {
-      check: { ...base, status: 'insufficient_data', figures: { baselineSource: 'validation', validationRows: vRows.length, operationalRows: oRows.length }, threshold: { minLabels: cfg.minLabels }, summary: `BBSE needs at least ${cfg.minLabels} labelled validation rows and ${cfg.minLabels} operational predictions (has ${vRows.length} and ${oRows.length}).` },
-      weights: null,
-    };
-  }
+/** The datasets label shift reads: the operational rows, the labelled validation rows BBSE rests on, and the
+ * training data whose label priors the weights divide by. */
+export interface LabelShiftInputs {
+  operational: Dataset;
+  validation?: Dataset;
+  reference?: Dataset;
+}
+
+/** Rows with a true label (predictions not needed). */
+function rowsWithLabel(o: ClassOutcomes): Int32Array {
+  const rows: number[] = [];
+  for (let i = 0; i < o.y.length; i++) if (o.y[i]! >= 0) rows.push(i);
+  return Int32Array.from(rows);
+}
+
+/** What the BBSE estimate adds beside measured priors, or the whole answer without operational labels. */
+interface BbseRun {
+  est: Estimate;
+  support: number[];
+  names: string[];
+  vRows: Int32Array;
+  vCounts: number[];
+  intervals: { lo: number; hi: number }[];
+  predV: number[];
+  pValue: number;
+  figures: FiguresOf<typeof CHECKS.labelShift>;
+  singular: string | null;
+}
+
+/** BBSE on validation (labels + predictions) vs operational predictions, with bootstrap intervals. */
+function runBbse(v: ClassOutcomes, vRows: Int32Array, o: ClassOutcomes, oRows: Int32Array, audit: AuditOptions['audit'] & object, rng: Mulberry32): BbseRun {
   // Classes with validation support: the only ones whose prior BBSE can estimate.
   const vCounts = new Array<number>(v.classes.length).fill(0);
   for (const i of vRows) vCounts[v.y[i]!]!++;
@@ -183,14 +187,13 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
 
   const predV = countsOver(v.yhat, vRows, support);
   const predO = countsOver(o.yhat, oRows, support);
-  const pValue = twoSampleChi2(predV, predO);
-  const distance = tv(est.p, est.q);
+  const change = classShareChangeTest(predV, predO);
+  const pValue = change.pValue;
   const recall = support.map((c) => {
     let hit = 0;
     for (const i of vRows) if (v.y[i] === c && v.yhat[i] === c) hit++;
     return hit / vCounts[c]!;
   });
-  const expectedAccuracy = recall.reduce((s, r, j) => s + r * est.q[j]!, 0);
   const figures: FiguresOf<typeof CHECKS.labelShift> = {
     baselineSource: 'validation',
     classes: m,
@@ -198,72 +201,81 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
     ...(Number.isFinite(est.condition) ? { conditionNumber: est.condition } : {}),
     clipped: est.clipped,
     unstableReplicates: unstable,
-    priorDistance: distance,
-    ...(Number.isFinite(pValue) ? { pValue } : {}),
-    expectedAccuracy,
+    priorDistance: tv(est.p, est.q),
+    ...(Number.isFinite(pValue) ? { pValue, omnibusPValue: change.omnibusPValue, mostChangedClass: names[change.mostChanged]! } : {}),
+    expectedAccuracy: recall.reduce((s, r, j) => s + r * est.q[j]!, 0),
     validationRows: vRows.length,
     operationalRows: oRows.length,
   };
-  const priors: DetailsOf<typeof CHECKS.labelShift>['priors'] = names.map((cls, j) => ({ class: cls, reference: est.p[j]!, estimated: est.q[j]!, lo: intervals[j]!.lo, hi: intervals[j]!.hi, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 }));
-  const details: DetailsOf<typeof CHECKS.labelShift> = { priors };
-
-  // With labels: measured priors, and whether p(ŷ | y) held (the premise that separates label from other shift).
-  const oLabelled = labelledRows(o);
-  // Measured beats estimated: with enough operational labels the priors, the test of their change and the weights
-  // come from the labels (validation labels vs operational labels); BBSE's estimate stays beside them, and its
-  // premise (p(ŷ | y) unchanged, as seen through the model) is tested on the labelled rows.
-  let measuredPriors: number[] | null = null;
-  if (oLabelled.length >= cfg.minLabels) {
-    const measured = normalise(countsOver(o.y, oLabelled, support));
-    measuredPriors = measured;
-    let maxError = 0;
-    let covered = 0;
-    measured.forEach((qm, j) => {
-      priors[j]!.measured = qm;
-      maxError = Math.max(maxError, Math.abs(qm - est.q[j]!));
-      if (qm >= intervals[j]!.lo && qm <= intervals[j]!.hi) covered++;
-    });
-    const conditional = support.flatMap((c, j) => {
-      const inV = vRows.filter((i) => v.y[i] === c);
-      const inO = oLabelled.filter((i) => o.y[i] === c);
-      if (inO.length < 20) return [];
-      const a = countsOver(v.yhat, inV, support);
-      const b = countsOver(o.yhat, inO, support);
-      return [{ class: names[j]!, pValue: twoSampleChi2(a, b), distance: tv(normalise(a), normalise(b)), rows: inO.length }];
-    });
-    const tested = conditional.filter((c) => Number.isFinite(c.pValue));
-    const bh = tested.length ? benjaminiHochberg(tested.map((c) => c.pValue), cfg.alpha) : null;
-    const rows = tested.map((c, i) => ({ ...c, adjustedPValue: bh!.adjusted[i]!, changed: bh!.reject[i]! && c.distance >= audit.minPriorChange }));
-    const changed = rows.filter((r) => r.changed).length;
-    const features = classConditionalShift(
-      validation!,
-      support.map((c) => vRows.filter((i) => v.y[i] === c)),
-      operational,
-      support.map((c) => oLabelled.filter((i) => o.y[i] === c)),
-      names,
-      roles.features,
-      { alpha: cfg.alpha, minDistance: audit.minPriorChange, rng },
-    );
-    Object.assign(figures, {
-      measuredPriorMaxError: maxError,
-      measuredPriorsCovered: covered,
-      conditionalClassesTested: rows.length,
-      conditionalShiftClasses: changed,
-      conditionalFeatureTests: features.tests,
-      conditionalFeatureShifts: features.shifts.length,
-      consistentWithLabelShift: changed === 0 && features.shifts.length === 0,
-    });
-    details.conditional = rows;
-    if (features.shifts.length) details.conditionalFeatures = features.shifts.slice(0, 20);
-  }
-
-  const threshold = { alpha: cfg.alpha, minPriorChange: audit.minPriorChange, maxCondition: audit.maxCondition, level: audit.level, bootstrap: B };
   // BBSE needs an invertible validation confusion matrix; the measured priors do not, but the run says why the
   // estimate beside them is missing.
   const never = names.filter((_, j) => predV[j] === 0);
   const singular = Number.isFinite(est.condition) ? null : `The validation confusion matrix is singular${never.length ? ` (never predicted on validation: ${never.slice(0, 5).join(', ')})` : ''}: BBSE cannot recover the class priors from it`;
-  if (measuredPriors) return measuredLabelShift(base, figures, threshold, details, { p: est.p, q: measuredPriors, names, support, vCounts: support.map((c) => vCounts[c]!), oCounts: countsOver(o.y, oLabelled, support), cfg, minPriorChange: audit.minPriorChange, singular });
+  return { est, support, names, vRows, vCounts: support.map((c) => vCounts[c]!), intervals, predV, pValue, figures, singular };
+}
+
+/**
+ * Label shift: operational class priors, whether they moved, and weights w(y) = q(y)/p(y).
+ *
+ * Measured beats estimated: with enough operational labels, q is measured from them and compared with the training
+ * priors p — the reference labels (the rows the weights multiply), else the validation labels — by a chi-square
+ * test on the two label-count vectors, sized by the total-variation distance (`minPriorChange`). The premise that
+ * separates a prior shift from other shift, p(x | y) unchanged, is tested on the same labelled rows: per class and
+ * feature (reference or validation vs operational), and, where validation predictions exist, per class on the
+ * model's predictions given the true class. BBSE's estimate stays beside the measured priors when it can run.
+ *
+ * Without operational labels, BBSE (Lipton et al. 2018): the validation confusion matrix and the operational
+ * predicted-class distribution give q, with bootstrap intervals and the matrix's condition number (above
+ * `maxCondition` no weights). The change is tested on what BBSE rests on — the predicted-class counts, validation
+ * vs operational (under label shift with an invertible C they differ exactly when q ≠ p) — and its premise by
+ * whether the validation outputs reweighted by w(y) match the operational ones (figure `pure`).
+ */
+export function labelShift(inputs: LabelShiftInputs, roles: Roles, cfg: PerformanceConfig, options: AuditOptions = {}): LabelShiftResult {
+  const { operational, validation, reference } = inputs;
+  const { audit, rng } = auditDefaults(options);
+  const base = { id: 'audit.label_shift', stage: CHECKS.labelShift.stage, kind: CHECKS.labelShift.kind, method: 'BBSE (black-box shift estimation)' };
+  const o = roles.task === 'classification' ? classOutcomes(operational, roles) : null;
+  const v = validation && roles.task === 'classification' ? classOutcomes(validation, roles) : null;
+  const r = reference && roles.task === 'classification' ? classOutcomes(reference, roles) : null;
+  if (!o) {
+    return { check: { ...base, status: 'skipped', figures: {}, summary: 'Label shift not estimated: the operational data holds neither labels nor predictions or probabilities.' }, weights: null };
+  }
+  const vRows = v ? labelledRows(v) : new Int32Array(0);
+  const oRows = predictedRows(o);
+  const oLabelled = rowsWithLabel(o);
+  const rLabelled = r ? rowsWithLabel(r) : new Int32Array(0);
+  const vLabelled = v ? rowsWithLabel(v) : new Int32Array(0);
+  const canEstimate = !!v && vRows.length >= cfg.minLabels && oRows.length >= cfg.minLabels;
+  const bbseRun = canEstimate ? runBbse(v!, vRows, o, oRows, audit, rng) : null;
+
+  // With labels: priors measured, against the training priors (reference labels, else validation labels).
+  const priorsBase = rLabelled.length >= cfg.minLabels ? { source: 'reference' as const, d: reference!, out: r!, rows: rLabelled } : vLabelled.length >= cfg.minLabels ? { source: 'validation' as const, d: validation!, out: v!, rows: vLabelled } : null;
+  if (priorsBase && oLabelled.length >= cfg.minLabels) {
+    return measuredLabelShift(base, { ...cfg, audit, rng }, { base: priorsBase, o, oLabelled, operational, validation, v, vRows, bbse: bbseRun, features: roles.features });
+  }
+  if (!bbseRun) {
+    const missing = !validation
+      ? 'no validation data was given (--validation)'
+      : !v
+        ? 'the validation data holds no labels with predictions or probabilities'
+        : `it needs at least ${cfg.minLabels} labelled validation rows with predictions and ${cfg.minLabels} operational predictions (has ${vRows.length} and ${oRows.length})`;
+    const measurable = `measuring the priors needs at least ${cfg.minLabels} labelled operational rows (has ${oLabelled.length}) and ${cfg.minLabels} labelled reference or validation rows (has ${rLabelled.length} and ${vLabelled.length})`;
+    const skipped = !validation || !v;
+    return {
+      check: {
+        ...base,
+        status: skipped && oLabelled.length === 0 ? 'skipped' : 'insufficient_data',
+        figures: { validationRows: vRows.length, operationalRows: oRows.length },
+        threshold: { minLabels: cfg.minLabels },
+        summary: `Label shift not estimated: BBSE compares the validation data's confusion matrix with the operational predictions, and ${missing}; ${measurable}.`,
+      },
+      weights: null,
+    };
+  }
+  const { est, names, support, intervals, pValue, figures, singular } = bbseRun;
   figures.priorsSource = 'estimated';
+  const details: DetailsOf<typeof CHECKS.labelShift> = { priors: names.map((cls, j) => ({ class: cls, reference: est.p[j]!, estimated: est.q[j]!, lo: intervals[j]!.lo, hi: intervals[j]!.hi, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 })) };
+  const threshold = { alpha: cfg.alpha, minPriorChange: audit.minPriorChange, maxCondition: audit.maxCondition, level: audit.level, bootstrap: audit.bootstrap };
   if (singular) {
     return {
       check: { ...base, status: 'degenerate', figures, threshold, details, summary: `${singular}; no weights are given.` },
@@ -282,6 +294,7 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
       weights: null,
     };
   }
+  const distance = figures.priorDistance!;
   const significant = pValue < cfg.alpha;
   const status = significant && distance >= audit.minPriorChange ? 'fail' : significant ? 'warn' : 'pass';
   const weights = names.map((cls, j) => ({ class: cls, code: support[j]!, weight: est.p[j]! > 0 ? est.q[j]! / est.p[j]! : 0 }));
@@ -314,30 +327,124 @@ export function labelShift(operational: Dataset, validation: Dataset | undefined
   };
 }
 
+interface MeasuredInputs {
+  /** The training priors' source: reference labels (what the weights multiply), else validation labels. */
+  base: { source: 'reference' | 'validation'; d: Dataset; out: ClassOutcomes; rows: Int32Array };
+  o: ClassOutcomes;
+  oLabelled: Int32Array;
+  operational: Dataset;
+  validation: Dataset | undefined;
+  v: ClassOutcomes | null;
+  vRows: Int32Array;
+  bbse: BbseRun | null;
+  features: string[];
+}
+
 /**
- * Label shift measured on the operational labels: validation vs operational label counts (chi-square, sized by the
- * total-variation distance), weights q/p from the measured priors. A prior shift is pure when the class-conditional
- * premise held on the labelled rows (no class's predictions-given-label changed).
+ * Label shift measured on the operational labels: training-prior vs operational label counts (chi-square, sized by
+ * the total-variation distance), weights q/p from the measured priors. A prior shift is pure when the
+ * class-conditional premise was tested on the labelled rows and held: no class's features changed (training-prior
+ * source vs operational, per class) and, with validation predictions, no class's predictions-given-label changed.
  */
 function measuredLabelShift(
   base: Pick<LabelShiftCheck, 'id' | 'stage' | 'kind' | 'method'>,
-  figures: FiguresOf<typeof CHECKS.labelShift>,
-  threshold: LabelShiftCheck['threshold'],
-  details: DetailsOf<typeof CHECKS.labelShift>,
-  m: { p: Float64Array; q: number[]; names: string[]; support: number[]; vCounts: number[]; oCounts: number[]; cfg: PerformanceConfig; minPriorChange: number; singular: string | null },
+  cfg: PerformanceConfig & Required<AuditOptions>,
+  m: MeasuredInputs,
 ): LabelShiftResult {
-  const pValue = twoSampleChi2(m.vCounts, m.oCounts);
-  const distance = tv(m.p, m.q);
-  Object.assign(figures, { priorsSource: 'measured', pValue: Number.isFinite(pValue) ? pValue : 1, priorDistance: distance });
-  const significant = pValue < m.cfg.alpha;
-  const status = significant && distance >= m.minPriorChange ? 'fail' : significant ? 'warn' : 'pass';
+  const { audit, rng } = cfg;
+  const baseCountsAll = new Array<number>(m.base.out.classes.length).fill(0);
+  for (const i of m.base.rows) baseCountsAll[m.base.out.y[i]!]!++;
+  // Classes the training priors hold: a class only the operational labels have is a new class (its own check).
+  const support = baseCountsAll.flatMap((n, c) => (n > 0 ? [c] : []));
+  const names = support.map((c) => m.base.out.classes[c]!);
+  const baseCounts = support.map((c) => baseCountsAll[c]!);
+  const oCounts = countsOver(m.o.y, m.oLabelled, support);
+  const p = normalise(baseCounts);
+  const q = normalise(oCounts);
+  const change = classShareChangeTest(baseCounts, oCounts);
+  const pValue = change.pValue;
+  const distance = tv(p, q);
+  const labelled = oCounts.reduce((a, b) => a + b, 0);
+
+  const figures: FiguresOf<typeof CHECKS.labelShift> = {
+    ...(m.bbse?.figures ?? {}),
+    baselineSource: m.base.source,
+    classes: support.length,
+    baselineRows: m.base.rows.length,
+    operationalRows: labelled,
+    priorsSource: 'measured',
+    pValue: Number.isFinite(pValue) ? pValue : 1,
+    priorDistance: distance,
+  };
+  if (Number.isFinite(pValue)) Object.assign(figures, { omnibusPValue: change.omnibusPValue, mostChangedClass: names[change.mostChanged]! });
+  else for (const key of ['omnibusPValue', 'mostChangedClass'] as const) delete figures[key];
+  // The BBSE estimate beside, by class name (its support is the validation's classes).
+  const estimate = new Map(m.bbse ? m.bbse.names.map((cls, j) => [cls, { q: m.bbse!.est.q[j]!, ...m.bbse!.intervals[j]! }]) : []);
+  const details: DetailsOf<typeof CHECKS.labelShift> = {
+    priors: names.map((cls, j) => {
+      const e = estimate.get(cls);
+      return { class: cls, reference: p[j]!, measured: q[j]!, weight: p[j]! > 0 ? q[j]! / p[j]! : 0, ...(e ? { estimated: e.q, lo: e.lo, hi: e.hi } : {}) };
+    }),
+  };
+  if (estimate.size) {
+    let maxError = 0;
+    let covered = 0;
+    for (const prior of details.priors) {
+      if (prior.estimated === undefined) continue;
+      maxError = Math.max(maxError, Math.abs(prior.measured! - prior.estimated));
+      if (prior.measured! >= prior.lo! && prior.measured! <= prior.hi!) covered++;
+    }
+    Object.assign(figures, { measuredPriorMaxError: maxError, measuredPriorsCovered: covered });
+  }
+
+  // Premise 1, through the model: per class, predictions given the true class, validation vs operational.
+  const conditional =
+    m.v && m.vRows.length
+      ? support.flatMap((c, j) => {
+          const inV = m.vRows.filter((i) => m.v!.y[i] === c);
+          const inO = m.oLabelled.filter((i) => m.o.yhat[i]! >= 0 && m.o.y[i] === c);
+          if (inO.length < 20 || inV.length === 0) return [];
+          const a = countsOver(m.v!.yhat, inV, support);
+          const b = countsOver(m.o.yhat, inO, support);
+          return [{ class: names[j]!, pValue: twoSampleChi2(a, b), distance: tv(normalise(a), normalise(b)), rows: inO.length }];
+        })
+      : [];
+  const tested = conditional.filter((c) => Number.isFinite(c.pValue));
+  const bh = tested.length ? benjaminiHochberg(tested.map((c) => c.pValue), cfg.alpha) : null;
+  const rows = tested.map((c, i) => ({ ...c, adjustedPValue: bh!.adjusted[i]!, changed: bh!.reject[i]! && c.distance >= audit.minPriorChange }));
+  const changed = rows.filter((r) => r.changed).length;
+  // Premise 2, on the inputs: per class and feature, the training-prior source vs operational labelled rows.
+  const features = classConditionalShift(
+    m.base.d,
+    support.map((c) => m.base.rows.filter((i) => m.base.out.y[i] === c)),
+    m.operational,
+    support.map((c) => m.oLabelled.filter((i) => m.o.y[i] === c)),
+    names,
+    m.features,
+    { alpha: cfg.alpha, minDistance: audit.minPriorChange, rng },
+  );
+  const premiseTests = rows.length + features.tests;
+  Object.assign(figures, {
+    conditionalClassesTested: rows.length,
+    conditionalShiftClasses: changed,
+    conditionalFeatureTests: features.tests,
+    conditionalFeatureShifts: features.shifts.length,
+    // Untested is not consistent: with no class large enough to test, a prior shift cannot be called pure.
+    ...(premiseTests > 0 ? { consistentWithLabelShift: changed === 0 && features.shifts.length === 0 } : {}),
+  });
+  if (rows.length) details.conditional = rows;
+  if (features.shifts.length) details.conditionalFeatures = features.shifts.slice(0, 20);
+
+  const significant = pValue < cfg.alpha;
+  const status = significant && distance >= audit.minPriorChange ? 'fail' : significant ? 'warn' : 'pass';
   if (status === 'fail') figures.pure = figures.consistentWithLabelShift === true;
-  const weights = m.names.map((cls, j) => ({ class: cls, code: m.support[j]!, weight: m.p[j]! > 0 ? m.q[j]! / m.p[j]! : 0 }));
-  details.priors.forEach((prior, j) => (prior.weight = weights[j]!.weight));
-  const labelled = m.oCounts.reduce((a, b) => a + b, 0);
-  const moved = largestMoves(m.names, m.p, m.q);
-  const method = 'measured label priors (chi-square, validation vs operational labels); BBSE estimate beside';
-  const estimateNote = m.singular ? ` ${m.singular}; the measured priors stand alone.` : '';
+  const weights = names.map((cls, j) => ({ class: cls, code: support[j]!, weight: p[j]! > 0 ? q[j]! / p[j]! : 0 }));
+  const moved = largestMoves(names, p, q);
+  const threshold = { alpha: cfg.alpha, minLabels: cfg.minLabels, minPriorChange: audit.minPriorChange, maxCondition: audit.maxCondition, level: audit.level, bootstrap: audit.bootstrap };
+  const method = `measured label priors (chi-square and per-class tests, ${m.base.source} vs operational labels)${m.bbse ? '; BBSE estimate beside' : ''}`;
+  const estimateNote = m.bbse?.singular ? ` ${m.bbse.singular}; the measured priors stand alone.` : '';
+  const untested = status === 'fail' && premiseTests === 0 ? ` Too few labelled rows per class (${MIN_PREMISE_ROWS} per class and side) to test that the class-conditional inputs held: not called a pure prior shift.` : '';
+  const against = `${m.base.source} labels (${m.base.rows.length} rows)`;
   return {
     check: {
       ...base,
@@ -348,10 +455,10 @@ function measuredLabelShift(
       details,
       summary:
         (status === 'fail'
-          ? `Class priors shifted, measured on ${labelled} labelled rows (total variation ${distance.toFixed(3)}, p = ${pValue.toExponential(2)}): ${moved}.${figures.pure ? '' : premiseBroken(details)}`
+          ? `Class priors shifted, measured on ${labelled} labelled rows against the ${against} (total variation ${distance.toFixed(3)}, p = ${pValue.toExponential(2)}): ${moved}.${figures.pure ? '' : premiseBroken(details)}${untested}`
           : status === 'warn'
-            ? `Class priors changed slightly, measured on ${labelled} labelled rows (total variation ${distance.toFixed(3)} < ${m.minPriorChange}, p = ${pValue.toExponential(2)}).`
-            : `No significant change in the measured class priors (${labelled} labelled rows, total variation ${distance.toFixed(3)}, p = ${pValue.toPrecision(3)}).`) + estimateNote,
+            ? `Class priors changed slightly, measured on ${labelled} labelled rows against the ${against} (total variation ${distance.toFixed(3)} < ${audit.minPriorChange}, p = ${pValue.toExponential(2)}).`
+            : `No significant change in the measured class priors (${labelled} labelled rows against the ${against}, total variation ${distance.toFixed(3)}, p = ${pValue.toPrecision(3)}).`) + estimateNote,
     },
     weights,
   };

@@ -4,6 +4,8 @@ import { benjaminiHochberg, chi2Contingency, ks2samp, type Mulberry32 } from '..
 /** Rows per class and side that the tests use: enough for KS and chi-square to see a distance of a few percent. */
 const MAX_ROWS = 2000;
 const MIN_ROWS = 20;
+/** Labelled rows a class needs on each side before its class-conditional inputs are tested. */
+export const MIN_PREMISE_ROWS = MIN_ROWS;
 
 export interface ConditionalFeatureShift {
   class: string;

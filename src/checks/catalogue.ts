@@ -361,7 +361,7 @@ export const labelShift = defineCheck({
   kind: 'label_shift',
   stage: 'audit',
   measures:
-    'Label shift: with enough operational labels, measured priors (validation vs operational labels, chi-square), weights w(y) = q/p from them and whether the premise held: p(ŷ|y) per class, and p(x|y) per class and feature; without, BBSE estimates the priors and weights and tests whether the reweighted validation outputs match the operational ones (figure `pure`). `priorsSource` says which.',
+    'Label shift: with enough operational labels, measured priors (training labels — the reference\'s, else the validation data\'s: `baselineSource` — vs operational labels, chi-square), weights w(y) = q/p from them and whether the premise held: p(x|y) per class and feature on the same labelled rows, and p(ŷ|y) per class where validation predictions exist; without, BBSE estimates the priors and weights and tests whether the reweighted validation outputs match the operational ones (figure `pure`). `priorsSource` says which.',
   figures: {
     baselineSource,
     classes: int,
@@ -369,10 +369,16 @@ export const labelShift = defineCheck({
     clipped: int,
     unstableReplicates: int,
     priorDistance: num,
+    /** Whether the class shares changed: chi-square and per-class tests, Bonferroni over the two (src/stats/class-share-change.ts). */
     pValue: num,
+    /** The chi-square part alone, and the class whose share moved most by its own test. */
+    omnibusPValue: num,
+    mostChangedClass: text,
     expectedAccuracy: num,
     validationRows: int,
     operationalRows: int,
+    /** Labelled rows of the training-prior source (`baselineSource`) when the priors are measured. */
+    baselineRows: int,
     measuredPriorMaxError: num,
     measuredPriorsCovered: int,
     conditionalClassesTested: int,

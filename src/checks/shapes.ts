@@ -50,7 +50,7 @@ export const SkippedFeatures = z.array(z.object({ feature: text, reason: text })
 export const Importance = z.array(z.object({ feature: text, importance: num }).strict());
 
 export const Priors = z.array(
-  z.object({ class: text, reference: num, estimated: num, lo: num, hi: num, weight: num, measured: num.optional() }).strict(),
+  z.object({ class: text, reference: num, estimated: num.optional(), lo: num.optional(), hi: num.optional(), weight: num, measured: num.optional() }).strict(),
 );
 export const Conditional = z.array(z.object({ class: text, pValue: num, distance: num, rows: int, adjustedPValue: num, changed: bool }).strict());
 /** Label shift's premise on the inputs: the (class, feature) pairs whose distribution changed within the class. */

@@ -149,12 +149,17 @@ function decideAction(checks: readonly CheckResult[], diagnosis: ShiftDiagnosis,
       reason(calibration, 'Accuracy holds but the probabilities no longer match outcomes: recalibrate on recent labelled data. '),
     ]);
   }
-  const harmJudged = findAll(checks, ...HARM_DETECTORS).filter(judged);
+  const harmChecks = findAll(checks, ...HARM_DETECTORS);
+  const harmJudged = harmChecks.filter(judged);
+  // Harm checks that ran but had too little to judge on: say so, instead of claiming there was nothing to judge.
+  const tooFew = harmChecks.filter((c) => c.status === 'insufficient_data' || c.status === 'degenerate');
   return decision('none', measured ? Math.min(0.95, 0.5 + 0.45 * Math.min(1, labelled / 1000)) : harmJudged.length ? 0.7 : 0.6, [
     ...driftReasons,
     harmJudged.length
       ? { text: inputChange ? 'The inputs drifted but the model is not harmed: ' + harmJudged.map((c) => c.summary).join(' ') : 'No evidence of harm or change: ' + harmJudged.map((c) => c.summary).join(' '), checks: ids(harmJudged) }
-      : { text: 'No feature drifted; no labels or model outputs to judge performance, so this rests on the inputs alone.', checks: ids(findAll(checks, CHECKS.featureDrift)) },
+      : tooFew.length
+        ? { text: `No feature drifted; performance could not be judged, so this rests on the inputs alone: ${tooFew[0]!.summary}`, checks: ids([...tooFew.slice(0, 1), ...findAll(checks, CHECKS.featureDrift)]) }
+        : { text: 'No feature drifted; no labels or model outputs to judge performance, so this rests on the inputs alone.', checks: ids(findAll(checks, CHECKS.featureDrift)) },
     ...(slices.length ? [reason(slices, 'Overall performance holds; watch these slices: ')] : []),
   ]);
 }

@@ -10,8 +10,16 @@ import type { PlanContext, PlanStep } from './plan.js';
 
 const hasModelOutputs = (ctx: Pick<PlanContext, 'roles'>) => !!ctx.roles.task && !!ctx.roles.prediction;
 const classification = (ctx: Pick<PlanContext, 'roles'>) => ctx.roles.task === 'classification';
-/** The label-shift step has what it needs: a classifier's outputs and validation data to compare the priors with. */
-const labelShiftApplies = (ctx: Pick<PlanContext, 'roles' | 'validation'>) => classification(ctx) && hasModelOutputs(ctx) && !!ctx.validation;
+const holdsLabels = (d: { columns: ReadonlyMap<string, unknown> } | undefined, label: string | undefined) => !!d && !!label && d.columns.has(label);
+/**
+ * The label-shift step has what it needs: operational labels to measure the priors with and training (reference)
+ * or validation labels to compare them with; or, without them, a classifier's outputs and labelled validation data
+ * for the BBSE estimate.
+ */
+const labelShiftApplies = (ctx: Pick<PlanContext, 'roles' | 'validation' | 'reference' | 'operational'>) =>
+  classification(ctx) &&
+  ((hasModelOutputs(ctx) && !!ctx.validation) ||
+    (holdsLabels(ctx.operational, ctx.roles.label) && (holdsLabels(ctx.reference, ctx.roles.label) || holdsLabels(ctx.validation, ctx.roles.label))));
 const hasTensors = (ctx: Pick<PlanContext, 'roles' | 'reference'>) => ctx.roles.features.some((f) => ctx.reference.columns.get(f)?.type === 'tensor');
 /** Every AUDIT function gets its own generator from the run's seed, so adding a step never changes another's draws. */
 const audit = (ctx: PlanContext, salt: number) => ({ audit: ctx.config.audit, rng: mulberry32((ctx.config.seed ^ salt) >>> 0) });
@@ -100,14 +108,14 @@ export function planSteps(): PlanStep[] {
     },
     {
       id: 'label_shift',
-      title: 'Did only the class priors move? Label shift (BBSE)',
+      title: 'Did only the class priors move? Label shift (measured priors, else BBSE)',
       expected: (ctx) => (labelShiftApplies(ctx) ? 1 : 0),
       // BBSE assumes the operational classes are the training classes; labelled new classes break that premise.
       skipIf: (ctx) => (failing(ctx.checks, CHECKS.newClasses).length ? 'New classes were found: BBSE assumes the label set did not change, so a prior-shift estimate cannot inform the decision.' : null),
       run: (ctx) => {
         // Without validation data or model outputs the check says so (skipped, with the input that lacks them).
         if (!classification(ctx)) return { checks: [] };
-        const { check } = labelShift(ctx.operational, ctx.validation, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
+        const { check } = labelShift({ operational: ctx.operational, validation: ctx.validation, reference: ctx.reference }, ctx.roles, { ...ctx.config.performance, alpha: ctx.alpha.family.labelShift }, audit(ctx, 4));
         return { checks: [check], evidence: { labelShift: check } };
       },
       stop: (ctx) =>

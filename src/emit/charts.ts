@@ -182,12 +182,14 @@ export function rankedBars(rows: { name: string; value: number }[], xLabel: stri
 export interface PriorRow {
   class: string;
   reference: number;
-  estimated: number;
+  /** BBSE's estimate, absent when only measured priors exist. */
+  estimated?: number;
+  measured?: number;
   lo?: number;
   hi?: number;
 }
 
-/** Class priors: reference as a grey tick, the estimate as a dot with its interval. */
+/** Class priors: reference as a grey tick, the estimate as a dot with its interval, measured priors as a diamond. */
 export function priorsChart(rows: PriorRow[]): Html {
   const names = uniqueLabels(rows.map((r) => r.class));
   const data = rows.map((r, i) => ({ ...r, name: names[i]! }));
@@ -201,7 +203,8 @@ export function priorsChart(rows: PriorRow[]): Html {
     marks: [
       Plot.ruleY(withCi, { y: 'name', x1: 'lo', x2: 'hi', stroke: COLORS.estimated, strokeOpacity: 0.6, strokeWidth: 3 }),
       Plot.tickX(data, { y: 'name', x: 'reference', stroke: COLORS.reference, strokeWidth: 3 }),
-      Plot.dot(data, { y: 'name', x: 'estimated', fill: COLORS.estimated, r: 4 }),
+      Plot.dot(data.filter((d) => Number.isFinite(d.estimated)), { y: 'name', x: 'estimated', fill: COLORS.estimated, r: 4 }),
+      Plot.dot(data.filter((d) => Number.isFinite(d.measured)), { y: 'name', x: 'measured', fill: COLORS.operational, symbol: 'diamond', r: 4 }),
     ],
   });
 }

@@ -219,12 +219,13 @@ export function viewsFor(check: CheckResult, context: ViewContext = {}): View[] 
   if (priors && priors.length) {
     const shown = priors.slice(0, VIEW_LIMITS.tableRows);
     const measured = priors.some((p) => p.measured !== undefined);
+    const estimated = priors.some((p) => p.estimated !== undefined);
     views.push({
       wide: true,
       handled: ['priors'],
-      html: html`<figure>${priorsChart(shown.map((p) => ({ class: p.class, reference: p.reference, estimated: p.estimated, lo: p.lo ?? undefined, hi: p.hi ?? undefined })))}<figcaption>${legend([['reference share', COLORS.reference], ['estimated operational share (interval)', COLORS.estimated]])}</figcaption></figure>
-<table><thead><tr><th>class</th><th>reference</th><th>estimated</th><th>interval</th>${measured ? html`<th>measured</th>` : ''}<th>weight</th></tr></thead><tbody>${shown.map(
-        (p) => html`<tr><td>${p.class}</td>${pct(p.reference)}${pct(p.estimated)}<td class="num">${p.lo !== undefined && p.lo !== null && p.hi !== undefined && p.hi !== null ? `${(p.lo * 100).toFixed(1)}–${(p.hi * 100).toFixed(1)}%` : '—'}</td>${measured ? pct(p.measured) : ''}${n(p.weight)}</tr>`,
+      html: html`<figure>${priorsChart(shown.map((p) => ({ class: p.class, reference: p.reference, estimated: p.estimated, measured: p.measured, lo: p.lo ?? undefined, hi: p.hi ?? undefined })))}<figcaption>${legend([['training share', COLORS.reference], ...(estimated ? ([['estimated operational share (interval)', COLORS.estimated]] as [string, string][]) : []), ...(measured ? ([['measured operational share', COLORS.operational]] as [string, string][]) : [])])}</figcaption></figure>
+<table><thead><tr><th>class</th><th>training</th>${estimated ? html`<th>estimated</th><th>interval</th>` : ''}${measured ? html`<th>measured</th>` : ''}<th>weight</th></tr></thead><tbody>${shown.map(
+        (p) => html`<tr><td>${p.class}</td>${pct(p.reference)}${estimated ? html`${pct(p.estimated)}<td class="num">${p.lo !== undefined && p.lo !== null && p.hi !== undefined && p.hi !== null ? `${(p.lo * 100).toFixed(1)}–${(p.hi * 100).toFixed(1)}%` : '—'}</td>` : ''}${measured ? pct(p.measured) : ''}${n(p.weight)}</tr>`,
       )}</tbody></table>${capNote(priors.length, shown.length, 'classes')}`,
     });
   }

@@ -86,14 +86,15 @@ export function classWeighting(check: LabelShiftCheck | undefined, reference: Da
     // Classes outside the estimate's support (no validation rows) are measured too.
     if (opTotal > 0 && refTotal > 0) for (const c of classes) if (!raw.has(c) && refCounts.has(c)) raw.set(c, (opCounts.get(c) ?? 0) / opTotal / (refCounts.get(c)! / refTotal));
     notes.push(`w(y) = the operational label share (${check.figures.operationalRows} rows checked) over the ${refTotal > 0 ? 'reference' : 'validation'} label share: measured priors, not the BBSE estimate.`);
-    const contradicted = priors.filter((p) => p.measured! < p.lo || p.measured! > p.hi);
+    const contradicted = priors.filter((p) => p.estimated !== undefined && p.lo !== undefined && p.hi !== undefined && (p.measured! < p.lo || p.measured! > p.hi));
     if (contradicted.length) {
-      const shown = contradicted.slice(0, 3).map((p) => `${p.class} estimated ${pct(p.estimated)}, measured ${pct(p.measured!)}`);
+      const shown = contradicted.slice(0, 3).map((p) => `${p.class} estimated ${pct(p.estimated!)}, measured ${pct(p.measured!)}`);
       notes.push(`The BBSE estimate is contradicted by the labels (${shown.join('; ')}: outside its ${Math.round(100 * (check.threshold?.level ?? 0.95))} % interval) and is not used.`);
     }
   } else {
     source = 'estimated';
-    raw = new Map(priors.map((p) => [p.class, refPrior(p.class, p.reference) > 0 ? p.estimated / refPrior(p.class, p.reference) : NaN]));
+    // The estimated path always carries BBSE's estimate for every class of its support.
+    raw = new Map(priors.map((p) => [p.class, refPrior(p.class, p.reference) > 0 && p.estimated !== undefined ? p.estimated / refPrior(p.class, p.reference) : NaN]));
     notes.push(`w(y) = the BBSE estimate of the operational prior over the ${refTotal > 0 ? 'reference' : 'validation'} prior (no operational labels to measure it).`);
     if ((check.figures.clipped ?? 0) > 0) {
       notes.push(`BBSE's raw solution was negative for ${check.figures.clipped} class(es) (estimated prior 0): clipping keeps their weight above 0.`);

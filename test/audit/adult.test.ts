@@ -114,7 +114,7 @@ describe('CBPE under covariate shift on Adult (rows selected on inputs, P(y|x) u
     const drift = featureDrift(validation, shifted, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });
     expect(diagnoseShift([...drift, measured, cbpe]).figures.shiftType).toBe('covariate');
     // The outputs moved, but no reweighting of classes explains it: p(x|y) changed too.
-    const { weights } = labelShift(shifted, validation, roles, perf, { audit, rng: mulberry32(4) });
+    const { weights } = labelShift({ operational: shifted, validation: validation }, roles, perf, { audit, rng: mulberry32(4) });
     expect(reweightedOutputs(shifted, validation, roles, weights!)!.pValue).toBeLessThan(0.05);
   });
 
@@ -191,7 +191,7 @@ describe('label shift with operational labels: measured beats estimated', () => 
   const shifted = setup.toDataset('operational', 'operational', rows, flippedLabels);
 
   it('reports the measured priors, tests them, publishes weights from them, and does not call it pure', () => {
-    const { check, weights } = labelShift(shifted, validation, roles, perf, { audit, rng: mulberry32(5) });
+    const { check, weights } = labelShift({ operational: shifted, validation: validation }, roles, perf, { audit, rng: mulberry32(5) });
     const priors = check.details!.priors as { class: string; reference: number; estimated: number; measured: number; weight: number }[];
     const measuredRate = rows.reduce((s, i) => s + flippedLabels[i]!, 0) / rows.length;
     console.log(`Adult, covariate shift + flipped subgroup: >50K validation ${(priors[1]!.reference * 100).toFixed(1)}%, BBSE ${(priors[1]!.estimated * 100).toFixed(1)}%, measured ${(measuredRate * 100).toFixed(1)}%; status ${check.status}, pure ${check.figures.pure}`);
@@ -217,11 +217,55 @@ describe('label shift without operational labels on a singular validation confus
     const neverHigh: Dataset = { ...validation, columns: new Map(validation.columns).set('prediction', { ...prediction, codes: new Int32Array(prediction.codes.length) }) };
     const label = operational.columns.get('label') as typeof prediction;
     const unlabelled: Dataset = { ...operational, columns: new Map(operational.columns).set('label', { ...label, codes: new Int32Array(label.codes.length).fill(-1) }) };
-    const { check, weights } = labelShift(unlabelled, neverHigh, roles, perf, { audit, rng: mulberry32(1) });
+    const { check, weights } = labelShift({ operational: unlabelled, validation: neverHigh }, roles, perf, { audit, rng: mulberry32(1) });
     expect(check.status).toBe('degenerate');
     expect(check.figures.priorsSource).toBe('estimated');
     expect(check.summary).toMatch(/confusion matrix is singular \(never predicted on validation: >50K\)/);
     expect(check.figures.conditionNumber).toBeUndefined();
+    expect(weights).toBeNull();
+  });
+});
+
+// Issue 16, robustness suite: a prior shift on small data was missed because the measured priors were compared with
+// the validation split only (15 rows on iris); the labels of the training data (reference) are the priors the
+// weights divide by, and need no validation data or model outputs at all.
+describe('label shift measured against the training labels (reference), without validation data', () => {
+  const reference = setup.toDataset('reference', 'validation');
+  const rng = mulberry32(8);
+  // Every >50K row of adult.test and a part of the others, so that >50K makes up 40 % (23.6 % in adult.test).
+  const high = op.y.reduce((s, y) => s + y, 0);
+  const keepLow = (high * 0.6) / 0.4 / (op.n - high);
+  const rows = Int32Array.from([...op.y.keys()].filter((i) => op.y[i] === 1 || rng.nextDouble53() < keepLow));
+  const shifted = setup.toDataset('operational', 'operational', rows);
+
+  it('finds the prior shift on labels alone, names the class, calls it pure and weights by the reference priors', () => {
+    const { check, weights } = labelShift({ operational: shifted, reference }, roles, perf, { audit, rng: mulberry32(5) });
+    expect(check.status).toBe('fail');
+    expect(check.figures).toMatchObject({ priorsSource: 'measured', baselineSource: 'reference', mostChangedClass: '>50K', consistentWithLabelShift: true, pure: true });
+    expect(check.figures.conditionalFeatureTests).toBe(2 * FEATURES.length);
+    // No BBSE estimate beside (no validation data): the priors carry only the measured share.
+    const priors = check.details!.priors;
+    expect(priors.every((p) => p.estimated === undefined && p.measured !== undefined)).toBe(true);
+    const refHigh = setup.validation.y.reduce((s, y) => s + y, 0) / setup.validation.n;
+    const measured = rows.reduce((s, i) => s + op.y[i]!, 0) / rows.length;
+    expect(priors[1]!.reference).toBeCloseTo(refHigh, 12);
+    expect(priors[1]!.measured).toBeCloseTo(measured, 12);
+    expect(weights![1]!.weight).toBeCloseTo(measured / refHigh, 12);
+    expect(check.summary).toMatch(/against the reference labels/);
+  });
+
+  it('finds no prior shift between adult.data and adult.test as they are', () => {
+    const { check } = labelShift({ operational, reference }, roles, perf, { audit, rng: mulberry32(5) });
+    expect(check.figures.priorsSource).toBe('measured');
+    expect(check.status).not.toBe('fail');
+  });
+
+  it('without labels on either side it says what is missing instead of estimating', () => {
+    const label = operational.columns.get('label') as Extract<Dataset['columns'] extends Map<string, infer C> ? C : never, { type: 'categorical' }>;
+    const unlabelled: Dataset = { ...operational, columns: new Map(operational.columns).set('label', { ...label, codes: new Int32Array(label.codes.length).fill(-1) }) };
+    const { check, weights } = labelShift({ operational: unlabelled, reference }, roles, perf, { audit, rng: mulberry32(5) });
+    expect(check.status).toBe('skipped');
+    expect(check.summary).toMatch(/no validation data was given.*labelled operational rows \(has 0\)/);
     expect(weights).toBeNull();
   });
 });

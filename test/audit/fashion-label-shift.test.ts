@@ -68,7 +68,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
 
   it('recovers the shifted priors within their intervals, flags the shift and diagnoses label shift', () => {
     const op = operational(SHIFTED, 11);
-    const { check, weights } = labelShift(op, validation, roles, perf, { audit, rng: mulberry32(1) });
+    const { check, weights } = labelShift({ operational: op, validation: validation }, roles, perf, { audit, rng: mulberry32(1) });
     const priors = check.details!.priors as { class: string; reference: number; estimated: number; lo: number; hi: number; weight: number }[];
     const errors = priors.map((p, c) => Math.abs(p.estimated - SHIFTED[c]!));
     const covered = priors.filter((p, c) => SHIFTED[c]! >= p.lo && SHIFTED[c]! <= p.hi).length;
@@ -119,7 +119,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
     const op = operational(SHIFTED, 11);
     const label = op.columns.get(roles.label!)! as Extract<Column, { type: 'categorical' }>;
     const unlabelled: Dataset = { ...op, columns: new Map(op.columns).set(roles.label!, { ...label, codes: new Int32Array(label.codes.length).fill(-1) }) };
-    const { check, weights } = labelShift(unlabelled, validation, roles, perf, { audit, rng: mulberry32(1) });
+    const { check, weights } = labelShift({ operational: unlabelled, validation: validation }, roles, perf, { audit, rng: mulberry32(1) });
     expect(check.status).toBe('fail');
     expect(check.figures.priorsSource).toBe('estimated');
     const priors = check.details!.priors as { estimated: number; reference: number }[];
@@ -131,7 +131,7 @@ maybe('BBSE on Fashion-MNIST with shifted class priors', () => {
 
   it('finds no prior change when the operational priors equal the validation priors', () => {
     const op = operational(UNIFORM, 12);
-    const { check } = labelShift(op, validation, roles, perf, { audit, rng: mulberry32(1) });
+    const { check } = labelShift({ operational: op, validation: validation }, roles, perf, { audit, rng: mulberry32(1) });
     expect(check.status).toBe('pass');
     expect(Number(check.figures.priorDistance)).toBeLessThan(audit.minPriorChange);
     const drift = featureDrift(reference, op, roles, { ...DriftConfigSchema.parse(undefined), alpha: 0.05 });

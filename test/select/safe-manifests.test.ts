@@ -111,7 +111,7 @@ describe('class weights only where the label-shift check supports them', () => {
     const check = find(labelled.results.checks, CHECKS.labelShift)!;
     const high = check.details!.priors.find((p) => p.class === '>50K')!;
     // The estimate the old manifest published, and the labels it contradicted.
-    expect(high.measured!).toBeGreaterThan(high.hi);
+    expect(high.measured!).toBeGreaterThan(high.hi!);
     expect(labelled.manifest.decision.action).toBe('retrain');
     const { classWeights, classWeighting } = labelled.manifest.training;
     if (classWeights === null) {
