@@ -258,7 +258,7 @@ export function novelty(reference: Dataset, operational: Dataset, roles: Roles, 
       threshold: { quantile: cfg.quantile, alpha: cfg.alpha, minShare: cfg.minShare, minClusterShare: cfg.minClusterShare },
       summary:
         status === 'fail'
-          ? `${pct(shareOp)} of operational rows are unlike any training row (expected ${pct(shareCal)}); ${candidates.length} candidate new class(es), largest ${pct(candidates[0]!.share)} of rows.`
+          ? `${pct(shareOp)} of operational rows are unlike any training row (expected ${pct(shareCal)}); ${candidates.length} group(s) of unfamiliar rows (each a candidate new class, or drifted rows of known classes), largest ${pct(candidates[0]!.share)} of rows.`
           : status === 'warn'
             ? `Slightly more novel rows than expected (${pct(shareOp)} vs ${pct(shareCal)}, p = ${pValue.toPrecision(2)}), no large group.`
             : `Novel rows at the expected rate (${pct(shareOp)} vs ${pct(shareCal)}).`,
