@@ -163,6 +163,31 @@ function sortedKs(a: Float64Array, b: Float64Array, factor: number): number {
   return d;
 }
 
+/**
+ * KS between two sorted samples each put on its own location and scale (median, interquartile range): the shape
+ * left once any affine change is undone. A min–max normalisation dropped (0–1 back to °C: ×47, −8) is affine, not
+ * a ratio, so rescaling by the magnitude ratio alone leaves a shape difference (KS 0.14 on Bike Sharing's temp).
+ */
+function affineKs(a: Float64Array, b: Float64Array): number {
+  const at = (x: Float64Array, q: number) => x[Math.min(x.length - 1, Math.floor(q * (x.length - 1)))]!;
+  const sa = at(a, 0.75) - at(a, 0.25);
+  const sb = at(b, 0.75) - at(b, 0.25);
+  if (!(sa > 0) || !(sb > 0)) return 1;
+  const ma = at(a, 0.5);
+  const mb = at(b, 0.5);
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < a.length && j < b.length) {
+    const x = (a[i]! - ma) / sa;
+    const y = (b[j]! - mb) / sb;
+    if (x <= y) i++;
+    if (y <= x) j++;
+    d = Math.max(d, Math.abs(i / a.length - j / b.length));
+  }
+  return d;
+}
+
 /** c(α) of the asymptotic two-sample KS critical value c(α)·√((n + m)/(nm)) at α = 0.01: √(−ln(0.005)/2). */
 const KS_CRITICAL_1PCT = Math.sqrt(-Math.log(0.005) / 2);
 
@@ -186,8 +211,8 @@ const SMALL_UNIT_FACTOR = 3;
  * ×10; widened by three standard errors of the log ratio on small samples) and whose undoing gives the reference
  * shape back (KS ≤ `unitShapeKs`, or the 1 % critical value on small samples, and at most half the KS before).
  * Factors below 3 and offset conversions must also move most values out of the reference range. A significant
- * change by ≥ `unitRatio` that no listed unit explains but whose rescaling by the observed ratio gives the shape
- * back, with most values out of range, is a scale change (a normalisation dropped); so is ≥ `scaleRatio` with most
+ * change by ≥ `unitRatio` that no listed unit explains but whose rescaling by the observed ratio, or by location and
+ * scale, gives the shape back (KS ≤ `unitRescaledKs`), with most values out of range, is a scale change (a normalisation dropped); so is ≥ `scaleRatio` with most
  * values out of range.
  */
 function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g: GateSettings, figures: Figures, details: Details): QualityFinding[] {
@@ -209,7 +234,8 @@ function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g
   const test = unitChangeTest(rn, on, { tolerance });
   if (!Number.isFinite(test.pValue)) return [];
   figures.scalePValue = test.pValue;
-  const rescaled = sortedKs(rn, on, mr / mo);
+  // The shape once the change is undone: by the magnitude ratio, or by location and scale (a dropped normalisation).
+  const rescaled = Math.min(sortedKs(rn, on, mr / mo), affineKs(rn, on));
   figures.rescaledKs = rescaled;
   if (test.pValue > g.alpha) return [];
   const base = `typical magnitude ×${ratio.toPrecision(3)} (median |x| of non-zero values ${mr.toPrecision(3)} → ${mo.toPrecision(3)}, ${pText(test.pValue)} under no change), ${pct(outsideShare)} of values outside the reference range`;
@@ -227,8 +253,8 @@ function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g
       return [{ check: 'scale_change', status: 'fail', text: `${base}: a likely unit change ${c.name} — KS to the reference ${test.ks.toFixed(3)}, ${c.ks.toFixed(3)} once undone`, pValue: test.pValue }];
     }
   }
-  if (mostlyOutside && symmetric >= g.cfg.unitRatio && rescaled <= g.cfg.unitShapeKs) {
-    return [{ check: 'scale_change', status: 'fail', text: `${base}, same shape once rescaled (KS ${rescaled.toFixed(3)}): a likely unit change by a factor no listed conversion has (a normalisation dropped?)`, pValue: test.pValue }];
+  if (mostlyOutside && symmetric >= g.cfg.unitRatio && rescaled <= g.cfg.unitRescaledKs) {
+    return [{ check: 'scale_change', status: 'fail', text: `${base}, same shape once rescaled (KS ${rescaled.toFixed(3)}, by the ratio or by location and scale): a likely unit change by a factor no listed conversion has (a normalisation dropped?)`, pValue: test.pValue }];
   }
   if (mostlyOutside && symmetric >= g.cfg.scaleRatio) return [{ check: 'scale_change', status: 'fail', text: `${base}: a likely unit or scale change`, pValue: test.pValue }];
   if (symmetric >= g.cfg.unitRatio) return [{ check: 'scale_change', status: 'warn', text: `${base}: large, but not the signature of a unit change`, pValue: test.pValue }];
@@ -418,6 +444,7 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
     unitTolerance: cfg.unitTolerance,
     unitOutsideShare: cfg.unitOutsideShare,
     unitShapeKs: cfg.unitShapeKs,
+    unitRescaledKs: cfg.unitRescaledKs,
     renameProfileDistance: cfg.renameProfileDistance,
   };
   const columns = compared.map((name) => {

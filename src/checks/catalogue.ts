@@ -112,6 +112,7 @@ export const dataQuality = defineCheck({
     unitTolerance: num,
     unitOutsideShare: num,
     unitShapeKs: num,
+    unitRescaledKs: num,
     renameProfileDistance: num,
     maxDuplicateShare: num,
   },

@@ -121,6 +121,12 @@ export const AnalyzeConfigSchema = z
           .describe('Relative distance of the magnitude ratio from a unit conversion factor (10, 1000, 3.6, 2.2046 …) within which the conversion is a candidate: 9.99 is ×10. On small samples the window widens by three standard errors of the mean log magnitude ratio (at most ×2 either way).'),
         unitOutsideShare: z.number().min(0).max(1).default(0.5).describe('Share of operational values outside the reference 0.1–99.9 % range that a scale change without a listed factor, a factor below 3 or an offset conversion (°C → °F) must move.'),
         unitShapeKs: z.number().min(0).max(1).default(0.1).describe('Largest KS statistic between the reference and the operational values with the conversion undone that still counts as the same shape, or the two-sample KS critical value at 1 % when that is larger (small samples); it must also be at most half the KS statistic before undoing.'),
+        unitRescaledKs: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.2)
+          .describe('When no listed conversion explains a change by at least `unitRatio` and at least `unitOutsideShare` of the values left the reference range: the largest KS statistic, once rescaled by the magnitude ratio or by location and scale (a dropped normalisation), that still counts as the same shape. Looser than `unitShapeKs` because most values leaving the range is itself strong evidence; a season of drift on top of the change (Bike Sharing temp ×47 − 8) leaves KS 0.14.'),
         maxDuplicateShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational rows repeat an earlier row (and the reference has far fewer).'),
         maxRows: z.number().int().min(100).default(200_000).describe('Rows per side for the per-column gate statistics; larger inputs are subsampled (seeded). Duplicates are counted on all rows, up to the first 2 000 000.'),
       })
