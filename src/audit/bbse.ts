@@ -260,11 +260,13 @@ export function labelShift(inputs: LabelShiftInputs, roles: Roles, cfg: Performa
         ? 'the validation data holds no labels with predictions or probabilities'
         : `it needs at least ${cfg.minLabels} labelled validation rows with predictions and ${cfg.minLabels} operational predictions (has ${vRows.length} and ${oRows.length})`;
     const measurable = `measuring the priors needs at least ${cfg.minLabels} labelled operational rows (has ${oLabelled.length}) and ${cfg.minLabels} labelled reference or validation rows (has ${rLabelled.length} and ${vLabelled.length})`;
-    const skipped = !validation || !v;
+    // Skipped when an input is missing (no validation data for BBSE, and no labels to measure priors on either
+    // side); insufficient data when the inputs are there but hold too few rows.
+    const skipped = (!validation || !v) && (oLabelled.length === 0 || (rLabelled.length === 0 && vLabelled.length === 0));
     return {
       check: {
         ...base,
-        status: skipped && oLabelled.length === 0 ? 'skipped' : 'insufficient_data',
+        status: skipped ? 'skipped' : 'insufficient_data',
         figures: { validationRows: vRows.length, operationalRows: oRows.length },
         threshold: { minLabels: cfg.minLabels },
         summary: `Label shift not estimated: BBSE compares the validation data's confusion matrix with the operational predictions, and ${missing}; ${measurable}.`,
