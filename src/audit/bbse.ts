@@ -3,7 +3,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Config } from '../schema/config.js';
 import { benjaminiHochberg, chi2Contingency, classShareChangeTest, multinomialSample, type Mulberry32 } from '../stats/index.js';
 import { percentileInterval } from './bootstrap.js';
-import { classOutcomes, labelledRows, predictedRows, type ClassOutcomes } from './outcomes.js';
+import { classOutcomes, labelledRows, predictedRows, rowsWithLabel, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 import { reweightedOutputs } from './reweighted-outputs.js';
 import { classConditionalShift, MIN_PREMISE_ROWS } from './class-conditional.js';
@@ -136,13 +136,6 @@ export interface LabelShiftInputs {
   operational: Dataset;
   validation?: Dataset;
   reference?: Dataset;
-}
-
-/** Rows with a true label (predictions not needed). */
-function rowsWithLabel(o: ClassOutcomes): Int32Array {
-  const rows: number[] = [];
-  for (let i = 0; i < o.y.length; i++) if (o.y[i]! >= 0) rows.push(i);
-  return Int32Array.from(rows);
 }
 
 /** What the BBSE estimate adds beside measured priors, or the whole answer without operational labels. */

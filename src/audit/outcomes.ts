@@ -104,6 +104,13 @@ export function regressionOutcomes(d: Dataset, roles: Roles): RegressionOutcomes
   return { y: y.values, yhat: yhat.values };
 }
 
+/** Row indices with a true label (predictions not needed): the rows whose class priors can be measured. */
+export function rowsWithLabel(o: ClassOutcomes): Int32Array {
+  const rows: number[] = [];
+  for (let i = 0; i < o.y.length; i++) if (o.y[i]! >= 0) rows.push(i);
+  return Int32Array.from(rows);
+}
+
 /** Row indices with both a label and a prediction (and, when `needProba`, finite probabilities). */
 export function labelledRows(o: ClassOutcomes, needProba = false): Int32Array {
   const k = o.classes.length;
