@@ -167,17 +167,74 @@ describe('moa-profile-fanout WorkflowTemplate', () => {
   const wt = byName('moa-profile-fanout');
   const templates = wt.spec.templates as Template[];
   const get = (n: string) => templates.find((t) => t.name === n)!;
-  const dag = get(wt.spec.entrypoint);
-  const task = (n: string) => (dag.dag.tasks as Template[]).find((t) => t.name === n)!;
+  const tasksOf = (t: Template) => t.dag.tasks as Template[];
+  const taskOf = (t: Template, n: string) => tasksOf(t).find((x) => x.name === n)!;
+  const entry = get(wt.spec.entrypoint);
+  const dataset = get('profile-dataset');
+  const task = (n: string) => taskOf(dataset, n);
+
+  it('ends in the decision: the reference fan-out (skipped when its profile is given), the operational fan-out on its edges, then moa run on both', () => {
+    expect(wt.spec.entrypoint).toBe('analyze-sharded');
+    const reference = taskOf(entry, 'reference');
+    expect(reference.template).toBe('profile-reference');
+    expect(reference.when).toBe("'{{inputs.parameters.reference}}' != ''");
+    const operational = taskOf(entry, 'operational');
+    // A plain `depends` accepts a skipped task (Argo: Succeeded || Skipped || Daemoned).
+    expect(operational).toMatchObject({ depends: 'reference', template: 'profile-dataset' });
+    const param = (t: Template, n: string) => (t.arguments.parameters as { name: string; value: string }[]).find((p) => p.name === n)?.value;
+    expect(param(operational, 'edges')).toBe('{{inputs.parameters.reference-profile}}');
+    expect(param(reference, 'reference-profile')).toBe('{{inputs.parameters.reference-profile}}');
+    const decide = taskOf(entry, 'decide');
+    expect(decide).toMatchObject({ depends: 'operational', template: 'decide' });
+    expect(param(decide, 'operational-profile')).toBe('{{tasks.operational.outputs.parameters.profile}}');
+    expect(param(decide, 'reference-profile')).toBe('{{inputs.parameters.reference-profile}}');
+    // The reference's two passes: the second bins on the first's deciles and writes the reference profile.
+    const second = taskOf(get('profile-reference'), 'second-pass');
+    expect(second.depends).toBe('first-pass');
+    expect(param(second, 'edges')).toBe('{{tasks.first-pass.outputs.parameters.profile}}');
+    expect(param(second, 'merged')).toBe('{{inputs.parameters.reference-profile}}');
+    // Every DAG task passes only parameters its template declares, and every required one.
+    for (const dag of templates.filter((t) => t.dag)) {
+      for (const t of tasksOf(dag)) {
+        const declared = (get(t.template).inputs.parameters as { name: string; default?: string }[]);
+        const passed = (t.arguments.parameters as { name: string }[]).map((p) => p.name);
+        for (const p of passed) expect(declared.map((d) => d.name)).toContain(p);
+        for (const d of declared.filter((x) => x.default === undefined)) expect({ task: t.name, passed }).toEqual({ task: t.name, passed: expect.arrayContaining([d.name]) });
+      }
+    }
+    // Every entrypoint input is declared at workflow level, so direct submission (any entrypoint: the names are shared) works.
+    const global = (wt.spec.arguments.parameters as { name: string }[]).map((p) => p.name);
+    for (const t of ['analyze-sharded', 'profile-reference'].map(get)) for (const p of t.inputs.parameters as { name: string }[]) expect(global).toContain(p.name);
+  });
+
+  it('returns the decision like moa-analyze: the five output parameters and the four artifacts, passed up to the entrypoint', () => {
+    const decide = get('decide');
+    expect((decide.outputs.parameters as { name: string }[]).map((p) => p.name)).toEqual(OUTPUT_PARAMS);
+    const analyze = byName('moa-analyze').spec.templates[0] as Template;
+    expect(decide.outputs.artifacts).toEqual(analyze.outputs.artifacts);
+    expect(decide.outputs.parameters).toEqual(analyze.outputs.parameters);
+    expect(decide.retryStrategy.expression).toBe(analyze.retryStrategy.expression);
+    const out = entry.outputs;
+    for (const name of OUTPUT_PARAMS) expect(out.parameters).toContainEqual({ name, valueFrom: { parameter: `{{tasks.decide.outputs.parameters.${name}}}` } });
+    for (const a of decide.outputs.artifacts as { name: string }[]) expect(out.artifacts).toContainEqual({ name: a.name, from: `{{tasks.decide.outputs.artifacts.${a.name}}}`, optional: true });
+    const args = decide.container.args as string[];
+    expect(args[0]).toBe('run');
+    const flags = args.slice(1).map((a) => /^--([a-z][a-z0-9-]*)=/.exec(a)?.[1]);
+    for (const f of flags) expect(RUN_FLAGS).toContain(f);
+    expect(flags).toEqual(expect.arrayContaining(['reference-profile', 'operational-profile', 'out', 'output-params']));
+    const dir = args.find((a) => a.startsWith('--output-params='))!.split('=')[1];
+    for (const p of decide.outputs.parameters as { name: string; valueFrom: { path: string } }[]) expect(p.valueFrom.path).toBe(`${dir}/${p.name}`);
+    for (const p of (decide.inputs.parameters as { name: string }[]).filter((x) => x.name !== 'model')) expect(args.join(' ')).toContain(`{{inputs.parameters.${p.name}}}`);
+  });
 
   it('lists shards, profiles each with withParam under bounded parallelism, then merges groups and the groups', () => {
-    expect(dag.parallelism).toBeGreaterThan(0);
+    expect(dataset.parallelism).toBeGreaterThan(0);
     expect(task('profile-shard').withParam).toBe('{{tasks.list-shards.outputs.parameters.shards}}');
     expect(task('profile-shard').depends).toBe('list-shards');
     expect(task('merge-group').withParam).toBe('{{tasks.list-shards.outputs.parameters.groups}}');
     expect(task('merge-group').depends).toBe('profile-shard');
     expect(task('merge-all').depends).toBe('merge-group');
-    expect(dag.outputs.parameters[0].valueFrom.parameter).toBe('{{tasks.merge-all.outputs.parameters.profile}}');
+    expect(dataset.outputs.parameters[0].valueFrom.parameter).toBe('{{tasks.merge-all.outputs.parameters.profile}}');
   });
 
   it('every container runs the moa image with only flags its command documents, and every input is used', () => {
@@ -191,12 +248,14 @@ describe('moa-profile-fanout WorkflowTemplate', () => {
       for (const flag of args.slice(1).map((a) => /^--([a-z][a-z0-9-]*)=/.exec(a)?.[1]).filter(Boolean)) expect(help[name]).toContain(`--${flag}`);
       for (const p of t.inputs.parameters as { name: string }[]) expect(args.join(' ')).toContain(`{{inputs.parameters.${p.name}}}`);
     }
+    expect(get('decide').container.image).toBe(IMAGE);
+    expect(get('decide').container.command).toEqual(['node', '/app/dist/cli.js']);
   });
 
   it('retries each shard on lost pods and storage errors (exit 4) only, with a deadline and a memory limit', () => {
-    for (const name of ['shards', 'profile', 'merge']) {
+    for (const name of ['shards', 'profile', 'merge', 'decide']) {
       const t = get(name);
-      expect(t.retryStrategy.expression).toBe("lastRetry.status == 'Error' || asInt(lastRetry.exitCode) == 4");
+      expect(t.retryStrategy.expression).toBe(name === 'decide' ? 'asInt(lastRetry.exitCode) == 4' : "lastRetry.status == 'Error' || asInt(lastRetry.exitCode) == 4");
       expect(Number(t.retryStrategy.limit)).toBeGreaterThan(0);
       expect(t.activeDeadlineSeconds).toBeGreaterThan(0);
       expect(t.container.resources.limits.memory).toBeDefined();
