@@ -1,6 +1,7 @@
 import { RecordBatch, Table as ArrowTable, tableFromIPC } from 'apache-arrow';
 import { ParquetFile, readParquet } from 'parquet-wasm';
-import { dataError, MoaError, usageError } from '../errors.js';
+import { dataError, MoaError, storageError, usageError } from '../errors.js';
+import type { ByteRanges } from '../storage/index.js';
 import type { ColumnType as ConfiguredType, Format } from '../schema/config.js';
 import { fromArrow } from './arrow.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
@@ -79,39 +80,71 @@ const unreadable = (options: DecodeOptions, what: string, error: unknown) =>
   });
 
 /**
- * A Parquet object read one column chunk at a time (`blob`: the file, e.g. fs.openAsBlob, so nothing is copied
- * whole): parquet-wasm fetches only the byte ranges of one column in one row group per read, so its heap (32-bit,
- * 4 GB at most, never shrinking) holds one column chunk, never the file; each column's chunks become its typed
- * array before the next column is read, so memory holds the columns plus one column's Arrow data.
+ * A Parquet object read one column chunk at a time (`source`: the file as byte ranges, e.g. fs.openAsBlob or ranged
+ * S3 GETs, so nothing is copied whole): parquet-wasm fetches the footer, then only the byte ranges of one column in
+ * one row group per read, so its heap (32-bit, 4 GB at most, never shrinking) holds one column chunk, never the
+ * file; each column's chunks become its typed array before the next column is read, so memory holds the columns
+ * plus one column's Arrow data. Rows and columns are checked from the footer, before any column is fetched.
  */
-export async function decodeParquetBlob(blob: Blob, options: DecodeOptions): Promise<Table> {
+export async function decodeParquetBlob(source: ByteRanges, options: DecodeOptions): Promise<Table> {
   const { uri, subject } = options;
-  if (blob.size === 0) throw emptyObject(uri, subject);
+  if (source.size === 0) throw emptyObject(uri, subject);
   const limits = options.limits ?? DEFAULT_LIMITS;
+  // A fetch that fails must not reach the wasm reader: a rejected read (or bytes it did not ask for) makes it
+  // panic, which leaves the wasm instance unusable. The failed read is left pending and the step waiting on it is
+  // abandoned with the fetch's own error instead.
+  let fetchFailure: unknown;
+  let abandon!: (error: unknown) => void;
+  const failed = new Promise<never>((_, reject) => (abandon = reject));
+  failed.catch(() => {});
+  const unlessFetchFails = <T>(step: Promise<T>): Promise<T> => Promise.race([step, failed]);
+  const blob: ByteRanges = {
+    size: source.size,
+    slice: (start, end) => {
+      const part = source.slice(start, end);
+      return {
+        arrayBuffer: () =>
+          part.arrayBuffer().catch((error: unknown) => {
+            fetchFailure ??= error;
+            abandon(error);
+            return new Promise<ArrayBuffer>(() => {});
+          }),
+      };
+    },
+  };
   let table: Table;
   try {
-    const file = await ParquetFile.fromFile(blob);
+    const file = await unlessFetchFails(ParquetFile.fromFile(blob as Blob));
     const groups = file.metadata().rowGroups();
     const rows = groups.reduce((n, g) => n + g.numRows(), 0);
     checkRows(rows, limits, uri, subject);
-    const schema = tableFromIPC((await file.read({ limit: 0 })).intoIPCStream());
+    const schema = tableFromIPC((await unlessFetchFails(file.read({ limit: 0 }))).intoIPCStream());
     checkColumns(schema.numCols, limits, uri, subject);
     if (groups.length === 0) table = fromArrow(schema);
     else {
       const columns: Column[] = [];
       for (const field of schema.schema.fields) {
         const batches: RecordBatch[] = [];
-        for (let i = 0; i < groups.length; i++) batches.push(...tableFromIPC((await file.read({ columns: [field.name], rowGroups: [i] })).intoIPCStream()).batches);
+        for (let i = 0; i < groups.length; i++) batches.push(...tableFromIPC((await unlessFetchFails(file.read({ columns: [field.name], rowGroups: [i] }))).intoIPCStream()).batches);
         columns.push(fromArrow(new ArrowTable(batches)).columns[0]!);
       }
       table = { rows, columns };
     }
   } catch (error) {
     if (error instanceof MoaError) throw error;
+    if (fetchFailure !== undefined) {
+      throw storageError('storage.failed', `${subject}: could not read ${uri} (${String((fetchFailure as Error).message ?? fetchFailure).slice(0, 300)}).`, {
+        subject: uri,
+        fix: 'Check that the file is not being rewritten or removed while moa reads it, then rerun.',
+        cause: fetchFailure,
+      });
+    }
     // The framing of a cut-off file shows in its first and last four bytes.
-    const edges = blob.size <= 8 ? blob : new Blob([blob.slice(0, 4), blob.slice(blob.size - 4)]);
-    const truncated = truncationOf('parquet', new Uint8Array(await edges.arrayBuffer()), String((error as Error).message ?? error));
-    throw truncated ? truncatedError(subject, uri, 'Parquet', blob.size, truncated) : unreadable(options, 'Parquet', error);
+    const size = source.size;
+    const edges = size <= 8 ? [source.slice(0, size)] : [source.slice(0, 4), source.slice(size - 4, size)];
+    const framing = Buffer.concat(await Promise.all(edges.map(async (edge) => new Uint8Array(await edge.arrayBuffer()))));
+    const truncated = truncationOf('parquet', framing, String((error as Error).message ?? error));
+    throw truncated ? truncatedError(subject, uri, 'Parquet', size, truncated) : unreadable(options, 'Parquet', error);
   }
   const typed = applyTypes(table, options);
   checkTable(typed, limits, uri, subject);

@@ -4,7 +4,7 @@ import { S3Storage } from './s3.js';
 import type { Storage } from './storage.js';
 
 export * from './location.js';
-export type { Listing, Storage, StoredObject, WriteOptions } from './storage.js';
+export type { ByteRanges, Listing, Storage, StoredObject, WriteOptions } from './storage.js';
 
 /** One storage front for every scheme; the S3 client is made only when an s3:// URI is used. */
 export function createStorage(env: NodeJS.ProcessEnv = process.env): Storage {

@@ -12,7 +12,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { MoaError, storageError, usageError } from '../errors.js';
 import { isDataFileName, type Location } from './location.js';
-import { conflict, type Listing, type StoredObject, type Storage, type WriteOptions } from './storage.js';
+import { conflict, type ByteRanges, type Listing, type StoredObject, type Storage, type WriteOptions } from './storage.js';
 
 type S3Location = Extract<Location, { scheme: 's3' }>;
 
@@ -165,6 +165,9 @@ export function s3Failure(error: unknown, uri: string, subject: string, verb: 'r
   });
 }
 
+/** Objects up to this size are fetched whole for a ranged reader (8 MiB: a few requests' worth of transfer time). */
+export const WHOLE_READ_BYTES = 8 * 2 ** 20;
+
 /** A body read that broke off; retried with a Range request from where it stopped. */
 class BodyInterrupted extends Error {
   override name = 'BodyInterrupted';
@@ -207,6 +210,8 @@ export class S3Storage implements Storage {
   constructor(
     private readonly client: S3Client,
     private readonly options: S3Options = S3_DEFAULTS,
+    /** `blob` fetches objects up to this size in one GET, larger ones by range. */
+    private readonly wholeReadBytes = WHOLE_READ_BYTES,
   ) {}
 
   static fromEnv(env: NodeJS.ProcessEnv): S3Storage {
@@ -283,19 +288,53 @@ export class S3Storage implements Storage {
     return Buffer.concat(chunks);
   }
 
-  /**
-   * GET the object, chunk by chunk. A body that breaks off (reset, truncated, stalled past the idle timeout) is
-   * resumed with a Range request from the last byte received, with backoff and jitter, at most maxAttempts times;
-   * the resumed part must come from the same object version (ETag) and add up to the length first announced.
-   */
+  /** The object from its first byte, chunk by chunk, with the body retries of `range`. */
   async *stream(object: StoredObject, _location: Location, subject: string): AsyncGenerator<Uint8Array> {
+    yield* this.range(object, subject, 0, undefined);
+  }
+
+  /**
+   * The object as byte ranges fetched on demand, each one ranged GET with the body retries of `range` (for
+   * Parquet: the footer, then one column chunk at a time). An object of at most `wholeReadBytes` is fetched in one
+   * GET instead: a ranged read pays a request per column chunk, which only a large object is worth.
+   */
+  async blob(object: StoredObject, location: Location, subject: string): Promise<ByteRanges> {
+    if (object.size <= this.wholeReadBytes) return new Blob([await this.read(object, location, subject)]);
+    const size = object.size;
+    return {
+      size,
+      slice: (start, end) => ({
+        arrayBuffer: async () => {
+          const from = Math.max(0, Math.min(start, size));
+          const to = Math.max(from, Math.min(end, size));
+          const bytes = new Uint8Array(to - from);
+          if (to === from) return bytes.buffer;
+          let at = 0;
+          for await (const chunk of this.range(object, subject, from, to)) (bytes.set(chunk, at), (at += chunk.length));
+          return bytes.buffer;
+        },
+      }),
+    };
+  }
+
+  /**
+   * GET bytes [start, end) of the object (to its end when `end` is undefined), chunk by chunk. A body that breaks
+   * off (reset, truncated, stalled past the idle timeout) is resumed with a Range request from the last byte
+   * received, with backoff and jitter, at most maxAttempts times; the resumed part must come from the same object
+   * version (ETag) and add up to the length first announced.
+   */
+  private async *range(object: StoredObject, subject: string, start: number, end: number | undefined): AsyncGenerator<Uint8Array> {
     const { bucket, key } = bucketAndKey(object.uri);
     let received = 0;
-    let total: number | undefined;
+    /** Bytes this read returns, and the whole object's size, as the store first announced them. */
+    let total: number | undefined = end === undefined ? undefined : end - start;
+    let size: number | undefined;
     let etag = object.etag;
     let lastBreak = '';
+    const part = end === undefined ? '' : ` (bytes ${start}–${end - 1})`;
     for (let attempt = 1; ; attempt++) {
-      const range = received > 0 ? `bytes=${received}-` : undefined;
+      const from = start + received;
+      const range = from > 0 || end !== undefined ? `bytes=${from}-${end === undefined ? '' : end - 1}` : undefined;
       let response;
       try {
         response = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(range ? { Range: range } : {}) }));
@@ -310,18 +349,19 @@ export class S3Storage implements Storage {
           fix: 'Rerun once the upstream job has finished writing its outputs.',
         });
       }
-      const length = response.ContentLength ?? 0;
       if (range) {
         const announced = /\/(\d+)$/.exec(response.ContentRange ?? '')?.[1];
-        if (!response.ContentRange?.startsWith(`bytes ${received}-`) || Number(announced) !== total) {
+        if (!response.ContentRange?.startsWith(`bytes ${from}-`) || announced === undefined || (size !== undefined && Number(announced) !== size)) {
           (response.Body as Readable | undefined)?.destroy();
-          throw storageError('storage.changed', `${subject}: resuming ${where(object.uri)} at byte ${received} of ${total} got "${response.ContentRange ?? 'no Content-Range'}".`, {
+          throw storageError('storage.changed', `${subject}: ${received > 0 ? 'resuming' : 'reading'} ${where(object.uri)} at byte ${from} of ${size ?? object.size} got "${response.ContentRange ?? 'no Content-Range'}".`, {
             subject: object.uri,
             fix: 'The store did not honour the Range request or the object changed; rerun, or read from a store that supports ranged GETs.',
           });
         }
+        size ??= Number(announced);
+        total ??= size - start;
       } else {
-        total = length;
+        size = total = response.ContentLength ?? 0;
       }
       if (!response.Body) {
         if (total === 0) return;
@@ -329,8 +369,8 @@ export class S3Storage implements Storage {
       } else {
         try {
           for await (const chunk of guarded(response.Body as Readable, this.options.idleTimeoutMs)) {
-            if (received + chunk.length > total!) {
-              throw storageError('storage.changed', `${subject}: ${where(object.uri)} sent ${received + chunk.length} bytes, more than the ${total} it announced.`, { subject: object.uri, fix: 'Check the object store or proxy in front of it; rerun.' });
+            if (received + chunk.length > total) {
+              throw storageError('storage.changed', `${subject}: ${where(object.uri)} sent ${received + chunk.length} bytes${part}, more than the ${total} it announced.`, { subject: object.uri, fix: 'Check the object store or proxy in front of it; rerun.' });
             }
             // Counted before it is handed on: a break after this chunk resumes after it.
             received += chunk.length;
@@ -346,7 +386,7 @@ export class S3Storage implements Storage {
         }
       }
       if (attempt >= this.options.maxAttempts) {
-        throw storageError('storage.read_interrupted', `${subject}: reading ${where(object.uri)} broke off ${attempt} times; last: ${lastBreak} (${received} of ${total} bytes received).`, {
+        throw storageError('storage.read_interrupted', `${subject}: reading ${where(object.uri)}${part} broke off ${attempt} times; last: ${lastBreak} (${received} of ${total} bytes received).`, {
           subject: object.uri,
           fix: `The connection to the store keeps failing mid-object: check the store and the network; for a slow link raise ${S3_OPTION_ENV.idleTimeoutMs} (now ${this.options.idleTimeoutMs}) or ${S3_OPTION_ENV.maxAttempts} (now ${this.options.maxAttempts}).`,
         });

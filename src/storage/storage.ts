@@ -30,11 +30,21 @@ export interface Storage {
    * instead of the object. Storages without it are read whole.
    */
   stream?(object: StoredObject, location: Location, subject: string): AsyncIterable<Uint8Array>;
-  /** The object as a Blob backed by the store (a file), so a reader can fetch the byte ranges it needs. */
-  blob?(object: StoredObject, location: Location, subject: string): Promise<Blob>;
+  /** The object as byte ranges fetched from the store on demand (a file-backed Blob, ranged GETs), so a reader fetches only what it needs. */
+  blob?(object: StoredObject, location: Location, subject: string): Promise<ByteRanges>;
   write(location: Location, body: Uint8Array | string, contentType: string, options?: WriteOptions): Promise<void>;
   /** Delete one object or file; a missing one is not an error (withdrawing outputs must be idempotent). */
   remove(location: Location): Promise<void>;
+}
+
+/**
+ * An object whose bytes are fetched by range when asked for: the part of the Blob interface that parquet-wasm's
+ * `ParquetFile.fromFile` uses (a Blob is one).
+ */
+export interface ByteRanges {
+  readonly size: number;
+  /** Bytes [start, end) (clamped to the object, as Blob.slice does). */
+  slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
 export interface WriteOptions {

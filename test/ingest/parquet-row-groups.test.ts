@@ -6,30 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Field, Float32, Float64, FixedSizeList, Int32, Table as ArrowTable, TimestampMillisecond, Utf8, makeData, makeVector, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { Compression, ParquetFile, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { ParquetFile } from 'parquet-wasm';
 import { decode, decodeParquetBlob, type DecodeOptions } from '../../src/ingest/formats.js';
 import { DEFAULT_LIMITS, type IngestLimits } from '../../src/ingest/limits.js';
 import { LocalStorage } from '../../src/storage/local.js';
 import { parseLocation } from '../../src/storage/index.js';
 import { errorCodeOf } from '../support/errors.js';
+import { multiGroupParquet } from '../support/parquet.js';
 import { comparableTable } from '../support/tables.js';
 
 const ROWS = 5500;
-/** Float64 with nulls, Int32, strings with nulls, timestamps and a 3-vector (a tensor), in row groups of `groupRows`. */
-function multiGroupParquet(rows = ROWS, groupRows = 1000): Uint8Array {
-  const child = makeData({ type: new Float32(), length: rows * 3, data: Float32Array.from({ length: rows * 3 }, (_, i) => i / 8) });
-  const embedding = makeVector(makeData({ type: new FixedSizeList(3, new Field('item', new Float32(), true)), length: rows, nullCount: 0, child }));
-  const table = new ArrowTable({
-    e: embedding,
-    x: vectorFromArray(Array.from({ length: rows }, (_, i) => (i % 97 === 0 ? null : Math.sin(i) * 1e3)), new Float64()),
-    n: vectorFromArray(Array.from({ length: rows }, (_, i) => i - 2000), new Int32()),
-    s: vectorFromArray(Array.from({ length: rows }, (_, i) => (i % 11 === 0 ? null : `k${(i * 7) % 300}`)), new Utf8()),
-    t: vectorFromArray(Array.from({ length: rows }, (_, i) => Date.UTC(2026, 0, 1) + i * 60_000), new TimestampMillisecond()),
-  });
-  const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(groupRows).build();
-  return writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), props);
-}
 
 let dir: string;
 beforeAll(async () => {
@@ -47,7 +33,7 @@ async function viaBlob(name: string, bytes: Uint8Array, limits: Partial<IngestLi
 }
 
 describe('Parquet row group by row group', () => {
-  const bytes = multiGroupParquet();
+  const bytes = multiGroupParquet(ROWS, 1000);
 
   it('reads a file of six row groups exactly as the whole file decoded at once', async () => {
     const file = path.join(dir, 'groups.parquet');
@@ -61,7 +47,7 @@ describe('Parquet row group by row group', () => {
   });
 
   it('reads a file without rows as the whole file decoded at once', async () => {
-    const empty = multiGroupParquet(0);
+    const empty = multiGroupParquet(0, 1000);
     const got = await viaBlob('no-rows.parquet', empty);
     expect(got.rows).toBe(0);
     expect(comparableTable(got)).toEqual(comparableTable(decode(empty, optionsFor(path.join(dir, 'no-rows.parquet')))));
@@ -76,5 +62,18 @@ describe('Parquet row group by row group', () => {
   ] as const)('names %s as decoding the whole file does', async (_what, name, body, limits, code) => {
     expect(await errorCodeOf(() => decode(body(), optionsFor(path.join(dir, name), limits)))).toBe(code);
     expect(await errorCodeOf(() => viaBlob(name, body(), limits))).toBe(code);
+  });
+
+  it('a fetch that fails part-way is a storage error, and the wasm reader still works afterwards (it would panic on a rejected read)', async () => {
+    const file = path.join(dir, 'failing.parquet');
+    await writeFile(file, bytes);
+    const blob = await storage.blob({ uri: file, name: file, size: bytes.length }, parseLocation(file, 'test'), 'test');
+    let reads = 0;
+    // The footer reads pass; the first column chunk fails.
+    const failing = { size: blob.size, slice: (start: number, end: number) => (++reads > 3 ? { arrayBuffer: () => Promise.reject(new Error('disk went away')) } : blob.slice(start, end)) };
+    const error = await decodeParquetBlob(failing, optionsFor(file)).then(() => null, (e: unknown) => e as { code: string; message: string });
+    expect(error?.code).toBe('storage.failed');
+    expect(error?.message).toContain('disk went away');
+    expect(comparableTable(await viaBlob('after-failure.parquet', bytes))).toEqual(comparableTable(decode(bytes, optionsFor(file))));
   });
 });

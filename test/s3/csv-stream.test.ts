@@ -8,9 +8,8 @@ import { gzipSync } from 'node:zlib';
 import { decode, decodeCsvStream } from '../../src/ingest/formats.js';
 import { parseLocation } from '../../src/storage/index.js';
 import { S3_DEFAULTS, S3Storage } from '../../src/storage/s3.js';
-import { S3Client } from '@aws-sdk/client-s3';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
-import { createTestBucket, describeS3, putObject, s3Config } from '../support/s3.js';
+import { createTestBucket, describeS3, putObject, s3Client, s3Config } from '../support/s3.js';
 import { comparableTable } from '../support/tables.js';
 
 jest.setTimeout(240_000);
@@ -37,16 +36,7 @@ describeS3('CSV streamed from Ceph RGW through a resetting proxy', () => {
     ['gzipped', 'data/big.csv.gz', 100_000],
   ])('%s: reset after some bytes, resumed with Range, the same table', async (_what, key, afterBytes) => {
     proxy.setRules([{ method: 'GET', path: new RegExp(`/${key.replace('.', '\\.')}$`), times: 1, fault: { kind: 'reset', afterBytes } }]);
-    const c = s3Config()!;
-    const client = new S3Client({
-      endpoint: proxy.endpoint,
-      region: c.region,
-      credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey },
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 3,
-    });
+    const client = s3Client({ endpoint: proxy.endpoint, maxAttempts: 3 });
     const storage = new S3Storage(client, { ...S3_DEFAULTS, idleTimeoutMs: 2000, maxAttempts: 3 });
     const uri = `s3://${bucket}/${key}`;
     const location = parseLocation(uri, 'test');

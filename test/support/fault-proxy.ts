@@ -28,6 +28,8 @@ export interface FaultRule {
   method?: string;
   /** Matched against the request path (e.g. /bucket/data/reference.parquet), query string excluded. */
   path: RegExp;
+  /** Only ranged requests (`Range: bytes=a-b`) asking for at least this many bytes, e.g. a column chunk, not a footer. */
+  minRangeBytes?: number;
   /** How many matching requests get the fault (then they pass); default: all of them. */
   times?: number;
   fault: Fault;
@@ -49,6 +51,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+function asksAtLeast(range: string | undefined, bytes: number | undefined): boolean {
+  if (bytes === undefined) return true;
+  const [, first, last] = /^bytes=(\d+)-(\d+)$/.exec(range ?? '') ?? [];
+  return first !== undefined && Number(last) - Number(first) + 1 >= bytes;
+}
+
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   if (upstream.hostname !== '127.0.0.1' && upstream.hostname !== 'localhost') throw new Error(`fault proxy: loopback targets only, not ${target}`);
@@ -63,7 +71,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
 
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
-    const match = rules.find((r) => r.left > 0 && (!r.rule.method || r.rule.method === req.method) && r.rule.path.test(path));
+    const match = rules.find((r) => r.left > 0 && (!r.rule.method || r.rule.method === req.method) && r.rule.path.test(path) && asksAtLeast(req.headers.range, r.rule.minRangeBytes));
     if (match) match.left -= 1;
     const fault = match?.rule.fault;
     seen.push({ method: req.method ?? '', path, range: req.headers.range, fault: fault?.kind ?? 'none' });

@@ -74,10 +74,10 @@ const openClients = new Set<S3Client>();
  * An S3Client for the test server, configured as for any non-AWS endpoint: path-style addressing and checksums
  * only when required. Clients made inside describeS3 are destroyed after the block (no open sockets left).
  */
-export function s3Client(overrides: Partial<Pick<S3TestConfig, 'accessKeyId' | 'secretAccessKey'>> = {}): S3Client {
+export function s3Client(overrides: Partial<Pick<S3TestConfig, 'endpoint' | 'accessKeyId' | 'secretAccessKey'>> & { maxAttempts?: number } = {}): S3Client {
   const c = requireS3();
   const client = new S3Client({
-    endpoint: c.endpoint,
+    endpoint: overrides.endpoint ?? c.endpoint,
     region: c.region,
     credentials: {
       accessKeyId: overrides.accessKeyId ?? c.accessKeyId,
@@ -86,7 +86,7 @@ export function s3Client(overrides: Partial<Pick<S3TestConfig, 'accessKeyId' | '
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 2,
+    maxAttempts: overrides.maxAttempts ?? 2,
   });
   openClients.add(client);
   return client;
