@@ -47,7 +47,12 @@ export function fitSoftmax(x: Float64Array, y: Int32Array, k: number, options: S
   const grads = params.map((p) => new Float64Array(p.length));
   const rng = mulberry32(seed);
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  const z = new Float64Array(d);
+  // Standardised once, not once per epoch (the same values: the division is the same for every epoch).
+  const zAll = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) zAll[i * d + j] = (x[i * d + j]! - mean[j]!) / scale[j]!;
+  const gradWeights = grads[0]!;
+  const gradBias = grads[1]!;
+  const { weights, bias } = model;
   const p = new Float64Array(k);
   const beta1 = 0.9;
   const beta2 = 0.999;
@@ -55,27 +60,35 @@ export function fitSoftmax(x: Float64Array, y: Int32Array, k: number, options: S
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(rng.nextDouble53() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
+      const swap = order[i]!;
+      order[i] = order[j]!;
+      order[j] = swap;
     }
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      grads[0]!.fill(0);
-      grads[1]!.fill(0);
+      gradWeights.fill(0);
+      gradBias.fill(0);
       let totalWeight = 0;
       for (let b = start; b < end; b++) {
         const row = order[b]!;
         const w = sampleWeight ? sampleWeight[row]! : 1;
         if (w === 0) continue;
         totalWeight += w;
-        for (let j = 0; j < d; j++) z[j] = (x[row * d + j]! - mean[j]!) / scale[j]!;
-        logitsInto(model, z, p);
+        const at = row * d;
+        // logitsInto on the row's standardised values, in place (the same sums in the same order).
+        for (let c = 0; c < k; c++) {
+          let sum = bias[c]!;
+          const off = c * d;
+          for (let j = 0; j < d; j++) sum += weights[off + j]! * zAll[at + j]!;
+          p[c] = sum;
+        }
         softmaxInPlace(p);
         const label = y[row]!;
         for (let c = 0; c < k; c++) {
           const g = w * (p[c]! - (c === label ? 1 : 0));
-          grads[1]![c]! += g;
+          gradBias[c]! += g;
           const off = c * d;
-          for (let j = 0; j < d; j++) grads[0]![off + j]! += g * z[j]!;
+          for (let j = 0; j < d; j++) gradWeights[off + j]! += g * zAll[at + j]!;
         }
       }
       if (totalWeight === 0) continue;
@@ -102,10 +115,11 @@ export function fitSoftmax(x: Float64Array, y: Int32Array, k: number, options: S
 
 function logitsInto(model: SoftmaxModel, z: Float64Array, out: Float64Array): void {
   const d = model.features;
+  const weights = model.weights;
   for (let c = 0; c < model.classes; c++) {
     let s = model.bias[c]!;
     const off = c * d;
-    for (let j = 0; j < d; j++) s += model.weights[off + j]! * z[j]!;
+    for (let j = 0; j < d; j++) s += weights[off + j]! * z[j]!;
     out[c] = s;
   }
 }

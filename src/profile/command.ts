@@ -6,9 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT_CODES, dataError, usageError } from '../errors.js';
-import { resolveProba } from '../ingest/dataset.js';
-import { numericToCategorical } from '../ingest/formats.js';
-import { loadTable } from '../ingest/load.js';
+import type { numericToCategorical as NumericToCategorical } from '../ingest/formats.js';
 import type { Table } from '../ingest/table.js';
 import type { Logger } from '../log.js';
 import { FORMATS, type Format } from '../schema/config.js';
@@ -132,8 +130,10 @@ export async function profileCommand(argv: string[], deps: CommandDeps): Promise
   if (settings.hllPrecision > 18) throw usageError('usage.number', `--hll-precision ${settings.hllPrecision} is above 18.`, { subject: '--hll-precision', fix: 'Use 4 to 18.' });
   const seed = positiveInt(v.seed, '--seed', 42, 0);
   const { storage, log } = deps;
+  // The readers (Arrow, Parquet) are imported here, not by the module: `moa merge` and `moa shards` never read data.
+  const [{ loadTable }, { numericToCategorical }, { resolveProba }] = await Promise.all([import('../ingest/load.js'), import('../ingest/formats.js'), import('../ingest/dataset.js')]);
   const loaded = await loadTable(storage, input, { role: 'profile', format: v.format as Format | undefined, types: {}, log });
-  const table = prepareTable(loaded.table, list(v.categorical), list(v.ignore));
+  const table = prepareTable(loaded.table, list(v.categorical), list(v.ignore), numericToCategorical);
   const edges = v.edges ? histogramEdges(await readProfile(storage, v.edges), table) : undefined;
   const names = table.columns.map((c) => c.name);
   const proba = v.proba === undefined ? [] : resolveProba(v.proba.includes(',') ? list(v.proba) : v.proba, names);
@@ -159,7 +159,7 @@ export async function profileCommand(argv: string[], deps: CommandDeps): Promise
 }
 
 /** Columns re-typed by --categorical and dropped by --ignore. */
-function prepareTable(table: Table, categorical: string[], ignore: string[]): Table {
+function prepareTable(table: Table, categorical: string[], ignore: string[], numericToCategorical: typeof NumericToCategorical): Table {
   const names = new Set(table.columns.map((c) => c.name));
   for (const name of [...categorical, ...ignore]) {
     if (!names.has(name)) throw usageError('columns.missing', `"${name}" is not a column of the input.`, { subject: name, fix: 'Check --categorical / --ignore.' });

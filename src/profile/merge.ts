@@ -27,9 +27,11 @@ const nameOf = (p: Profile) => p.sources[0]?.uri ?? '(empty profile)';
 /** Merges any number (≥ 1) of profiles. */
 export function mergeProfiles(profiles: Profile[]): Profile {
   if (profiles.length === 0) throw dataError('profile.none', 'No profile to merge.', { fix: 'Pass at least one profile URI or a prefix holding profiles.' });
-  return profiles.reduce(mergeTwo);
+  // The samples in one pass: pairwise, each step decoded and re-encoded every sample column (most of a merge's time).
+  return { ...profiles.reduce(mergeTwo), sample: mergeSamples(profiles.map((p) => p.sample)) };
 }
 
+/** Everything but the sample (merged by mergeSamples over all profiles at once). */
 function mergeTwo(a: Profile, b: Profile): Profile {
   const [na, nb] = [nameOf(a), nameOf(b)];
   if (JSON.stringify(a.settings) !== JSON.stringify(b.settings)) disagree(`settings ${JSON.stringify(a.settings)} vs ${JSON.stringify(b.settings)}`, na, nb);
@@ -45,7 +47,6 @@ function mergeTwo(a: Profile, b: Profile): Profile {
     sources: [...a.sources, ...b.sources],
     columns: a.columns.map((c) => mergeColumn(c, other.get(c.name)!, na, nb)),
     ...(a.outputs && b.outputs ? { outputs: mergeOutputs(a.outputs, b.outputs, na, nb) } : {}),
-    sample: mergeSamples(a.sample, b.sample),
   };
 }
 
@@ -118,25 +119,36 @@ function mergeOutputs(a: OutputsProfile, b: OutputsProfile, na: string, nb: stri
   return out;
 }
 
-/** The bottom-k of the union: exactly the uniform sample of both streams together. */
-function mergeSamples(a: SampleProfile, b: SampleProfile): SampleProfile {
-  const keys = Float64Array.from([...decodeFloat64(a.keys), ...decodeFloat64(b.keys)]);
-  const picks = bottomKIndices(keys, a.capacity);
+/**
+ * The bottom-k of the union: exactly the uniform sample of all streams together. The picks are ordered by key (then
+ * position), so merging all at once gives what merging two at a time did.
+ */
+function mergeSamples(samples: SampleProfile[]): SampleProfile {
+  const keysOf = samples.map((s) => decodeFloat64(s.keys));
+  const keys = concatFloat64(keysOf);
+  const picks = bottomKIndices(keys, samples[0]!.capacity);
   const columns: SampleProfile['columns'] = {};
-  const [na, nb] = [decodeFloat64(a.keys).length, decodeFloat64(b.keys).length];
-  for (const name of new Set([...Object.keys(a.columns), ...Object.keys(b.columns)])) {
+  for (const name of new Set(samples.flatMap((s) => Object.keys(s.columns)))) {
     // A column absent from one sample was all null there (no sketchable type): its rows are nulls.
-    const like = (a.columns[name] ?? b.columns[name])!;
-    const nulls = (n: number): SampleProfile['columns'][string] => ('numeric' in like ? { numeric: encodeFloat64(new Float64Array(n).fill(NaN)) } : { categorical: new Array<null>(n).fill(null) });
-    const ca = a.columns[name] ?? nulls(na);
-    const cb = b.columns[name] ?? nulls(nb);
-    if ('numeric' in ca && 'numeric' in cb) {
-      const all = Float64Array.from([...decodeFloat64(ca.numeric), ...decodeFloat64(cb.numeric)]);
+    const like = samples.find((s) => s.columns[name])!.columns[name]!;
+    const parts = samples.map((s, k) => s.columns[name] ?? ('numeric' in like ? { numeric: new Float64Array(keysOf[k]!.length).fill(NaN) } : { categorical: new Array<null>(keysOf[k]!.length).fill(null) }));
+    if (parts.every((c) => 'numeric' in c)) {
+      const all = concatFloat64(parts.map((c) => (typeof c.numeric === 'string' ? decodeFloat64(c.numeric) : c.numeric)));
       columns[name] = { numeric: encodeFloat64(Float64Array.from(picks, (i) => all[i]!)) };
-    } else if ('categorical' in ca && 'categorical' in cb) {
-      const all = [...ca.categorical, ...cb.categorical];
+    } else if (parts.every((c) => 'categorical' in c)) {
+      const all = parts.flatMap((c) => c.categorical);
       columns[name] = { categorical: Array.from(picks, (i) => all[i]!) };
     }
   }
-  return { capacity: a.capacity, keys: encodeFloat64(Float64Array.from(picks, (i) => keys[i]!)), columns };
+  return { capacity: samples[0]!.capacity, keys: encodeFloat64(Float64Array.from(picks, (i) => keys[i]!)), columns };
+}
+
+function concatFloat64(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
