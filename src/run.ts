@@ -8,7 +8,6 @@ import { driftOnset } from './select/window.js';
 import type { Selection } from './schema/selection.js';
 import { buildManifest } from './emit/manifest.js';
 import { OUTPUT_NAMES, outputUri, withdrawOutputs, writeOutputParams, writeOutputs as storeOutputs } from './emit/outputs.js';
-import { renderReport } from './emit/report.js';
 import { paramFiles, pipelineParams } from './emit/pipeline-params.js';
 import { renderSummary } from './emit/summary.js';
 import { selectionFiles } from './emit/selection-files.js';
@@ -198,6 +197,7 @@ interface Assessment {
   plan: Results['plan'];
   selection: Selection | null;
   selectionRows: SelectionRows | null;
+  inputs: Pick<Inputs, 'config' | 'records' | 'roles'>;
 }
 
 const SELECTION_STEP = { id: 'selection', title: 'Selection: window, weights, label queue, proxy comparison' } as const;
@@ -229,7 +229,15 @@ function assess(inputs: Inputs, log: Logger, runId: string): Assessment {
   if (profiles) checks.forEach((c, i) => c.basis === undefined && c.stage !== 'decide' && (checks[i] = { ...c, basis: profiles.basis }));
   const { testsRun, testsFull, executed, skipped, stoppedAt } = plan;
   log.info('decision', { action: decision.action, shiftType: decision.shiftType, findings: decision.findings });
-  return { checks, decision, plan: { testsRun, testsFull, executed, skipped, steps, stoppedAt, alpha: { ...alpha.spent } }, selection: selected?.selection ?? null, selectionRows: selected?.rows ?? null };
+  return {
+    checks,
+    decision,
+    plan: { testsRun, testsFull, executed, skipped, steps, stoppedAt, alpha: { ...alpha.spent } },
+    selection: selected?.selection ?? null,
+    selectionRows: selected?.rows ?? null,
+    // Not the tables: once the assessment is made, emitting holds the results, never the data (memory).
+    inputs: { config, records: inputs.records, roles },
+  };
 }
 
 /** EMIT: results, summary, report, selection files, pipeline parameters, and the manifest last. */
@@ -244,6 +252,9 @@ async function writeOutputs(results: Results, roles: Roles, selectionRows: Selec
   const manifest = ManifestSchema.parse(buildManifest(results, roles, uris.results, deps.trigger));
   const summary = renderSummary(results);
   deps.log.info('stage emit', { out });
+  // The report's chart and DOM libraries (Plot, d3, linkedom: tens of MB resident) are loaded only now, so they
+  // are not resident while the data are analysed.
+  const { renderReport } = await import('./emit/report.js');
   const report = renderReport(results);
   const outcome: RunOutcome = { results, manifest, summary, report, uris };
   const files = {
@@ -272,8 +283,7 @@ export async function runAnalysis(resolved: Config, deps: RunDeps): Promise<RunO
   await withdrawOutputs(deps.storage, resolved.out);
   deps.log.info('withdrew earlier outputs', { out: resolved.out, runId });
   deps.log.info('stage ingest: reading inputs', { runId });
-  const inputs = await readInputs(resolved, deps.storage, deps.log);
-  const { checks, decision, plan, selection, selectionRows } = assess(inputs, deps.log, runId);
+  const { checks, decision, plan, selection, selectionRows, inputs } = assess(await readInputs(resolved, deps.storage, deps.log), deps.log, runId);
   const results = ResultsSchema.parse({
     apiVersion: 'moa/v1',
     kind: 'AnalysisResults',

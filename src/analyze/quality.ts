@@ -372,20 +372,22 @@ function categoricalFindings(ref: Extract<Column, { type: 'categorical' }>, op: 
 const SWAP_MIN_KS = 0.3;
 const SWAP_MATCH = 1 / 3;
 
+/** A numeric column's KS against its own reference (figures swapKs, swapPValue), and whether it changed enough to be half of a swap. */
+function swapCandidate(p: NumericPair, g: GateSettings): boolean {
+  if (p.r.length < 2 || p.o.length < 2) return false;
+  const ks = ks2sampSorted({ xs: p.o, ys: p.r }, { method: 'asymp' });
+  p.figures.swapKs = ks.statistic;
+  p.figures.swapPValue = ks.pValue;
+  return ks.pValue <= g.alpha && ks.statistic >= SWAP_MIN_KS;
+}
+
 /**
  * Swapped columns: two numeric columns whose values were exchanged. Stated test: both columns changed
  * significantly (two-sample KS against their own reference, p ≤ the per-test α: under no change that happens with
  * probability at most α, whatever else holds), by a KS distance of at least 0.3, and each is the other's closest
  * match among the changed columns, lying at least three times closer to the other's reference than to its own.
  */
-function swappedColumns(pairs: NumericPair[], g: GateSettings): void {
-  const changed = pairs.filter((p) => {
-    if (p.r.length < 2 || p.o.length < 2) return false;
-    const ks = ks2sampSorted({ xs: p.o, ys: p.r }, { method: 'asymp' });
-    p.figures.swapKs = ks.statistic;
-    p.figures.swapPValue = ks.pValue;
-    return ks.pValue <= g.alpha && ks.statistic >= SWAP_MIN_KS;
-  });
+function swappedColumns(changed: NumericPair[]): void {
   if (changed.length < 2) return;
   const closest = new Map<NumericPair, { other: NumericPair; ks: number }>();
   for (const a of changed) {
@@ -451,6 +453,7 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
     const ref = reference.columns.get(name)!;
     const op = operational.columns.get(name)!;
     const pair: NumericPair = { name, r: new Float64Array(0), o: new Float64Array(0), figures: { nReference: refRows.length, nOperational: opRows.length }, details: {}, findings: [] };
+    let candidate = false;
     if (columnLength(op) > 0 && opRows.length > 0) {
       pair.findings.push(...nullFindings(ref, op, refRows, opRows, g, pair.figures));
       if (ref.type === 'numeric' && op.type === 'numeric') {
@@ -458,14 +461,18 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
         pair.o = finiteSorted(op, opRows);
         const blocked = () => arrivesInBlocks((i) => (ref.nulls?.[i] || !Number.isFinite(ref.values[i]!) ? null : ref.values[i]!), g.timeOrder);
         pair.findings.push(...numericFindings(pair, pair.o.length > 0 && pair.o[0] === pair.o[pair.o.length - 1] && blocked(), g));
+        // Only swap candidates are compared with each other later: the other columns' sorted samples are let go
+        // now, so the gates hold one column's samples at a time, not every column's.
+        candidate = swapCandidate(pair, g);
+        if (!candidate) pair.r = pair.o = new Float64Array(0);
       } else if (ref.type === 'categorical' && op.type === 'categorical') {
         const blocked = arrivesInBlocks((i) => (ref.codes[i]! < 0 ? null : ref.codes[i]!), g.timeOrder);
         pair.findings.push(...categoricalFindings(ref, op, refRows, opRows, blocked, g, pair.figures, pair.details));
       }
     }
-    return { name, pair, numeric: ref.type === 'numeric' && op.type === 'numeric' };
+    return { name, pair, candidate };
   });
-  swappedColumns(columns.filter((c) => c.numeric).map((c) => c.pair), g);
+  swappedColumns(columns.filter((c) => c.candidate).map((c) => c.pair));
   for (const { name, pair } of columns) {
     const { figures, details, findings } = pair;
     const pValues = [figures.nullPValue, figures.constantPValue, figures.outOfRangePValue, figures.scalePValue, figures.swapPValue, figures.newCategoryPValue, figures.vanishedCategoryPValue].filter((p): p is number => p !== undefined);

@@ -1,5 +1,5 @@
 import { Table as ArrowTable, tableToIPC, vectorFromArray, Float64, Int32, TimestampMillisecond, Utf8, type Vector } from 'apache-arrow';
-import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { parquetWasm } from '../ingest/parquet-wasm.js';
 
 /** Column data accepted by the Parquet writer. */
 export type ParquetColumn =
@@ -28,6 +28,7 @@ export function toParquet(columns: Record<string, ParquetColumn>, metadata: Reco
     }
   }
   const table = new ArrowTable(vectors);
+  const { Compression, Table: WasmTable, WriterPropertiesBuilder, writeParquet } = parquetWasm();
   let builder = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY);
   if (Object.keys(metadata).length) builder = builder.setKeyValueMetadata(new Map(Object.entries(metadata)));
   const props = builder.build();

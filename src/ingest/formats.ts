@@ -1,9 +1,9 @@
 import { RecordBatch, Table as ArrowTable, tableFromIPC } from 'apache-arrow';
-import { ParquetFile, readParquet } from 'parquet-wasm';
 import { dataError, MoaError, storageError, usageError } from '../errors.js';
 import type { ByteRanges } from '../storage/index.js';
 import type { ColumnType as ConfiguredType, Format } from '../schema/config.js';
 import { fromArrow } from './arrow.js';
+import { parquetWasm } from './parquet-wasm.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { truncatedError, truncationOf } from './truncation.js';
 import { booleanToken, decodeCsvBytes, decodeCsvChunks, looksNumeric, numberFromText, parseTime, type CsvOptions } from './csv.js';
@@ -114,7 +114,7 @@ export async function decodeParquetBlob(source: ByteRanges, options: DecodeOptio
   };
   let table: Table;
   try {
-    const file = await unlessFetchFails(ParquetFile.fromFile(blob as Blob));
+    const file = await unlessFetchFails(parquetWasm().ParquetFile.fromFile(blob as Blob));
     const groups = file.metadata().rowGroups();
     const rows = groups.reduce((n, g) => n + g.numRows(), 0);
     checkRows(rows, limits, uri, subject);
@@ -158,7 +158,7 @@ function decodeFormat(data: Uint8Array, options: DecodeOptions, limits: IngestLi
     case 'parquet': {
       let ipc: Uint8Array;
       try {
-        ipc = readParquet(data).intoIPCStream();
+        ipc = parquetWasm().readParquet(data).intoIPCStream();
       } catch (error) {
         const truncated = truncationOf('parquet', data, String((error as Error).message ?? error));
         throw truncated ? truncatedError(subject, uri, 'Parquet', data.length, truncated) : corrupt('Parquet', error);

@@ -36,16 +36,29 @@ export interface RowOrigin {
   row: Int32Array;
 }
 
+/** Built on first use (only a selection names rows): two integers per row are not kept through the analysis. */
 function rowOrigin(uris: string[], sizes: number[], kept?: Int32Array): RowOrigin {
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const object = new Int32Array(total);
-  const row = new Int32Array(total);
-  let at = 0;
-  sizes.forEach((size, k) => {
-    for (let r = 0; r < size; r++, at++) (object[at] = k), (row[at] = r);
-  });
-  if (!kept) return { uris, object, row };
-  return { uris, object: Int32Array.from(kept, (i) => object[i]!), row: Int32Array.from(kept, (i) => row[i]!) };
+  let built: { object: Int32Array; row: Int32Array } | undefined;
+  const build = () => {
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const object = new Int32Array(total);
+    const row = new Int32Array(total);
+    let at = 0;
+    sizes.forEach((size, k) => {
+      for (let r = 0; r < size; r++, at++) (object[at] = k), (row[at] = r);
+    });
+    if (!kept) return { object, row };
+    return { object: Int32Array.from(kept, (i) => object[i]!), row: Int32Array.from(kept, (i) => row[i]!) };
+  };
+  return {
+    uris,
+    get object() {
+      return (built ??= build()).object;
+    },
+    get row() {
+      return (built ??= build()).row;
+    },
+  };
 }
 
 /** What partitioning and the time window did to an input. */
