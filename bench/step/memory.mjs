@@ -2,8 +2,12 @@
 //  1. a gzip bomb (a small .csv.gz that inflates to GBs): exit code, error code, wall seconds and peak RSS
 //     (targets: a named error in under 5 s with under 300 MB RSS);
 //  2. a 120 MB CSV run as both reference and operational: peak RSS against the bytes of the decoded columns
-//     (target: at most 2x), and the same for decoding the file alone.
-// Data are generated (seeded) into a temporary directory. Usage: node bench/step/memory.mjs [MB of CSV, default 120]
+//     (target: at most 2x), and the same for decoding the file alone;
+//  3. the same for a Parquet file of 10M rows × 20 float64 columns in row groups of 1M rows (1.6 GB of columns),
+//     written batch by batch with parquet-wasm's streaming writer (its whole-table writer holds the file in the
+//     32-bit wasm heap).
+// Data are generated (seeded) into a temporary directory.
+// Usage: node bench/step/memory.mjs [MB of CSV, default 120] [rows of the Parquet case, default 10000000; 0 skips it]
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -11,10 +15,15 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import { mulberry32 } from '../../dist/stats/index.js';
+import { parquetWasm } from '../../dist/ingest/parquet-wasm.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const megabytes = Number(process.argv[2] ?? 120);
+const parquetRows = Number(process.argv[3] ?? 10_000_000);
 const dir = path.join(tmpdir(), 'moa-bench-memory');
 mkdirSync(dir, { recursive: true });
 const cli = path.join(root, 'dist/cli.js');
@@ -96,3 +105,54 @@ const runOut = path.join(dir, 'out-run');
 const r = measure([cli, 'run', '--reference', csv, '--operational', csv, '--out', runOut]);
 console.log(`| moa run, that CSV as reference and operational (columns ${(2 * decodedMb).toFixed(0)} MB) | exit ${r.status} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMb.toFixed(0)} (${(r.rssMb / (2 * decodedMb)).toFixed(2)}× columns) | ≤ 2× | ${r.load.toFixed(2)} |`);
 if (r.status !== 0 && r.status !== 10) console.log(r.stderr.slice(-1500));
+
+// 3. A Parquet file of `parquetRows` rows × 20 float64 columns, written 500,000 rows at a time into row groups of
+// 1,000,000 (the wasm heap holds about one row group while writing, never the file).
+if (parquetRows > 0) {
+  const parquet = path.join(dir, `numeric-${parquetRows}.parquet`);
+  if (!existsSync(parquet)) {
+    const { Compression, Table: WasmTable, WriterPropertiesBuilder, transformParquetStream } = parquetWasm();
+    const rng = mulberry32(5).nextDouble53;
+    let written = 0;
+    const batches = new ReadableStream({
+      pull(controller) {
+        if (written >= parquetRows) return controller.close();
+        const n = Math.min(500_000, parquetRows - written);
+        const cols = {};
+        for (let k = 0; k < columns; k++) {
+          const values = new Float64Array(n);
+          for (let i = 0; i < n; i++) values[i] = (rng() - 0.5) * 20 * (k + 1);
+          cols[`x${k}`] = values;
+        }
+        const table = WasmTable.fromIPCStream(tableToIPC(tableFromArrays(cols), 'stream'));
+        const recordBatches = table.recordBatches();
+        table.free();
+        for (const batch of recordBatches) controller.enqueue(batch);
+        written += n;
+      },
+    });
+    const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(1_000_000).build();
+    await pipeline(Readable.fromWeb(await transformParquetStream(batches, props)), createWriteStream(`${parquet}.tmp`));
+    renameSync(`${parquet}.tmp`, parquet);
+  }
+  const parquetMb = (parquetRows * columns * 8) / 2 ** 20;
+  const decodeParquet = path.join(dir, 'decode-parquet.mjs');
+  // Read as `moa run` reads a local Parquet file: one column chunk at a time from a file-backed Blob.
+  writeFileSync(
+    decodeParquet,
+    `import { decodeParquetBlob } from ${JSON.stringify(path.join(root, 'dist/ingest/formats.js'))};\n` +
+      `import { LocalStorage } from ${JSON.stringify(path.join(root, 'dist/storage/local.js'))};\n` +
+      `import { parseLocation } from ${JSON.stringify(path.join(root, 'dist/storage/index.js'))};\n` +
+      `const file = process.argv[2]; const storage = new LocalStorage(); const location = parseLocation(file, 'bench');\n` +
+      `const [object] = await storage.list(location, 'bench');\n` +
+      `const t = await decodeParquetBlob(await storage.blob(object, location, 'bench'), { format: 'parquet', uri: file, subject: 'bench', types: {} });\n` +
+      `console.log(t.rows);\n`,
+  );
+  const p = measure([decodeParquet, parquet]);
+  console.log(`| decode one ${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet, column chunk by column chunk (${parquetRows} × ${columns}; columns ${parquetMb.toFixed(0)} MB) | exit ${p.status} | ${p.wall.toFixed(2)} | ${p.cpu.toFixed(2)} | ${p.rssMb.toFixed(0)} (${(p.rssMb / parquetMb).toFixed(2)}× columns) | ≤ 2× | ${p.load.toFixed(2)} |`);
+  if (p.status !== 0) console.log(p.stderr.slice(-1500));
+  const parquetOut = path.join(dir, 'out-run-parquet');
+  const q = measure([cli, 'run', '--reference', parquet, '--operational', parquet, '--out', parquetOut]);
+  console.log(`| moa run, that Parquet as reference and operational (columns ${(2 * parquetMb).toFixed(0)} MB) | exit ${q.status} | ${q.wall.toFixed(2)} | ${q.cpu.toFixed(2)} | ${q.rssMb.toFixed(0)} (${(q.rssMb / (2 * parquetMb)).toFixed(2)}× columns) | ≤ 2× | ${q.load.toFixed(2)} |`);
+  if (q.status !== 0 && q.status !== 10) console.log(q.stderr.slice(-1500));
+}
