@@ -87,19 +87,27 @@ if (!existsSync(csv)) {
 }
 const rows = readFileSync(csv).reduce((count, byte) => count + (byte === 10 ? 1 : 0), 0) - 1;
 const decodedMb = (rows * columns * 8) / 2 ** 20;
-const decodeScript = path.join(dir, 'decode-only.mjs');
-// Read as `moa run` reads it: streamed from the file into the columns.
-writeFileSync(
-  decodeScript,
-  `import { decodeCsvStream } from ${JSON.stringify(path.join(root, 'dist/ingest/formats.js'))};\n` +
-    `import { LocalStorage } from ${JSON.stringify(path.join(root, 'dist/storage/local.js'))};\n` +
-    `import { parseLocation } from ${JSON.stringify(path.join(root, 'dist/storage/index.js'))};\n` +
-    `const file = process.argv[2]; const storage = new LocalStorage(); const location = parseLocation(file, 'bench');\n` +
-    `const [object] = await storage.list(location, 'bench');\n` +
-    `const t = await decodeCsvStream(() => storage.stream(object, location, 'bench'), object.size, { format: 'csv', uri: file, subject: 'bench', types: {} });\n` +
-    `console.log(t.rows);\n`,
-);
-const d = measure([decodeScript, csv]);
+/**
+ * A script that reads the file given as its argument from local storage as `moa run` reads it (`reader`: the
+ * ingest function of dist/ingest/formats.js, `call`: the expression that decodes `object` at `location`).
+ */
+function decodeScript(name, reader, call) {
+  const script = path.join(dir, name);
+  writeFileSync(
+    script,
+    `import { ${reader} } from ${JSON.stringify(path.join(root, 'dist/ingest/formats.js'))};\n` +
+      `import { LocalStorage } from ${JSON.stringify(path.join(root, 'dist/storage/local.js'))};\n` +
+      `import { parseLocation } from ${JSON.stringify(path.join(root, 'dist/storage/index.js'))};\n` +
+      `const file = process.argv[2]; const storage = new LocalStorage(); const location = parseLocation(file, 'bench');\n` +
+      `const [object] = await storage.list(location, 'bench');\n` +
+      `const t = await ${call};\n` +
+      `console.log(t.rows);\n`,
+  );
+  return script;
+}
+// Streamed from the file into the columns.
+const decodeCsv = decodeScript('decode-only.mjs', 'decodeCsvStream', "decodeCsvStream(() => storage.stream(object, location, 'bench'), object.size, { format: 'csv', uri: file, subject: 'bench', types: {} })");
+const d = measure([decodeCsv, csv]);
 console.log(`| decode one ${(statSync(csv).size / 1e6).toFixed(0)} MB CSV, streamed from the file (${rows} × ${columns}; columns ${decodedMb.toFixed(0)} MB) | exit ${d.status} | ${d.wall.toFixed(2)} | ${d.cpu.toFixed(2)} | ${d.rssMb.toFixed(0)} (${(d.rssMb / decodedMb).toFixed(2)}× columns) | ≤ 2× | ${d.load.toFixed(2)} |`);
 const runOut = path.join(dir, 'out-run');
 const r = measure([cli, 'run', '--reference', csv, '--operational', csv, '--out', runOut]);
@@ -136,18 +144,8 @@ if (parquetRows > 0) {
     renameSync(`${parquet}.tmp`, parquet);
   }
   const parquetMb = (parquetRows * columns * 8) / 2 ** 20;
-  const decodeParquet = path.join(dir, 'decode-parquet.mjs');
-  // Read as `moa run` reads a local Parquet file: one column chunk at a time from a file-backed Blob.
-  writeFileSync(
-    decodeParquet,
-    `import { decodeParquetBlob } from ${JSON.stringify(path.join(root, 'dist/ingest/formats.js'))};\n` +
-      `import { LocalStorage } from ${JSON.stringify(path.join(root, 'dist/storage/local.js'))};\n` +
-      `import { parseLocation } from ${JSON.stringify(path.join(root, 'dist/storage/index.js'))};\n` +
-      `const file = process.argv[2]; const storage = new LocalStorage(); const location = parseLocation(file, 'bench');\n` +
-      `const [object] = await storage.list(location, 'bench');\n` +
-      `const t = await decodeParquetBlob(await storage.blob(object, location, 'bench'), { format: 'parquet', uri: file, subject: 'bench', types: {} });\n` +
-      `console.log(t.rows);\n`,
-  );
+  // One column chunk at a time from a file-backed Blob.
+  const decodeParquet = decodeScript('decode-parquet.mjs', 'decodeParquetBlob', "decodeParquetBlob(await storage.blob(object, location, 'bench'), { format: 'parquet', uri: file, subject: 'bench', types: {} })");
   const p = measure([decodeParquet, parquet]);
   console.log(`| decode one ${(statSync(parquet).size / 1e6).toFixed(0)} MB Parquet, column chunk by column chunk (${parquetRows} × ${columns}; columns ${parquetMb.toFixed(0)} MB) | exit ${p.status} | ${p.wall.toFixed(2)} | ${p.cpu.toFixed(2)} | ${p.rssMb.toFixed(0)} (${(p.rssMb / parquetMb).toFixed(2)}× columns) | ≤ 2× | ${p.load.toFixed(2)} |`);
   if (p.status !== 0) console.log(p.stderr.slice(-1500));
