@@ -1,7 +1,7 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { Config } from '../schema/config.js';
-import { batteryColumnSorted, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, psiFromCounts, sortedCopy, twoProportionZTest } from '../stats/index.js';
+import { alignCategoryCounts, batteryColumnSorted, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, psiFromCounts, sortedCopy, twoProportionZTest } from '../stats/index.js';
 import { DRIFT_TESTS, columnKind, type DriftTest } from './registry.js';
 import { sampleIndices, subSeed } from './sampling.js';
 import { finiteAt, nullsHoldNoFiniteValue, sortedFinite } from './sorted-columns.js';
@@ -124,28 +124,13 @@ function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig,
 
 /** Counts per category name in both columns, on one shared category list. */
 function alignedCounts(ref: Categorical, op: Categorical): { categories: string[]; r: number[]; o: number[] } {
-  const index = new Map<string, number>();
-  const r: number[] = [];
-  const o: number[] = [];
-  for (const [c, into] of [
-    [ref, r],
-    [op, o],
-  ] as const) {
+  const byName = (c: Categorical) => {
     const local = new Float64Array(c.categories.length);
     for (const code of c.codes) if (code >= 0) local[code]! += 1;
-    c.categories.forEach((cat, code) => {
-      if (local[code] === 0) return;
-      let k = index.get(cat);
-      if (k === undefined) {
-        k = r.length;
-        index.set(cat, k);
-        r.push(0);
-        o.push(0);
-      }
-      into[k]! += local[code]!;
-    });
-  }
-  return { categories: [...index.keys()], r, o };
+    return c.categories.map((cat, code) => [cat, local[code]!] as const);
+  };
+  const { categories, a, b } = alignCategoryCounts(byName(ref), byName(op));
+  return { categories, r: a, o: b };
 }
 
 function categoricalDrift(name: string, ref: Categorical, op: Categorical, binary: boolean, cfg: DriftConfig): Tested | FeatureDriftCheck {

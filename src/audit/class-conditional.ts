@@ -1,5 +1,5 @@
 import type { Dataset } from '../ingest/dataset.js';
-import { benjaminiHochberg, chi2Contingency, ks2samp, type Mulberry32 } from '../stats/index.js';
+import { alignCategoryCounts, benjaminiHochberg, chi2Contingency, ks2samp, type Mulberry32 } from '../stats/index.js';
 
 /** Rows per class and side that the tests use: enough for KS and chi-square to see a distance of a few percent. */
 const MAX_ROWS = 2000;
@@ -88,25 +88,19 @@ function finiteValues(values: Float64Array, rows: Int32Array): Float64Array {
 
 /** Chi-square on the 2 × K table of category counts (by name, so the two sides' dictionaries need not agree). */
 function categoricalTest(aCodes: Int32Array, aCats: string[], aRows: Int32Array, bCodes: Int32Array, bCats: string[], bRows: Int32Array): { distance: number; pValue: number } | null {
-  const index = new Map<string, number>();
-  const counts: [number[], number[]] = [[], []];
-  const add = (side: 0 | 1, name: string) => {
-    let k = index.get(name);
-    if (k === undefined) {
-      k = index.size;
-      index.set(name, k);
-      counts[0].push(0);
-      counts[1].push(0);
-    }
-    counts[side][k]!++;
+  const byName = (codes: Int32Array, cats: string[], rows: Int32Array) => {
+    const local = new Float64Array(cats.length);
+    for (const i of rows) if (codes[i]! >= 0) local[codes[i]!]! += 1;
+    return cats.map((cat, code) => [cat, local[code]!] as const);
   };
-  for (const i of aRows) if (aCodes[i]! >= 0) add(0, aCats[aCodes[i]!]!);
-  for (const i of bRows) if (bCodes[i]! >= 0) add(1, bCats[bCodes[i]!]!);
+  const aligned = alignCategoryCounts(byName(aCodes, aCats, aRows), byName(bCodes, bCats, bRows));
+  const counts = [aligned.a, aligned.b];
+  const cells = aligned.categories.length;
   const n0 = counts[0].reduce((s, v) => s + v, 0);
   const n1 = counts[1].reduce((s, v) => s + v, 0);
-  if (index.size < 2 || n0 < MIN_ROWS || n1 < MIN_ROWS) return null;
+  if (cells < 2 || n0 < MIN_ROWS || n1 < MIN_ROWS) return null;
   let tv = 0;
-  for (let k = 0; k < index.size; k++) tv += Math.abs(counts[0][k]! / n0 - counts[1][k]! / n1);
+  for (let k = 0; k < cells; k++) tv += Math.abs(counts[0][k]! / n0 - counts[1][k]! / n1);
   const { pValue } = chi2Contingency(counts, { correction: false });
   return Number.isFinite(pValue) ? { distance: tv / 2, pValue } : null;
 }

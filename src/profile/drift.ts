@@ -21,6 +21,7 @@ import { CHECKS, type Basis, type CheckOf } from '../checks/index.js';
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { CategoricalProfile, NumericProfile, Profile } from '../schema/profile.js';
+import { alignCategoryCounts } from '../stats/category-counts.js';
 import { HyperLogLog } from '../stats/hyperloglog.js';
 import { ksFromKll, type KllSketch } from '../stats/kll.js';
 import { kstwoSf } from '../stats/kstwo-sf.js';
@@ -87,27 +88,9 @@ function sampleBasis(why: string, ref: Column, op: Column, profiles: ProfilePair
 
 function categoricalFromCounts(name: string, r: CategoricalProfile, o: CategoricalProfile, cfg: DriftConfig): Outcome {
   // The categories in the row path's order (reference first-seen, then new operational ones) do not change a test.
-  const index = new Map<string, number>();
-  const rc: number[] = [];
-  const oc: number[] = [];
-  for (const [items, into] of [
-    [r.frequent.items, rc],
-    [o.frequent.items, oc],
-  ] as const) {
-    for (const [category, count] of items) {
-      if (count === 0) continue;
-      let k = index.get(category);
-      if (k === undefined) {
-        k = rc.length;
-        index.set(category, k);
-        rc.push(0);
-        oc.push(0);
-      }
-      into[k]! += count;
-    }
-  }
+  const { categories, a: rc, b: oc } = alignCategoryCounts(r.frequent.items, o.frequent.items);
   const test = rc.length === 2 ? DRIFT_TESTS.binary : DRIFT_TESTS.categorical;
-  return { ...countsDrift(name, test, [...index.keys()], rc, oc, cfg), basis: { on: 'counts', text: `Exact category counts of ${r.count} reference and ${o.count} operational values: the same test as on the rows.` } };
+  return { ...countsDrift(name, test, categories, rc, oc, cfg), basis: { on: 'counts', text: `Exact category counts of ${r.count} reference and ${o.count} operational values: the same test as on the rows.` } };
 }
 
 function numericFromSketches(

@@ -45,3 +45,34 @@ export function categoryCounts(
   }
   return { counts, nulls };
 }
+
+export interface AlignedCategoryCounts {
+  /** Category names, first side's first-seen order, then the second side's new ones; none with a zero total. */
+  categories: string[];
+  a: number[];
+  b: number[];
+}
+
+/**
+ * Two samples' counts on one category list, matched by name: two columns rarely share a dictionary (each input
+ * numbers its categories as it meets them, and a name may even appear under two codes), so counts are added by
+ * name. Zero counts add no category, so a category listed in a dictionary but never seen does not become a cell.
+ */
+export function alignCategoryCounts(a: Iterable<readonly [string, number]>, b: Iterable<readonly [string, number]>): AlignedCategoryCounts {
+  const index = new Map<string, number>();
+  const counts: [number[], number[]] = [[], []];
+  for (const [side, entries] of [a, b].entries()) {
+    for (const [category, count] of entries) {
+      if (count === 0) continue;
+      let k = index.get(category);
+      if (k === undefined) {
+        k = counts[0].length;
+        index.set(category, k);
+        counts[0].push(0);
+        counts[1].push(0);
+      }
+      counts[side]![k]! += count;
+    }
+  }
+  return { categories: [...index.keys()], a: counts[0], b: counts[1] };
+}

@@ -28,7 +28,7 @@ export { sortedCopy } from './sort.js';
 export { selectRanks } from './select-ranks.js';
 export { binomialSample, multinomialSample } from './multinomial-sample.js';
 export { radixSortFloat64 } from './radix-sort.js';
-export { categoryCounts, type CategoryCounts, type DictionaryIndices } from './category-counts.js';
+export { alignCategoryCounts, categoryCounts, type AlignedCategoryCounts, type CategoryCounts, type DictionaryIndices } from './category-counts.js';
 export { normQuantile } from './normal-quantile.js';
 export { betaBinomialSf } from './beta-binomial.js';
 export { aucTest } from './auc-test.js';
