@@ -3,7 +3,7 @@ import { columnLength, type Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import type { CheckStatus } from '../schema/results.js';
 import type { QualityFinding } from '../checks/shapes.js';
-import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, sortedCopy, unitChangeTest } from '../stats/index.js';
+import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, sortedCopy, unitChangeTest, UNIT_CONVERSIONS, lowerBound, upperBound } from '../stats/index.js';
 import { ALPHA_SHARES } from '../schema/alpha.js';
 import { sampleIndices, subSeed } from './sampling.js';
 import { duplicateShare } from './duplicates.js';
@@ -261,6 +261,108 @@ function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g
   return [];
 }
 
+/** A partial fault needs this many affected values before its signature (a factor, a gap) is read. */
+const PARTIAL_MIN_VALUES = 20;
+
+/**
+ * A unit change in part of the rows (one source, one partition, one day of several, in another unit). The decimal
+ * conversion (×10, ×100, ×1000 … either way) nearest the magnitude ratio of the values outside the reference range
+ * to the window's values inside it is the one read. Its group — outside values at least √factor beyond every
+ * reference magnitude in its direction — must hold at least half of the outside values (and `PARTIAL_MIN_VALUES`),
+ * come mostly back into the reference range once undone, and stand at least √factor apart from every other non-zero
+ * value of the window (×100: nothing between 10× the largest other value and the smallest converted one). Natural
+ * drift extends a range continuously (summer temperatures beyond a winter history); a conversion applied to some
+ * rows leaves them a factor away. The shape is not compared: the converted rows may come from another period than
+ * the rest (the newer of two windows). The test is the out-of-range count (`pRange`, given); the conversion and
+ * the gap are its signature, read only once that test rejected, so the gate fails under no change with
+ * probability at most the test's α.
+ */
+function partialUnitFinding(r: Float64Array, o: Float64Array, lo: number, hi: number, share: number, pRange: number, figures: Figures, details: Details): QualityFinding | null {
+  const first = lowerBound(o, lo);
+  const last = upperBound(o, hi);
+  const outside = [...o.subarray(0, first), ...o.subarray(last)].filter((v) => v !== 0);
+  const inside = nonZeroSorted(o.subarray(first, last));
+  if (outside.length < PARTIAL_MIN_VALUES) return null;
+  // The decimal factor nearest the magnitude ratio of the outside values to the window's inside ones (the
+  // reference's when few are inside): the one conversion read, chosen before any count or gap is looked at.
+  const typical = medianAbsSorted(inside.length >= PARTIAL_MIN_VALUES ? inside : nonZeroSorted(r));
+  const exponent = Math.round(Math.log10(medianAbsSorted(Float64Array.from(outside).sort()) / typical));
+  const conversion = UNIT_CONVERSIONS.find((c) => c.offset === 0 && Math.abs(exponent) >= 1 && c.factor === (exponent > 0 ? 10 ** exponent : 1 / 10 ** -exponent));
+  if (!conversion) return null;
+  const f = conversion.factor;
+  const spread = Math.sqrt(Math.max(f, 1 / f));
+  // The converted group: outside values at least √factor beyond the reference's magnitudes, in the factor's direction.
+  const rn = nonZeroSorted(r);
+  let refLo = Infinity;
+  let refHi = 0;
+  for (const v of rn) (refLo = Math.min(refLo, Math.abs(v))), (refHi = Math.max(refHi, Math.abs(v)));
+  const group = outside.filter((v) => (f > 1 ? Math.abs(v) >= refHi * spread : Math.abs(v) <= refLo / spread));
+  if (group.length < PARTIAL_MIN_VALUES || group.length < outside.length / 2) return null;
+  // Undone, most of the group is back in the reference range.
+  if (group.filter((v) => v / f >= lo && v / f <= hi).length < group.length / 2) return null;
+  // Nothing else in the window comes within √factor of the group.
+  const inGroup = new Set(group);
+  let groupLo = Infinity;
+  let groupHi = 0;
+  for (const v of group) (groupLo = Math.min(groupLo, Math.abs(v))), (groupHi = Math.max(groupHi, Math.abs(v)));
+  let otherLo = Infinity;
+  let otherHi = 0;
+  for (const v of o) {
+    if (v === 0 || inGroup.has(v)) continue;
+    (otherLo = Math.min(otherLo, Math.abs(v))), (otherHi = Math.max(otherHi, Math.abs(v)));
+  }
+  const gap = f > 1 ? groupLo / otherHi : otherLo / groupHi;
+  if (!(gap >= spread)) return null;
+  figures.unitFactor = f;
+  details.unitConversion = conversion.name;
+  return {
+    check: 'scale_change',
+    status: 'fail',
+    text: `${pct(share)} of operational values lie outside the reference range (${pText(pRange)} under no change); ${pct(group.length / o.length)} of them are the reference ${conversion.name}, ×${gap.toPrecision(3)} apart from the other values: a unit change in part of the rows`,
+    pValue: pRange,
+  };
+}
+
+/** Distinct values a numeric reference column needs before one value filling part of a window is suspicious: below it the column is discrete and value shares are its distribution. */
+const DOMINANT_MIN_DISTINCT = 20;
+/** How many times its reference share a dominant value must reach: a value that was already common may grow by drift (more calm days at wind 0). */
+const DOMINANT_RISE = 10;
+
+/**
+ * One value filling part of a window — a source stuck in some rows, or nulls filled with a default upstream —
+ * in a column whose reference varies over many values: the most frequent operational value's count against its
+ * reference rate (beta-binomial, 'greater'), Bonferroni over the distinct operational values it was chosen from.
+ * Fails when significant, at least `dominantShare` of the values and `DOMINANT_RISE` times the reference share;
+ * warns instead for a column whose reference arrives in blocks over time (a value filling a window is then what
+ * time brings). Shares the constancy test's place in the gates' Bonferroni count: it runs only when the window is
+ * not constant.
+ */
+function dominantValueFinding(r: Float64Array, o: Float64Array, blocked: () => boolean, g: GateSettings, figures: Figures): QualityFinding | null {
+  let distinctReference = 0;
+  for (let i = 0; i < r.length && distinctReference < DOMINANT_MIN_DISTINCT; i++) distinctReference += +(i === 0 || r[i] !== r[i - 1]);
+  if (distinctReference < DOMINANT_MIN_DISTINCT) return null;
+  let value = NaN;
+  let count = 0;
+  let distinct = 0;
+  for (let i = 0, run = 0; i < o.length; i++) {
+    run = i > 0 && o[i] === o[i - 1] ? run + 1 : 1;
+    if (run === 1) distinct++;
+    if (run > count) (count = run), (value = o[i]!);
+  }
+  const share = count / o.length;
+  const refCount = upperBound(r, value) - lowerBound(r, value);
+  const refShare = refCount / r.length;
+  figures.dominantShareOperational = share;
+  figures.dominantShareReference = refShare;
+  if (share < g.cfg.dominantShare || share < DOMINANT_RISE * refShare) return null;
+  const p = Math.min(1, distinct * countChangeTest({ count: refCount, rows: r.length }, { count, rows: o.length }, 'greater').pValue);
+  figures.dominantPValue = p;
+  if (p > g.alpha) return null;
+  const text = `${pct(share)} of operational values equal ${value} against ${pct(refShare)} of the reference (${pText(p)} under no change, over ${distinct} distinct values)`;
+  if (blocked()) return { check: 'dominant_value', status: 'warn', text: `${text}; the reference holds this column in blocks over time, so one value filling part of a window is expected`, pValue: p };
+  return { check: 'dominant_value', status: 'fail', text: `${text}: a source stuck, or nulls filled with a default, in part of the rows`, pValue: p };
+}
+
 /** Sorted finite values of a numeric column on both sides, kept for the swapped-columns test. */
 interface NumericPair {
   name: string;
@@ -271,7 +373,7 @@ interface NumericPair {
   findings: QualityFinding[];
 }
 
-function numericFindings(pair: NumericPair, blocked: boolean, g: GateSettings): QualityFinding[] {
+function numericFindings(pair: NumericPair, blocked: () => boolean, g: GateSettings): QualityFinding[] {
   const { r, o, figures, details } = pair;
   if (r.length === 0 || o.length === 0) return [];
   const findings: QualityFinding[] = [];
@@ -290,15 +392,23 @@ function numericFindings(pair: NumericPair, blocked: boolean, g: GateSettings): 
   if (pRange <= g.alpha && share > g.cfg.maxOutOfRange) {
     findings.push({ check: 'out_of_range', status: 'warn', text: `${pct(share)} of operational values lie outside the reference 0.1–99.9 percentiles [${lo}, ${hi}] (${pText(pRange)} under no change)`, pValue: pRange });
   }
-  findings.push(...scaleFindings(r, o, share, g, figures, details));
+  const scale = scaleFindings(r, o, share, g, figures, details);
+  // Unless the whole column is a listed conversion, a significant out-of-range part may be one in part of the rows
+  // (its finding then replaces the whole column's unnamed scale finding).
+  const partial = details.unitConversion === undefined && pRange <= g.alpha && share > g.cfg.maxOutOfRange ? partialUnitFinding(r, o, lo, hi, share, pRange, figures, details) : null;
+  findings.push(...(partial ? [partial] : scale));
   const refConstant = r[0] === r[r.length - 1];
   const opConstant = o[0] === o[o.length - 1];
   if (opConstant && !refConstant) {
     let same = 0;
     for (const v of r) same += +(v === o[0]);
-    const finding = constantFinding(r.length - same, r.length, o.length, String(o[0]), blocked, g, figures);
+    const finding = constantFinding(r.length - same, r.length, o.length, String(o[0]), blocked(), g, figures);
     if (finding) findings.push(finding);
   } else if (refConstant && opConstant) findings.push({ check: 'constant', status: 'warn', text: 'the column is constant in both datasets' });
+  else if (!opConstant) {
+    const dominant = dominantValueFinding(r, o, blocked, g, figures);
+    if (dominant) findings.push(dominant);
+  }
   return findings;
 }
 
@@ -447,6 +557,7 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
     unitOutsideShare: cfg.unitOutsideShare,
     unitShapeKs: cfg.unitShapeKs,
     unitRescaledKs: cfg.unitRescaledKs,
+    dominantShare: cfg.dominantShare,
     renameProfileDistance: cfg.renameProfileDistance,
   };
   const columns = compared.map((name) => {
@@ -460,7 +571,7 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
         pair.r = finiteSorted(ref, refRows);
         pair.o = finiteSorted(op, opRows);
         const blocked = () => arrivesInBlocks((i) => (ref.nulls?.[i] || !Number.isFinite(ref.values[i]!) ? null : ref.values[i]!), g.timeOrder);
-        pair.findings.push(...numericFindings(pair, pair.o.length > 0 && pair.o[0] === pair.o[pair.o.length - 1] && blocked(), g));
+        pair.findings.push(...numericFindings(pair, blocked, g));
         // Only swap candidates are compared with each other later: the other columns' sorted samples are let go
         // now, so the gates hold one column's samples at a time, not every column's.
         candidate = swapCandidate(pair, g);
@@ -475,7 +586,7 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
   swappedColumns(columns.filter((c) => c.candidate).map((c) => c.pair));
   for (const { name, pair } of columns) {
     const { figures, details, findings } = pair;
-    const pValues = [figures.nullPValue, figures.constantPValue, figures.outOfRangePValue, figures.scalePValue, figures.swapPValue, figures.newCategoryPValue, figures.vanishedCategoryPValue].filter((p): p is number => p !== undefined);
+    const pValues = [figures.nullPValue, figures.constantPValue, figures.dominantPValue, figures.outOfRangePValue, figures.scalePValue, figures.swapPValue, figures.newCategoryPValue, figures.vanishedCategoryPValue].filter((p): p is number => p !== undefined);
     if (pValues.length) figures.pValue = Math.min(...pValues);
     results.push({
       id: `quality.column.${name}`,

@@ -1,5 +1,5 @@
 import type { Column } from '../ingest/table.js';
-import { selectRanks, sortedCopy } from '../stats/index.js';
+import { lowerBound, selectRanks, sortedCopy } from '../stats/index.js';
 
 type Numeric = Extract<Column, { type: 'numeric' }>;
 
@@ -79,16 +79,7 @@ export function medianAbsSorted(s: Float64Array): number {
 }
 
 /** Index of the first value that is not below 0 (−0 counts as 0) in ascending values. */
-function firstAtLeastZero(s: Float64Array): number {
-  let lo = 0;
-  let hi = s.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid]! < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const firstAtLeastZero = (s: Float64Array): number => lowerBound(s, 0);
 
 /** Ascending values without their zeros (±0 sit together in sorted order): the input itself when it has none. */
 export function nonZeroSorted(s: Float64Array): Float64Array {

@@ -74,6 +74,10 @@ export const dataQuality = defineCheck({
     nullShareOperational: num,
     nullPValue: num,
     constantPValue: num,
+    /** The most frequent operational value's share on each side, and the test of its rise (numeric columns). */
+    dominantShareReference: num,
+    dominantShareOperational: num,
+    dominantPValue: num,
     outOfRangeShare: num,
     outOfRangePValue: num,
     magnitudeRatio: num,
@@ -113,6 +117,7 @@ export const dataQuality = defineCheck({
     unitOutsideShare: num,
     unitShapeKs: num,
     unitRescaledKs: num,
+    dominantShare: num,
     renameProfileDistance: num,
     maxDuplicateShare: num,
   },

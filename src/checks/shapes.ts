@@ -92,7 +92,7 @@ export type NoveltyCluster = z.infer<typeof NoveltyClusters>[number];
 
 export const QualityFinding = z
   .object({
-    check: z.enum(['empty', 'null_rate', 'out_of_range', 'scale_change', 'swapped_columns', 'constant', 'new_categories', 'vanished_categories']),
+    check: z.enum(['empty', 'null_rate', 'out_of_range', 'scale_change', 'swapped_columns', 'constant', 'dominant_value', 'new_categories', 'vanished_categories']),
     status: z.enum(['warn', 'fail']),
     text: text,
     /** P(a result at least this extreme | no change) of the test behind the finding. */

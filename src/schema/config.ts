@@ -127,6 +127,12 @@ export const AnalyzeConfigSchema = z
           .max(1)
           .default(0.2)
           .describe('When no listed conversion explains a change by at least `unitRatio` and at least `unitOutsideShare` of the values left the reference range: the largest KS statistic, once rescaled by the magnitude ratio or by location and scale (a dropped normalisation), that still counts as the same shape. Looser than `unitShapeKs` because most values leaving the range is itself strong evidence; a season of drift on top of the change (Bike Sharing temp ×47 − 8) leaves KS 0.14.'),
+        dominantShare: z
+          .number()
+          .gt(0)
+          .max(1)
+          .default(0.2)
+          .describe('Gate fails when one value fills at least this share of a numeric column\'s operational values, at least ten times its reference share, significantly (beta-binomial, Bonferroni over the distinct operational values, within the gates\' α), in a column with at least 20 distinct reference values: a source stuck, or nulls filled with a default, in part of the rows. Warns instead when the reference holds the column in blocks over time.'),
         maxDuplicateShare: z.number().min(0).max(1).default(0.5).describe('Gate fails when at least this share of operational rows repeat an earlier row (and the reference has far fewer).'),
         maxRows: z.number().int().min(100).default(200_000).describe('Rows per side for the per-column gate statistics; larger inputs are subsampled (seeded). Duplicates are counted on all rows, up to the first 2 000 000.'),
       })

@@ -51,3 +51,4 @@ export {
   type ChunkTestResult,
   type CusumResult,
 } from './chunk-evidence.js';
+export { lowerBound, upperBound } from './sorted-search.js';

@@ -1,3 +1,5 @@
+import { upperBound } from './sorted-search.js';
+
 /**
  * KLL quantile sketch (Karnin, Lang & Liberty 2016), in the layout of Apache DataSketches' KllDoublesSketch:
  * level h holds items of weight 2^h; level capacities shrink by 2/3 per level below the top (never under 8);
@@ -217,14 +219,7 @@ function sortNumbers(a: number[]): number[] {
 
 function cdfOfView(view: { values: Float64Array; cumulative: Float64Array }, n: number, x: number): number {
   const { values, cumulative } = view;
-  // Last index with values[i] <= x.
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = upperBound(values, x);
   return lo === 0 ? 0 : cumulative[lo - 1]! / n;
 }
 
