@@ -10,6 +10,8 @@ type MultivariateDriftCheck = CheckOf<typeof CHECKS.multivariateDrift>;
 
 type MultivariateConfig = AnalyzeConfig['multivariate'] & { alpha: number };
 const MAX_COMPONENTS = 50;
+/** Residual variance below this share of the total is rounding, not variance the components left out. */
+const RANK_TOLERANCE = 1e-9;
 
 /**
  * PCA reconstruction error: PCA keeping `variance` of the reference is fitted on half of a reference sample; the
@@ -33,7 +35,12 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
   }
   const fitX = encoder.encode(reference, refRows.subarray(0, half));
   const pca = fitPca(fitX, half, Math.min(MAX_COMPONENTS, encoder.width), rng);
-  const k = Math.min(componentsFor(pca, cfg.variance), encoder.width - 1);
+  // The reference must keep some real variance off the components: kept components spanning every direction it
+  // varies in (constant null flags, one-hot sums and collinear columns add none) leave only floating-point rounding
+  // to compare, which grows with the values' magnitude and "drifted" on mere location or scale changes.
+  const residual = (k: number) => pca.totalVariance - pca.variances.subarray(0, k).reduce((a, v) => a + v, 0);
+  let k = Math.min(componentsFor(pca, cfg.variance), encoder.width - 1);
+  while (k > 0 && residual(k) <= RANK_TOLERANCE * pca.totalVariance) k--;
   const eRef = reconstructionErrors(pca, encoder.encode(reference, refRows.subarray(half)), k);
   const eOp = reconstructionErrors(pca, encoder.encode(operational, opRows), k);
   const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;

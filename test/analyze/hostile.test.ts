@@ -99,4 +99,18 @@ describe('hostile and odd input: clear statuses, no crash', () => {
     expect(statusOf(mismatched, 'schema.columns')).toBe('fail');
     expect(statusOf(mismatched, 'drift.tensor.t')).toBeUndefined();
   });
+
+  it('independent columns without nulls (rank below the encoded width): the reconstruction test compares real residuals, not rounding', () => {
+    // Four independent columns: the encoding is 8 wide (values and null flags) but the data vary in 4 directions.
+    // Keeping components for 90 % of the variance took all 4, and the test then compared floating-point residue
+    // (~1e-15), which grows with the values' magnitude: bench:scale's 10M rows "drifted" on location and scale changes.
+    const side = (seed: number, scale: number, shift: number) =>
+      [0, 1, 2, 3].map((j) => numeric(`x${j}`, Array.from(generateSample({ dist: 'normal12', n: 2000, seed: seed + j, mu: j === 0 ? shift : 0, sigma: j === 1 ? scale : 1 }))));
+    const [reference, operational] = [datasetOf(side(100, 1, 0), 'reference'), datasetOf(side(200, 1.1, 0.05), 'operational')];
+    const reconstruction = analyzeMultivariate(reference, operational, roles(['x0', 'x1', 'x2', 'x3']), cfg).results.find((r) => r.id === 'drift.multivariate.reconstruction')!;
+    CheckResultSchema.parse(reconstruction);
+    expect(reconstruction.figures.components).toBeLessThan(4);
+    // The reference's own error is the variance the components leave out (about one column's): real, not rounding.
+    expect(Number(reconstruction.figures.referenceError)).toBeGreaterThan(0.1);
+  });
 });
