@@ -3,7 +3,7 @@ import { columnLength, type Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import type { CheckStatus } from '../schema/results.js';
 import type { QualityFinding } from '../checks/shapes.js';
-import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, sortedCopy, unitChangeTest, UNIT_CONVERSIONS, lowerBound, upperBound } from '../stats/index.js';
+import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, sortedCopy, unitChangeTest, UNIT_CONVERSIONS, lowerBound, normSf, upperBound } from '../stats/index.js';
 import { ALPHA_SHARES } from '../schema/alpha.js';
 import { sampleIndices, subSeed } from './sampling.js';
 import { duplicateShare } from './duplicates.js';
@@ -95,6 +95,31 @@ function arrivesInBlocks(key: (i: number) => number | null, order: Int32Array): 
   let same = 0;
   for (const c of counts.values()) same += (c * (c - 1)) / (n * (n - 1));
   return pairs >= 2 && changes < (pairs * (1 - same)) / 2;
+}
+
+/**
+ * Whether a numeric reference drifts in time order (a season, a trend): Wald–Wolfowitz runs of values above and
+ * below its median, fewer than chance allows at 1 % (one-sided, normal approximation). Describes the reference so
+ * that a small magnitude change is not called a unit conversion when time alone would bring it.
+ */
+function driftsInTime(above: (i: number) => boolean | null, order: Int32Array): boolean {
+  let n1 = 0;
+  let n0 = 0;
+  let runs = 0;
+  let previous: boolean | null = null;
+  for (const i of order) {
+    const a = above(i);
+    if (a === null) continue;
+    if (a) n1++;
+    else n0++;
+    if (a !== previous) runs++;
+    previous = a;
+  }
+  const n = n1 + n0;
+  if (n1 < 2 || n0 < 2) return false;
+  const mean = 1 + (2 * n1 * n0) / n;
+  const variance = (2 * n1 * n0 * (2 * n1 * n0 - n)) / (n * n * (n - 1));
+  return variance > 0 && normSf((mean - runs) / Math.sqrt(variance)) <= 0.01;
 }
 
 /** What every gate test of one run shares: the thresholds, the α of one test (Bonferroni) and the reference in time order. */
@@ -201,8 +226,13 @@ function logVariance(s: Float64Array): number {
   return s.length > 1 ? ss / (s.length - 1) : 0;
 }
 
-/** Unit conversions with a factor below this (kg → lb, °C → °F) also need most values out of the reference range: seasonal drift can double a magnitude. */
-const SMALL_UNIT_FACTOR = 3;
+/**
+ * Unit conversions with a factor below this (kg → lb, °C → °F, m → ft, m/s → km/h) also need most values out of the
+ * reference range, and only warn when the reference drifts in time order: a season can double a temperature, and a
+ * year of growth put a bank balance at ×2.6 of its reference, which matched m → ft (×3.28) once the factor's window
+ * was widened for its heavy tail.
+ */
+const SMALL_UNIT_FACTOR = 4;
 
 /**
  * The scale gate, on the non-zero values (a unit change leaves 0 at 0, so a mostly-zero column is judged by its
@@ -215,7 +245,7 @@ const SMALL_UNIT_FACTOR = 3;
  * scale, gives the shape back (KS ≤ `unitRescaledKs`), with most values out of range, is a scale change (a normalisation dropped); so is ≥ `scaleRatio` with most
  * values out of range.
  */
-function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g: GateSettings, figures: Figures, details: Details): QualityFinding[] {
+function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, drifting: () => boolean, g: GateSettings, figures: Figures, details: Details): QualityFinding[] {
   const rn = nonZeroSorted(r);
   const on = nonZeroSorted(o);
   if (rn.length < 2 || on.length < 2) return [];
@@ -250,6 +280,7 @@ function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, g
     if (sameShape && (!small || mostlyOutside)) {
       figures.unitFactor = c.factor;
       details.unitConversion = c.name;
+      if (small && drifting()) return [{ check: 'scale_change', status: 'warn', text: `${base}: ${c.name} would explain it, but the reference drifts in time order (too few runs above and below its median), so a change this small is what time brings as much as a unit`, pValue: test.pValue }];
       return [{ check: 'scale_change', status: 'fail', text: `${base}: a likely unit change ${c.name} — KS to the reference ${test.ks.toFixed(3)}, ${c.ks.toFixed(3)} once undone`, pValue: test.pValue }];
     }
   }
@@ -373,7 +404,7 @@ interface NumericPair {
   findings: QualityFinding[];
 }
 
-function numericFindings(pair: NumericPair, blocked: () => boolean, g: GateSettings): QualityFinding[] {
+function numericFindings(pair: NumericPair, blocked: () => boolean, drifting: () => boolean, g: GateSettings): QualityFinding[] {
   const { r, o, figures, details } = pair;
   if (r.length === 0 || o.length === 0) return [];
   const findings: QualityFinding[] = [];
@@ -392,7 +423,7 @@ function numericFindings(pair: NumericPair, blocked: () => boolean, g: GateSetti
   if (pRange <= g.alpha && share > g.cfg.maxOutOfRange) {
     findings.push({ check: 'out_of_range', status: 'warn', text: `${pct(share)} of operational values lie outside the reference 0.1–99.9 percentiles [${lo}, ${hi}] (${pText(pRange)} under no change)`, pValue: pRange });
   }
-  const scale = scaleFindings(r, o, share, g, figures, details);
+  const scale = scaleFindings(r, o, share, drifting, g, figures, details);
   // Unless the whole column is a listed conversion, a significant out-of-range part may be one in part of the rows
   // (its finding then replaces the whole column's unnamed scale finding).
   const partial = details.unitConversion === undefined && pRange <= g.alpha && share > g.cfg.maxOutOfRange ? partialUnitFinding(r, o, lo, hi, share, pRange, figures, details) : null;
@@ -570,8 +601,11 @@ export function dataQuality(reference: Dataset, operational: Dataset, roles: Rol
       if (ref.type === 'numeric' && op.type === 'numeric') {
         pair.r = finiteSorted(ref, refRows);
         pair.o = finiteSorted(op, opRows);
-        const blocked = () => arrivesInBlocks((i) => (ref.nulls?.[i] || !Number.isFinite(ref.values[i]!) ? null : ref.values[i]!), g.timeOrder);
-        pair.findings.push(...numericFindings(pair, blocked, g));
+        const valid = (i: number) => !ref.nulls?.[i] && Number.isFinite(ref.values[i]!);
+        const blocked = () => arrivesInBlocks((i) => (valid(i) ? ref.values[i]! : null), g.timeOrder);
+        const median = pair.r[pair.r.length >> 1]!;
+        const drifting = () => driftsInTime((i) => (valid(i) ? ref.values[i]! > median : null), g.timeOrder);
+        pair.findings.push(...numericFindings(pair, blocked, drifting, g));
         // Only swap candidates are compared with each other later: the other columns' sorted samples are let go
         // now, so the gates hold one column's samples at a time, not every column's.
         candidate = swapCandidate(pair, g);

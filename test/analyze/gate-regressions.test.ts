@@ -250,6 +250,32 @@ describe('a fault in part of the window (Bike Sharing in time order, as a late l
   });
 });
 
+describe('a season is not a small unit conversion (Seattle weather: a spring reference, summer windows)', () => {
+  const seattle = csvTable(path.join(TEST_DATA_DIR, 'seattle-weather/seattle-weather.csv.gz'));
+  const get = (name: string) => seattle.columns.find((c) => c.name === name)!;
+  const date = get('date');
+  // "2012/01/01": read as a category; the file is in date order, which the gates take as time order.
+  const time = date.type === 'categorical' ? Array.from(date.codes, (k) => Date.parse(date.categories[k]!)) : [];
+  const names = ['precipitation', 'temp_max', 'temp_min', 'wind'];
+  const frame: Frame = Object.fromEntries(names.map((n) => [n, numeric(n, (get(n) as Extract<Column, { type: 'numeric' }>).values)]));
+  const between = (from: string, to: string) => range(0, seattle.rows).filter((i) => time[i]! >= Date.parse(from) && time[i]! < Date.parse(to));
+
+  it('summer against a spring reference (temp_max about ×2, most values out of range) warns; the same values shuffled in as °F fail', () => {
+    expect(time.length).toBe(seattle.rows);
+    const spring = between('2013-02-01', '2013-05-01');
+    const summer = between('2013-06-15', '2013-09-15');
+    const results = gates(take(frame, spring), take(frame, summer));
+    expect(failed(results).map((r) => `${r.subject}: ${r.summary}`)).toEqual([]);
+    const tmax = column(results, 'temp_max');
+    expect(tmax.figures.magnitudeRatio).toBeGreaterThan(1.6);
+    // A real °C → °F change of the spring values themselves is still found (no drift between the two sides).
+    const converted = take(frame, spring).map((c) => (c.name === 'temp_max' && c.type === 'numeric' ? numeric('temp_max', Array.from(c.values, (v) => v * 1.8 + 32)) : c));
+    const shuffledSpring = shuffled(spring.length, 3).map((k) => spring[k]!);
+    const again = gates(take(frame, shuffledSpring), converted);
+    expect(failed(again).map((r) => r.subject)).toEqual(['temp_max']);
+  });
+});
+
 describe('swapped columns and null splits (Bike Sharing)', () => {
   const bike = csvTable(path.join(TEST_DATA_DIR, 'bike-sharing/hour.csv.gz'));
   const names = ['temp', 'atemp', 'hum', 'windspeed', 'casual', 'registered'];
