@@ -189,7 +189,10 @@ export const multivariateDrift = defineCheck({
     operationalError: num,
     referenceError: num,
     errorRatio: numOrNull,
+    /** The 1 − α quantile of the permutation draws' means: given when every planned draw was made. */
     chunkThreshold: num,
+    /** Permutation draws made: fewer than planned (`threshold.chunks`) when p was sure to exceed α. */
+    draws: int,
     components: int,
   },
   threshold: { minRows: int, alpha: num, minAuc: num, maxRows: int, minErrorRatio: num, chunks: int, variance: num },

@@ -48,7 +48,28 @@ describe('Bike Sharing: drift on the features that really changed', () => {
     expect(reconstruction.threshold!.alpha).toBe(alpha);
     expect(Number(reconstruction.threshold!.chunks)).toBeGreaterThanOrEqual(20 / alpha);
     expect(Number(reconstruction.figures.pValue)).toBeLessThanOrEqual(alpha);
+    expect(reconstruction.figures.draws).toBe(reconstruction.threshold!.chunks); // a rejection needs every draw
+    expect(reconstruction.figures.chunkThreshold).toBeDefined();
     expect(reconstruction.status).toBe('fail');
+  });
+
+  it('two halves of 2012 at the plan’s own α: the permutation draws stop once p is sure to exceed α (Besag–Clifford), with the verdict of the full draws', () => {
+    const planCfg = config({ columns: cfg.columns, seed: 1 });
+    const alpha = familyAlpha(planCfg).multivariate;
+    const y2012 = rowsWhere((i) => yr[i] === 1);
+    const { roles, reference, operational } = resolved(planCfg, rowsOf(table, y2012.filter((_, k) => k % 2 === 0), 'reference'), rowsOf(table, y2012.filter((_, k) => k % 2 === 1), 'operational'));
+    const reconstruction = analyzeMultivariate(reference, operational, roles, planCfg).results.find((r) => r.id === 'drift.multivariate.reconstruction')!;
+    CheckResultSchema.parse(reconstruction);
+    const planned = Number(reconstruction.threshold!.chunks);
+    const made = Number(reconstruction.figures.draws);
+    expect(made).toBeLessThan(planned / 10);
+    // Stopped at the 20th draw at or above the operational mean: p = 20 / draws made, above α; the full draws would
+    // need at most 19 such draws in all to reject, so they could not have.
+    expect(Number(reconstruction.figures.pValue)).toBeCloseTo(20 / made, 12);
+    expect(Number(reconstruction.figures.pValue)).toBeGreaterThan(alpha);
+    expect(Math.floor(alpha * (planned + 1) - 1) + 1).toBe(20);
+    expect(reconstruction.figures.chunkThreshold).toBeUndefined();
+    expect(reconstruction.status).toBe('pass');
   });
 
   it('2011 vs 2012: the domain classifier separates the years and names cnt first', () => {
