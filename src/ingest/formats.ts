@@ -97,7 +97,16 @@ export async function decodeParquetBlob(source: ByteRanges, options: DecodeOptio
   let abandon!: (error: unknown) => void;
   const failed = new Promise<never>((_, reject) => (abandon = reject));
   failed.catch(() => {});
-  const unlessFetchFails = <T>(step: Promise<T>): Promise<T> => Promise.race([step, failed]);
+  const unlessAbandoned = <T>(step: Promise<T>): Promise<T> => Promise.race([step, failed]);
+  // Corrupt page data makes the wasm reader panic inside the promise callback that polls it, where no caller's
+  // try can catch it (the process would die without error.json): while this file is read, such a panic abandons
+  // the read instead, and the file is reported as unreadable.
+  const onPanic = (error: Error) => {
+    if (error?.name === 'RuntimeError' && String(error.stack).includes('wasm')) return abandon(new Error(`its pages could not be decoded: the Parquet reader stopped (${error.message})`));
+    process.removeListener('uncaughtException', onPanic);
+    throw error;
+  };
+  process.prependListener('uncaughtException', onPanic);
   const blob: ByteRanges = {
     size: source.size,
     slice: (start, end) => {
@@ -114,23 +123,25 @@ export async function decodeParquetBlob(source: ByteRanges, options: DecodeOptio
   };
   let table: Table;
   try {
-    const file = await unlessFetchFails(parquetWasm().ParquetFile.fromFile(blob as Blob));
+    const file = await unlessAbandoned(parquetWasm().ParquetFile.fromFile(blob as Blob));
     const groups = file.metadata().rowGroups();
     const rows = groups.reduce((n, g) => n + g.numRows(), 0);
     checkRows(rows, limits, uri, subject);
-    const schema = tableFromIPC((await unlessFetchFails(file.read({ limit: 0 }))).intoIPCStream());
+    const schema = tableFromIPC((await unlessAbandoned(file.read({ limit: 0 }))).intoIPCStream());
     checkColumns(schema.numCols, limits, uri, subject);
     if (groups.length === 0) table = fromArrow(schema);
     else {
       const columns: Column[] = [];
       for (const field of schema.schema.fields) {
         const batches: RecordBatch[] = [];
-        for (let i = 0; i < groups.length; i++) batches.push(...tableFromIPC((await unlessFetchFails(file.read({ columns: [field.name], rowGroups: [i] }))).intoIPCStream()).batches);
+        for (let i = 0; i < groups.length; i++) batches.push(...tableFromIPC((await unlessAbandoned(file.read({ columns: [field.name], rowGroups: [i] }))).intoIPCStream()).batches);
         columns.push(fromArrow(new ArrowTable(batches)).columns[0]!);
       }
       table = { rows, columns };
     }
+    process.removeListener('uncaughtException', onPanic);
   } catch (error) {
+    process.removeListener('uncaughtException', onPanic);
     if (error instanceof MoaError) throw error;
     if (fetchFailure !== undefined) {
       throw storageError('storage.failed', `${subject}: could not read ${uri} (${String((fetchFailure as Error).message ?? fetchFailure).slice(0, 300)}).`, {
