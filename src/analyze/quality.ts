@@ -294,6 +294,8 @@ function scaleFindings(r: Float64Array, o: Float64Array, outsideShare: number, d
 
 /** A partial fault needs this many affected values before its signature (a factor, a gap) is read. */
 const PARTIAL_MIN_VALUES = 20;
+/** Values on each side before the shape of the undone outside values is compared with the window's inside ones. */
+const PARTIAL_SHAPE_VALUES = 100;
 
 /**
  * A unit change in part of the rows (one source, one partition, one day of several, in another unit). The decimal
@@ -301,14 +303,15 @@ const PARTIAL_MIN_VALUES = 20;
  * to the window's values inside it is the one read. Its group — outside values at least √factor beyond every
  * reference magnitude in its direction — must hold at least half of the outside values (and `PARTIAL_MIN_VALUES`),
  * come mostly back into the reference range once undone, and stand at least √factor apart from every other non-zero
- * value of the window (×100: nothing between 10× the largest other value and the smallest converted one). Natural
- * drift extends a range continuously (summer temperatures beyond a winter history); a conversion applied to some
- * rows leaves them a factor away. The shape is not compared: the converted rows may come from another period than
- * the rest (the newer of two windows). The test is the out-of-range count (`pRange`, given); the conversion and
+ * value of the window (×100: nothing between 10× the largest other value and the smallest converted one) — or,
+ * where values reach down to 0 and leave no gap, have once undone the shape of the window's inside values (KS ≤
+ * `unitShapeKs`, on at least `PARTIAL_SHAPE_VALUES` each). Natural drift extends a range continuously (summer
+ * temperatures beyond a winter history); a conversion applied to some rows leaves them a factor away. The gap does
+ * not compare shapes: the converted rows may come from another period than the rest (the newer of two windows). The test is the out-of-range count (`pRange`, given); the conversion and
  * the gap are its signature, read only once that test rejected, so the gate fails under no change with
  * probability at most the test's α.
  */
-function partialUnitFinding(r: Float64Array, o: Float64Array, lo: number, hi: number, share: number, pRange: number, figures: Figures, details: Details): QualityFinding | null {
+function partialUnitFinding(r: Float64Array, o: Float64Array, lo: number, hi: number, share: number, pRange: number, g: GateSettings, figures: Figures, details: Details): QualityFinding | null {
   const first = lowerBound(o, lo);
   const last = upperBound(o, hi);
   const outside = [...o.subarray(0, first), ...o.subarray(last)].filter((v) => v !== 0);
@@ -343,13 +346,17 @@ function partialUnitFinding(r: Float64Array, o: Float64Array, lo: number, hi: nu
     (otherLo = Math.min(otherLo, Math.abs(v))), (otherHi = Math.max(otherHi, Math.abs(v)));
   }
   const gap = f > 1 ? groupLo / otherHi : otherLo / groupHi;
-  if (!(gap >= spread)) return null;
+  // Values that reach down to 0 (uniform on [0, 10]) leave no gap once some of them are ×100: there the outside
+  // values undone must have the shape of the window's inside ones, on enough values to tell (KS ≤ unitShapeKs).
+  const ks = outside.length >= PARTIAL_SHAPE_VALUES && inside.length >= PARTIAL_SHAPE_VALUES ? sortedKs(inside, Float64Array.from(outside), 1 / f) : 1;
+  if (!(gap >= spread) && !(ks <= g.cfg.unitShapeKs)) return null;
   figures.unitFactor = f;
   details.unitConversion = conversion.name;
+  const signature = gap >= spread ? `×${gap.toPrecision(3)} apart from the other values` : `undone, the shape of the window's other values (KS ${ks.toFixed(3)})`;
   return {
     check: 'scale_change',
     status: 'fail',
-    text: `${pct(share)} of operational values lie outside the reference range (${pText(pRange)} under no change); ${pct(group.length / o.length)} of them are the reference ${conversion.name}, ×${gap.toPrecision(3)} apart from the other values: a unit change in part of the rows`,
+    text: `${pct(share)} of operational values lie outside the reference range (${pText(pRange)} under no change); ${pct(group.length / o.length)} of them are the reference ${conversion.name}, ${signature}: a unit change in part of the rows`,
     pValue: pRange,
   };
 }
@@ -426,7 +433,7 @@ function numericFindings(pair: NumericPair, blocked: () => boolean, drifting: ()
   const scale = scaleFindings(r, o, share, drifting, g, figures, details);
   // Unless the whole column is a listed conversion, a significant out-of-range part may be one in part of the rows
   // (its finding then replaces the whole column's unnamed scale finding).
-  const partial = details.unitConversion === undefined && pRange <= g.alpha && share > g.cfg.maxOutOfRange ? partialUnitFinding(r, o, lo, hi, share, pRange, figures, details) : null;
+  const partial = details.unitConversion === undefined && pRange <= g.alpha && share > g.cfg.maxOutOfRange ? partialUnitFinding(r, o, lo, hi, share, pRange, g, figures, details) : null;
   findings.push(...(partial ? [partial] : scale));
   const refConstant = r[0] === r[r.length - 1];
   const opConstant = o[0] === o[o.length - 1];

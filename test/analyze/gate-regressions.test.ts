@@ -227,6 +227,18 @@ describe('a fault in part of the window (Bike Sharing in time order, as a late l
     expect(decide(results, { allowFailedGates: false }).decision.action).toBe('fix_data');
   });
 
+  it('SEA concepts (uniform on [0, 10], Street & Kim 2001) ×100 in half the rows: no gap reaches down to 0, the shape does', () => {
+    const rng = mulberry32(17);
+    const uniform = (n: number) => Array.from({ length: n }, () => 10 * rng.nextDouble53());
+    const reference = [numeric('f1', uniform(2000)), numeric('f2', uniform(2000))];
+    const window = [numeric('f1', [...uniform(500), ...uniform(500).map((v) => v * 100)]), numeric('f2', uniform(1000))];
+    const results = gates(reference, window);
+    expect(failed(results).map((r) => r.subject)).toEqual(['f1']);
+    expect(column(results, 'f1').summary).toMatch(/×100 .*the shape of the window's other values .*a unit change in part of the rows/);
+    // Clean windows of the same stream: nothing.
+    for (let k = 0; k < 10; k++) expect(failed(gates(reference, [numeric('f1', uniform(1000)), numeric('f2', uniform(1000))]))).toEqual([]);
+  });
+
   it('hum stuck at the history median in the newer window is one value filling part of the window', () => {
     const median = [...history.map((i) => get('hum').values[i]!)].sort((a, b) => a - b)[history.length >> 1]!;
     const results = gates(take(frame, history), broken('hum', () => median));
