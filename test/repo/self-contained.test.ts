@@ -50,6 +50,7 @@ it('test/data holds the published originals (md5 / sha256 of the gunzipped bytes
   expect(md5('bike-sharing/hour.csv.gz')).toBe('d50bd5a6f55131e72a7bedc334e2fce1');
   expect(md5('bike-sharing/day.csv.gz')).toBe('fc9dd35812a1ee180fe17e6ef72a4121');
   expect(md5('seattle-weather/seattle-weather.csv.gz')).toBe('0c53271f5864c528f9898eedaa82245b');
+  expect(md5('bank-marketing/bank-marketing.csv.gz')).toBe('000466faca88d1fc9961b0fe85ff995f');
   expect(createHash('sha256').update(testDataBytes('conformance/scipy-vectors.json.gz')).digest('hex')).toBe('c9cde854934b5bc402db1eff38941a087d60ec17e728978dd49b3ee42bd4b1d1');
   const readme = readFileSync(path.join(TEST_DATA_DIR, 'README.md'), 'utf8');
   for (const sum of ['5d7c39d7b8804f071cdd1f2a7c460872', '35238206dfdf7f1fe215bbb874adecdc', 'd50bd5a6f55131e72a7bedc334e2fce1', 'fc9dd35812a1ee180fe17e6ef72a4121', '0c53271f5864c528f9898eedaa82245b', 'c9cde854934b5bc402db1eff38941a087d60ec17e728978dd49b3ee42bd4b1d1']) {
