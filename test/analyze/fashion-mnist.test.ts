@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { analyzeNewClasses, analyzeTensors } from '../../src/analyze/index.js';
 import type { Dataset, Roles } from '../../src/ingest/dataset.js';
 import type { Column } from '../../src/ingest/table.js';
@@ -9,6 +9,7 @@ import { mulberry32 } from '../../src/stats/index.js';
 import { sampleIndices } from '../../src/analyze/sampling.js';
 import type { NoveltyCluster } from '../../src/analyze/novelty.js';
 import { categorical, config, fashionMnist } from './support.js';
+import { describeIfAvailable } from '../support/requires.js';
 
 const CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 // Bag: absent from training, 10% of the operational test set. (Trousers were tried first: they lie within the
@@ -19,8 +20,7 @@ const PIXELS = 784;
 const train = fashionMnist('train');
 const test = fashionMnist('t10k');
 const missing = typeof train === 'string' ? train : typeof test === 'string' ? test : null;
-if (missing) console.log(`skipping Fashion-MNIST tests: ${missing}`);
-const describeFashion = missing ? describe.skip : describe;
+const describeFashion = describeIfAvailable('the Fashion-MNIST tests', missing);
 
 function imageDataset(role: 'reference' | 'operational', images: Float32Array, labels: Uint8Array, rows: number[], extra: Column[] = []): Dataset {
   const values = new Float32Array(rows.length * PIXELS);

@@ -1,5 +1,5 @@
 import { diagnoseShift } from '../../src/decide/diagnosis.js';
-import { describe, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { featureDrift } from '../../src/analyze/drift.js';
 import { estimatedPerformance, labelShift, measuredPerformance, reweightedOutputs } from '../../src/audit/index.js';
 import type { Dataset } from '../../src/ingest/dataset.js';
@@ -9,15 +9,14 @@ import { AuditConfigSchema, DriftConfigSchema, PerformanceConfigSchema } from '.
 import { mulberry32 } from '../../src/stats/index.js';
 import { argmaxRows, classificationRoles, dataset, numeric, outputColumns } from './support/datasets.js';
 import { CLASSES, fashionMissing, loadFashion } from './support/fashion.js';
+import { describeIfAvailable } from '../support/requires.js';
 
 /**
  * Prior shift on real images: a softmax model on 7×7 Fashion-MNIST, validation rows from the training split,
  * operational rows drawn from the test split with shifted class priors, so p(x|y) is unchanged by construction.
  */
 const missing = fashionMissing();
-if (missing && process.env.CI === 'true') throw new Error(`Fashion-MNIST tests need the full training set under CI: ${missing}`);
-if (missing) console.warn(`Skipping the Fashion-MNIST label-shift tests: ${missing}`);
-const maybe = missing ? describe.skip : describe;
+const maybe = describeIfAvailable('the Fashion-MNIST label-shift tests', missing);
 
 /** The shifted operational priors (they sum to 1); the validation priors are uniform. */
 const SHIFTED = [0.22, 0.02, 0.04, 0.16, 0.03, 0.2, 0.05, 0.12, 0.1, 0.06];

@@ -18,6 +18,7 @@ import { runScenario } from '../../bench/scenarios/harness.js';
 import { ManifestSchema, manifestProblems, type Manifest } from '../../src/schema/manifest.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { TEST_DATA_DIR } from '../support/data.js';
+import { describeIfAvailable } from '../support/requires.js';
 
 /** The manifest's own checks, with the messages when it fails them. */
 function expectAccepted(manifest: Manifest) {
@@ -41,22 +42,18 @@ describe('scenario benchmark manifests', () => {
     expect(chosen.map((s) => s.expected)).toContain('reweight');
   });
   for (const s of chosen) {
-    const missing = s.unavailable();
-    if (missing) {
-      it.skip(`${s.name} (skipped: ${missing})`, () => undefined);
-      console.log(`skip ${s.name}: ${missing}`);
-      continue;
-    }
-    it(`${s.name}: the written manifest passes the checks`, async () => {
-      const r = await runScenario(s, { workDir, seed: 42 });
-      const manifest = JSON.parse(readFileSync(path.join(workDir, s.name, 'out', 'retrain-config.json'), 'utf8')) as Manifest;
-      expect(manifest.decision.action).toBe(r.action);
-      expectAccepted(manifest);
-      if (r.action === 'reweight') {
-        expect(manifest.training.classWeighting.source).not.toBeNull();
-        expect(manifest.data.weights!.candidate).toBe('class_weighted');
-      }
-    }, 600_000);
+    describeIfAvailable(`the ${s.name} manifest test`, s.unavailable())(s.name, () => {
+      it(`${s.name}: the written manifest passes the checks`, async () => {
+        const r = await runScenario(s, { workDir, seed: 42 });
+        const manifest = JSON.parse(readFileSync(path.join(workDir, s.name, 'out', 'retrain-config.json'), 'utf8')) as Manifest;
+        expect(manifest.decision.action).toBe(r.action);
+        expectAccepted(manifest);
+        if (r.action === 'reweight') {
+          expect(manifest.training.classWeighting.source).not.toBeNull();
+          expect(manifest.data.weights!.candidate).toBe('class_weighted');
+        }
+      }, 600_000);
+    });
   }
 });
 
