@@ -314,41 +314,36 @@ const PARTIAL_SHAPE_VALUES = 100;
 function partialUnitFinding(r: Float64Array, o: Float64Array, lo: number, hi: number, share: number, pRange: number, g: GateSettings, figures: Figures, details: Details): QualityFinding | null {
   const first = lowerBound(o, lo);
   const last = upperBound(o, hi);
-  const outside = [...o.subarray(0, first), ...o.subarray(last)].filter((v) => v !== 0);
+  // Both tails of the sorted window, still in ascending order.
+  const tails = new Float64Array(o.length - (last - first));
+  tails.set(o.subarray(0, first));
+  tails.set(o.subarray(last), first);
+  const outside = nonZeroSorted(tails);
   const inside = nonZeroSorted(o.subarray(first, last));
   if (outside.length < PARTIAL_MIN_VALUES) return null;
   // The decimal factor nearest the magnitude ratio of the outside values to the window's inside ones (the
   // reference's when few are inside): the one conversion read, chosen before any count or gap is looked at.
-  const typical = medianAbsSorted(inside.length >= PARTIAL_MIN_VALUES ? inside : nonZeroSorted(r));
-  const exponent = Math.round(Math.log10(medianAbsSorted(Float64Array.from(outside).sort()) / typical));
+  const rn = nonZeroSorted(r);
+  const typical = medianAbsSorted(inside.length >= PARTIAL_MIN_VALUES ? inside : rn);
+  const exponent = Math.round(Math.log10(medianAbsSorted(outside) / typical));
   const conversion = UNIT_CONVERSIONS.find((c) => c.offset === 0 && Math.abs(exponent) >= 1 && c.factor === (exponent > 0 ? 10 ** exponent : 1 / 10 ** -exponent));
   if (!conversion) return null;
   const f = conversion.factor;
   const spread = Math.sqrt(Math.max(f, 1 / f));
   // The converted group: outside values at least √factor beyond the reference's magnitudes, in the factor's direction.
-  const rn = nonZeroSorted(r);
-  let refLo = Infinity;
-  let refHi = 0;
-  for (const v of rn) (refLo = Math.min(refLo, Math.abs(v))), (refHi = Math.max(refHi, Math.abs(v)));
-  const group = outside.filter((v) => (f > 1 ? Math.abs(v) >= refHi * spread : Math.abs(v) <= refLo / spread));
+  const ref = magnitudeRange(rn);
+  const inGroup = (v: number) => (f > 1 ? Math.abs(v) >= ref.hi * spread : Math.abs(v) <= ref.lo / spread);
+  const group = outside.filter(inGroup);
   if (group.length < PARTIAL_MIN_VALUES || group.length < outside.length / 2) return null;
   // Undone, most of the group is back in the reference range.
   if (group.filter((v) => v / f >= lo && v / f <= hi).length < group.length / 2) return null;
   // Nothing else in the window comes within √factor of the group.
-  const inGroup = new Set(group);
-  let groupLo = Infinity;
-  let groupHi = 0;
-  for (const v of group) (groupLo = Math.min(groupLo, Math.abs(v))), (groupHi = Math.max(groupHi, Math.abs(v)));
-  let otherLo = Infinity;
-  let otherHi = 0;
-  for (const v of o) {
-    if (v === 0 || inGroup.has(v)) continue;
-    (otherLo = Math.min(otherLo, Math.abs(v))), (otherHi = Math.max(otherHi, Math.abs(v)));
-  }
-  const gap = f > 1 ? groupLo / otherHi : otherLo / groupHi;
+  const groupRange = magnitudeRange(group);
+  const other = magnitudeRange(o.filter((v) => v !== 0 && !((v < lo || v > hi) && inGroup(v))));
+  const gap = f > 1 ? groupRange.lo / other.hi : other.lo / groupRange.hi;
   // Values that reach down to 0 (uniform on [0, 10]) leave no gap once some of them are ×100: there the outside
   // values undone must have the shape of the window's inside ones, on enough values to tell (KS ≤ unitShapeKs).
-  const ks = outside.length >= PARTIAL_SHAPE_VALUES && inside.length >= PARTIAL_SHAPE_VALUES ? sortedKs(inside, Float64Array.from(outside), 1 / f) : 1;
+  const ks = outside.length >= PARTIAL_SHAPE_VALUES && inside.length >= PARTIAL_SHAPE_VALUES ? sortedKs(inside, outside, 1 / f) : 1;
   if (!(gap >= spread) && !(ks <= g.cfg.unitShapeKs)) return null;
   figures.unitFactor = f;
   details.unitConversion = conversion.name;
@@ -359,6 +354,14 @@ function partialUnitFinding(r: Float64Array, o: Float64Array, lo: number, hi: nu
     text: `${pct(share)} of operational values lie outside the reference range (${pText(pRange)} under no change); ${pct(group.length / o.length)} of them are the reference ${conversion.name}, ${signature}: a unit change in part of the rows`,
     pValue: pRange,
   };
+}
+
+/** Smallest and largest |x| (no zeros expected: callers pass non-zero values). */
+function magnitudeRange(values: Float64Array): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = 0;
+  for (const v of values) (lo = Math.min(lo, Math.abs(v))), (hi = Math.max(hi, Math.abs(v)));
+  return { lo, hi };
 }
 
 /** Distinct values a numeric reference column needs before one value filling part of a window is suspicious: below it the column is discrete and value shares are its distribution. */
