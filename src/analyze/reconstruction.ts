@@ -56,7 +56,7 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
   pooled.set(eRef, m);
   // The smallest p-value B draws can give is 1/(B+1): at least 20/α draws, so the test can reject at the plan's α
   // (an eighth of the drift share, 0.00125 by default: 200 draws could never reach it). Drawing stops once
-  // STOP_EXCEEDANCES draws reach the operational mean (Besag & Clifford 1991): the p-value is then that count over
+  // `stopAt` draws reach the operational mean (Besag & Clifford 1991): the p-value is then that count over
   // the draws made, a valid p-value, and at least α — exactly when all the draws would also have found p > α, so the
   // verdict is the one of the full test on the same draws, at a small part of its cost on unchanged data.
   const draws = Math.max(cfg.chunks, Math.ceil(20 / cfg.alpha));
