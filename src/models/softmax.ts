@@ -1,4 +1,5 @@
 import { mulberry32 } from '../stats/index.js';
+import { isSparseRows, type SparseRows } from '../stats/sparse-rows.js';
 
 /**
  * Multinomial logistic (softmax) regression on typed arrays: the project's fast, deterministic classifier — the
@@ -27,18 +28,18 @@ export interface SoftmaxOptions {
   sampleWeight?: Float64Array;
 }
 
-/** Fit on `n` rows of `d` features (`x` row-major, length n·d) with labels 0..k-1. */
-export function fitSoftmax(x: Float64Array, y: Int32Array, k: number, options: SoftmaxOptions = {}): SoftmaxModel {
+/**
+ * Fit on `n` rows of `d` features with labels 0..k-1: `x` row-major (length n·d), or its non-zero entries
+ * (SparseRows) when most are zero — the same model up to rounding, at the cost of the non-zeros (see `sparseDesign`).
+ */
+export function fitSoftmax(x: Float64Array | SparseRows, y: Int32Array, k: number, options: SoftmaxOptions = {}): SoftmaxModel {
   const n = y.length;
-  const d = n === 0 ? 0 : x.length / n;
-  if (!Number.isInteger(d)) throw new RangeError(`fitSoftmax: x has ${x.length} values, not a multiple of ${n} rows`);
+  const sparse = isSparseRows(x);
+  const d = sparse ? x.cols : n === 0 ? 0 : x.length / n;
+  if (sparse ? x.rows !== n : !Number.isInteger(d)) throw new RangeError(`fitSoftmax: x has ${sparse ? x.rows : x.length} ${sparse ? 'rows' : 'values'}, not ${sparse ? n : `a multiple of ${n} rows`}`);
   const { epochs = 30, batchSize = 256, learningRate = 0.05, l2 = 1e-4, seed = 42, sampleWeight } = options;
   const totalSteps = epochs * Math.ceil(n / batchSize);
-  const mean = new Float64Array(d);
-  const scale = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x[i * d + j]! / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) scale[j]! += (x[i * d + j]! - mean[j]!) ** 2 / n;
-  for (let j = 0; j < d; j++) scale[j] = Math.sqrt(scale[j]!) || 1;
+  const { mean, scale } = sparse ? sparseMoments(x) : denseMoments(x, n, d);
 
   const model: SoftmaxModel = { classes: k, features: d, weights: new Float64Array(k * d), bias: new Float64Array(k), mean, scale };
   const params = [model.weights, model.bias];
@@ -47,13 +48,11 @@ export function fitSoftmax(x: Float64Array, y: Int32Array, k: number, options: S
   const grads = params.map((p) => new Float64Array(p.length));
   const rng = mulberry32(seed);
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  // Standardised once, not once per epoch (the same values: the division is the same for every epoch).
-  const zAll = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) zAll[i * d + j] = (x[i * d + j]! - mean[j]!) / scale[j]!;
   const gradWeights = grads[0]!;
   const gradBias = grads[1]!;
-  const { weights, bias } = model;
+  const design = sparse ? sparseDesign(model, x, gradWeights) : denseDesign(model, x, gradWeights);
   const p = new Float64Array(k);
+  const g = new Float64Array(k);
   const beta1 = 0.9;
   const beta2 = 0.999;
   let t = 0;
@@ -68,30 +67,24 @@ export function fitSoftmax(x: Float64Array, y: Int32Array, k: number, options: S
       const end = Math.min(n, start + batchSize);
       gradWeights.fill(0);
       gradBias.fill(0);
+      design.startBatch();
       let totalWeight = 0;
       for (let b = start; b < end; b++) {
         const row = order[b]!;
         const w = sampleWeight ? sampleWeight[row]! : 1;
         if (w === 0) continue;
         totalWeight += w;
-        const at = row * d;
-        // logitsInto on the row's standardised values, in place (the same sums in the same order).
-        for (let c = 0; c < k; c++) {
-          let sum = bias[c]!;
-          const off = c * d;
-          for (let j = 0; j < d; j++) sum += weights[off + j]! * zAll[at + j]!;
-          p[c] = sum;
-        }
+        design.logits(row, p);
         softmaxInPlace(p);
         const label = y[row]!;
         for (let c = 0; c < k; c++) {
-          const g = w * (p[c]! - (c === label ? 1 : 0));
-          gradBias[c]! += g;
-          const off = c * d;
-          for (let j = 0; j < d; j++) gradWeights[off + j]! += g * zAll[at + j]!;
+          g[c] = w * (p[c]! - (c === label ? 1 : 0));
+          gradBias[c]! += g[c]!;
         }
+        design.addGradient(row, g);
       }
       if (totalWeight === 0) continue;
+      design.finishGradient(gradBias);
       t++;
       // Cosine decay of the step size to ~0 over the run: at a constant rate the last iterate keeps wandering around
       // the optimum (with weighted rows, by several points of accuracy from seed to seed); decayed, it settles on it.
@@ -113,6 +106,125 @@ export function fitSoftmax(x: Float64Array, y: Int32Array, k: number, options: S
   return model;
 }
 
+/** How a training row meets the model: its logits, and its share `g` (per class) of the batch gradient. */
+interface Design {
+  startBatch(): void;
+  logits(row: number, out: Float64Array): void;
+  addGradient(row: number, g: Float64Array): void;
+  finishGradient(gradBias: Float64Array): void;
+}
+
+function denseMoments(x: Float64Array, n: number, d: number): { mean: Float64Array; scale: Float64Array } {
+  const mean = new Float64Array(d);
+  const scale = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x[i * d + j]! / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) scale[j]! += (x[i * d + j]! - mean[j]!) ** 2 / n;
+  for (let j = 0; j < d; j++) scale[j] = Math.sqrt(scale[j]!) || 1;
+  return { mean, scale };
+}
+
+/** The dense moments bit for bit: zeros add nothing to the mean, and μ²/n each to the spread in their row-order place. */
+function sparseMoments(x: SparseRows): { mean: Float64Array; scale: Float64Array } {
+  const { rows: n, cols: d, start, index, value } = x;
+  const mean = new Float64Array(d);
+  const scale = new Float64Array(d);
+  for (let t = 0; t < value.length; t++) mean[index[t]!]! += value[t]! / n;
+  for (let i = 0; i < n; i++) {
+    let t = start[i]!;
+    for (let j = 0; j < d; j++) {
+      const v = t < start[i + 1]! && index[t] === j ? value[t++]! : 0;
+      scale[j]! += (v - mean[j]!) ** 2 / n;
+    }
+  }
+  for (let j = 0; j < d; j++) scale[j] = Math.sqrt(scale[j]!) || 1;
+  return { mean, scale };
+}
+
+function denseDesign(model: SoftmaxModel, x: Float64Array, gradWeights: Float64Array): Design {
+  const { classes: k, features: d, weights, bias, mean, scale } = model;
+  const n = d === 0 ? 0 : x.length / d;
+  // Standardised once, not once per epoch (the same values: the division is the same for every epoch).
+  const zAll = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) zAll[i * d + j] = (x[i * d + j]! - mean[j]!) / scale[j]!;
+  return {
+    startBatch() {},
+    logits(row, out) {
+      const at = row * d;
+      for (let c = 0; c < k; c++) {
+        let sum = bias[c]!;
+        const off = c * d;
+        for (let j = 0; j < d; j++) sum += weights[off + j]! * zAll[at + j]!;
+        out[c] = sum;
+      }
+    },
+    addGradient(row, g) {
+      const at = row * d;
+      for (let c = 0; c < k; c++) {
+        const gc = g[c]!;
+        const off = c * d;
+        for (let j = 0; j < d; j++) gradWeights[off + j]! += gc * zAll[at + j]!;
+      }
+    },
+    finishGradient() {},
+  };
+}
+
+/**
+ * Standardisation is affine: with m_j = μ_j/σ_j, z_j = x_j/σ_j − m_j, so a row's logit is
+ * (b_c − Σ_j w_cj m_j) + Σ_{x_j≠0} w_cj x_j/σ_j, and the batch gradient Σ_b g_bc z_bj is
+ * Σ_b g_bc x_bj/σ_j (over non-zeros) − m_j Σ_b g_bc. A row costs its non-zeros; the intercepts and the m_j
+ * correction cost k·d once per batch.
+ */
+function sparseDesign(model: SoftmaxModel, x: SparseRows, gradWeights: Float64Array): Design {
+  const { classes: k, features: d, weights } = model;
+  const { start, index, value } = x;
+  const scaled = Float64Array.from(value, (v, t) => v / model.scale[index[t]!]!);
+  const shift = Float64Array.from(model.mean, (mu, j) => mu / model.scale[j]!);
+  const intercepts = new Float64Array(k);
+  return {
+    startBatch() {
+      sparseIntercepts(model, shift, intercepts);
+    },
+    logits(row, out) {
+      const from = start[row]!;
+      const to = start[row + 1]!;
+      for (let c = 0; c < k; c++) {
+        let sum = intercepts[c]!;
+        const off = c * d;
+        for (let t = from; t < to; t++) sum += weights[off + index[t]!]! * scaled[t]!;
+        out[c] = sum;
+      }
+    },
+    addGradient(row, g) {
+      const from = start[row]!;
+      const to = start[row + 1]!;
+      for (let c = 0; c < k; c++) {
+        const gc = g[c]!;
+        const off = c * d;
+        for (let t = from; t < to; t++) gradWeights[off + index[t]!]! += gc * scaled[t]!;
+      }
+    },
+    finishGradient(gradBias) {
+      for (let c = 0; c < k; c++) {
+        const gc = gradBias[c]!;
+        const off = c * d;
+        for (let j = 0; j < d; j++) gradWeights[off + j]! -= shift[j]! * gc;
+      }
+    },
+  };
+}
+
+/** b_c − Σ_j w_cj μ_j/σ_j: the logit of an all-zero row. */
+function sparseIntercepts(model: SoftmaxModel, shift: Float64Array, out: Float64Array): void {
+  const d = model.features;
+  for (let c = 0; c < model.classes; c++) {
+    let sum = model.bias[c]!;
+    const off = c * d;
+    for (let j = 0; j < d; j++) sum -= model.weights[off + j]! * shift[j]!;
+    out[c] = sum;
+  }
+}
+
 function logitsInto(model: SoftmaxModel, z: Float64Array, out: Float64Array): void {
   const d = model.features;
   const weights = model.weights;
@@ -132,8 +244,9 @@ function softmaxInPlace(p: Float64Array): void {
   for (let c = 0; c < p.length; c++) p[c]! /= sum;
 }
 
-/** Class probabilities for `n` rows: row-major `n × classes`. */
-export function predictProba(model: SoftmaxModel, x: Float64Array): Float64Array {
+/** Class probabilities for `n` rows (dense row-major, or their non-zero entries): row-major `n × classes`. */
+export function predictProba(model: SoftmaxModel, x: Float64Array | SparseRows): Float64Array {
+  if (isSparseRows(x)) return predictProbaSparse(model, x);
   const d = model.features;
   const n = d === 0 ? 0 : x.length / d;
   const out = new Float64Array(n * model.classes);
@@ -144,6 +257,28 @@ export function predictProba(model: SoftmaxModel, x: Float64Array): Float64Array
     logitsInto(model, z, p);
     softmaxInPlace(p);
     out.set(p, i * model.classes);
+  }
+  return out;
+}
+
+/** The sums of `sparseDesign`, with x_j/σ_j formed as in training. */
+function predictProbaSparse(model: SoftmaxModel, x: SparseRows): Float64Array {
+  const { classes: k, features: d, weights, scale } = model;
+  if (x.cols !== d) throw new RangeError(`predictProba: rows have ${x.cols} columns, the model ${d} features`);
+  const { start, index, value } = x;
+  const intercepts = new Float64Array(k);
+  sparseIntercepts(model, Float64Array.from(model.mean, (mu, j) => mu / scale[j]!), intercepts);
+  const out = new Float64Array(x.rows * k);
+  const p = new Float64Array(k);
+  for (let i = 0; i < x.rows; i++) {
+    for (let c = 0; c < k; c++) {
+      let sum = intercepts[c]!;
+      const off = c * d;
+      for (let t = start[i]!; t < start[i + 1]!; t++) sum += weights[off + index[t]!]! * (value[t]! / scale[index[t]!]!);
+      p[c] = sum;
+    }
+    softmaxInPlace(p);
+    out.set(p, i * k);
   }
   return out;
 }
@@ -160,6 +295,6 @@ export function argmaxRows(proba: Float64Array, k: number): Int32Array {
 }
 
 /** Most probable class per row. */
-export function predictClass(model: SoftmaxModel, x: Float64Array): Int32Array {
+export function predictClass(model: SoftmaxModel, x: Float64Array | SparseRows): Int32Array {
   return argmaxRows(predictProba(model, x), model.classes);
 }
