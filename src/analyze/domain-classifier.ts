@@ -1,7 +1,8 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
-import { fitSoftmax, predictProba, type SoftmaxModel } from '../models/softmax.js';
+import { fitSoftmax, predictProba, softmaxRows, type SoftmaxModel } from '../models/softmax.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import { aucTest, mulberry32 } from '../stats/index.js';
+import { selectSparseRows, sparseRows, withColumnsFrom, zeroShare, type SparseRows } from '../stats/sparse-rows.js';
 import { tabularEncoder, type Encoder } from './encode.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
 import { CHECKS, type CheckOf } from '../checks/index.js';
@@ -31,6 +32,11 @@ export interface DomainClassifierOutcome {
 
 const CHUNK = 8192;
 const L2 = 1e-3;
+/**
+ * Encodings at least this share zeros (one-hot categories: ~95 %) train and score on their non-zero entries. Numeric
+ * features encode to at most one zero in three (the null flag), so their models keep the dense path bit for bit.
+ */
+const SPARSE_SHARE = 0.5;
 
 function stackRows(encoder: Encoder, reference: Dataset, operational: Dataset, refRows: Int32Array, opRows: Int32Array): { x: Float64Array; y: Int32Array } {
   const xr = encoder.encode(reference, refRows);
@@ -43,13 +49,22 @@ function stackRows(encoder: Encoder, reference: Dataset, operational: Dataset, r
   return { x, y };
 }
 
-function subset(x: Float64Array, d: number, rows: Int32Array): Float64Array {
+function subset(x: Float64Array | SparseRows, d: number, rows: Int32Array): Float64Array | SparseRows {
+  if (!(x instanceof Float64Array)) return selectSparseRows(x, rows);
   const out = new Float64Array(rows.length * d);
   rows.forEach((r, i) => out.set(x.subarray(r * d, (r + 1) * d), i * d));
   return out;
 }
 
-function opScores(model: SoftmaxModel, x: Float64Array): Float64Array {
+/** `x` with the columns `from..to` of row i taken from row `perm[i]`. */
+function permuteColumns(x: Float64Array | SparseRows, d: number, from: number, to: number, perm: Int32Array): Float64Array | SparseRows {
+  if (!(x instanceof Float64Array)) return withColumnsFrom(x, from, to, perm);
+  const xp = new Float64Array(x);
+  for (let i = 0; i < perm.length; i++) for (let j = from; j < to; j++) xp[i * d + j] = x[perm[i]! * d + j]!;
+  return xp;
+}
+
+function opScores(model: SoftmaxModel, x: Float64Array | SparseRows): Float64Array {
   const p = predictProba(model, x);
   return Float64Array.from({ length: p.length / 2 }, (_, i) => p[2 * i + 1]!);
 }
@@ -87,9 +102,11 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
       model: null,
     };
   }
-  const { x, y } = stackRows(encoder, refSample, opSample, allRows(refRows.length), allRows(opRows.length));
+  const stacked = stackRows(encoder, refSample, opSample, allRows(refRows.length), allRows(opRows.length));
+  const y = stacked.y;
   const d = encoder.width;
   const n = y.length;
+  const x = zeroShare(stacked.x) >= SPARSE_SHARE ? sparseRows(stacked.x, n, d) : stacked.x;
   // Stratified folds: each side is shuffled and dealt round-robin.
   const fold = new Int32Array(n);
   for (const [start, end] of [
@@ -100,7 +117,7 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
     idx.forEach((row, k) => (fold[row] = k % cfg.folds));
   }
   const oof = new Float64Array(n);
-  const heldOut: { rows: Int32Array; x: Float64Array; model: SoftmaxModel }[] = [];
+  const heldOut: { rows: Int32Array; x: Float64Array | SparseRows; model: SoftmaxModel }[] = [];
   const fitOptions = { epochs: cfg.epochs, l2: L2, seed: subSeed(seed, 'domain:fit') };
   for (let f = 0; f < cfg.folds; f++) {
     const train = Int32Array.from({ length: n }, (_, i) => i).filter((i) => fold[i] !== f);
@@ -120,10 +137,8 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
   const importance = encoder.groups.map((g) => {
     const permuted = new Float64Array(oof);
     for (const h of heldOut) {
-      const xp = new Float64Array(h.x);
       const perm = shuffle(Int32Array.from({ length: h.rows.length }, (_, i) => i), rng);
-      for (let i = 0; i < h.rows.length; i++) for (let j = g.start; j < g.end; j++) xp[i * d + j] = h.x[perm[i]! * d + j]!;
-      opScores(h.model, xp).forEach((s, k) => (permuted[h.rows[k]!] = s));
+      opScores(h.model, permuteColumns(h.x, d, g.start, g.end, perm)).forEach((s, k) => (permuted[h.rows[k]!] = s));
     }
     return { feature: g.feature, importance: auc - aucOf(permuted, y).auc };
   });
@@ -145,11 +160,13 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
   };
   const full = fitSoftmax(x, y, 2, fitOptions);
   const prior = refRows.length / opRows.length;
+  // Scored from the columns in chunks: a linear model on a per-column encoding needs no encoded matrix.
   const probability = (dataset: Dataset, rows?: Int32Array): Float64Array => {
     const all = rows ?? Int32Array.from({ length: dataset.rows }, (_, i) => i);
     const out = new Float64Array(all.length);
     for (let start = 0; start < all.length; start += CHUNK) {
-      out.set(opScores(full, encoder.encode(dataset, all.subarray(start, start + CHUNK))), start);
+      const p = softmaxRows(encoder.linearLogits(dataset, all.subarray(start, start + CHUNK), full), 2);
+      for (let i = 0; i < p.length / 2; i++) out[start + i] = p[2 * i + 1]!;
     }
     return out;
   };

@@ -16,13 +16,38 @@ export interface Encoder {
   skipped: { feature: string; reason: string }[];
   /** Encode rows `rows` of a dataset into a row-major Float64Array (rows × width). */
   encode(dataset: Dataset, rows: Int32Array): Float64Array;
+  /**
+   * Logits (rows × k, row-major) of a linear model on standardised encoded values, b_c + Σ_j w_cj (x_j − μ_j)/σ_j,
+   * read column by column from the dataset: no encoded matrix is built. Numeric features add their terms in the
+   * order `encode` lays them out, so a model on numeric features scores bit for bit as on `encode`'s rows; a
+   * categorical feature adds one precomputed sum per category (the same up to rounding, and one value per category).
+   */
+  linearLogits(dataset: Dataset, rows: Int32Array, model: LinearModel): Float64Array;
+}
+
+/** A linear model on standardised encoded values (the shape of a softmax model). */
+export interface LinearModel {
+  classes: number;
+  /** Row-major `classes × width`. */
+  weights: Float64Array;
+  bias: Float64Array;
+  mean: Float64Array;
+  scale: Float64Array;
 }
 
 const TOP_CATEGORIES = 20;
 const CLIP = 10;
 
-/** One feature's encoded columns: `fill` writes them for every row of `rows`, at offset `at` of each `stride`-wide output row. */
-type Part = { feature: string; width: number; fill(column: Column | undefined, rows: Int32Array, out: Float64Array, stride: number, at: number): void };
+/**
+ * One feature's encoded columns: `fill` writes them for every row of `rows`, at offset `at` of each `stride`-wide
+ * output row; `addLogits` adds their terms of a linear model (encoded columns `at..at+width` of the model) to `logits`.
+ */
+type Part = {
+  feature: string;
+  width: number;
+  fill(column: Column | undefined, rows: Int32Array, out: Float64Array, stride: number, at: number): void;
+  addLogits(column: Column | undefined, rows: Int32Array, model: LinearModel, at: number, logits: Float64Array): void;
+};
 
 type Numeric = Extract<Column, { type: 'numeric' }>;
 
@@ -90,18 +115,36 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
       const mid = medianOfFinite(columns, n);
       const sd = Math.sqrt(moments.sd) || 1;
       const squares = options.squares;
+      const width = squares ? 3 : 2;
+      const encoded = (v: number) => Math.max(-CLIP, Math.min(CLIP, ((Number.isFinite(v) ? v : mid) - mean) / sd));
       parts.push({
         feature,
-        width: squares ? 3 : 2,
+        width,
         fill(column, rows, out, stride, at) {
           const values = column?.type === 'numeric' ? column.values : null;
           for (let i = 0, o = at; i < rows.length; i++, o += stride) {
             const v = values ? values[rows[i]!]! : NaN;
-            const ok = Number.isFinite(v);
-            const z = Math.max(-CLIP, Math.min(CLIP, ((ok ? v : mid) - mean) / sd));
+            const z = encoded(v);
             out[o] = z;
-            out[o + 1] = ok ? 0 : 1;
+            out[o + 1] = Number.isFinite(v) ? 0 : 1;
             if (squares) out[o + 2] = z * z;
+          }
+        },
+        addLogits(column, rows, model, at, logits) {
+          const values = column?.type === 'numeric' ? column.values : null;
+          const { classes: k, weights, mean: mu, scale } = model;
+          const d = weights.length / k;
+          const x = new Float64Array(width);
+          for (let i = 0; i < rows.length; i++) {
+            const v = values ? values[rows[i]!]! : NaN;
+            x[0] = encoded(v);
+            x[1] = Number.isFinite(v) ? 0 : 1;
+            if (squares) x[2] = x[0] * x[0];
+            for (let c = 0; c < k; c++) {
+              let s = logits[i * k + c]!;
+              for (let j = 0; j < width; j++) s += weights[c * d + at + j]! * ((x[j]! - mu[at + j]!) / scale[at + j]!);
+              logits[i * k + c] = s;
+            }
           }
         },
       });
@@ -140,6 +183,26 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
             else out[o + slots![code]!] = 1;
           }
         },
+        addLogits(column, rows, model, at, logits) {
+          const codes = column?.type === 'categorical' ? column.codes : null;
+          const slots = column?.type === 'categorical' ? slotsFor(column.categories) : null;
+          const { classes: k, weights, mean: mu, scale } = model;
+          const d = weights.length / k;
+          // The feature's terms for a row whose one-hot is at `hot`, per class: one sum per slot, not per row.
+          const bySlot = new Float64Array(width * k);
+          for (let hot = 0; hot < width; hot++) {
+            for (let c = 0; c < k; c++) {
+              let s = 0;
+              for (let j = 0; j < width; j++) s += weights[c * d + at + j]! * (((j === hot ? 1 : 0) - mu[at + j]!) / scale[at + j]!);
+              bySlot[hot * k + c] = s;
+            }
+          }
+          for (let i = 0; i < rows.length; i++) {
+            const code = codes ? codes[rows[i]!]! : -1;
+            const hot = code < 0 ? width - 1 : slots![code]!;
+            for (let c = 0; c < k; c++) logits[i * k + c]! += bySlot[hot * k + c]!;
+          }
+        },
       });
     } else {
       skipped.push({ feature, reason: `${c.type} column (not tabular)` });
@@ -163,6 +226,14 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
         p.fill(column, rows, out, width, start);
       });
       return out;
+    },
+    linearLogits(dataset, rows, model) {
+      const k = model.classes;
+      if (model.weights.length !== k * width) throw new RangeError(`linearLogits: the model has ${model.weights.length / k} features, the encoding ${width}`);
+      const logits = new Float64Array(rows.length * k);
+      for (let i = 0; i < rows.length; i++) logits.set(model.bias, i * k);
+      parts.forEach((p, q) => p.addLogits(dataset.columns.get(p.feature), rows, model, groups[q]!.start, logits));
+      return logits;
     },
   };
 }

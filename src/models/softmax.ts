@@ -283,6 +283,12 @@ function predictProbaSparse(model: SoftmaxModel, x: SparseRows): Float64Array {
   return out;
 }
 
+/** Class probabilities from row-major `n × k` logits (as `predictProba` turns them), in place. */
+export function softmaxRows(logits: Float64Array, k: number): Float64Array {
+  for (let at = 0; at < logits.length; at += k) softmaxInPlace(logits.subarray(at, at + k));
+  return logits;
+}
+
 /** Most probable class per row of a row-major `n × k` probability matrix (the first on ties). */
 export function argmaxRows(proba: Float64Array, k: number): Int32Array {
   const out = new Int32Array(proba.length / k);
