@@ -3,7 +3,7 @@ import type { Config } from '../schema/config.js';
 import { normQuantile, normSf, type Mulberry32 } from '../stats/index.js';
 import { bootstrapBase, resampleInto, uniformStream } from './bootstrap.js';
 import { confusionCounts, metricsFromConfusion } from './class-metrics.js';
-import { ascendingOrder, fitIsotonic, predictIsotonic, type IsotonicFit } from './isotonic.js';
+import { fitIsotonicSorted, predictIsotonic, sortedPairs, type IsotonicFit, type SortedPairs } from './isotonic.js';
 import { classOutcomes, labelledRows, predictedConfidence, predictedRows, type ClassOutcomes } from './outcomes.js';
 import { auditDefaults, type AuditOptions } from './performance.js';
 import { CHECKS, failing, find, judged, type CheckOf, type CheckResult, type FiguresOf } from '../checks/index.js';
@@ -19,34 +19,44 @@ interface Calibrators {
   perClass: IsotonicFit[];
 }
 
-/** Validation arrays sorted once, so that bootstrap refits are linear (weights = resample counts). */
+/** Validation pairs sorted once, so that bootstrap refits are linear and walk memory in order (weights = resample counts). */
 interface CalibrationData {
+  /** Confidence of the predicted class, ascending, with 1 where the prediction is right. */
+  correct: SortedPairs;
+  /** Per class c: P(c), ascending, with 1 where the true class is c. */
+  perClass: SortedPairs[];
+  /** The rows' confidences in row order (for the range CBPE was calibrated on). */
   confidence: Float64Array;
-  correct: Float64Array;
-  confOrder: Int32Array;
-  classProba: Float64Array[];
-  classHit: Float64Array[];
-  classOrder: Int32Array[];
 }
 
 function calibrationData(v: ClassOutcomes, rows: Int32Array): CalibrationData {
   const k = v.classes.length;
-  const confidence = Float64Array.from(rows, (i) => predictedConfidence(v, i));
-  const correct = Float64Array.from(rows, (i) => (v.y[i] === v.yhat[i] ? 1 : 0));
-  const classProba: Float64Array[] = [];
-  const classHit: Float64Array[] = [];
-  for (let c = 0; c < k; c++) {
-    classProba.push(Float64Array.from(rows, (i) => v.proba![i * k + c]!));
-    classHit.push(Float64Array.from(rows, (i) => (v.y[i] === c ? 1 : 0)));
+  const n = rows.length;
+  const confidence = new Float64Array(n);
+  const correct = new Float64Array(n);
+  const classProba = Array.from({ length: k }, () => new Float64Array(n));
+  const classHit = Array.from({ length: k }, () => new Float64Array(n));
+  for (let r = 0; r < n; r++) {
+    const i = rows[r]!;
+    confidence[r] = predictedConfidence(v, i);
+    correct[r] = v.y[i] === v.yhat[i] ? 1 : 0;
+    for (let c = 0; c < k; c++) {
+      classProba[c]![r] = v.proba![i * k + c]!;
+      classHit[c]![r] = v.y[i] === c ? 1 : 0;
+    }
   }
-  return { confidence, correct, confOrder: ascendingOrder(confidence), classProba, classHit, classOrder: classProba.map((p) => ascendingOrder(p)) };
+  return { correct: sortedPairs(confidence, correct), perClass: classProba.map((p, c) => sortedPairs(p, classHit[c]!)), confidence };
 }
 
-function fitCalibrators(d: CalibrationData, weight?: Float64Array): Calibrators {
-  return {
-    correct: fitIsotonic(d.confidence, d.correct, weight, d.confOrder),
-    perClass: d.classProba.map((p, c) => fitIsotonic(p, d.classHit[c]!, weight, d.classOrder[c]!)),
+/** Calibrators fitted on the pairs, each row weighted by `weight[row]` (row = position in the calibration rows). */
+function fitCalibrators(d: CalibrationData, weight?: Float64Array, scratch?: Float64Array): Calibrators {
+  const fit = (pairs: SortedPairs) => {
+    if (!weight) return fitIsotonicSorted(pairs);
+    const w = scratch ?? new Float64Array(pairs.order.length);
+    for (let t = 0; t < pairs.order.length; t++) w[t] = weight[pairs.order[t]!]!;
+    return fitIsotonicSorted(pairs, w);
   };
+  return { correct: fit(d.correct), perClass: d.perClass.map(fit) };
 }
 
 /** Per-row calibrated P(correct), and the expected confusion matrix Σ_i p̃_i(true = c) at (c, ŷ_i). */
@@ -168,11 +178,12 @@ export function estimatedPerformance(
   const draw = new Int32Array(positions.length);
   const weight = new Float64Array(positions.length);
   const cmB = new Float64Array(k * k);
+  const sortedWeight = new Float64Array(positions.length);
   const probsB = new Float64Array(sub.rows.length * k);
   for (let b = 0; b < B; b++) {
     weight.fill(0);
     for (const r of resampleInto(positions, draw, rng)) weight[r]!++;
-    const c = fitCalibrators(repData, weight);
+    const c = fitCalibrators(repData, weight, sortedWeight);
     const e = estimate(o, sub.rows, c, cmB, probsB);
     calAcc[b] = e.accuracy;
     calF1[b] = metricsFromConfusion(cmB, o.classes).macroF1;

@@ -17,6 +17,11 @@ const SHIFTS = [0, BITS, 2 * BITS] as const;
 // Runs up to this length are insertion-sorted; longer ones use the built-in typed-array sort.
 const INSERTION_MAX = 16;
 
+/** A double's high word (little-endian word 1) mapped so that unsigned order of (high, low) is numeric order. */
+export const orderedHighWord = (h: number): number => (h & 0x80000000 ? ~h >>> 0 : (h | 0x80000000) >>> 0);
+/** The low word under the same mapping: flipped for negative values (sign bit of the original high word `h`). */
+export const orderedLowWord = (l: number, h: number): number => (h & 0x80000000 ? ~l >>> 0 : l);
+
 export function radixSortFloat64(input: Float64Array): Float64Array {
   const n = input.length;
   const words = new Uint32Array(input.buffer, input.byteOffset, 2 * n); // little-endian: [lo, hi] per value
@@ -24,15 +29,9 @@ export function radixSortFloat64(input: Float64Array): Float64Array {
   let hi = new Uint32Array(n);
   const counts = new Uint32Array(3 * RADIX);
   for (let i = 0; i < n; i++) {
-    let l = words[2 * i]!;
-    let h = words[2 * i + 1]!;
-    if (h & 0x80000000) {
-      l = ~l >>> 0;
-      h = ~h >>> 0;
-    } else {
-      h = (h | 0x80000000) >>> 0;
-    }
-    lo[i] = l;
+    const raw = words[2 * i + 1]!;
+    const h = orderedHighWord(raw);
+    lo[i] = orderedLowWord(words[2 * i]!, raw);
     hi[i] = h;
     counts[h & MASK]!++;
     counts[RADIX + ((h >>> BITS) & MASK)]!++;

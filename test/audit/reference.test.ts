@@ -8,6 +8,7 @@ import { normQuantile } from '../../src/stats/index.js';
 import { measuredPerformance } from '../../src/audit/index.js';
 import { PerformanceConfigSchema } from '../../src/schema/config.js';
 import { argmaxRows, dataset, numeric } from './support/datasets.js';
+import { mulberry32 } from '../../src/stats/mulberry32.js';
 
 /** Made by fixtures/make_reference.py (SciPy lsq_linear, scipy.stats.norm.ppf, scikit-learn definitions in NumPy). */
 const ref = JSON.parse(readFileSync(new URL('./fixtures/reference.json', import.meta.url), 'utf8')) as {
@@ -164,5 +165,37 @@ describe('regression metrics against NumPy', () => {
     // Same data on both sides: no drop.
     expect(check.status).toBe('pass');
     expect(Number(check.figures.drop)).toBe(0);
+  });
+});
+
+describe('isotonic prediction by bucket index', () => {
+  /** The definition it replaced: clip, then a binary search over every knot. */
+  const byBinarySearch = (x: Float64Array, y: Float64Array, v: number) => {
+    const n = x.length;
+    if (v <= x[0]!) return y[0]!;
+    if (v >= x[n - 1]!) return y[n - 1]!;
+    let lo = 0;
+    let hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (x[mid]! <= v) lo = mid;
+      else hi = mid;
+    }
+    return y[lo]! + ((v - x[lo]!) / (x[hi]! - x[lo]!)) * (y[hi]! - y[lo]!);
+  };
+  const rng = mulberry32(11);
+  const shapes: [string, () => number][] = [
+    ['uniform', () => rng.nextDouble53()],
+    ['crowded near 1', () => 1 - rng.nextDouble53() ** 6 * 0.9],
+    ['a far outlier', () => (rng.nextDouble53() < 0.001 ? 1e6 : rng.nextDouble53())],
+    ['few distinct', () => Math.floor(rng.nextDouble53() * 5) / 4],
+  ];
+  it.each(shapes)('%s: the same values as a binary search over the knots, at knots, between them and outside', (_, draw) => {
+    const n = 20000;
+    const x = Float64Array.from({ length: n }, draw);
+    const y = Float64Array.from(x, (v) => (rng.nextDouble53() < Math.min(1, Math.abs(v)) ? 1 : 0));
+    const fit = fitIsotonic(x, y);
+    const queries = [...fit.x, ...Array.from({ length: 20000 }, draw), -1, 2e6, NaN, fit.x[0]!, fit.x[fit.x.length - 1]!];
+    for (const v of queries) expect(Object.is(predictIsotonic(fit, v), byBinarySearch(fit.x, fit.y, v))).toBe(true);
   });
 });
