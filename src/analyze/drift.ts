@@ -49,6 +49,11 @@ export function finiteValues(c: Numeric, cap = Infinity, seed = 0): Float64Array
   // The sample's ranks among the finite values, ascending: one walk picks them without copying the column first.
   const picks = sampleIndices(n, cap, mulberry32(seed));
   const out = new Float64Array(picks.length);
+  // Every value finite: a value's rank among the finite ones is its row.
+  if (n === c.values.length) {
+    for (let k = 0; k < picks.length; k++) out[k] = c.values[picks[k]!]!;
+    return out;
+  }
   let rank = 0;
   let k = 0;
   for (let i = 0; i < c.values.length && k < picks.length; i++) {

@@ -5,6 +5,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { analyzeFeatures, analyzeGates } from '../../src/analyze/index.js';
 import { duplicateShare } from '../../src/analyze/duplicates.js';
+import { finiteValues } from '../../src/analyze/drift.js';
+import { sampleIndices } from '../../src/analyze/sampling.js';
 import { tabularEncoder } from '../../src/analyze/encode.js';
 import { finiteAt, medianAbsSorted, nonZeroSorted, sortedFinite, sortedFiniteIfKnown, valueAtRank } from '../../src/analyze/sorted-columns.js';
 import { CHECKS, findAll } from '../../src/checks/index.js';
@@ -76,6 +78,17 @@ describe('sorted-column helpers', () => {
     const nulls = Uint8Array.from([0, 0, 0, 0, 1, 0]);
     sameBits(finiteAt(values, nulls, null), [1, 3, 6]);
     sameBits(finiteAt(values, nulls, Int32Array.from([5, 0, 4, 2])), [6, 1, 3]);
+  });
+
+  it("drift's subsample is the values at the sampled ranks among the finite ones, with or without non-finite values", () => {
+    const rng = mulberry32(5);
+    for (const bad of [0, 0.1]) {
+      const raw = Float64Array.from({ length: 5000 }, () => (rng.nextDouble53() < bad ? NaN : rng.nextDouble53()));
+      const column = { name: 'x', type: 'numeric' as const, values: raw, nulls: null, integer: false };
+      const finite = finiteAt(raw, null, null);
+      const picks = sampleIndices(finite.length, 700, mulberry32(99));
+      sameBits(finiteValues(column, 700, 99), Array.from(picks, (k) => finite[k]!));
+    }
   });
 });
 
