@@ -1,4 +1,5 @@
 import { DataType, type Data, makeVector, type Table as ArrowTable, Type, TimeUnit, DateUnit } from 'apache-arrow';
+import { ByteDictionary } from './byte-dictionary.js';
 import { CategoricalBuilder, type Column, type Table } from './table.js';
 
 /**
@@ -79,6 +80,8 @@ function convert(name: string, type: DataType, chunks: Data[], rows: number): Co
     case Type.LargeUtf8:
     case Type.Utf8View:
     case Type.Dictionary: {
+      // Plain strings from their offsets and bytes: a cell becomes a string only the first time its bytes are seen.
+      if (type.typeId === Type.Utf8 && chunks.every((d) => d.offset === 0 && d.valueOffsets instanceof Int32Array)) return utf8Codes(name, chunks, rows);
       const builder = new CategoricalBuilder(rows);
       let at = 0;
       for (const d of chunks) {
@@ -146,6 +149,21 @@ function convert(name: string, type: DataType, chunks: Data[], rows: number): Co
     default:
       return { name, type: 'unsupported', length: rows, detail: String(type) };
   }
+}
+
+/** Utf8 chunks (unsliced, 32-bit offsets) as category codes keyed by bytes: the same codes and categories as by string. */
+function utf8Codes(name: string, chunks: Data[], rows: number): Column {
+  const dictionary = new ByteDictionary();
+  const codes = new Int32Array(rows);
+  let at = 0;
+  for (const d of chunks) {
+    const offsets = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    const valid = d.nullCount > 0;
+    for (let i = 0; i < d.length; i++) codes[at + i] = valid && !d.getValid(i) ? -1 : dictionary.codeOf(bytes, offsets[i]!, offsets[i + 1]!);
+    at += d.length;
+  }
+  return { name, type: 'categorical', codes, categories: dictionary.finish(codes), boolean: false };
 }
 
 const vectorCache = new WeakMap<Data, ReturnType<typeof makeVector>>();
