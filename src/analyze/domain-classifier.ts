@@ -2,7 +2,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import { fitSoftmax, predictProba, softmaxRows, type SoftmaxModel } from '../models/softmax.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import { aucTest, mulberry32 } from '../stats/index.js';
-import { selectSparseRows, sparseRows, withColumnsFrom, zeroShare, type SparseRows } from '../stats/sparse-rows.js';
+import { selectSparseRows, sparseRows, withColumnsFrom, type SparseRows } from '../stats/sparse-rows.js';
 import { tabularEncoder, type Encoder } from './encode.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
 import { CHECKS, type CheckOf } from '../checks/index.js';
@@ -32,11 +32,6 @@ export interface DomainClassifierOutcome {
 
 const CHUNK = 8192;
 const L2 = 1e-3;
-/**
- * Encodings at least this share zeros (one-hot categories: ~95 %) train and score on their non-zero entries. Numeric
- * features encode to at most one zero in three (the null flag), so their models keep the dense path bit for bit.
- */
-const SPARSE_SHARE = 0.5;
 
 function stackRows(encoder: Encoder, reference: Dataset, operational: Dataset, refRows: Int32Array, opRows: Int32Array): { x: Float64Array; y: Int32Array } {
   const xr = encoder.encode(reference, refRows);
@@ -106,7 +101,8 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
   const y = stacked.y;
   const d = encoder.width;
   const n = y.length;
-  const x = zeroShare(stacked.x) >= SPARSE_SHARE ? sparseRows(stacked.x, n, d) : stacked.x;
+  // Mostly one-hot encodings train and score on their non-zero entries; numeric ones keep the dense path bit for bit.
+  const x = encoder.nonZerosPerRow <= d / 2 ? sparseRows(stacked.x, n, d) : stacked.x;
   // Stratified folds: each side is shuffled and dealt round-robin.
   const fold = new Int32Array(n);
   for (const [start, end] of [

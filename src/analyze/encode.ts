@@ -11,6 +11,11 @@ export interface FeatureGroup {
 
 export interface Encoder {
   width: number;
+  /**
+   * Most non-zero values an encoded row can hold (every numeric column, one per categorical feature): when it is at
+   * most half the width, the rows are worth handing on as their non-zero entries (SparseRows).
+   */
+  nonZerosPerRow: number;
   groups: FeatureGroup[];
   /** Features left out, with why. */
   skipped: { feature: string; reason: string }[];
@@ -45,6 +50,8 @@ const CLIP = 10;
 type Part = {
   feature: string;
   width: number;
+  /** Exactly one of the columns is 1, the others 0. */
+  oneHot: boolean;
   fill(column: Column | undefined, rows: Int32Array, out: Float64Array, stride: number, at: number): void;
   addLogits(column: Column | undefined, rows: Int32Array, model: LinearModel, at: number, logits: Float64Array): void;
 };
@@ -120,6 +127,7 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
       parts.push({
         feature,
         width,
+        oneHot: false,
         fill(column, rows, out, stride, at) {
           const values = column?.type === 'numeric' ? column.values : null;
           for (let i = 0, o = at; i < rows.length; i++, o += stride) {
@@ -173,6 +181,7 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
       parts.push({
         feature,
         width,
+        oneHot: true,
         fill(column, rows, out, stride, at) {
           const codes = column?.type === 'categorical' ? column.codes : null;
           const slots = column?.type === 'categorical' ? slotsFor(column.categories) : null;
@@ -214,8 +223,10 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
     groups.push({ feature: p.feature, start: width, end: width + p.width });
     width += p.width;
   }
+  const nonZerosPerRow = parts.reduce((sum, p) => sum + (p.oneHot ? 1 : p.width), 0);
   return {
     width,
+    nonZerosPerRow,
     groups,
     skipped,
     encode(dataset, rows) {

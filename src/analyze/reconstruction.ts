@@ -1,6 +1,7 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import { mulberry32 } from '../stats/index.js';
+import { sparseRows } from '../stats/sparse-rows.js';
 import { tabularEncoder } from './encode.js';
 import { componentsFor, fitPca, reconstructionErrors } from './pca.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
@@ -34,16 +35,21 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
   if (half < minRows || opRows.length < minRows) {
     return { ...base, status: 'insufficient_data', figures: { nReference: refRows.length, nOperational: opRows.length }, threshold: { minRows }, summary: `Too few rows (${refRows.length} reference, need ${2 * minRows}; ${opRows.length} operational, need ${minRows}).` };
   }
-  const fitX = encoder.encode(reference, refRows.subarray(0, half));
-  const pca = fitPca(fitX, half, Math.min(MAX_COMPONENTS, encoder.width), rng);
+  // Mostly one-hot encodings go on as their non-zero entries (PCA centres them implicitly); numeric ones stay dense.
+  const sparse = encoder.nonZerosPerRow <= encoder.width / 2;
+  const encode = (dataset: Dataset, rows: Int32Array) => {
+    const x = encoder.encode(dataset, rows);
+    return sparse ? sparseRows(x, rows.length, encoder.width) : x;
+  };
+  const pca = fitPca(encode(reference, refRows.subarray(0, half)), half, Math.min(MAX_COMPONENTS, encoder.width), rng);
   // The reference must keep some real variance off the components: kept components spanning every direction it
   // varies in (constant null flags, one-hot sums and collinear columns add none) leave only floating-point rounding
   // to compare, which grows with the values' magnitude and "drifted" on mere location or scale changes.
   const residual = (k: number) => pca.totalVariance - pca.variances.subarray(0, k).reduce((a, v) => a + v, 0);
   let k = Math.min(componentsFor(pca, cfg.variance), encoder.width - 1);
   while (k > 0 && residual(k) <= RANK_TOLERANCE * pca.totalVariance) k--;
-  const eRef = reconstructionErrors(pca, encoder.encode(reference, refRows.subarray(half)), k);
-  const eOp = reconstructionErrors(pca, encoder.encode(operational, opRows), k);
+  const eRef = reconstructionErrors(pca, encode(reference, refRows.subarray(half)), k);
+  const eOp = reconstructionErrors(pca, encode(operational, opRows), k);
   const mean = (a: Float64Array) => a.reduce((s, v) => s + v, 0) / a.length;
   const opMean = mean(eOp);
   const refMean = mean(eRef);

@@ -36,13 +36,6 @@ export function sparseRows(x: Float64Array, rows: number, cols: number): SparseR
   return { rows, cols, start, index, value };
 }
 
-/** Share of the entries of `x` that are exactly zero (1 for an empty array). */
-export function zeroShare(x: Float64Array): number {
-  let zeros = 0;
-  for (let t = 0; t < x.length; t++) if (x[t] === 0) zeros++;
-  return x.length === 0 ? 1 : zeros / x.length;
-}
-
 /** The given rows of `x`, in that order, as a new SparseRows. */
 export function selectSparseRows(x: SparseRows, rows: ArrayLike<number>): SparseRows {
   let nnz = 0;
