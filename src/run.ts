@@ -103,9 +103,12 @@ async function readInputs(resolved: Config, storage: Storage, log: Logger): Prom
   const types = timestamp && !config.columns.types[timestamp] ? { ...config.columns.types, [timestamp]: 'timestamp' as const } : config.columns.types;
   const load = async (role: string, uri: string, extra: Partial<LoadOptions> = {}) => {
     const { table, record, notes, origin } = await loadTable(storage, uri, { role, format: config.format, types, log, limits: config.limits, ...extra });
-    records.push(record);
-    log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length, ...(notes.prunedPartitions.length ? { prunedPartitions: notes.prunedPartitions.length } : {}) });
-    return { table, notes, origin };
+    // Noted when taken (see `inOrder`), so records and log lines keep the order of the roles.
+    const note = () => {
+      records.push(record);
+      log.info(`read ${role}`, { uri, rows: record.rows, columns: record.columns, objects: record.objects.length, ...(notes.prunedPartitions.length ? { prunedPartitions: notes.prunedPartitions.length } : {}) });
+    };
+    return { table, notes, origin, note };
   };
   // A side given as a profile is read as its uniform sample; the sketches and counts are used by the checks that can.
   const side = async (role: 'reference' | 'operational', extra: Partial<LoadOptions> = {}) => {
@@ -114,10 +117,12 @@ async function readInputs(resolved: Config, storage: Storage, log: Logger): Prom
     if (profileUri === undefined) return { ...(await load(role, rowsUri!, extra)), uri: rowsUri!, profile: undefined };
     const profile = await readProfile(storage, profileUri);
     const record = profileRecord(role, profileUri, profile);
-    records.push(record);
     const table = sampleTable(profile);
-    log.info(`read ${role} profile`, { uri: profileUri, rows: profile.rows, sampleRows: table.rows, columns: record.columns });
-    return { table, notes: NO_NOTES, origin: sampleOrigin(profileUri, table.rows), uri: profileUri, profile };
+    const note = () => {
+      records.push(record);
+      log.info(`read ${role} profile`, { uri: profileUri, rows: profile.rows, sampleRows: table.rows, columns: record.columns });
+    };
+    return { table, notes: NO_NOTES, origin: sampleOrigin(profileUri, table.rows), uri: profileUri, profile, note };
   };
   if (config.operationalProfile !== undefined && (window || config.labels.uri || config.predictions)) {
     throw usageError('usage.profile_rows_needed', `--operational-profile ${config.operationalProfile}: a time window, a label feed or predictions stored apart need the operational rows, and a profile keeps only a sample of them.`, {
@@ -125,11 +130,26 @@ async function readInputs(resolved: Config, storage: Storage, log: Logger): Prom
       fix: 'Profile the operational data with its labels and predictions already joined and only the rows of the window, or pass --operational with the rows.',
     });
   }
-  const { table: referenceTable, origin: referenceOrigin, uri: referenceUri, profile: referenceProfile } = await side('reference');
-  // The time window applies to the operational data only: it is the period under analysis.
-  const { table: operationalTable, notes, origin: operationalOrigin, uri: operationalUri, profile: operationalProfile } = await side('operational', { window, timestamp: config.columns.timestamp });
-  const validationTable = config.validation ? (await load('validation', config.validation)).table : undefined;
-  const predictionsTable = config.predictions ? (await load('predictions', config.predictions)).table : undefined;
+  // The inputs are read at once (a large CSV is parsed in a worker thread, so they decode on as many cores), then
+  // taken in the order they used to be read one by one: the first failing role's error is the one thrown.
+  const reading = [
+    side('reference'),
+    // The time window applies to the operational data only: it is the period under analysis.
+    side('operational', { window, timestamp: config.columns.timestamp }),
+    config.validation ? load('validation', config.validation) : undefined,
+    config.predictions ? load('predictions', config.predictions) : undefined,
+  ] as const;
+  const settled = await Promise.allSettled(reading);
+  for (const read of settled) if (read.status === 'rejected') throw read.reason;
+  const inOrder = <T extends { note: () => void }>(read: Promise<T> | undefined): Promise<T> | undefined =>
+    read?.then((taken) => {
+      taken.note();
+      return taken;
+    });
+  const { table: referenceTable, origin: referenceOrigin, uri: referenceUri, profile: referenceProfile } = (await inOrder(reading[0]))!;
+  const { table: operationalTable, notes, origin: operationalOrigin, uri: operationalUri, profile: operationalProfile } = (await inOrder(reading[1]))!;
+  const validationTable = (await inOrder(reading[2]))?.table;
+  const predictionsTable = (await inOrder(reading[3]))?.table;
 
   const checks: CheckResult[] = [];
   let operational: Dataset = toDataset('operational', operationalUri, operationalTable);
@@ -144,7 +164,8 @@ async function readInputs(resolved: Config, storage: Storage, log: Logger): Prom
     const id = requireLabelId(config.columns.id);
     const label = config.columns.label ?? 'label';
     const since = window?.since ?? earliestTime(operationalTable, [config.columns.timestamp, ...notes.partitionColumns].filter((c): c is string => !!c));
-    const { table: feed } = await load('labels', config.labels.uri, { window: since === undefined ? undefined : { since } });
+    const { table: feed, note } = await load('labels', config.labels.uri, { window: since === undefined ? undefined : { since } });
+    note();
     const dayColumn = notes.partitionColumns.find((c) => /^(date|dt|day)$/.test(c));
     const joined = joinLabels(operational, feed, { id, label, labelTs: config.labels.timestamp, feedLabel: config.labels.column, timestamp: config.columns.timestamp, dayColumn, uri: config.labels.uri });
     operational = joined.dataset;

@@ -6,6 +6,7 @@ import { fromArrow } from './arrow.js';
 import { parquetWasm } from './parquet-wasm.js';
 import { jsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { truncatedError, truncationOf } from './truncation.js';
+import { decodeCsvOffThread, csvThreadAvailable } from './csv-thread.js';
 import { booleanToken, decodeCsvBytes, decodeCsvChunks, looksNumeric, numberFromText, parseTime, type CsvOptions } from './csv.js';
 import { checkColumns, checkObjectBytes, checkRows, checkTable, DEFAULT_LIMITS, emptyObject, gunzipBounded, gunzipStream, storedBytes, type IngestLimits } from './limits.js';
 import { CategoricalBuilder, type Column, type Table } from './table.js';
@@ -49,21 +50,28 @@ export function decode(bytes: Uint8Array, options: DecodeOptions): Table {
   return table;
 }
 
+/** Below this many bytes a worker thread costs more to start than the object takes to parse. */
+const OFF_THREAD_BYTES = 4 << 20;
+
 /**
  * A CSV object read from storage in chunks (`open` starts it from its first byte; `size` is the listed size): memory
  * holds the columns and about a megabyte of text, never the object. A .gz object is inflated twice: first only
  * counted, so a bomb is stopped by the same bounds as gunzipBounded before anything is parsed or kept, then into
  * the reader.
  */
-export async function decodeCsvStream(open: () => AsyncIterable<Uint8Array>, size: number, options: DecodeOptions): Promise<Table> {
+export async function decodeCsvStream(open: () => AsyncIterable<Uint8Array>, size: number, options: DecodeOptions, offThreadFrom = OFF_THREAD_BYTES): Promise<Table> {
   const { uri, subject } = options;
   const limits = options.limits ?? DEFAULT_LIMITS;
   const stored = () => storedBytes(open(), limits, uri, subject);
-  if (!uri.toLowerCase().endsWith('.gz')) return decodeCsvChunks(stored, csvOptions(options, limits), size);
+  // Objects of some size are parsed in a worker thread (see csv-thread.ts), so that inputs read at once decode at once.
+  const decodeChunks = (chunks: () => AsyncIterable<Uint8Array>, bytes: number) =>
+    bytes >= offThreadFrom && csvThreadAvailable() ? decodeCsvOffThread(chunks, csvOptions(options, limits), bytes) : decodeCsvChunks(chunks, csvOptions(options, limits), bytes);
+  if (!uri.toLowerCase().endsWith('.gz')) return decodeChunks(stored, size);
   let inflated = 0;
   for await (const chunk of gunzipStream(stored(), size, limits, uri, subject)) inflated += chunk.length;
-  return decodeCsvChunks(() => gunzipStream(stored(), size, limits, uri, subject), csvOptions(options, limits), inflated);
+  return decodeChunks(() => gunzipStream(stored(), size, limits, uri, subject), inflated);
 }
+
 
 const csvOptions = (options: DecodeOptions, limits: IngestLimits): CsvOptions => ({
   uri: options.uri,

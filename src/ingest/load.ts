@@ -74,6 +74,18 @@ export interface LoadNotes {
   skippedObjects: number;
 }
 
+/**
+ * Inputs are loaded at once (src/run.ts), but parquet-wasm is one instance whose reader a failed or corrupt file can
+ * leave unusable (see decodeParquetBlob): Parquet objects are read one at a time, in the order they were asked for,
+ * so one input's broken file never fails another's read.
+ */
+let parquetQueue: Promise<unknown> = Promise.resolve();
+function inParquetTurn<T>(read: () => Promise<T>): Promise<T> {
+  const turn = parquetQueue.then(read);
+  parquetQueue = turn.catch(() => undefined);
+  return turn;
+}
+
 /** Read every object a URI names (one file, or all part files under a prefix, in key order) into one table. */
 export async function loadTable(storage: Storage, uri: string, options: LoadOptions): Promise<{ table: Table; record: InputRecord; notes: LoadNotes; origin: RowOrigin }> {
   const subject = `--${options.role}`;
@@ -98,12 +110,13 @@ export async function loadTable(storage: Storage, uri: string, options: LoadOpti
     const decodeOptions = { format, uri: object.uri, subject, types: options.types, ...(options.limits ? { limits: options.limits } : {}) };
     // CSV is parsed as it streams in, Parquet row group by row group; Arrow and JSON Lines are read whole.
     const gzipped = object.name.toLowerCase().endsWith('.gz');
-    const table =
+    const read = async () =>
       format === 'csv' && storage.stream
         ? await decodeCsvStream(() => storage.stream!(object, location, subject), object.size, decodeOptions)
         : format === 'parquet' && storage.blob && !gzipped
           ? await decodeParquetBlob(await storage.blob(object, location, subject), decodeOptions)
           : decode(await storage.read(object, location, subject), decodeOptions);
+    const table = format === 'parquet' ? await inParquetTurn(read) : await read();
     for (const [key] of values) partitionColumns.add(key);
     parts.push(addPartitionColumns(table, values));
     options.log.debug('read object', { role: options.role, uri: object.uri, bytes: object.size, format });
