@@ -94,9 +94,11 @@ export function withColumnsFrom(x: SparseRows, from: number, to: number, source:
   const outValue = new Float64Array(nnz);
   let at = 0;
   const copy = (t0: number, t1: number) => {
-    outIndex.set(index.subarray(t0, t1), at);
-    outValue.set(value.subarray(t0, t1), at);
-    at += t1 - t0;
+    // Runs are a few entries long: a plain loop, not subarray views.
+    for (let t = t0; t < t1; t++, at++) {
+      outIndex[at] = index[t]!;
+      outValue[at] = value[t]!;
+    }
   };
   for (let i = 0; i < x.rows; i++) {
     copy(start[i]!, runs[i * 4]!);

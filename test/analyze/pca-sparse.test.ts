@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { fitPca, project } from '../../src/analyze/pca.js';
-import { componentsFor, reconstructionErrors } from '../../src/analyze/pca.js';
+import { Matrix, QrDecomposition } from 'ml-matrix';
+import { componentsFor, fitPca, orthonormal, project, reconstructionErrors } from '../../src/analyze/pca.js';
 import { mulberry32 } from '../../src/stats/index.js';
 import { sparseRows } from '../../src/stats/sparse-rows.js';
 import { oneHotRows, relativeGap } from '../support/one-hot.js';
@@ -40,5 +40,25 @@ describe('PCA of rows given as their non-zero entries', () => {
     const dense = fitPca(small.x, small.n, 20, mulberry32(1));
     const sparse = fitPca(sparseRows(small.x, small.n, small.d), small.n, 20, mulberry32(1));
     expect(sparse).toEqual(dense);
+  });
+});
+
+describe('orthonormal (Householder Q on typed arrays)', () => {
+  it("is ml-matrix's QR orthogonal matrix bit for bit, also with zero and repeated columns", () => {
+    const rng = mulberry32(4);
+    for (const [rows, cols] of [
+      [300, 20],
+      [61, 60],
+      [7, 7],
+      [500, 1],
+    ] as const) {
+      const a = Float64Array.from({ length: rows * cols }, () => rng.nextDouble53() * 2 - 1);
+      if (cols > 3) {
+        for (let i = 0; i < rows; i++) a[i * cols + 1] = 0;
+        for (let i = 0; i < rows; i++) a[i * cols + 3] = a[i * cols + 2]!;
+      }
+      const expected = Float64Array.from(new QrDecomposition(Matrix.from1DArray(rows, cols, a)).orthogonalMatrix.to1DArray());
+      expect(orthonormal(a, rows, cols)).toEqual(expected);
+    }
   });
 });
