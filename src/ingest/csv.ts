@@ -120,48 +120,44 @@ export function isoTime(buf: Uint8Array, s: number, e: number): number {
 }
 
 /**
- * A plain decimal number in ASCII bytes, bit-identical to `Number()`: at most 15 significant digits and a power of
- * ten within ±22 make one correctly rounded IEEE operation (both operands are exact doubles). Anything else —
- * more digits, larger exponents, whitespace, inf — returns undefined for the caller's string path.
+ * A plain decimal number in ASCII bytes, bit-identical to `Number()`: the digits as an integer below 2^53 (exact)
+ * and a power of ten within ±22 (exact) make one correctly rounded IEEE operation, Clinger's fast path. The digits
+ * are summed without checking each: the sum only grows, so it stays exact exactly when its final value is below
+ * 2^53 (a rounded step would leave it at 2^53 or more). Anything else — more digits, larger exponents,
+ * whitespace, inf — returns undefined for the caller's string path.
  */
 function fastNumber(buf: Uint8Array, s: number, e: number): number | undefined {
   return fastNumberInto(buf, s, e, scratch, 0) ? scratch[0] : undefined;
 }
 const scratch = new Float64Array(1);
+const EXACT_INTEGERS = 2 ** 53;
 
 /** fastNumber writing into `out[at]` (no boxed number on the hot path); false when the cell needs the string path. */
 function fastNumberInto(buf: Uint8Array, s: number, e: number, out: Float64Array, slot: number): boolean {
   let at = s;
-  let negative = false;
   let b = buf[at];
-  if (b === 45 || b === 43) {
-    negative = b === 45;
-    at++;
-  }
+  const negative = b === 45;
+  if (negative || b === 43) at++;
   let mantissa = 0;
-  let significant = 0;
-  let intDigits = 0;
-  let fracDigits = 0;
-  while (at < e && digit((b = buf[at]!))) {
-    if (mantissa !== 0 || b !== 48) {
-      mantissa = mantissa * 10 + (b - 48);
-      significant++;
-    }
-    intDigits++;
+  let d = 0;
+  const intStart = at;
+  // (byte - 48) >>> 0 < 10: a digit, in one comparison.
+  while (at < e && (d = buf[at]! - 48) >>> 0 < 10) {
+    mantissa = mantissa * 10 + d;
     at++;
   }
+  let digitCount = at - intStart;
+  let fracDigits = 0;
   if (at < e && buf[at] === 46) {
-    at++;
-    while (at < e && digit((b = buf[at]!))) {
-      if (mantissa !== 0 || b !== 48) {
-        mantissa = mantissa * 10 + (b - 48);
-        significant++;
-      }
-      fracDigits++;
+    const fracStart = ++at;
+    while (at < e && (d = buf[at]! - 48) >>> 0 < 10) {
+      mantissa = mantissa * 10 + d;
       at++;
     }
+    fracDigits = at - fracStart;
+    digitCount += fracDigits;
   }
-  if (intDigits + fracDigits === 0 || significant > 15) return false;
+  if (digitCount === 0 || !(mantissa < EXACT_INTEGERS)) return false;
   let exponent = 0;
   if (at < e && (buf[at] === 101 || buf[at] === 69)) {
     at++;

@@ -184,6 +184,23 @@ describe('CSV reader (byte level) against csv-parse', () => {
     expect({ bad, cell: cells[bad] }).toEqual({ bad: -1, cell: undefined });
   });
 
+  it('reads numbers whose digits lie at the edge of exact doubles (2^53) bit-identically to Number()', () => {
+    // The fast path takes digits summing to below 2^53 and powers of ten within ±22; these sit on both sides.
+    const digits = ['9007199254740991', '9007199254740992', '9007199254740993', '9007199254740999', '18014398509481985', '4503599627370497', '99999999999999999', '1', '0', '000000000000000000000123', '123000000000000000000000'];
+    const cells: string[] = [];
+    for (const d of digits) {
+      for (const point of [0, 1, 8, d.length - 1, d.length]) {
+        for (const exp of ['', 'e22', 'e-22', 'e7', 'E-7', 'e+23', 'e-23', 'e300', 'e-330']) cells.push(`${d.slice(0, point)}.${d.slice(point) || '0'}${exp}`, `-${d}${exp}`);
+      }
+    }
+    cells.push('0.' + '0'.repeat(30) + '1', '1' + '0'.repeat(400), '0'.repeat(400) + '.5', '-0', '-0.0e5', '+12.5', '.5', '5.');
+    const table = decodeCsv(Buffer.from(`x\n${cells.join('\n')}\n`));
+    const x = table.columns[0]!;
+    if (x.type !== 'numeric') throw new Error('x should be numeric');
+    const bad = cells.findIndex((c, i) => !Object.is(x.values[i], Number(c)));
+    expect({ bad, cell: cells[bad] }).toEqual({ bad: -1, cell: undefined });
+  });
+
   it('infers ISO-8601 timestamps (UTC when no offset), and keeps a column categorical once a cell is not one', () => {
     const table = decodeCsv(Buffer.from('t,u\n2024-01-31,2024-01-31\n2024-02-01T10:00:00+01:00,not a date\n,2024-02-02\n'));
     const [t, u] = table.columns;
