@@ -3,8 +3,12 @@
 // committed. Prints, per case: CPU (user + sys) and wall seconds, peak RSS of the process, the action, and the
 // machine's load average before the case (the machine may be shared).
 //
-// Usage: npm run bench:step [-- --rows N] [--cases numeric-csv,numeric-parquet,model,categorical] [--baseline DIR]
-//   --rows      operational rows (default 1,000,000; the reference has as many, except in the model case)
+// Usage: npm run bench:step [-- --rows N] [--cases numeric-csv,numeric-parquet,model,categorical,fashion] [--baseline DIR]
+//   --rows      operational rows (default 1,000,000; the reference has as many, except in the model and fashion cases)
+//   fashion     Fashion-MNIST from the Debian package dataset-fashion-mnist, images as 784-value tensors: the first
+//               54,000 training images as reference, the last 6,000 as validation, the test images with classes
+//               5–9 thinned to 30 % (6,500 rows) as operational, with a softmax model's label / prediction /
+//               probabilities, --full (whatever --rows says)
 //   --baseline  another build of moa (a directory with dist/cli.js, e.g. main before a change) run on the same data
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
@@ -16,6 +20,10 @@ import { generateColors, trainColorModel } from '../../dist/demo/color.js';
 import { colorColumns } from '../../dist/demo/run-demo.js';
 import { toParquet } from '../../dist/emit/parquet.js';
 import { mulberry32 } from '../../dist/stats/index.js';
+import { fitSoftmax, predictProba } from '../../dist/models/softmax.js';
+import { parquetWasm } from '../../dist/ingest/parquet-wasm.js';
+import { gunzipSync } from 'node:zlib';
+import { Table as ArrowTable, FixedSizeList, Field, Float32, Float64, Utf8, makeData, makeVector, vectorFromArray, tableToIPC } from 'apache-arrow';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -24,7 +32,7 @@ const option = (name, fallback) => {
   return k >= 0 ? args[k + 1] : fallback;
 };
 const n = Number(option('rows', 1_000_000));
-const cases = option('cases', 'numeric-csv,numeric-parquet,model,categorical').split(',');
+const cases = option('cases', 'numeric-csv,numeric-parquet,model,categorical,fashion').split(',');
 const baseline = option('baseline', undefined);
 const dir = path.join(tmpdir(), `moa-bench-step-${n}`);
 mkdirSync(dir, { recursive: true });
@@ -151,6 +159,60 @@ async function modelData() {
   return files;
 }
 
+const FASHION_DIR = process.env.MOA_FASHION_MNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+const FASHION_CLASSES = ['tshirt', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'boot'];
+
+function idx(split) {
+  const images = gunzipSync(readFileSync(path.join(FASHION_DIR, `${split}-images-idx3-ubyte.gz`)));
+  const labels = gunzipSync(readFileSync(path.join(FASHION_DIR, `${split}-labels-idx1-ubyte.gz`)));
+  const count = images.readUInt32BE(4);
+  const pixels = new Float32Array(count * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = images[16 + i] / 255;
+  return { count, pixels, labels: labels.subarray(8, 8 + count) };
+}
+
+/** Images [from, to) of a split as Parquet: `image` (784 float32 per row), label, prediction and one probability per class. */
+function fashionParquet(data, from, to, model) {
+  const rows = to - from;
+  const pixels = data.pixels.subarray(from * 784, to * 784);
+  const proba = predictProba(model, Float64Array.from(pixels));
+  const k = FASHION_CLASSES.length;
+  const item = makeData({ type: new Float32(), length: rows * 784, data: pixels });
+  const columns = {
+    image: makeVector(makeData({ type: new FixedSizeList(784, new Field('item', new Float32(), false)), length: rows, nullCount: 0, child: item })),
+    label: vectorFromArray(Array.from(data.labels.subarray(from, to), (c) => FASHION_CLASSES[c]), new Utf8()),
+    predicted: vectorFromArray(Array.from({ length: rows }, (_, i) => {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (proba[i * k + c] > proba[i * k + best]) best = c;
+      return FASHION_CLASSES[best];
+    }), new Utf8()),
+  };
+  FASHION_CLASSES.forEach((name, c) => (columns[`proba_${name}`] = vectorFromArray(Array.from({ length: rows }, (_, i) => proba[i * k + c]), new Float64())));
+  const { Compression, Table: WasmTable, WriterPropertiesBuilder, writeParquet } = parquetWasm();
+  return writeParquet(WasmTable.fromIPCStream(tableToIPC(new ArrowTable(columns), 'stream')), new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).build());
+}
+
+function fashionData() {
+  const files = { reference: path.join(dir, 'fashion-reference.parquet'), validation: path.join(dir, 'fashion-validation.parquet'), operational: path.join(dir, 'fashion-operational.parquet') };
+  if (Object.values(files).every(existsSync)) return files;
+  if (!existsSync(path.join(FASHION_DIR, 'train-images-idx3-ubyte.gz'))) return null;
+  const train = idx('train');
+  const test = idx('t10k');
+  // The "production model": softmax regression on 5,000 of the reference images (pixels as they are).
+  const fitRows = 5000;
+  const model = fitSoftmax(Float64Array.from(train.pixels.subarray(0, fitRows * 784)), Int32Array.from(train.labels.subarray(0, fitRows)), FASHION_CLASSES.length, { epochs: 5, seed: 7 });
+  writeFileSync(files.reference, fashionParquet(train, 0, 54_000, model));
+  writeFileSync(files.validation, fashionParquet(train, 54_000, 60_000, model));
+  // Operational: the test images with a changed class mix (classes 5–9 kept with chance 0.3), so the step goes on
+  // to select what to retrain on, as a prior shift asks.
+  const rng = mulberry32(8).nextDouble53;
+  const kept = Array.from({ length: test.count }, (_, i) => i).filter((i) => test.labels[i] < 5 || rng() < 0.3);
+  const shifted = { count: kept.length, pixels: new Float32Array(kept.length * 784), labels: Uint8Array.from(kept, (i) => test.labels[i]) };
+  kept.forEach((i, r) => shifted.pixels.set(test.pixels.subarray(i * 784, (i + 1) * 784), r * 784));
+  writeFileSync(files.operational, fashionParquet(shifted, 0, shifted.count, model));
+  return files;
+}
+
 /** Run a command under /usr/bin/time; returns wall, CPU and peak RSS of the process, and its exit status. */
 function measure(command, commandArgs, env = {}) {
   const load = loadavg()[0];
@@ -211,6 +273,17 @@ for (const name of cases) {
     for (const [who, cliRoot] of builds) {
       runMoa(name, cliRoot, who, ['--reference', files.reference, '--operational', files.operational, '--validation', files.validation,
         '--label', 'color', '--prediction', 'predicted', '--proba', 'proba_', '--id', 'id', '--timestamp', 'ts', '--full']);
+    }
+    console.log(`| ${name} | pandas + SciPy | n/a: no Parquet engine in Debian's pandas | | | | |`);
+  } else if (name === 'fashion') {
+    const files = fashionData();
+    if (!files) {
+      console.log(`| ${name} | moa | skipped: Fashion-MNIST not installed (apt-get install dataset-fashion-mnist) | | | | |`);
+      continue;
+    }
+    for (const [who, cliRoot] of builds) {
+      runMoa(name, cliRoot, who, ['--reference', files.reference, '--operational', files.operational, '--validation', files.validation,
+        '--label', 'label', '--prediction', 'predicted', '--proba', 'proba_', '--full']);
     }
     console.log(`| ${name} | pandas + SciPy | n/a: no Parquet engine in Debian's pandas | | | | |`);
   } else throw new Error(`unknown case ${name}`);

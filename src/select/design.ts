@@ -1,9 +1,15 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { Column } from '../ingest/table.js';
+import { tensorRowUsable, tensorRows } from '../analyze/encode.js';
+import { fitPca } from '../analyze/pca.js';
+import { sampleIndices, subSeed } from '../analyze/sampling.js';
+import { mulberry32 } from '../stats/index.js';
 
 /**
  * Turns dataset rows into a numeric design matrix for the proxy models: numeric features as they are (missing →
- * the reference mean), categorical features one-hot over the reference's most frequent categories, tensors
- * flattened. The encoding is fitted on the reference so every dataset maps into the same columns.
+ * the reference mean), categorical features one-hot over the reference's most frequent categories, tensors as their
+ * leading principal components on the reference. The encoding is fitted on the reference so every dataset maps into
+ * the same columns.
  */
 export interface Design {
   names: string[];
@@ -12,11 +18,13 @@ export interface Design {
 }
 
 const MAX_CATEGORIES = 20;
-const MAX_TENSOR = 1024;
+/** Principal components a tensor enters the proxy models with, and the reference rows they are fitted on. */
+const TENSOR_COMPONENTS = 32;
+const TENSOR_PCA_ROWS = 2000;
 
 type Part = { width: number; names: string[]; fill(d: Dataset, row: number, out: Float64Array, at: number): void };
 
-export function buildDesign(reference: Dataset, roles: Roles): Design {
+export function buildDesign(reference: Dataset, roles: Roles, seed = 42): Design {
   const parts: Part[] = [];
   for (const name of roles.features) {
     const ref = reference.columns.get(name)!;
@@ -51,24 +59,7 @@ export function buildDesign(reference: Dataset, roles: Roles): Design {
         },
       });
     } else if (ref.type === 'tensor') {
-      // Large tensors are pooled into MAX_TENSOR averages of neighbouring values to bound the model's width.
-      const pool = Math.ceil(ref.size / MAX_TENSOR);
-      const width = Math.ceil(ref.size / pool);
-      parts.push({
-        width,
-        names: Array.from({ length: width }, (_, i) => `${name}[${i}]`),
-        fill(d, row, out, at) {
-          const c = d.columns.get(name);
-          if (c?.type !== 'tensor' || c.size !== ref.size) return;
-          const base = row * c.size;
-          for (let i = 0; i < width; i++) {
-            let s = 0;
-            let m = 0;
-            for (let j = i * pool; j < Math.min(c.size, (i + 1) * pool); j++) (s += c.values[base + j]!), m++;
-            out[at + i] = s / m;
-          }
-        },
-      });
+      parts.push(tensorPart(name, ref, seed));
     }
   }
   const width = parts.reduce((a, p) => a + p.width, 0);
@@ -85,6 +76,48 @@ export function buildDesign(reference: Dataset, roles: Roles): Design {
         }
       }
       return out;
+    },
+  };
+}
+
+type Tensor = Extract<Column, { type: 'tensor' }>;
+
+/**
+ * A tensor as its leading principal components on the reference (at most 32, fitted on at most 2,000 seeded
+ * reference rows): the proxy models' cost follows the width they train on, and a linear proxy on a 784-pixel image
+ * spent ten times the whole run's other work on dimensions that carry little of the variance. Each row is projected
+ * once per column and kept, as candidates share most rows. Non-finite values count as the reference mean.
+ */
+function tensorPart(name: string, ref: Tensor, seed: number): Part {
+  const rng = mulberry32(subSeed(seed, `design:${name}`));
+  const usable = Int32Array.from({ length: ref.nulls ? ref.nulls.length : ref.values.length / ref.size }, (_, i) => i).filter((i) => tensorRowUsable(ref, i));
+  const fitRows = sampleIndices(usable.length, TENSOR_PCA_ROWS, rng).map((k) => usable[k]!);
+  const pca = fitPca(tensorRows(ref, fitRows), fitRows.length, Math.min(TENSOR_COMPONENTS, ref.size), rng);
+  const { k, dims: d, mean, components } = pca;
+  const projected = new WeakMap<Tensor, { scores: Float64Array; done: Uint8Array }>();
+  const centred = new Float64Array(d);
+  return {
+    width: k,
+    names: Array.from({ length: k }, (_, r) => `${name}.pc${r + 1}`),
+    fill(data, row, out, at) {
+      const c = data.columns.get(name);
+      if (c?.type !== 'tensor' || c.size !== ref.size) return;
+      let cache = projected.get(c);
+      if (!cache) projected.set(c, (cache = { scores: new Float64Array((c.values.length / c.size) * k), done: new Uint8Array(c.values.length / c.size) }));
+      if (!cache.done[row]) {
+        const base = row * d;
+        for (let j = 0; j < d; j++) {
+          const v = c.values[base + j]!;
+          centred[j] = Number.isFinite(v) ? v - mean[j]! : 0;
+        }
+        for (let r = 0; r < k; r++) {
+          let s = 0;
+          for (let j = 0, o = r * d; j < d; j++, o++) s += centred[j]! * components[o]!;
+          cache.scores[row * k + r] = s;
+        }
+        cache.done[row] = 1;
+      }
+      for (let r = 0; r < k; r++) out[at + r] = cache.scores[row * k + r]!;
     },
   };
 }

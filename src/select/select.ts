@@ -154,7 +154,7 @@ export function selectData(
   let recommended: Candidate | undefined;
   let why: string;
   if (split && candidates.length > 0 && roles.label && roles.task) {
-    const design = buildDesign(reference, roles);
+    const design = buildDesign(reference, roles, config.seed);
     const label = reference.columns.get(roles.label);
     const classes = label?.type === 'categorical' ? label.categories.length : 0;
     const evaluation = evaluateCandidates(candidates, { dataset: operational, rows: split.holdout }, design, roles, { classes, maxRows: cfg.maxTrainRows, seed: config.seed });
