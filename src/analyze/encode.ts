@@ -142,16 +142,21 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
           const values = column?.type === 'numeric' ? column.values : null;
           const { classes: k, weights, mean: mu, scale } = model;
           const d = weights.length / k;
-          const x = new Float64Array(width);
+          const [mu0, mu1, mu2] = [mu[at]!, mu[at + 1]!, squares ? mu[at + 2]! : 0];
+          const [s0, s1, s2] = [scale[at]!, scale[at + 1]!, squares ? scale[at + 2]! : 1];
           for (let i = 0; i < rows.length; i++) {
             const v = values ? values[rows[i]!]! : NaN;
-            x[0] = encoded(v);
-            x[1] = Number.isFinite(v) ? 0 : 1;
-            if (squares) x[2] = x[0] * x[0];
+            const z = encoded(v);
+            // Standardised as predictProba does, once for all classes, then added in encode's column order.
+            const t0 = (z - mu0) / s0;
+            const t1 = ((Number.isFinite(v) ? 0 : 1) - mu1) / s1;
+            const t2 = squares ? (z * z - mu2) / s2 : 0;
             for (let c = 0; c < k; c++) {
-              let s = logits[i * k + c]!;
-              for (let j = 0; j < width; j++) s += weights[c * d + at + j]! * ((x[j]! - mu[at + j]!) / scale[at + j]!);
-              logits[i * k + c] = s;
+              const w = c * d + at;
+              let sum = logits[i * k + c]! + weights[w]! * t0;
+              sum += weights[w + 1]! * t1;
+              if (squares) sum += weights[w + 2]! * t2;
+              logits[i * k + c] = sum;
             }
           }
         },
