@@ -134,6 +134,15 @@ const EXACT_INTEGERS = 2 ** 53;
 
 /** fastNumber writing into `out[at]` (no boxed number on the hot path); false when the cell needs the string path. */
 function fastNumberInto(buf: Uint8Array, s: number, e: number, out: Float64Array, slot: number): boolean {
+  return fastNumberPrefix(buf, s, e, out, slot) === e;
+}
+
+/**
+ * The number at the start of buf[s, e), on the fast path: written into `out[slot]` and its end returned, or -1.
+ * Where it ends is the caller's to check (a cell is a number only if it ends there); `out[slot]` may be written
+ * even when it is not, so callers overwrite it on their other paths.
+ */
+function fastNumberPrefix(buf: Uint8Array, s: number, e: number, out: Float64Array, slot: number): number {
   let at = s;
   let b = buf[at];
   const negative = b === 45;
@@ -157,7 +166,7 @@ function fastNumberInto(buf: Uint8Array, s: number, e: number, out: Float64Array
     fracDigits = at - fracStart;
     digitCount += fracDigits;
   }
-  if (digitCount === 0 || !(mantissa < EXACT_INTEGERS)) return false;
+  if (digitCount === 0 || !(mantissa < EXACT_INTEGERS)) return -1;
   let exponent = 0;
   if (at < e && (buf[at] === 101 || buf[at] === 69)) {
     at++;
@@ -165,18 +174,17 @@ function fastNumberInto(buf: Uint8Array, s: number, e: number, out: Float64Array
     if (buf[at] === 45 || buf[at] === 43) expNegative = buf[at++] === 45;
     const from = at;
     while (at < e && digit((b = buf[at]!)) && at - from < 6) exponent = exponent * 10 + (b - 48), at++;
-    if (at === from) return false;
+    if (at === from) return -1;
     if (expNegative) exponent = -exponent;
   }
-  if (at !== e) return false;
   const power = exponent - fracDigits;
   let v: number;
   if (mantissa === 0) v = 0;
   else if (power >= 0 && power <= 22) v = mantissa * POW10[power]!;
   else if (power < 0 && power >= -22) v = mantissa / POW10[-power]!;
-  else return false;
+  else return -1;
   out[slot] = negative ? -v : v;
-  return true;
+  return at;
 }
 
 const enum Kind {
@@ -312,9 +320,17 @@ export function csvReader(options: CsvOptions, { expectedBytes, regionBytes = RE
 
   /**
    * One pass over the records of `buf` from `from`: `field(col, row, s, e, escaped)` per cell of the wanted columns,
-   * rows numbered on from `firstRow`; returns the next row number. Throws on malformed CSV.
+   * rows numbered on from `firstRow`; returns the next row number. Throws on malformed CSV. An unquoted cell is
+   * first offered to `numberAt(col, row, s)`, which reads a number as it scans (the cell's bytes are then scanned
+   * once, not twice) and returns where the field ends, or -1 to leave the cell to `field`.
    */
-  const pass = (from: number, firstRow: number, expected: number, field: (col: number, row: number, s: number, e: number, escaped: boolean) => void): number => {
+  const pass = (
+    from: number,
+    firstRow: number,
+    expected: number,
+    field: (col: number, row: number, s: number, e: number, escaped: boolean) => void,
+    numberAt: (col: number, row: number, s: number) => number,
+  ): number => {
     // Locals, not closure slots, in the hot loop.
     const bytes = buf;
     const end = bytes.length;
@@ -349,6 +365,20 @@ export function csvReader(options: CsvOptions, { expectedBytes, regionBytes = RE
           }
         } else {
           s = at;
+          if (col < expected && want[col] === 1) {
+            // A numeric column's cell, parsed as it is scanned: taken when the number ends the field.
+            const stop = numberAt(col, row, at);
+            if (stop >= 0) {
+              at = stop;
+              col++;
+              if (at < end && bytes[at] === comma) {
+                at++;
+                continue;
+              }
+              at += rdLength;
+              break;
+            }
+          }
           while (at < end) {
             const b = bytes[at]!;
             // Every byte that ends or breaks a field (delimiter, \t, \n, \r, quote) is at most 44 (a comma):
@@ -497,6 +527,22 @@ export function csvReader(options: CsvOptions, { expectedBytes, regionBytes = RE
         return;
     }
   };
+  /**
+   * An unquoted cell of an inferred numeric column, read from its first byte: when a number on the fast path ends
+   * the field, its value is stored and the field's end returned; otherwise -1 (the cell takes the usual path).
+   */
+  const numberAt = (col: number, row: number, s: number): number => {
+    const sink = sinks[col]!;
+    if (sink.kind !== Kind.Numeric) return -1;
+    if (row >= capacity) checkRows(row + 1, limits, options.uri, options.subject);
+    const values = sink.values!;
+    const stop = fastNumberPrefix(buf, s, buf.length, values, row);
+    if (stop < 0) return -1;
+    const b = buf[stop];
+    if (stop !== buf.length && b !== delimiter && !(b === rd0 && (rdLength === 1 || buf[stop + 1] === 10))) return -1;
+    if (sink.integer && !Number.isInteger(values[row])) sink.integer = false;
+    return stop;
+  };
   const demote = (sink: ColumnSink, to: Kind) => {
     sink.kind = Kind.Rescan;
     sink.fallback = to;
@@ -543,7 +589,7 @@ export function csvReader(options: CsvOptions, { expectedBytes, regionBytes = RE
       if (storesNumbers(sink.kind)) sink.values ??= new Float64Array(capacity);
       else if (storesCodes(sink.kind)) sink.codes ??= new Int32Array(capacity);
     }
-    rows = pass(0, rows, width, cell);
+    rows = pass(0, rows, width, cell, numberAt);
     buf = EMPTY;
   };
 

@@ -184,6 +184,24 @@ describe('CSV reader (byte level) against csv-parse', () => {
     expect({ bad, cell: cells[bad] }).toEqual({ bad: -1, cell: undefined });
   });
 
+  it('reads numeric cells that the scan does not end where a number ends as the reference does', () => {
+    // A numeric column's unquoted cell is parsed while it is scanned; these continue past the number (text, a space,
+    // a \r inside \n records, a seventh exponent digit, a quote) and must take the usual path.
+    const cells = ['1', '2.5', '1.5e0000001', '2.5 ', ' 3', '12\r', '4.0e1', '1e5e', '5.5.5', '-', '+7', '', '8x', '0x10'];
+    for (const cell of cells) {
+      for (const eol of ['\n', '\r\n', '\r']) {
+        if (eol !== '\n' && cell.includes('\r')) continue;
+        const bytes = Buffer.from(['x,y', `1,${cell}`, `2.5,${cell}`, `${cell},3`].join(eol) + eol);
+        const got = outcome(() => decodeCsv(bytes));
+        const want = outcome(() => reference(bytes, {}));
+        if (got === 'error' || want === 'error') expect({ cell, eol, got: got === 'error' ? 'error' : 'table' }).toEqual({ cell, eol, got: want === 'error' ? 'error' : 'table' });
+        else expectSame(got, want, JSON.stringify({ cell, eol }));
+      }
+    }
+    const x = decodeCsv(Buffer.from('x\n1\n1.5e0000001\n')).columns[0]!;
+    expect(x.type === 'numeric' && [Array.from(x.values), x.integer]).toEqual([[1, 15], true]);
+  });
+
   it('reads numbers whose digits lie at the edge of exact doubles (2^53) bit-identically to Number()', () => {
     // The fast path takes digits summing to below 2^53 and powers of ten within ±22; these sit on both sides.
     const digits = ['9007199254740991', '9007199254740992', '9007199254740993', '9007199254740999', '18014398509481985', '4503599627370497', '99999999999999999', '1', '0', '000000000000000000000123', '123000000000000000000000'];
