@@ -11,7 +11,9 @@
 //               probabilities, --full (whatever --rows says)
 //   --baseline  another build of moa (a directory with dist/cli.js, e.g. main before a change) run on the same data
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { loadavg, tmpdir, cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +25,7 @@ import { mulberry32 } from '../../dist/stats/index.js';
 import { fitSoftmax, predictProba } from '../../dist/models/softmax.js';
 import { parquetWasm } from '../../dist/ingest/parquet-wasm.js';
 import { gunzipSync } from 'node:zlib';
-import { Table as ArrowTable, FixedSizeList, Field, Float32, Float64, Utf8, makeData, makeVector, vectorFromArray, tableToIPC } from 'apache-arrow';
+import { Table as ArrowTable, FixedSizeList, Field, Float32, Float64, Utf8, makeData, makeVector, tableFromArrays, vectorFromArray, tableToIPC } from 'apache-arrow';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -98,12 +100,36 @@ async function numericData() {
     const parquet = path.join(dir, `numeric-${side}.parquet`);
     if (!existsSync(csv) || !existsSync(parquet)) {
       const cols = numericColumns(n, seed, drifted);
-      await writeCsv(csv, names, n, (i, k) => cols[k][i].toFixed(6));
-      if (!existsSync(parquet)) writeFileSync(parquet, toParquet(Object.fromEntries(names.map((name, k) => [name, { type: 'float64', values: cols[k] }]))));
+      if (!existsSync(csv)) await writeCsv(csv, names, n, (i, k) => cols[k][i].toFixed(6));
+      if (!existsSync(parquet)) await writeParquetStreamed(parquet, names, cols);
     }
     files[side] = { csv, parquet };
   }
   return files;
+}
+
+/**
+ * Float64 columns as Parquet in row groups of 1M rows, written batch by batch (parquet-wasm's streaming writer): the
+ * whole-table writer builds the file in its 4 GB wasm heap and fails at 10M × 20.
+ */
+async function writeParquetStreamed(file, columnNames, cols) {
+  const { Compression, Table: WasmTable, WriterPropertiesBuilder, transformParquetStream } = parquetWasm();
+  const rows = cols[0].length;
+  let written = 0;
+  const batches = new ReadableStream({
+    pull(controller) {
+      if (written >= rows) return controller.close();
+      const end = Math.min(rows, written + 500_000);
+      const table = WasmTable.fromIPCStream(tableToIPC(tableFromArrays(Object.fromEntries(columnNames.map((name, k) => [name, cols[k].subarray(written, end)]))), 'stream'));
+      const recordBatches = table.recordBatches();
+      table.free();
+      for (const batch of recordBatches) controller.enqueue(batch);
+      written = end;
+    },
+  });
+  const props = new WriterPropertiesBuilder().setCompression(Compression.SNAPPY).setMaxRowGroupSize(1_000_000).build();
+  await pipeline(Readable.fromWeb(await transformParquetStream(batches, props)), createWriteStream(`${file}.tmp`));
+  renameSync(`${file}.tmp`, file);
 }
 
 /** 20 columns of 1,000 categories (Zipf-like weights); in the operational data 4 columns move 10 % of the mass. */
