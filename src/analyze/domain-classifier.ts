@@ -2,7 +2,7 @@ import type { Dataset, Roles } from '../ingest/dataset.js';
 import { fitSoftmax, predictProba, softmaxRows, type SoftmaxModel } from '../models/softmax.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import { aucTest, mulberry32 } from '../stats/index.js';
-import { selectSparseRows, sparseRows, withColumnsFrom, type SparseRows } from '../stats/sparse-rows.js';
+import { concatRows, selectSparseRows, withColumnsFrom, type SparseRows } from '../stats/sparse-rows.js';
 import { tabularEncoder, type Encoder } from './encode.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
 import { CHECKS, type CheckOf } from '../checks/index.js';
@@ -33,14 +33,17 @@ export interface DomainClassifierOutcome {
 const CHUNK = 8192;
 const L2 = 1e-3;
 
-function stackRows(encoder: Encoder, reference: Dataset, operational: Dataset, refRows: Int32Array, opRows: Int32Array): { x: Float64Array; y: Int32Array } {
+/** Reference rows then operational rows, encoded (as their non-zero entries when the encoding is mostly one-hot); label 1 = operational. */
+function stackRows(encoder: Encoder, reference: Dataset, operational: Dataset, refRows: Int32Array, opRows: Int32Array): { x: Float64Array | SparseRows; y: Int32Array } {
+  const y = new Int32Array(refRows.length + opRows.length);
+  y.fill(1, refRows.length);
+  // Numeric encodings keep the dense path bit for bit.
+  if (encoder.nonZerosPerRow <= encoder.width / 2) return { x: concatRows(encoder.encodeSparse(reference, refRows), encoder.encodeSparse(operational, opRows)), y };
   const xr = encoder.encode(reference, refRows);
   const xo = encoder.encode(operational, opRows);
   const x = new Float64Array(xr.length + xo.length);
   x.set(xr);
   x.set(xo, xr.length);
-  const y = new Int32Array(refRows.length + opRows.length);
-  y.fill(1, refRows.length);
   return { x, y };
 }
 
@@ -97,12 +100,9 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
       model: null,
     };
   }
-  const stacked = stackRows(encoder, refSample, opSample, allRows(refRows.length), allRows(opRows.length));
-  const y = stacked.y;
+  const { x, y } = stackRows(encoder, refSample, opSample, allRows(refRows.length), allRows(opRows.length));
   const d = encoder.width;
   const n = y.length;
-  // Mostly one-hot encodings train and score on their non-zero entries; numeric ones keep the dense path bit for bit.
-  const x = encoder.nonZerosPerRow <= d / 2 ? sparseRows(stacked.x, n, d) : stacked.x;
   // Stratified folds: each side is shuffled and dealt round-robin.
   const fold = new Int32Array(n);
   for (const [start, end] of [

@@ -1,5 +1,6 @@
 import type { Dataset } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
+import type { SparseRows } from '../stats/sparse-rows.js';
 import { nullsHoldNoFiniteValue, sortedFiniteIfKnown, valueAtRank } from './sorted-columns.js';
 
 /** Which encoded columns belong to which input feature (for permutation importance). */
@@ -28,6 +29,11 @@ export interface Encoder {
    * categorical feature adds one precomputed sum per category (the same up to rounding, and one value per category).
    */
   linearLogits(dataset: Dataset, rows: Int32Array, model: LinearModel): Float64Array;
+  /**
+   * The rows as `encode` lays them out, as their non-zero entries (what `sparseRows` of `encode`'s output gives,
+   * bit for bit), written straight from the columns: a categorical feature adds one entry per row, never its zeros.
+   */
+  encodeSparse(dataset: Dataset, rows: Int32Array): SparseRows;
 }
 
 /** A linear model on standardised encoded values (the shape of a softmax model). */
@@ -53,6 +59,8 @@ type Part = {
   /** Exactly one of the columns is 1, the others 0. */
   oneHot: boolean;
   fill(column: Column | undefined, rows: Int32Array, out: Float64Array, stride: number, at: number): void;
+  /** The columns that may be non-zero (all, or the hot one), as (encoded column, value) at `at` of each `stride`-wide row. */
+  entries(column: Column | undefined, rows: Int32Array, index: Int32Array, value: Float64Array, stride: number, at: number, first: number): void;
   addLogits(column: Column | undefined, rows: Int32Array, model: LinearModel, at: number, logits: Float64Array): void;
 };
 
@@ -138,6 +146,17 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
             if (squares) out[o + 2] = z * z;
           }
         },
+        entries(column, rows, index, value, stride, at, first) {
+          const values = column?.type === 'numeric' ? column.values : null;
+          for (let i = 0, o = at; i < rows.length; i++, o += stride) {
+            const v = values ? values[rows[i]!]! : NaN;
+            const z = encoded(v);
+            for (let j = 0; j < width; j++) index[o + j] = first + j;
+            value[o] = z;
+            value[o + 1] = Number.isFinite(v) ? 0 : 1;
+            if (squares) value[o + 2] = z * z;
+          }
+        },
         addLogits(column, rows, model, at, logits) {
           const values = column?.type === 'numeric' ? column.values : null;
           const { classes: k, weights, mean: mu, scale } = model;
@@ -197,6 +216,15 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
             else out[o + slots![code]!] = 1;
           }
         },
+        entries(column, rows, index, value, stride, at, first) {
+          const codes = column?.type === 'categorical' ? column.codes : null;
+          const slots = column?.type === 'categorical' ? slotsFor(column.categories) : null;
+          for (let i = 0, o = at; i < rows.length; i++, o += stride) {
+            const code = codes ? codes[rows[i]!]! : -1;
+            index[o] = first + (code < 0 ? width - 1 : slots![code]!);
+            value[o] = 1;
+          }
+        },
         addLogits(column, rows, model, at, logits) {
           const codes = column?.type === 'categorical' ? column.codes : null;
           const slots = column?.type === 'categorical' ? slotsFor(column.categories) : null;
@@ -242,6 +270,28 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
         p.fill(column, rows, out, width, start);
       });
       return out;
+    },
+    encodeSparse(dataset, rows) {
+      // Each row's possible non-zeros side by side (nonZerosPerRow of them, by ascending column), then the zeros dropped.
+      const stride = nonZerosPerRow;
+      const index = new Int32Array(rows.length * stride);
+      const value = new Float64Array(rows.length * stride);
+      let at = 0;
+      parts.forEach((p, k) => {
+        p.entries(dataset.columns.get(p.feature), rows, index, value, stride, at, groups[k]!.start);
+        at += p.oneHot ? 1 : p.width;
+      });
+      const start = new Int32Array(rows.length + 1);
+      let kept = 0;
+      for (let i = 0; i < rows.length; i++) {
+        for (let t = i * stride; t < (i + 1) * stride; t++) {
+          if (value[t] === 0) continue;
+          index[kept] = index[t]!;
+          value[kept++] = value[t]!;
+        }
+        start[i + 1] = kept;
+      }
+      return { rows: rows.length, cols: width, start, index: index.slice(0, kept), value: value.slice(0, kept) };
     },
     linearLogits(dataset, rows, model) {
       const k = model.classes;

@@ -1,7 +1,6 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import { mulberry32 } from '../stats/index.js';
-import { sparseRows } from '../stats/sparse-rows.js';
 import { tabularEncoder } from './encode.js';
 import { componentsFor, fitPca, reconstructionErrors } from './pca.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
@@ -37,10 +36,7 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
   }
   // Mostly one-hot encodings go on as their non-zero entries (PCA centres them implicitly); numeric ones stay dense.
   const sparse = encoder.nonZerosPerRow <= encoder.width / 2;
-  const encode = (dataset: Dataset, rows: Int32Array) => {
-    const x = encoder.encode(dataset, rows);
-    return sparse ? sparseRows(x, rows.length, encoder.width) : x;
-  };
+  const encode = (dataset: Dataset, rows: Int32Array) => (sparse ? encoder.encodeSparse(dataset, rows) : encoder.encode(dataset, rows));
   const pca = fitPca(encode(reference, refRows.subarray(0, half)), half, Math.min(MAX_COMPONENTS, encoder.width), rng);
   // The reference must keep some real variance off the components: kept components spanning every direction it
   // varies in (constant null flags, one-hot sums and collinear columns add none) leave only floating-point rounding

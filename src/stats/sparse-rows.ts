@@ -107,3 +107,19 @@ export function withColumnsFrom(x: SparseRows, from: number, to: number, source:
   }
   return { rows: x.rows, cols: x.cols, start: outStart, index: outIndex, value: outValue };
 }
+
+/** The rows of `a` then those of `b` (same columns). */
+export function concatRows(a: SparseRows, b: SparseRows): SparseRows {
+  if (a.cols !== b.cols) throw new RangeError(`concatRows: ${a.cols} and ${b.cols} columns`);
+  const nnz = a.value.length;
+  const start = new Int32Array(a.rows + b.rows + 1);
+  start.set(a.start);
+  for (let i = 1; i <= b.rows; i++) start[a.rows + i] = nnz + b.start[i]!;
+  const index = new Int32Array(nnz + b.value.length);
+  index.set(a.index);
+  index.set(b.index, nnz);
+  const value = new Float64Array(nnz + b.value.length);
+  value.set(a.value);
+  value.set(b.value, nnz);
+  return { rows: a.rows + b.rows, cols: a.cols, start, index, value };
+}

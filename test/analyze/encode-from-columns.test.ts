@@ -4,6 +4,7 @@ import type { Dataset } from '../../src/ingest/dataset.js';
 import type { Column } from '../../src/ingest/table.js';
 import { fitSoftmax, predictProba, softmaxRows } from '../../src/models/softmax.js';
 import { mulberry32 } from '../../src/stats/index.js';
+import { sparseRows } from '../../src/stats/sparse-rows.js';
 import { relativeGap } from '../support/one-hot.js';
 
 /**
@@ -41,6 +42,23 @@ function datasets() {
   };
   return { reference: make(3000, false), operational: make(2000, true) };
 }
+
+describe('rows encoded straight into their non-zero entries (encoder.encodeSparse)', () => {
+  const { reference, operational } = datasets();
+  const rows = Int32Array.of(0, 7, 1999, 7, 3, 1500, 42);
+  const without: Dataset = { ...operational, columns: new Map([...operational.columns].filter(([name]) => name !== 'shop')) };
+  for (const squares of [true, false]) {
+    it(`equal sparseRows of encode bit for bit (squares: ${squares})`, () => {
+      const encoder = tabularEncoder(reference, ['a', 'city', 'b', 'shop'], { squares, pooledWith: operational });
+      // One entry per categorical feature, every numeric column: 2 + 2·(2 or 3) of 2·22 + 2·(2 or 3) columns.
+      expect(encoder.nonZerosPerRow).toBe(2 + 2 * (squares ? 3 : 2));
+      for (const dataset of [reference, operational, without]) {
+        const all = Int32Array.from({ length: Math.min(dataset.rows, 2000) }, (_, i) => i);
+        for (const picked of [rows, all]) expect(encoder.encodeSparse(dataset, picked)).toEqual(sparseRows(encoder.encode(dataset, picked), picked.length, encoder.width));
+      }
+    });
+  }
+});
 
 describe('linear models scored from the columns (encoder.linearLogits)', () => {
   const { reference, operational } = datasets();
