@@ -68,24 +68,27 @@ export async function decodeCsvOffThread(open: () => AsyncIterable<Uint8Array>, 
     return message;
   };
   let inFlight = 0;
+  /** Batches the worker has parsed and sent back, to be filled again. */
+  const free: Uint8Array[] = [];
   const parsed = async () => {
     const message = await receive();
     if (message.type !== 'parsed') throw new Error(`the CSV worker thread sent "${message.type}" before parsing every chunk`);
+    free.push(new Uint8Array(message.bytes.buffer));
     inFlight--;
   };
   const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
   try {
     for (;;) {
-      let batch = new Uint8Array(BATCH_BYTES);
+      let batch = free.pop() ?? new Uint8Array(BATCH_BYTES);
       let filled = 0;
       const send = async () => {
         if (filled === 0) return;
-        post({ type: 'chunk', bytes: batch.subarray(0, filled) }, [batch.buffer]);
+        post({ type: 'chunk', bytes: batch.subarray(0, filled) }, [batch.buffer as ArrayBuffer]);
         inFlight++;
-        batch = new Uint8Array(BATCH_BYTES);
         filled = 0;
         // Replies already here first (an error stops the read early), then wait while too much is unparsed.
         while (inbox.length > 0 || inFlight >= BATCHES_IN_FLIGHT) await parsed();
+        batch = free.pop() ?? new Uint8Array(BATCH_BYTES);
       };
       try {
         for await (const chunk of open()) {
