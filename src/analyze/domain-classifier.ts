@@ -154,14 +154,17 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
         : `A classifier cannot tell operational from reference rows (AUC ${auc.toFixed(3)}, p = ${pValue.toPrecision(3)}).`,
     details: { importance, skippedFeatures: encoder.skipped },
   };
-  const full = fitSoftmax(x, y, 2, fitOptions);
+  // The model on every sampled row is fitted when SELECT first asks for it (only after a multivariate failure);
+  // fitSoftmax is seeded by its options alone, so when it runs does not change it.
+  let full: SoftmaxModel | undefined;
   const prior = refRows.length / opRows.length;
   // Scored from the columns in chunks: a linear model on a per-column encoding needs no encoded matrix.
   const probability = (dataset: Dataset, rows?: Int32Array): Float64Array => {
     const all = rows ?? Int32Array.from({ length: dataset.rows }, (_, i) => i);
     const out = new Float64Array(all.length);
+    const model = (full ??= fitSoftmax(x, y, 2, fitOptions));
     for (let start = 0; start < all.length; start += CHUNK) {
-      const p = softmaxRows(encoder.linearLogits(dataset, all.subarray(start, start + CHUNK), full), 2);
+      const p = softmaxRows(encoder.linearLogits(dataset, all.subarray(start, start + CHUNK), model), 2);
       for (let i = 0; i < p.length / 2; i++) out[start + i] = p[2 * i + 1]!;
     }
     return out;
