@@ -49,28 +49,33 @@ function calibrationData(v: ClassOutcomes, rows: Int32Array): CalibrationData {
 }
 
 /** Calibrators fitted on the pairs, each row weighted by `weight[row]` (row = position in the calibration rows). */
-function fitCalibrators(d: CalibrationData, weight?: Float64Array, scratch?: Float64Array): Calibrators {
-  const fit = (pairs: SortedPairs) => {
-    if (!weight) return fitIsotonicSorted(pairs);
-    const w = scratch ?? new Float64Array(pairs.order.length);
-    for (let t = 0; t < pairs.order.length; t++) w[t] = weight[pairs.order[t]!]!;
-    return fitIsotonicSorted(pairs, w);
-  };
+function fitCalibrators(d: CalibrationData, weight?: Float64Array): Calibrators {
+  const fit = (pairs: SortedPairs) => fitIsotonicSorted(pairs, weight);
   return { correct: fit(d.correct), perClass: d.perClass.map(fit) };
 }
 
-/** Per-row calibrated P(correct), and the expected confusion matrix Σ_i p̃_i(true = c) at (c, ŷ_i). */
-function estimate(o: ClassOutcomes, rows: Int32Array, cal: Calibrators, cm: Float64Array, pc?: Float64Array): { accuracy: number; probs: Float64Array } {
+/** Calibrated P(correct) of each row (the fit at the confidence of its prediction), into `out`. */
+function calibratedCorrect(o: ClassOutcomes, rows: Int32Array, fit: IsotonicFit, out = new Float64Array(rows.length)): Float64Array {
+  for (let r = 0; r < rows.length; r++) out[r] = predictIsotonic(fit, predictedConfidence(o, rows[r]!));
+  return out;
+}
+
+/** The mean, summed in order (CBPE's accuracy estimate from calibratedCorrect). */
+function meanOf(values: Float64Array): number {
+  let sum = 0;
+  for (let r = 0; r < values.length; r++) sum += values[r]!;
+  return sum / values.length;
+}
+
+/** Per-row calibrated class probabilities, and the expected confusion matrix Σ_i p̃_i(true = c) at (c, ŷ_i), into cm. */
+function expectedConfusion(o: ClassOutcomes, rows: Int32Array, perClass: IsotonicFit[], cm: Float64Array, probs = new Float64Array(rows.length * o.classes.length)): Float64Array {
   const k = o.classes.length;
   cm.fill(0);
-  const probs = pc ?? new Float64Array(rows.length * k);
-  let acc = 0;
   const p = new Float64Array(k);
   for (let r = 0; r < rows.length; r++) {
     const i = rows[r]!;
-    acc += predictIsotonic(cal.correct, predictedConfidence(o, i));
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += p[c] = predictIsotonic(cal.perClass[c]!, o.proba![i * k + c]!);
+    for (let c = 0; c < k; c++) sum += p[c] = predictIsotonic(perClass[c]!, o.proba![i * k + c]!);
     // All calibrated values 0 happens only far outside validation's range: keep the model's own probabilities.
     for (let c = 0; c < k; c++) p[c] = sum > 0 ? p[c]! / sum : o.proba![i * k + c]!;
     const yhat = o.yhat[i]!;
@@ -79,7 +84,7 @@ function estimate(o: ClassOutcomes, rows: Int32Array, cal: Calibrators, cm: Floa
       probs[r * k + c] = p[c]!;
     }
   }
-  return { accuracy: acc / rows.length, probs };
+  return probs;
 }
 
 const variance = (x: Float64Array) => {
@@ -152,16 +157,21 @@ export function estimatedPerformance(
   const data = calibrationData(v, vRows);
   const cal = fitCalibrators(data);
   const cm = new Float64Array(k * k);
-  const point = estimate(o, oRows, cal, cm);
+  // Calibrated P(correct) once per operational row: the estimate, its Poisson-binomial spread, and the same for
+  // the labelled rows (a subset of them) all read it.
+  const calibrated = calibratedCorrect(o, oRows, cal.correct);
+  const correctOfRow = new Float64Array(o.yhat.length);
+  for (let r = 0; r < oRows.length; r++) correctOfRow[oRows[r]!] = calibrated[r]!;
+  const point = { accuracy: meanOf(calibrated), probs: expectedConfusion(o, oRows, cal.perClass, cm) };
   const estMetrics = metricsFromConfusion(cm, o.classes);
   const oLabelled = labelledRows(o, true);
-  const labelledPoint = oLabelled.length >= cfg.minLabels ? estimate(o, oLabelled, cal, new Float64Array(k * k)).accuracy : NaN;
+  const calibratedLabelled = Float64Array.from(oLabelled, (i) => correctOfRow[i]!);
+  const labelledPoint = oLabelled.length >= cfg.minLabels ? meanOf(calibratedLabelled) : NaN;
 
   // Realised-vs-expected spread: Poisson-binomial for accuracy; simulated labels for macro F1 on ≤ cap rows.
-  const calibrated = Float64Array.from(oRows, (i) => predictIsotonic(cal.correct, predictedConfidence(o, i)));
   const sampVarAcc = calibrated.reduce((s, c) => s + c * (1 - c), 0) / oRows.length ** 2;
   const sub = bootstrapBase(oRows, Math.min(audit.bootstrapMaxRows, EVAL_ROWS), rng);
-  const subProbs = sub.rows === oRows ? point.probs : estimate(o, sub.rows, cal, new Float64Array(k * k)).probs;
+  const subProbs = sub.rows === oRows ? point.probs : expectedConfusion(o, sub.rows, cal.perClass, new Float64Array(k * k));
   const sampVarF1 = variance(macroF1OfDraws(o, sub.rows, subProbs, Math.min(audit.bootstrap, CALIBRATION_REPLICATES), rng)) * sub.scale ** 2;
 
   // Calibrator uncertainty: refit on validation resamples (counts as weights), evaluate on the operational rows.
@@ -178,16 +188,17 @@ export function estimatedPerformance(
   const draw = new Int32Array(positions.length);
   const weight = new Float64Array(positions.length);
   const cmB = new Float64Array(k * k);
-  const sortedWeight = new Float64Array(positions.length);
   const probsB = new Float64Array(sub.rows.length * k);
+  const correctB = new Float64Array(sub.rows.length);
+  const correctLabelledB = new Float64Array(labelledSub.length);
   for (let b = 0; b < B; b++) {
     weight.fill(0);
     for (const r of resampleInto(positions, draw, rng)) weight[r]!++;
-    const c = fitCalibrators(repData, weight, sortedWeight);
-    const e = estimate(o, sub.rows, c, cmB, probsB);
-    calAcc[b] = e.accuracy;
+    const c = fitCalibrators(repData, weight);
+    calAcc[b] = meanOf(calibratedCorrect(o, sub.rows, c.correct, correctB));
+    expectedConfusion(o, sub.rows, c.perClass, cmB, probsB);
     calF1[b] = metricsFromConfusion(cmB, o.classes).macroF1;
-    if (Number.isFinite(labelledPoint)) calLabelled[b] = estimate(o, labelledSub, c, new Float64Array(k * k)).accuracy;
+    if (Number.isFinite(labelledPoint)) calLabelled[b] = meanOf(calibratedCorrect(o, labelledSub, c.correct, correctLabelledB));
   }
   const z = normQuantile(1 - (1 - audit.level) / 2);
   // sampVarF1 was simulated on sub.rows: F1's variance scales as 1/n, hence the rescaling above.
@@ -218,8 +229,7 @@ export function estimatedPerformance(
     let hits = 0;
     for (const i of oLabelled) if (o.y[i] === o.yhat[i]) hits++;
     const measured = hits / oLabelled.length;
-    const cl = Float64Array.from(oLabelled, (i) => predictIsotonic(cal.correct, predictedConfidence(o, i)));
-    const sd = Math.sqrt(cl.reduce((s, c) => s + c * (1 - c), 0) / oLabelled.length ** 2 + variance(calLabelled) * vBase.scale ** 2);
+    const sd = Math.sqrt(calibratedLabelled.reduce((s, c) => s + c * (1 - c), 0) / oLabelled.length ** 2 + variance(calLabelled) * vBase.scale ** 2);
     Object.assign(figures, {
       measuredAccuracy: measured,
       estimatedOnLabelled: labelledPoint,

@@ -50,67 +50,88 @@ export function sortedPairs(x: ArrayLike<number>, y: ArrayLike<number>, order: I
  * inputs are not mutated. NaN rows are ignored. `order` is ascendingOrder(x), computed here when absent.
  */
 export function fitIsotonic(x: ArrayLike<number>, y: ArrayLike<number>, weight?: ArrayLike<number>, order: Int32Array = ascendingOrder(x)): IsotonicFit {
-  const pairs = sortedPairs(x, y, order);
-  return fitIsotonicSorted(pairs, weight ? Float64Array.from(order, (i) => weight[i]!) : undefined);
+  return fitIsotonicSorted(sortedPairs(x, y, order), weight ? Float64Array.from(weight) : undefined);
 }
 
-/** fitIsotonic on pairs already in ascending order of x; `sortedWeight[t]` weighs pair t (default 1). */
-export function fitIsotonicSorted(pairs: SortedPairs, sortedWeight?: Float64Array): IsotonicFit {
-  const { x, y } = pairs;
+interface BlockStack {
+  value: Float64Array;
+  mass: Float64Array;
+  first: Float64Array;
+  last: Float64Array;
+}
+
+/** The pool-adjacent-violators stack, kept between fits: a bootstrap refits hundreds of times on the same rows. */
+let stack: BlockStack = { value: new Float64Array(0), mass: new Float64Array(0), first: new Float64Array(0), last: new Float64Array(0) };
+
+/**
+ * fitIsotonic on pairs already in ascending order of x; `weight[i]` weighs the pair of row i (pair t is row
+ * `pairs.order[t]`; default 1), so that a bootstrap passes its resample counts as they are.
+ */
+export function fitIsotonicSorted(pairs: SortedPairs, weight?: Float64Array): IsotonicFit {
+  const { x, y, order } = pairs;
   const m = x.length;
-  const xs = new Float64Array(m);
-  const ys = new Float64Array(m);
-  const ws = new Float64Array(m);
-  let len = 0;
+  if (stack.value.length < m) stack = { value: new Float64Array(m), mass: new Float64Array(m), first: new Float64Array(m), last: new Float64Array(m) };
+  // Pool adjacent violators in one pass: a stack of blocks (value, weight, first and last x), fed with each run of
+  // tied x once it is pooled (weighted mean of its y).
+  let top = -1;
+  let tieX = NaN;
+  let tieY = 0;
+  let tieW = 0;
   for (let t = 0; t < m; t++) {
-    const w = sortedWeight ? sortedWeight[t]! : 1;
+    const w = weight ? weight[order[t]!]! : 1;
     const yi = y[t]!;
     if (!(w > 0) || yi !== yi) continue;
-    if (len > 0 && xs[len - 1] === x[t]) {
-      // Pool ties in x.
-      ys[len - 1] = (ys[len - 1]! * ws[len - 1]! + yi * w) / (ws[len - 1]! + w);
-      ws[len - 1]! += w;
-    } else {
-      xs[len] = x[t]!;
-      ys[len] = yi;
-      ws[len++] = w;
+    const xi = x[t]!;
+    if (xi === tieX) {
+      tieY = (tieY * tieW + yi * w) / (tieW + w);
+      tieW += w;
+      continue;
     }
+    if (tieW > 0) top = pushBlock(stack, top, tieY, tieW, tieX);
+    tieX = xi;
+    tieY = yi;
+    tieW = w;
   }
-  // Pool adjacent violators: a stack of blocks (value, weight, size).
-  const value = new Float64Array(len);
-  const mass = new Float64Array(len);
-  const size = new Int32Array(len);
-  let top = -1;
-  for (let i = 0; i < len; i++) {
-    value[++top] = ys[i]!;
-    mass[top] = ws[i]!;
-    size[top] = 1;
-    while (top > 0 && value[top - 1]! > value[top]!) {
-      const merged = mass[top - 1]! + mass[top]!;
-      value[top - 1] = (value[top - 1]! * mass[top - 1]! + value[top]! * mass[top]!) / merged;
-      mass[top - 1] = merged;
-      size[top - 1]! += size[top]!;
-      top--;
-    }
-  }
-  // Keep only each block's first and last x: interpolation between them gives the same function, and far fewer
-  // knots make every prediction shorter (scikit-learn drops the same redundant points).
-  let knots = 0;
-  for (let b = 0; b <= top; b++) knots += size[b]! > 1 ? 2 : 1;
-  const kx = new Float64Array(knots);
-  const ky = new Float64Array(knots);
-  let at = 0;
-  let j = 0;
+  if (tieW > 0) top = pushBlock(stack, top, tieY, tieW, tieX);
+  const { value, first, last } = stack;
+  // Knots: each block's first and last x, less those inside a run of equal values (scikit-learn's X_thresholds_
+  // drop them too). Interpolating across such a run gives the same value bit for bit (y + t·0), and fewer knots make
+  // every prediction shorter: binary outcomes give a few hundred levels from 100k rows, not a knot per block.
+  const bx: number[] = [];
+  const by: number[] = [];
   for (let b = 0; b <= top; b++) {
-    kx[j] = xs[at]!;
-    ky[j++] = value[b]!;
-    if (size[b]! > 1) {
-      kx[j] = xs[at + size[b]! - 1]!;
-      ky[j++] = value[b]!;
+    bx.push(first[b]!);
+    by.push(value[b]!);
+    if (last[b]! !== first[b]!) {
+      bx.push(last[b]!);
+      by.push(value[b]!);
     }
-    at += size[b]!;
   }
-  return withBuckets(kx, ky);
+  const keep = (j: number) => j === 0 || j === bx.length - 1 || by[j] !== by[j - 1] || by[j] !== by[j + 1];
+  const kx: number[] = [];
+  const ky: number[] = [];
+  for (let j = 0; j < bx.length; j++) {
+    if (!keep(j)) continue;
+    kx.push(bx[j]!);
+    ky.push(by[j]!);
+  }
+  return withBuckets(Float64Array.from(kx), Float64Array.from(ky));
+}
+
+/** Push a block above `top` and merge it down while it violates the order; returns the new top. */
+function pushBlock(s: BlockStack, top: number, v: number, w: number, at: number): number {
+  const { value, mass, first, last } = s;
+  value[++top] = v;
+  mass[top] = w;
+  first[top] = last[top] = at;
+  while (top > 0 && value[top - 1]! > value[top]!) {
+    const merged = mass[top - 1]! + mass[top]!;
+    value[top - 1] = (value[top - 1]! * mass[top - 1]! + value[top]! * mass[top]!) / merged;
+    mass[top - 1] = merged;
+    last[top - 1] = last[top]!;
+    top--;
+  }
+  return top;
 }
 
 const MAX_BUCKETS = 1 << 16;
