@@ -74,6 +74,17 @@ describe('ByteDictionary', () => {
     expectSameAsMap([a, b, a, b], false);
   });
 
+  it('finishes ASCII cells as their own text, in code order, leaving the codes as they are', () => {
+    const dictionary = new ByteDictionary();
+    // Short and long cells (V8 keeps slices of 13 or more characters as views of the decoded arena), the empty one.
+    const texts = ['id-000000000001', 'a', '', 'id-000000000002', 'red', 'a', 'x'.repeat(40), 'id-000000000001'];
+    const cells = texts.map((t) => Buffer.from(t, 'latin1'));
+    const codes = Int32Array.from(cells, (c) => dictionary.codeOf(c, 0, c.length));
+    const firstSeen = [...new Set(texts)];
+    expect(dictionary.finish(codes)).toEqual(firstSeen);
+    expect([...codes]).toEqual(texts.map((t) => firstSeen.indexOf(t)));
+  });
+
   it('merges byte strings that decode to the same text when it finishes', () => {
     const dictionary = new ByteDictionary();
     const cells = [Buffer.from([0xff]), Buffer.from('x'), Buffer.from([0xfe]), Buffer.from('\ufffd')];
