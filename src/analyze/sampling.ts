@@ -1,11 +1,19 @@
 import { take, type Dataset } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
-import type { Mulberry32 } from '../stats/index.js';
+import { mulberry32Hash, MULBERRY32_STEP, type Mulberry32 } from '../stats/index.js';
 
 /**
  * Indices of a uniform random subset of 0..n-1 of size min(n, cap), ascending (Knuth's selection sampling:
  * one pass, no O(n) buffer). Every cap in ANALYZE goes through here so subsamples are seeded and documented.
+ *
+ * Row i is taken when (n − i)·u < want − taken, u = rng.nextDouble53(). Drawn as written that is two hashes, one
+ * division and two calls per row; here u's first 27 bits (its first uint32) bound it to [h, h + 1)/2²⁷ and,
+ * the product being monotone in u, decide the comparison unless (want − taken)/(n − i) falls in that interval
+ * (once in 2²⁷ rows): only then is the second uint32 hashed. Same rows, and the generator left in the same
+ * state, as the plain loop.
  */
+const TWO_TO_MINUS_27 = 2 ** -27;
+
 export function sampleIndices(n: number, cap: number, rng: Mulberry32): Int32Array {
   const want = Math.min(n, Math.max(0, Math.floor(cap)));
   const out = new Int32Array(want);
@@ -13,10 +21,21 @@ export function sampleIndices(n: number, cap: number, rng: Mulberry32): Int32Arr
     for (let i = 0; i < n; i++) out[i] = i;
     return out;
   }
+  let a = rng.getState();
   let taken = 0;
   for (let i = 0; i < n && taken < want; i++) {
-    if ((n - i) * rng.nextDouble53() < want - taken) out[taken++] = i;
+    const first = (a + MULBERRY32_STEP) | 0;
+    a = (first + MULBERRY32_STEP) | 0;
+    const high = mulberry32Hash(first) >>> 5;
+    const left = n - i;
+    const need = want - taken;
+    // Written every time and kept by counting it (a branch taken at random one time in five costs more than the hash).
+    out[taken] = i;
+    let take = +(left * ((high + 1) * TWO_TO_MINUS_27) < need);
+    if (take === 0 && left * (high * TWO_TO_MINUS_27) < need) take = +(left * ((high * 67108864 + (mulberry32Hash(a) >>> 6)) / 9007199254740992) < need);
+    taken += take;
   }
+  rng.setState(a);
   return out;
 }
 
