@@ -138,6 +138,19 @@ describe('duplicate share', () => {
     const d = datasetOf([numeric('x', x), categorical('k', k), numeric('y', y)], 'operational');
     for (const rows of [0, 1, 100, n]) expect(duplicateShare(d, ['x', 'k', 'y'], rows)).toBe(definition(d, ['x', 'k', 'y'], rows));
   });
+
+  it('reads numeric bits through a view of the column: offsets, NaN without a null flag, a null over a value, ±Infinity', () => {
+    const n = 5000; // not a multiple of the 2048-row block
+    const rng = mulberry32(8);
+    const backing = Float64Array.from({ length: n + 3 }, () => [0, -0, 1.1, NaN, Infinity, -Infinity, 7.3][Math.floor(rng.nextDouble53() * 7)]!);
+    const values = backing.subarray(3); // a column that starts inside a larger buffer
+    const nulls = Uint8Array.from({ length: n }, () => +(rng.nextDouble53() < 0.1)); // some over finite values, NaN rows mostly unflagged
+    // Values whose bits differ in the low words too: the hash mixes 32-bit words by multiplication, so values that
+    // differ only in their top bits (small integers, ±0, ±Infinity) in two columns at once can collide.
+    const y = Float64Array.from({ length: n }, () => [0.1, 1.3, 2.7][Math.floor(rng.nextDouble53() * 3)]!);
+    const d = datasetOf([{ name: 'x', type: 'numeric', values, nulls, integer: false }, numeric('y', y)], 'operational');
+    for (const rows of [1, 2048, 2049, n]) expect(duplicateShare(d, ['x', 'y'], rows)).toBe(definition(d, ['x', 'y'], rows));
+  });
 });
 
 describe('gates, drift and encoders with one sort per column', () => {
