@@ -1,7 +1,7 @@
 import type { Dataset } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
 import type { SparseRows } from '../stats/sparse-rows.js';
-import { nullsHoldNoFiniteValue, sortedFiniteIfKnown, valueAtRank } from './sorted-columns.js';
+import { finiteValueAtRank, nullsHoldNoFiniteValue, sortedFiniteIfKnown } from './sorted-columns.js';
 
 /** Which encoded columns belong to which input feature (for permutation importance). */
 export interface FeatureGroup {
@@ -68,20 +68,14 @@ type Numeric = Extract<Column, { type: 'numeric' }>;
 
 /**
  * The lower median (rank ⌊(n − 1)/2⌋) of the `n` finite values of the columns: the run's shared sort of a single
- * column when a step already made it, else a selection on the finite values (no sort).
+ * column when a step already made it, else a selection on the finite values (no sort, no copy of them all).
  */
 function medianOfFinite(columns: Numeric[], n: number): number {
   const rank = Math.floor((n - 1) / 2);
   const only = columns.length === 1 ? columns[0]! : undefined;
   const shared = only && nullsHoldNoFiniteValue(only) ? sortedFiniteIfKnown(only) : undefined;
   if (shared && shared.length === n) return shared[rank]!;
-  const finite = new Float64Array(n);
-  let k = 0;
-  for (const col of columns) {
-    const values = col.values;
-    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) finite[k++] = values[i]!;
-  }
-  return valueAtRank(finite, rank);
+  return finiteValueAtRank(columns.map((c) => c.values), n, rank);
 }
 
 /** Count, mean and population standard deviation of the columns' finite values, summed in row order, column after column. */

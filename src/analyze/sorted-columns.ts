@@ -1,5 +1,5 @@
 import type { Column } from '../ingest/table.js';
-import { lowerBound, selectRanks, sortedCopy } from '../stats/index.js';
+import { lowerBound, mulberry32, selectRanks, sortedCopy } from '../stats/index.js';
 
 type Numeric = Extract<Column, { type: 'numeric' }>;
 
@@ -62,6 +62,65 @@ export function valueAtRank(values: Float64Array, rank: number): number {
   let below = 0;
   for (const x of values) if (x < 0 || Object.is(x, -0)) below++;
   return rank < below ? -0 : 0;
+}
+
+/** Below this many values the finite values are copied and selected whole (a probe would cost as much). */
+const BRACKET_MIN = 1 << 16;
+const PROBE = 4096;
+
+/**
+ * What a full ascending sort of the `n` finite values of `arrays` (read in order) puts at `rank`, −0 before +0,
+ * without copying them all: a seeded probe of PROBE values brackets the rank's value (±4 standard deviations of the
+ * probe's order statistic), one pass counts the values below the bracket and gathers those within it (a few per
+ * cent of n), and valueAtRank selects among those. Every value below the bracket sorts before every gathered one
+ * and every value above it after, so the gathered values sorted are the full sort's slice from `below` on. When the
+ * bracket misses the rank or holds too many values (heavy ties), the whole set is selected as before.
+ */
+export function finiteValueAtRank(arrays: readonly Float64Array[], n: number, rank: number): number {
+  const copyAll = (): number => {
+    const finite = new Float64Array(n);
+    let k = 0;
+    for (const values of arrays) for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) finite[k++] = values[i]!;
+    return valueAtRank(finite, rank);
+  };
+  if (n < BRACKET_MIN) return copyAll();
+  const total = arrays.reduce((sum, a) => sum + a.length, 0);
+  const rng = mulberry32(0x6d656469);
+  const probe = new Float64Array(PROBE);
+  let m = 0;
+  for (let attempt = 0; attempt < 4 * PROBE && m < PROBE; attempt++) {
+    let at = Math.floor(rng.nextDouble53() * total);
+    let q = 0;
+    while (at >= arrays[q]!.length) at -= arrays[q++]!.length;
+    const v = arrays[q]![at]!;
+    if (Number.isFinite(v)) probe[m++] = v;
+  }
+  if (m < PROBE / 4) return copyAll();
+  const sorted = probe.subarray(0, m).sort();
+  const p = rank / Math.max(1, n - 1);
+  const centre = p * (m - 1);
+  const margin = 4 * Math.sqrt(m * p * (1 - p)) + 8;
+  const loAt = Math.floor(centre - margin);
+  const hiAt = Math.ceil(centre + margin);
+  // Finite ends, so that ±Infinity always falls outside: −Infinity below (not counted), +Infinity above.
+  const lo = loAt < 0 ? -Number.MAX_VALUE : sorted[loAt]!;
+  const hi = hiAt >= m ? Number.MAX_VALUE : sorted[hiAt]!;
+  // Room for twice the share of values the bracket should hold; more means ties or a bad probe.
+  const capacity = Math.min(n, Math.ceil((2 * n * (hiAt - loAt + 1)) / m) + 1024);
+  const inside = new Float64Array(capacity + 1);
+  let below = 0;
+  let k = 0;
+  // Counted, not branched on: which side of the bracket a value falls is a coin toss near the median.
+  for (const values of arrays) {
+    for (let i = 0; i < values.length && k < capacity; i++) {
+      const v = values[i]!;
+      below += +(v < lo) - +(v === -Infinity);
+      inside[k] = v;
+      k += +(v >= lo) & +(v <= hi); // NaN fails both comparisons
+    }
+  }
+  if (k >= capacity || rank < below || rank >= below + k) return copyAll();
+  return valueAtRank(inside.subarray(0, k), rank - below);
 }
 
 /** Median |x| of ascending values, by merging the negative side (read backwards) with the positive side: no copy, no sort. */

@@ -8,7 +8,7 @@ import { duplicateShare } from '../../src/analyze/duplicates.js';
 import { finiteValues } from '../../src/analyze/drift.js';
 import { sampleIndices } from '../../src/analyze/sampling.js';
 import { tabularEncoder } from '../../src/analyze/encode.js';
-import { finiteAt, medianAbsSorted, nonZeroSorted, sortedFinite, sortedFiniteIfKnown, valueAtRank } from '../../src/analyze/sorted-columns.js';
+import { finiteAt, finiteValueAtRank, medianAbsSorted, nonZeroSorted, sortedFinite, sortedFiniteIfKnown, valueAtRank } from '../../src/analyze/sorted-columns.js';
 import { CHECKS, findAll } from '../../src/checks/index.js';
 import type { Dataset } from '../../src/ingest/dataset.js';
 import type { Column } from '../../src/ingest/table.js';
@@ -70,6 +70,22 @@ describe('sorted-column helpers', () => {
     for (const values of [[-0, 0, 0], [0, -0, -0], [-1, 0, -0, 0, 2], [0, 0, -0, -0]]) {
       const sorted = Float64Array.from(values).sort();
       for (let rank = 0; rank < values.length; rank++) expect(Object.is(valueAtRank(Float64Array.from(values), rank), sorted[rank])).toBe(true);
+    }
+  });
+
+  it('finiteValueAtRank is the sorted finite values at the rank (bracketed above 65 536 values, ties and ±Infinity included)', () => {
+    const rng = mulberry32(12);
+    const cases: Float64Array[][] = [
+      [awkward(70_000, 3)],
+      [awkward(120_000, 4), awkward(90_000, 5)], // two columns pooled, read one after the other
+      [Float64Array.from({ length: 80_000 }, () => [0, -0, 3][Math.floor(rng.nextDouble53() * 3)]!)], // ties fill the bracket
+      [Float64Array.from({ length: 80_000 }, (_, i) => (i % 3 === 0 ? -Infinity : i % 3 === 1 ? Infinity : rng.nextDouble53()))],
+    ];
+    for (const arrays of cases) {
+      const sorted = Float64Array.from(arrays.flatMap((a) => Array.from(a).filter((v) => Number.isFinite(v)))).sort();
+      const n = sorted.length;
+      const ranks = [0, 1, Math.floor((n - 1) / 2), Math.floor(n / 3), n - 2, n - 1, ...Array.from({ length: 5 }, () => Math.floor(rng.nextDouble53() * n))];
+      for (const rank of ranks) expect([rank, finiteValueAtRank(arrays, n, rank)]).toEqual([rank, sorted[rank]]);
     }
   });
 
