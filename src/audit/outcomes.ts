@@ -1,4 +1,5 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
+import type { Column } from '../ingest/table.js';
 
 /**
  * What AUDIT needs of a dataset, read once: per row the true class, the predicted class and the class
@@ -75,8 +76,27 @@ function codesOf(d: Dataset, name: string | undefined): Int32Array | null {
   return c?.type === 'categorical' ? c.codes : null;
 }
 
-/** Classification outcomes of a dataset, or null when it is not a classification dataset with labels or predictions. */
+/**
+ * Outcomes already read, by dataset: a run's checks (performance, CBPE, calibration, label shift, slices) read the
+ * same datasets with the same roles, and the probability matrix alone is rows × classes doubles (56 MB for 1M rows
+ * of 7 classes). An entry is used only for the same roles object and the very column objects it was read from.
+ */
+const outcomesRead = new WeakMap<Dataset, { roles: Roles; columns: (Column | undefined)[]; outcomes: ClassOutcomes | null }>();
+
+/**
+ * Classification outcomes of a dataset, or null when it is not a classification dataset with labels or predictions.
+ * Shared between callers (read once per dataset and roles): never modify them.
+ */
 export function classOutcomes(d: Dataset, roles: Roles): ClassOutcomes | null {
+  const columns = [roles.label, roles.prediction, ...roles.proba.map((p) => p.column)].map((name) => (name === undefined ? undefined : d.columns.get(name)));
+  const read = outcomesRead.get(d);
+  if (read && read.roles === roles && read.columns.length === columns.length && read.columns.every((c, i) => c === columns[i])) return read.outcomes;
+  const outcomes = readClassOutcomes(d, roles);
+  outcomesRead.set(d, { roles, columns, outcomes });
+  return outcomes;
+}
+
+function readClassOutcomes(d: Dataset, roles: Roles): ClassOutcomes | null {
   if (roles.task !== 'classification') return null;
   const classes = classList(d, roles);
   if (!classes) return null;
