@@ -6,14 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DataType, Table as ArrowTable, tableFromIPC } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
-import { decode, decodeParquetBlob, type DecodeOptions } from '../../src/ingest/formats.js';
+import { batchesViaFfi, decode, decodeParquetBlob, type DecodeOptions } from '../../src/ingest/formats.js';
+import { fromArrow } from '../../src/ingest/arrow.js';
 import { DEFAULT_LIMITS, type IngestLimits } from '../../src/ingest/limits.js';
 import { LocalStorage } from '../../src/storage/local.js';
 import { parseLocation } from '../../src/storage/index.js';
 import { logLines, runCli } from '../support/cli.js';
 import { errorCodeOf } from '../support/errors.js';
-import { multiGroupParquet } from '../support/parquet.js';
+import { manyTypesParquet, multiGroupParquet } from '../support/parquet.js';
 import { comparableTable } from '../support/tables.js';
 
 const ROWS = 5500;
@@ -45,6 +47,29 @@ describe('Parquet row group by row group', () => {
     expect(got.rows).toBe(ROWS);
     expect(got.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['e:tensor', 'x:numeric', 'n:numeric', 's:categorical', 't:timestamp']);
     expect(comparableTable(got)).toEqual(comparableTable(decode(bytes, optionsFor(file))));
+  });
+
+  it('reads every other Arrow type a writer may emit as the whole file decoded at once (copied out of the wasm heap through the C data interface, or through IPC for a type that interface reader does not know)', async () => {
+    const many = manyTypesParquet(3000);
+    const file = path.join(dir, 'many-types.parquet');
+    const got = await viaBlob('many-types.parquet', many);
+    expect(got.rows).toBe(3000);
+    expect(got.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['b:categorical', 'i8:numeric', 'i64:numeric', 'u32:numeric', 'f32:numeric', 'd:timestamp', 'tz:timestamp', 'dict:categorical', 'big:categorical', 'bin:unsupported', 'list:unsupported']);
+    expect(comparableTable(got)).toEqual(comparableTable(decode(many, optionsFor(file))));
+  });
+
+  it('copies every non-dictionary column chunk out of the wasm heap through the C data interface, as IPC would give it', async () => {
+    for (const file of [bytes, manyTypesParquet(3000)]) {
+      const parquet = await ParquetFile.fromFile(new Blob([file]));
+      for (const field of tableFromIPC((await parquet.read({ limit: 0 })).intoIPCStream()).schema.fields) {
+        const chunk = { columns: [field.name], rowGroups: [1] };
+        const viaFfi = batchesViaFfi(await parquet.read(chunk));
+        if (DataType.isDictionary(field.type)) continue;
+        expect(viaFfi).toBeDefined();
+        const viaIpc = tableFromIPC((await parquet.read(chunk)).intoIPCStream());
+        expect(comparableTable(fromArrow(new ArrowTable(viaFfi!)))).toEqual(comparableTable(fromArrow(viaIpc)));
+      }
+    }
   });
 
   it('reads a file without rows as the whole file decoded at once', async () => {
