@@ -58,10 +58,17 @@ interface BlockStack {
   mass: Float64Array;
   first: Float64Array;
   last: Float64Array;
+  /** The blocks' first and last x with their values, in order (two per block at most). */
+  knotX: Float64Array;
+  knotY: Float64Array;
 }
 
 /** The pool-adjacent-violators stack, kept between fits: a bootstrap refits hundreds of times on the same rows. */
-let stack: BlockStack = { value: new Float64Array(0), mass: new Float64Array(0), first: new Float64Array(0), last: new Float64Array(0) };
+let stack = blockStack(0);
+
+function blockStack(m: number): BlockStack {
+  return { value: new Float64Array(m), mass: new Float64Array(m), first: new Float64Array(m), last: new Float64Array(m), knotX: new Float64Array(2 * m), knotY: new Float64Array(2 * m) };
+}
 
 /**
  * fitIsotonic on pairs already in ascending order of x; `weight[i]` weighs the pair of row i (pair t is row
@@ -70,7 +77,7 @@ let stack: BlockStack = { value: new Float64Array(0), mass: new Float64Array(0),
 export function fitIsotonicSorted(pairs: SortedPairs, weight?: Float64Array): IsotonicFit {
   const { x, y, order } = pairs;
   const m = x.length;
-  if (stack.value.length < m) stack = { value: new Float64Array(m), mass: new Float64Array(m), first: new Float64Array(m), last: new Float64Array(m) };
+  if (stack.value.length < m) stack = blockStack(m);
   // Pool adjacent violators in one pass: a stack of blocks (value, weight, first and last x), fed with each run of
   // tied x once it is pooled (weighted mean of its y).
   let top = -1;
@@ -93,29 +100,30 @@ export function fitIsotonicSorted(pairs: SortedPairs, weight?: Float64Array): Is
     tieW = w;
   }
   if (tieW > 0) top = pushBlock(stack, top, tieY, tieW, tieX);
-  const { value, first, last } = stack;
   // Knots: each block's first and last x, less those inside a run of equal values (scikit-learn's X_thresholds_
   // drop them too). Interpolating across such a run gives the same value bit for bit (y + t·0), and fewer knots make
   // every prediction shorter: binary outcomes give a few hundred levels from 100k rows, not a knot per block.
-  const bx: number[] = [];
-  const by: number[] = [];
+  const { value, first, last, knotX, knotY } = stack;
+  let all = 0;
   for (let b = 0; b <= top; b++) {
-    bx.push(first[b]!);
-    by.push(value[b]!);
+    knotX[all] = first[b]!;
+    knotY[all++] = value[b]!;
     if (last[b]! !== first[b]!) {
-      bx.push(last[b]!);
-      by.push(value[b]!);
+      knotX[all] = last[b]!;
+      knotY[all++] = value[b]!;
     }
   }
-  const keep = (j: number) => j === 0 || j === bx.length - 1 || by[j] !== by[j - 1] || by[j] !== by[j + 1];
-  const kx: number[] = [];
-  const ky: number[] = [];
-  for (let j = 0; j < bx.length; j++) {
-    if (!keep(j)) continue;
-    kx.push(bx[j]!);
-    ky.push(by[j]!);
+  const inRun = (j: number) => j > 0 && j < all - 1 && knotY[j] === knotY[j - 1] && knotY[j] === knotY[j + 1];
+  let kept = 0;
+  for (let j = 0; j < all; j++) if (!inRun(j)) kept++;
+  const kx = new Float64Array(kept);
+  const ky = new Float64Array(kept);
+  for (let j = 0, at = 0; j < all; j++) {
+    if (inRun(j)) continue;
+    kx[at] = knotX[j]!;
+    ky[at++] = knotY[j]!;
   }
-  return withBuckets(Float64Array.from(kx), Float64Array.from(ky));
+  return withBuckets(kx, ky);
 }
 
 /** Push a block above `top` and merge it down while it violates the order; returns the new top. */
