@@ -9,7 +9,12 @@ import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type MultivariateDriftCheck = CheckOf<typeof CHECKS.multivariateDrift>;
 
-const allRows = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+/** 0..n-1 (a plain loop: Int32Array.from with a callback costs ~30 ns a row, 30 ms for 1M). */
+function allRows(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
 
 type MultivariateConfig = AnalyzeConfig['multivariate'] & { alpha: number };
 
@@ -160,7 +165,7 @@ export function domainClassifier(reference: Dataset, operational: Dataset, roles
   const prior = refRows.length / opRows.length;
   // Scored from the columns in chunks: a linear model on a per-column encoding needs no encoded matrix.
   const probability = (dataset: Dataset, rows?: Int32Array): Float64Array => {
-    const all = rows ?? Int32Array.from({ length: dataset.rows }, (_, i) => i);
+    const all = rows ?? allRows(dataset.rows);
     const out = new Float64Array(all.length);
     const model = (full ??= fitSoftmax(x, y, 2, fitOptions));
     for (let start = 0; start < all.length; start += CHUNK) {

@@ -98,6 +98,50 @@ function finiteMoments(columns: Numeric[]): { n: number; mean: number; sd: numbe
   return { n, mean, sd };
 }
 
+/** A numeric feature's encoding and standardisation constants (see tabularEncoder's numeric part). */
+interface NumericTerms {
+  mid: number;
+  mean: number;
+  sd: number;
+  mu0: number;
+  s0: number;
+  flagOff: number;
+  flagOn: number;
+  mu2: number;
+  s2: number;
+  squares: boolean;
+}
+
+/**
+ * A numeric feature's terms of a two-class linear model added to `logits` (rows × 2): the operations of the
+ * general loop in the same order, unrolled, with every constant a local (the domain classifier scores whole
+ * datasets through here).
+ */
+function twoClassLogits(values: Float64Array | null, rows: Int32Array, logits: Float64Array, terms: NumericTerms, a: { w0: number; w1: number; w2: number }, b: { w0: number; w1: number; w2: number }): void {
+  const { mid, mean, sd, mu0, s0, flagOff, flagOn, mu2, s2, squares } = terms;
+  const { w0: a0, w1: a1, w2: a2 } = a;
+  const { w0: b0, w1: b1, w2: b2 } = b;
+  for (let i = 0; i < rows.length; i++) {
+    const v = values ? values[rows[i]!]! : NaN;
+    const finite = v - v === 0;
+    const x = ((finite ? v : mid) - mean) / sd;
+    const z = x > CLIP ? CLIP : x < -CLIP ? -CLIP : x;
+    const t0 = (z - mu0) / s0;
+    const t1 = finite ? flagOff : flagOn;
+    let p = logits[2 * i]! + a0 * t0;
+    let q = logits[2 * i + 1]! + b0 * t0;
+    p += a1 * t1;
+    q += b1 * t1;
+    if (squares) {
+      const t2 = (z * z - mu2) / s2;
+      p += a2 * t2;
+      q += b2 * t2;
+    }
+    logits[2 * i] = p;
+    logits[2 * i + 1] = q;
+  }
+}
+
 /**
  * A fixed numeric encoding of tabular features, learnt on the reference — or on reference and operational pooled
  * (`pooledWith`), which two-sample tests need: an encoding learnt on one side alone maps categories seen only on
@@ -125,7 +169,11 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
       const sd = Math.sqrt(moments.sd) || 1;
       const squares = options.squares;
       const width = squares ? 3 : 2;
-      const encoded = (v: number) => Math.max(-CLIP, Math.min(CLIP, ((Number.isFinite(v) ? v : mid) - mean) / sd));
+      // Clipped to ±CLIP (a NaN stays NaN, −0 stays −0, as Math.max/min give).
+      const encoded = (v: number) => {
+        const x = ((Number.isFinite(v) ? v : mid) - mean) / sd;
+        return x > CLIP ? CLIP : x < -CLIP ? -CLIP : x;
+      };
       parts.push({
         feature,
         width,
@@ -155,14 +203,24 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
           const values = column?.type === 'numeric' ? column.values : null;
           const { classes: k, weights, mean: mu, scale } = model;
           const d = weights.length / k;
-          const [mu0, mu1, mu2] = [mu[at]!, mu[at + 1]!, squares ? mu[at + 2]! : 0];
-          const [s0, s1, s2] = [scale[at]!, scale[at + 1]!, squares ? scale[at + 2]! : 1];
+          const mu0 = mu[at]!;
+          const s0 = scale[at]!;
+          const mu2 = squares ? mu[at + 2]! : 0;
+          const s2 = squares ? scale[at + 2]! : 1;
+          // The null flag's standardised term takes two values.
+          const flagOff = (0 - mu[at + 1]!) / scale[at + 1]!;
+          const flagOn = (1 - mu[at + 1]!) / scale[at + 1]!;
+          if (k === 2) {
+            const weightsOf = (c: number) => ({ w0: weights[c * d + at]!, w1: weights[c * d + at + 1]!, w2: squares ? weights[c * d + at + 2]! : 0 });
+            twoClassLogits(values, rows, logits, { mid, mean, sd, mu0, s0, flagOff, flagOn, mu2, s2, squares }, weightsOf(0), weightsOf(1));
+            return;
+          }
           for (let i = 0; i < rows.length; i++) {
             const v = values ? values[rows[i]!]! : NaN;
             const z = encoded(v);
             // Standardised as predictProba does, once for all classes, then added in encode's column order.
             const t0 = (z - mu0) / s0;
-            const t1 = ((Number.isFinite(v) ? 0 : 1) - mu1) / s1;
+            const t1 = Number.isFinite(v) ? flagOff : flagOn;
             const t2 = squares ? (z * z - mu2) / s2 : 0;
             for (let c = 0; c < k; c++) {
               const w = c * d + at;
@@ -291,7 +349,7 @@ export function tabularEncoder(reference: Dataset, features: string[], options: 
       const k = model.classes;
       if (model.weights.length !== k * width) throw new RangeError(`linearLogits: the model has ${model.weights.length / k} features, the encoding ${width}`);
       const logits = new Float64Array(rows.length * k);
-      for (let i = 0; i < rows.length; i++) logits.set(model.bias, i * k);
+      for (let i = 0; i < rows.length; i++) for (let c = 0; c < k; c++) logits[i * k + c] = model.bias[c]!;
       parts.forEach((p, q) => p.addLogits(dataset.columns.get(p.feature), rows, model, groups[q]!.start, logits));
       return logits;
     },
