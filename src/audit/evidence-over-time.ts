@@ -15,6 +15,7 @@ import type { HistoryRun } from '../ingest/history.js';
 import { CHECKS, type CheckOf, type DetailsOf } from '../checks/index.js';
 import type { Config } from '../schema/config.js';
 import { ks2sampSorted, mergeChunkHistory, normSf, sortedCopy, stoufferTest, type ChunkRecord } from '../stats/index.js';
+import { finiteArgsort } from '../stats/argsort.js';
 import { classOutcomes, labelledRows, regressionOutcomes } from './outcomes.js';
 
 type EvidenceCheck = CheckOf<typeof CHECKS.evidenceOverTime>;
@@ -155,9 +156,7 @@ function finiteSample(values: Float64Array, max: number): Float64Array {
 function timeOrder(d: Dataset, roles: Roles): { axis: Details['axis']; order: Int32Array; time: (i: number) => number } {
   const ts = roles.timestamp ? d.columns.get(roles.timestamp) : undefined;
   if (ts?.type === 'timestamp' || ts?.type === 'numeric') {
-    const order = Int32Array.from({ length: d.rows }, (_, i) => i).filter((i) => Number.isFinite(ts.values[i]!));
-    order.sort((a, b) => ts.values[a]! - ts.values[b]! || a - b);
-    return { axis: 'time', order, time: (i) => ts.values[i]! };
+    return { axis: 'time', order: finiteArgsort(ts.values), time: (i) => ts.values[i]! };
   }
   return { axis: 'rows', order: Int32Array.from({ length: d.rows }, (_, i) => i), time: (i) => i };
 }

@@ -1,5 +1,6 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import { isNull } from '../ingest/table.js';
+import { finiteArgsort } from '../stats/argsort.js';
 
 export interface QueueEntry {
   row: number;
@@ -34,11 +35,7 @@ export function labelQueue(d: Dataset, roles: Roles, sources: { novel: number[];
   const label = roles.label ? d.columns.get(roles.label) : undefined;
   const unlabelled = (r: number) => !label || isNull(label, r);
   const m = margins(d, roles);
-  const uncertain = m
-    ? Int32Array.from({ length: d.rows }, (_, i) => i)
-        .filter((i) => unlabelled(i) && Number.isFinite(m[i]!))
-        .sort((a, b) => m[a]! - m[b]! || a - b)
-    : new Int32Array();
+  const uncertain = m ? finiteArgsort(m).filter(unlabelled) : new Int32Array();
   const lists: { reason: QueueEntry['reason']; rows: ArrayLike<number>; score: (r: number) => number }[] = [
     { reason: 'novel', rows: sources.novel.filter(unlabelled), score: () => 1 },
     { reason: 'slice', rows: sources.slices.filter(unlabelled), score: () => 1 },

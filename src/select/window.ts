@@ -1,5 +1,6 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import { ks2samp } from '../stats/index.js';
+import { finiteArgsort } from '../stats/argsort.js';
 import { CHECKS, type CheckOf } from '../checks/index.js';
 
 type DriftOnsetCheck = CheckOf<typeof CHECKS.driftOnset>;
@@ -30,8 +31,7 @@ export function driftOnset(reference: Dataset, operational: Dataset, roles: Role
   if (!(ts?.type === 'timestamp' || ts?.type === 'numeric')) return null;
   const features = drifted.filter((f) => reference.columns.get(f)?.type === 'numeric' && operational.columns.get(f)?.type === 'numeric').slice(0, 3);
   if (features.length === 0) return null;
-  const order = Int32Array.from({ length: operational.rows }, (_, i) => i).filter((i) => Number.isFinite(ts.values[i]!));
-  order.sort((a, b) => ts.values[a]! - ts.values[b]! || a - b);
+  const order = finiteArgsort(ts.values);
   if (order.length < CHUNKS * 10) return null;
   const size = Math.ceil(order.length / CHUNKS);
   const refs = features.map((f) => finite((reference.columns.get(f) as { values: Float64Array }).values));

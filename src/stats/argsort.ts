@@ -60,3 +60,12 @@ export function stableArgsortFloat64(x: Float64Array): Int32Array {
   }
   return idx;
 }
+
+/**
+ * Indices of the finite values in ascending order, ties in index order: what
+ * `indices.filter((i) => Number.isFinite(x[i])).sort((a, b) => x[a] − x[b] || a − b)` gives (rows by time, by
+ * margin), at the cost of a radix sort instead of a comparator call per comparison (0.5 s for 1M rows).
+ */
+export function finiteArgsort(x: Float64Array): Int32Array {
+  return stableArgsortFloat64(x).filter((i) => Number.isFinite(x[i]!));
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from '@jest/globals';
+import { finiteArgsort } from '../../src/stats/argsort.js';
+import { mulberry32 } from '../../src/stats/index.js';
+
+/** The definition it replaces in driftOnset, evidence over time and the label queue. */
+const byComparator = (x: Float64Array) => {
+  const order = Int32Array.from({ length: x.length }, (_, i) => i).filter((i) => Number.isFinite(x[i]!));
+  return order.sort((a, b) => x[a]! - x[b]! || a - b);
+};
+
+describe('finiteArgsort', () => {
+  const rng = mulberry32(8);
+  const special = [NaN, Infinity, -Infinity, 0, -0];
+  const cases: [string, () => number][] = [
+    // Epoch milliseconds with many ties and some negative times.
+    ['times', () => 1.7e12 + Math.floor(rng.nextDouble53() * 5000) * 1000 - (rng.nextDouble53() < 0.1 ? 2e12 : 0)],
+    // Margins of probabilities: in [0, 1], ties at 0 and 1.
+    ['margins', () => Math.min(1, Math.max(0, Math.round(rng.nextDouble53() * 1.2e4) / 1e4 - 0.1))],
+  ];
+  it.each(cases)('%s: the comparator sort of the finite values, ties in index order (NaN, ±Infinity left out, −0 equal to +0)', (_, draw) => {
+    const x = Float64Array.from({ length: 50_000 }, () => (rng.nextDouble53() < 0.02 ? special[Math.floor(rng.nextDouble53() * 5)]! : draw()));
+    expect(Array.from(finiteArgsort(x))).toEqual(Array.from(byComparator(x)));
+  });
+});
