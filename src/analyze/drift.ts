@@ -1,10 +1,10 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
-import type { Column } from '../ingest/table.js';
+import { columnLength, type Column } from '../ingest/table.js';
 import type { Config } from '../schema/config.js';
 import { alignCategoryCounts, batteryColumnSorted, benjaminiHochberg, chi2Contingency, jensenShannonDistance, mulberry32, psiFromCounts, sortedCopy, twoProportionZTest } from '../stats/index.js';
 import { DRIFT_TESTS, columnKind, type DriftTest } from './registry.js';
-import { sampleIndices, subSeed } from './sampling.js';
-import { finiteAt, nullsHoldNoFiniteValue, sortedFinite } from './sorted-columns.js';
+import { sampleIndices, sideRowSample, subSeed } from './sampling.js';
+import { finiteAt, nullsHoldNoFiniteValue, sortedFinite, sortedFiniteAt } from './sorted-columns.js';
 import { CHECKS, type CheckOf, type FiguresOf } from '../checks/index.js';
 
 type FeatureDriftCheck = CheckOf<typeof CHECKS.featureDrift>;
@@ -75,10 +75,18 @@ function standardDeviation(values: Float64Array, n: number): number {
 
 /**
  * A drift test's side: the values in row order (for the spread) and ascending (for every test and the histogram).
- * When every finite value is tested the run's shared sort of the column is used (sorted-columns.ts).
+ * When every finite value is tested the run's shared sort of the column is used (sorted-columns.ts). Above the
+ * cap, a column whose every row holds a finite value is tested on the side's shared row sample (the gates' rows
+ * when their cap is the same: their sort is reused); a column with non-finite values on `cap` of its finite
+ * values (a seeded sample of their ranks). Either is a uniform sample without replacement of the finite values.
  */
-function driftSide(c: Numeric, cap: number, seed: number): { values: Float64Array; n: number; sorted: Float64Array; first: number } {
+function driftSide(c: Numeric, cap: number, seed: number, sharedRows: () => Int32Array): { values: Float64Array; n: number; sorted: Float64Array; first: number } {
   const n = finiteCount(c.values);
+  if (n > cap && n === c.values.length && nullsHoldNoFiniteValue(c)) {
+    const rows = sharedRows();
+    const values = finiteAt(c.values, null, rows);
+    return { values, n: values.length, sorted: sortedFiniteAt(c, rows, true), first: values[0]! };
+  }
   if (n <= cap && nullsHoldNoFiniteValue(c)) {
     let first = NaN;
     for (const v of c.values) {
@@ -93,10 +101,22 @@ function driftSide(c: Numeric, cap: number, seed: number): { values: Float64Arra
   return { values: x, n: x.length, sorted: sortedCopy(x), first: x[0]! };
 }
 
-function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig, seed: number): Tested | FeatureDriftCheck {
+/** Each side's shared row sample (sampling.ts sideRowSample), drawn on first use. */
+interface SharedRows {
+  ref: () => Int32Array;
+  op: () => Int32Array;
+}
+
+function sharedRowsOf(reference: { rows: number }, operational: { rows: number }, cap: number, seed: number): SharedRows {
+  let ref: Int32Array | undefined;
+  let op: Int32Array | undefined;
+  return { ref: () => (ref ??= sideRowSample(reference.rows, cap, seed, 'ref')), op: () => (op ??= sideRowSample(operational.rows, cap, seed, 'op')) };
+}
+
+function numericDrift(name: string, ref: Numeric, op: Numeric, cfg: DriftConfig, seed: number, shared: SharedRows): Tested | FeatureDriftCheck {
   const test = DRIFT_TESTS.numeric;
-  const x = driftSide(ref, cfg.maxRows, subSeed(seed, `ref:${name}`));
-  const y = driftSide(op, cfg.maxRows, subSeed(seed, `op:${name}`));
+  const x = driftSide(ref, cfg.maxRows, subSeed(seed, `ref:${name}`), shared.ref);
+  const y = driftSide(op, cfg.maxRows, subSeed(seed, `op:${name}`), shared.op);
   if (x.n < cfg.minRows || y.n < cfg.minRows) return insufficient(name, test, x.n, y.n, cfg);
   const b = batteryColumnSorted(name, { xs: x.sorted, ys: y.sorted });
   // A constant reference has no spread to normalise by: fall back to its magnitude, then to raw units.
@@ -301,17 +321,18 @@ const EFFECT_NAMES: Record<DriftTest['effect'], string> = {
  * samples tiny, harmless differences are always "significant". Up to `maxRows` values per side (seeded sample).
  */
 export function featureDrift(reference: Dataset, operational: Dataset, roles: Roles, cfg: DriftConfig, seed = 42): FeatureDriftCheck[] {
+  const shared = sharedRowsOf(reference, operational, cfg.maxRows, seed);
   const outcomes = roles.features.flatMap((name) => {
     const op = operational.columns.get(name);
-    return op ? [testFeature(name, reference.columns.get(name)!, op, cfg, seed)] : []; // a missing column: the schema gate
+    return op ? [testFeature(name, reference.columns.get(name)!, op, cfg, seed, shared)] : []; // a missing column: the schema gate
   });
   return judgeFeatures(outcomes, roles, cfg);
 }
 
 /** One feature's registry test (before Benjamini–Hochberg), or a result that reached no test. */
-export function testFeature(name: string, ref: Column, op: Column, cfg: DriftConfig, seed: number): Tested | FeatureDriftCheck {
+export function testFeature(name: string, ref: Column, op: Column, cfg: DriftConfig, seed: number, shared = sharedRowsOf({ rows: columnLength(ref) }, { rows: columnLength(op) }, cfg.maxRows, seed)): Tested | FeatureDriftCheck {
   const kind = columnKind(ref, op);
-  if (kind === 'numeric') return numericDrift(name, ref as Numeric, op as Numeric, cfg, seed);
+  if (kind === 'numeric') return numericDrift(name, ref as Numeric, op as Numeric, cfg, seed, shared);
   if (kind === 'binary' && ref.type === 'numeric') return binaryNumericDrift(name, ref, op as Numeric, cfg);
   if (kind !== null) return categoricalDrift(name, ref as Categorical, op as Categorical, kind === 'binary', cfg);
   return {

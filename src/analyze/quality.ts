@@ -3,11 +3,11 @@ import { columnLength, type Column } from '../ingest/table.js';
 import type { AnalyzeConfig } from '../schema/config.js';
 import type { CheckStatus } from '../schema/results.js';
 import type { QualityFinding } from '../checks/shapes.js';
-import { countChangeTest, ks2sampSorted, mulberry32, newCategoryTest, sortedCopy, unitChangeTest, UNIT_CONVERSIONS, lowerBound, normSf, upperBound } from '../stats/index.js';
+import { countChangeTest, ks2sampSorted, newCategoryTest, unitChangeTest, UNIT_CONVERSIONS, lowerBound, normSf, upperBound } from '../stats/index.js';
 import { ALPHA_SHARES } from '../schema/alpha.js';
-import { sampleIndices, subSeed } from './sampling.js';
+import { sideRowSample } from './sampling.js';
 import { duplicateShare } from './duplicates.js';
-import { finiteAt, medianAbsSorted, nonZeroSorted, sortedFinite } from './sorted-columns.js';
+import { medianAbsSorted, nonZeroSorted, sortedFinite, sortedFiniteAt } from './sorted-columns.js';
 import { CHECKS, type CheckOf, type DetailsOf, type FiguresOf } from '../checks/index.js';
 
 type DataQualityCheck = CheckOf<typeof CHECKS.dataQuality>;
@@ -50,9 +50,12 @@ export function invalidRows(dataset: Dataset, column: string): number[] {
   return rows;
 }
 
-/** Ascending finite, non-null values of the sampled rows: the run's shared sort of the column when every row is sampled. */
+/**
+ * Ascending finite, non-null values of the sampled rows: the run's shared sort of the column when every row is
+ * sampled, else the sorted sample, kept for feature drift on the same rows.
+ */
 function finiteSorted(c: Extract<Column, { type: 'numeric' }>, rows: Int32Array): Float64Array {
-  return rows.length === c.values.length ? sortedFinite(c) : sortedCopy(finiteAt(c.values, c.nulls, rows));
+  return rows.length === c.values.length ? sortedFinite(c) : sortedFiniteAt(c, rows);
 }
 
 const quantile = (s: Float64Array, q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))]!;
@@ -578,8 +581,8 @@ function timeOrder(reference: Dataset, roles: Roles, rows: Int32Array): Int32Arr
  * duplication); natural drift such as values beyond the reference range only warns.
  */
 export function dataQuality(reference: Dataset, operational: Dataset, roles: Roles, cfg: QualityConfig, seed = 42, alpha = cfg.alpha ?? DEFAULT_PLAN_ALPHA * ALPHA_SHARES.gates): DataQualityCheck[] {
-  const refRows = sampleIndices(reference.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:ref')));
-  const opRows = sampleIndices(operational.rows, cfg.maxRows, mulberry32(subSeed(seed, 'quality:op')));
+  const refRows = sideRowSample(reference.rows, cfg.maxRows, seed, 'ref');
+  const opRows = sideRowSample(operational.rows, cfg.maxRows, seed, 'op');
   const results: DataQualityCheck[] = [];
   const compared = roles.features.filter((f) => operational.columns.has(f)); // the schema gate reports missing columns
   // Bonferroni over every gate test this run makes: any false alarm among them has probability at most α.

@@ -1,6 +1,6 @@
 import { take, type Dataset } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
-import { mulberry32Hash, MULBERRY32_STEP, type Mulberry32 } from '../stats/index.js';
+import { mulberry32, mulberry32Hash, MULBERRY32_STEP, type Mulberry32 } from '../stats/index.js';
 
 /**
  * Indices of a uniform random subset of 0..n-1 of size min(n, cap), ascending (Knuth's selection sampling:
@@ -37,6 +37,15 @@ export function sampleIndices(n: number, cap: number, rng: Mulberry32): Int32Arr
   }
   rng.setState(a);
   return out;
+}
+
+/**
+ * One side's seeded row sample for the per-column steps that cap rows at `cap` (the gates, feature drift): the
+ * same rows for every column, so that each column's sample is gathered and sorted once (sorted-columns.ts) and
+ * every column is tested on the same rows, as it is when nothing is capped.
+ */
+export function sideRowSample(rows: number, cap: number, seed: number, side: 'ref' | 'op'): Int32Array {
+  return sampleIndices(rows, cap, mulberry32(subSeed(seed, `quality:${side}`)));
 }
 
 /** Indices 0..n-1 where `keep(i)` holds, subsampled to at most `cap`. */

@@ -34,6 +34,31 @@ export function sortedFinite(c: Numeric): Float64Array {
   return sorted;
 }
 
+/**
+ * Sorted samples at a side's shared row sample (sampling.ts sideRowSample): the gates sort each column's sample and
+ * leave it here; feature drift, testing the same rows, takes it (and lets it go). One per column at most.
+ */
+const sortedSamples = new WeakMap<Numeric, { rows: Int32Array; sorted: Float64Array }>();
+
+const sameRows = (a: Int32Array, b: Int32Array): boolean => {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/**
+ * The ascending finite, non-null values at `rows` (sorted once per column and row sample): kept for a later
+ * `take`, or taken and forgotten when `take` is set. Callers must not write into the array.
+ */
+export function sortedFiniteAt(c: Numeric, rows: Int32Array, take = false): Float64Array {
+  const kept = sortedSamples.get(c);
+  const sorted = kept && sameRows(kept.rows, rows) ? kept.sorted : sortedCopy(finiteAt(c.values, c.nulls, rows));
+  if (take) sortedSamples.delete(c);
+  else sortedSamples.set(c, { rows, sorted });
+  return sorted;
+}
+
 /** The shared sorted column when some step already sorted it; never sorts. */
 export function sortedFiniteIfKnown(c: Numeric): Float64Array | undefined {
   return sortedColumns.get(c);

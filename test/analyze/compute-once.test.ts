@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { analyzeFeatures, analyzeGates } from '../../src/analyze/index.js';
 import { duplicateShare } from '../../src/analyze/duplicates.js';
 import { finiteValues } from '../../src/analyze/drift.js';
-import { sampleIndices } from '../../src/analyze/sampling.js';
+import { sampleIndices, sideRowSample } from '../../src/analyze/sampling.js';
 import { tabularEncoder } from '../../src/analyze/encode.js';
 import { finiteAt, finiteValueAtRank, medianAbsSorted, nonZeroSorted, sortedFinite, sortedFiniteIfKnown, valueAtRank } from '../../src/analyze/sorted-columns.js';
 import { CHECKS, findAll } from '../../src/checks/index.js';
@@ -105,6 +105,37 @@ describe('sorted-column helpers', () => {
       const picks = sampleIndices(finite.length, 700, mulberry32(99));
       sameBits(finiteValues(column, 700, 99), Array.from(picks, (k) => finite[k]!));
     }
+  });
+});
+
+describe('gates and drift above the row cap, on each side\'s shared row sample', () => {
+  const n = 3000;
+  const cfg = config({ seed: 13, drift: { maxRows: 1000 }, analyze: { quality: { maxRows: 1000 } } });
+  const build = () => {
+    const reference = datasetOf([numeric('z', generateSample({ dist: 'normal12', n, seed: 5, mu: 0, sigma: 1 })), numeric('w', awkward(n, 6))], 'reference');
+    const operational = datasetOf([numeric('z', generateSample({ dist: 'normal12', n, seed: 6, mu: 0.2, sigma: 1 })), numeric('w', awkward(n, 7))], 'operational');
+    return resolved(cfg, reference, operational);
+  };
+
+  it("tests a column with every value finite on the side's shared rows, whether or not the gates sorted them first", () => {
+    const fresh = build();
+    const alone = findAll(analyzeFeatures(fresh.reference, fresh.operational, fresh.roles, cfg), CHECKS.featureDrift);
+    const shared = build();
+    analyzeGates(shared.reference, shared.operational, shared.roles, cfg);
+    expect(findAll(analyzeFeatures(shared.reference, shared.operational, shared.roles, cfg), CHECKS.featureDrift)).toEqual(alone);
+    const at = (d: Dataset, rows: Int32Array) => Float64Array.from(rows, (i) => (d.columns.get('z') as Extract<Column, { type: 'numeric' }>).values[i]!);
+    const xv = at(fresh.reference, sideRowSample(n, 1000, 13, 'ref'));
+    const yv = at(fresh.operational, sideRowSample(n, 1000, 13, 'op'));
+    const z = alone.find((c) => c.subject === 'z')!.figures;
+    const ks = ks2samp(xv, yv);
+    expect([z.nReference, z.nOperational, z.subsampled]).toEqual([1000, 1000, true]);
+    expect(z.statistic).toBe(ks.statistic);
+    expect(z.pValue).toBe(ks.pValue);
+    expect(z.wasserstein).toBe(wassersteinDistance(xv, yv));
+    expect(z.psi).toBe(psi(xv, yv).psi);
+    // A column with non-finite values: 1000 of its finite values (a seeded sample of their ranks), as before.
+    const w = alone.find((c) => c.subject === 'w')!.figures;
+    expect([w.nReference, w.nOperational]).toEqual([1000, 1000]);
   });
 });
 
