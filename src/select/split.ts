@@ -1,5 +1,6 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import { isNull } from '../ingest/table.js';
+import { stableArgsortFloat64 } from '../stats/argsort.js';
 
 /** Operational rows that carry a label, in time order when a timestamp exists (row order otherwise). */
 export function labelledRows(d: Dataset, roles: Roles): Int32Array {
@@ -10,9 +11,26 @@ export function labelledRows(d: Dataset, roles: Roles): Int32Array {
   const ts = roles.timestamp ? d.columns.get(roles.timestamp) : undefined;
   if (ts?.type === 'timestamp' || ts?.type === 'numeric') {
     const t = ts.values;
+    if (rows.every((r) => Number.isFinite(t[r]!))) return byTime(t, Int32Array.from(rows));
+    // A NaN time makes this comparator no order at all: kept as it was for such data.
     rows.sort((a, b) => (t[a]! - t[b]! || a - b));
   }
   return Int32Array.from(rows);
+}
+
+/**
+ * Rows given in ascending order, sorted by time (a non-finite time counting as −∞), ties in row order: the order
+ * of sort((a, b) => t(a) − t(b) || a − b), by a radix argsort instead of a comparator call per comparison.
+ */
+function byTime(time: Float64Array, ascendingRows: Int32Array): Int32Array {
+  const t = new Float64Array(ascendingRows.length);
+  for (let k = 0; k < t.length; k++) {
+    const v = time[ascendingRows[k]!]!;
+    t[k] = Number.isFinite(v) ? v : -Infinity;
+  }
+  const order = stableArgsortFloat64(t);
+  for (let k = 0; k < order.length; k++) order[k] = ascendingRows[order[k]!]!;
+  return order;
 }
 
 export interface TimeSplit {
@@ -39,12 +57,8 @@ export function timeSplit(d: Dataset, roles: Roles, share: number, minHoldout: n
 /** The given rows in time order (row order without a timestamp); rows without a time go first. */
 export function inTimeOrder(d: Dataset, roles: Roles, rows: Int32Array): Int32Array {
   const ts = roles.timestamp ? d.columns.get(roles.timestamp) : undefined;
-  const out = rows.slice();
-  if (ts?.type === 'timestamp' || ts?.type === 'numeric') {
-    const t = (r: number) => (Number.isFinite(ts.values[r]!) ? ts.values[r]! : -Infinity);
-    out.sort((a, b) => t(a) - t(b) || a - b);
-  } else out.sort();
-  return out;
+  const out = rows.slice().sort();
+  return ts?.type === 'timestamp' || ts?.type === 'numeric' ? byTime(ts.values, out) : out;
 }
 
 /** Shares of the labelled operational rows that the recency candidates keep, newest first. */
