@@ -37,6 +37,16 @@ function invalidAt(c: Column, i: number): boolean {
 /** Rows among the sampled ones that are null, NaN or ±Inf (invalid for analysis). */
 function invalidCount(c: Column, rows: Int32Array): number {
   let bad = 0;
+  if (c.type === 'numeric') {
+    // invalidAt's numeric case, counted without a call and a branch per row.
+    const { values, nulls } = c;
+    for (let k = 0; k < rows.length; k++) {
+      const i = rows[k]!;
+      const v = values[i]!;
+      bad += +(v - v !== 0 || (nulls !== null && nulls[i] !== 0));
+    }
+    return bad;
+  }
   for (const i of rows) if (invalidAt(c, i)) bad++;
   return bad;
 }

@@ -3,7 +3,7 @@
 // are compared here, bit for bit, with the straightforward definitions they replaced (written out below as they
 // were: sort a copy, filter, hash row by row, sum every term).
 import { describe, expect, it } from '@jest/globals';
-import { analyzeFeatures, analyzeGates } from '../../src/analyze/index.js';
+import { analyzeFeatures, analyzeGates, invalidRows } from '../../src/analyze/index.js';
 import { duplicateShare } from '../../src/analyze/duplicates.js';
 import { finiteValues } from '../../src/analyze/drift.js';
 import { sampleIndices, sideRowSample } from '../../src/analyze/sampling.js';
@@ -136,6 +136,22 @@ describe('gates and drift above the row cap, on each side\'s shared row sample',
     // A column with non-finite values: 1000 of its finite values (a seeded sample of their ranks), as before.
     const w = alone.find((c) => c.subject === 'w')!.figures;
     expect([w.nReference, w.nOperational]).toEqual([1000, 1000]);
+  });
+});
+
+describe('null share of a numeric column', () => {
+  it('counts null flags, NaN and ±Infinity as invalidRows does, row by row', () => {
+    const n = 4000;
+    const rng = mulberry32(31);
+    const values = awkward(n, 8);
+    const nulls = Uint8Array.from({ length: n }, () => +(rng.nextDouble53() < 0.07)); // some over finite values
+    const reference = datasetOf([{ name: 'x', type: 'numeric', values: awkward(n, 9), nulls: null, integer: false }], 'reference');
+    const operational = datasetOf([{ name: 'x', type: 'numeric', values, nulls, integer: false }], 'operational');
+    const cfg = config({ seed: 3 });
+    const { roles } = resolved(cfg, reference, operational);
+    const check = findAll(analyzeGates(reference, operational, roles, cfg), CHECKS.dataQuality).find((c) => c.subject === 'x')!;
+    expect(check.figures.nullShareOperational).toBe(invalidRows(operational, 'x').length / n);
+    expect(check.figures.nullShareReference).toBe(invalidRows(reference, 'x').length / n);
   });
 });
 
