@@ -50,10 +50,12 @@ export function sideRowSample(rows: number, cap: number, seed: number, side: 're
 
 /** Indices 0..n-1 where `keep(i)` holds, subsampled to at most `cap`. */
 export function sampleWhere(n: number, cap: number, rng: Mulberry32, keep: (i: number) => boolean): Int32Array {
-  const all: number[] = [];
-  for (let i = 0; i < n; i++) if (keep(i)) all.push(i);
-  const picks = sampleIndices(all.length, cap, rng);
-  return picks.map((k) => all[k]!);
+  const all = new Int32Array(n);
+  let kept = 0;
+  for (let i = 0; i < n; i++) if (keep(i)) all[kept++] = i;
+  const picks = sampleIndices(kept, cap, rng);
+  // Every row kept (tabular features): the k-th kept row is row k, so the picks are the rows.
+  return kept === n ? picks : picks.map((k) => all[k]!);
 }
 
 /** Fisher–Yates shuffle in place. */

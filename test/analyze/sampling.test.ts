@@ -2,7 +2,7 @@
 // Python (fixtures/selection-sampling.py): the same rows, and the generator left where the plain walk leaves it.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { sampleIndices } from '../../src/analyze/sampling.js';
+import { sampleIndices, sampleWhere } from '../../src/analyze/sampling.js';
 import { mulberry32 } from '../../src/stats/index.js';
 
 interface Case {
@@ -31,5 +31,21 @@ describe('sampleIndices', () => {
     }
     expect({ size: picks.length, sum, sumSquaresMod32, head: Array.from(picks.subarray(0, 5)), tail: Array.from(picks.subarray(-5)) }).toEqual({ size: c.size, sum: c.sum, sumSquaresMod32: c.sumSquaresMod32, head: c.head, tail: c.tail });
     expect(rng.nextUint32()).toBe(c.nextUint32);
+  });
+});
+
+describe('sampleWhere', () => {
+  it.each([
+    ['every row kept', () => true],
+    ['every third row dropped', (i: number) => i % 3 !== 0],
+    ['no row kept', () => false],
+  ] as const)('is sampleIndices over the kept rows (%s), with the same draws', (_label, keep) => {
+    for (const [n, cap] of [[5000, 700], [300, 1000]] as const) {
+      const kept = Array.from({ length: n }, (_, i) => i).filter(keep);
+      const a = mulberry32(77);
+      const b = mulberry32(77);
+      expect(Array.from(sampleWhere(n, cap, a, keep))).toEqual(Array.from(sampleIndices(kept.length, cap, b), (k) => kept[k]!));
+      expect(a.nextUint32()).toBe(b.nextUint32());
+    }
   });
 });
