@@ -279,9 +279,23 @@ export function numericDistributionSorted(sx: Float64Array, sy: Float64Array): D
   const hi = Math.max(quantileOfSorted(sx, 0.995), quantileOfSorted(sy, 0.995));
   const width = hi > lo ? (hi - lo) / BINS : 1;
   const edges = Array.from({ length: BINS + 1 }, (_, i) => lo + i * width);
+  const bin = (value: number) => Math.min(BINS - 1, Math.max(0, Math.floor((value - lo) / width)));
+  // The bin is monotone in the value (each step rounds monotonically), so on ascending values each bin is one run:
+  // its edges are found by binary search on the same bin function, not by visiting every value.
   const histogram = (v: Float64Array) => {
     const counts = new Array<number>(BINS).fill(0);
-    for (const value of v) counts[Math.min(BINS - 1, Math.max(0, Math.floor((value - lo) / width)))]! += 1;
+    let start = 0;
+    for (let b = 0; b < BINS; b++) {
+      let left = start;
+      let right = v.length;
+      while (left < right) {
+        const mid = (left + right) >>> 1;
+        if (bin(v[mid]!) <= b) left = mid + 1;
+        else right = mid;
+      }
+      counts[b] = left - start;
+      start = left;
+    }
     return counts.map((c) => c / v.length);
   };
   return { kind: 'numeric', edges, reference: histogram(sx), operational: histogram(sy) };
