@@ -32,16 +32,34 @@ const SILHOUETTE_MAX = 1000;
 const MIN_SILHOUETTE = 0.2;
 
 /** Euclidean distance from each query row to its nearest index row; query i is index row i + selfOffset (skipped) when selfOffset ≥ 0. */
-function nearestDistances(queries: Float64Array, index: Float64Array, k: number, selfOffset: number): Float64Array {
+export function nearestDistances(queries: Float64Array, index: Float64Array, k: number, selfOffset: number): Float64Array {
   const nq = queries.length / k;
   const ni = index.length / k;
   const out = new Float64Array(nq);
+  const q = new Float64Array(k);
   for (let i = 0; i < nq; i++) {
+    for (let c = 0; c < k; c++) q[c] = queries[i * k + c]!;
     let best = Infinity;
-    for (let j = 0; j < ni; j++) {
+    for (let j = 0, at = 0; j < ni; j++, at += k) {
       if (j === i + selfOffset) continue;
+      // Squares added in column order, checked against the best every four: a row that completes has the same
+      // sum as when checked every term, and one left early had reached the best already (its sum only grows).
       let s = 0;
-      for (let c = 0; c < k && s < best; c++) s += (queries[i * k + c]! - index[j * k + c]!) ** 2;
+      let c = 0;
+      for (; c + 4 <= k && s < best; c += 4) {
+        const d0 = q[c]! - index[at + c]!;
+        const d1 = q[c + 1]! - index[at + c + 1]!;
+        const d2 = q[c + 2]! - index[at + c + 2]!;
+        const d3 = q[c + 3]! - index[at + c + 3]!;
+        s += d0 * d0;
+        s += d1 * d1;
+        s += d2 * d2;
+        s += d3 * d3;
+      }
+      for (; c < k && s < best; c++) {
+        const d = q[c]! - index[at + c]!;
+        s += d * d;
+      }
       if (s < best) best = s;
     }
     out[i] = Math.sqrt(best);

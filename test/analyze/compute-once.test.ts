@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { analyzeFeatures, analyzeGates, invalidRows } from '../../src/analyze/index.js';
 import { duplicateShare } from '../../src/analyze/duplicates.js';
+import { nearestDistances } from '../../src/analyze/novelty.js';
 import { finiteValues } from '../../src/analyze/drift.js';
 import { sampleIndices, sideRowSample } from '../../src/analyze/sampling.js';
 import { tabularEncoder } from '../../src/analyze/encode.js';
@@ -152,6 +153,29 @@ describe('null share of a numeric column', () => {
     const check = findAll(analyzeGates(reference, operational, roles, cfg), CHECKS.dataQuality).find((c) => c.subject === 'x')!;
     expect(check.figures.nullShareOperational).toBe(invalidRows(operational, 'x').length / n);
     expect(check.figures.nullShareReference).toBe(invalidRows(reference, 'x').length / n);
+  });
+});
+
+describe('nearest-reference distances', () => {
+  it('equal the full sums of squares in column order, minimised over every other row, bit for bit', () => {
+    const rng = mulberry32(41);
+    for (const k of [1, 3, 4, 7, 20]) {
+      const index = Float64Array.from({ length: 300 * k }, () => (rng.nextDouble53() < 0.1 ? 0 : rng.nextDouble53() * 4 - 2));
+      const queries = Float64Array.from({ length: 200 * k }, () => rng.nextDouble53() * 4 - 2);
+      const definition = (qs: Float64Array, selfOffset: number) =>
+        Array.from({ length: qs.length / k }, (_, i) => {
+          let best = Infinity;
+          for (let j = 0; j < index.length / k; j++) {
+            if (j === i + selfOffset) continue;
+            let s = 0;
+            for (let c = 0; c < k; c++) s += (qs[i * k + c]! - index[j * k + c]!) ** 2;
+            best = Math.min(best, s);
+          }
+          return Math.sqrt(best);
+        });
+      sameBits(nearestDistances(queries, index, k, -1), definition(queries, -1));
+      sameBits(nearestDistances(index.subarray(100 * k), index, k, 100), definition(index.subarray(100 * k), 100)); // leave-one-out
+    }
   });
 });
 
