@@ -28,6 +28,10 @@ function byTime(time: Float64Array, ascendingRows: Int32Array): Int32Array {
     const v = time[ascendingRows[k]!]!;
     t[k] = Number.isFinite(v) ? v : -Infinity;
   }
+  // Rows already in time order (files usually hold them so) need no sort.
+  let ordered = true;
+  for (let k = 1; k < t.length && ordered; k++) ordered = !(t[k]! < t[k - 1]!);
+  if (ordered) return ascendingRows;
   const order = stableArgsortFloat64(t);
   for (let k = 0; k < order.length; k++) order[k] = ascendingRows[order[k]!]!;
   return order;

@@ -25,6 +25,15 @@ describe('select: rows in time order', () => {
     expect(Array.from(inTimeOrder(d, roles, rows))).toEqual(Array.from(inTimeOrderByComparator(t, rows)));
   });
 
+  it('rows already in time order (ties, ±0 and non-finite times first) stay as they are, and one step back sorts', () => {
+    const t = Float64Array.from({ length: n }, (_, i) => (i < 20 ? [NaN, -Infinity][i % 2]! : i < 50 ? [0, -0][i % 2]! : 1.7e12 + Math.floor(i / 4) * 1000));
+    const rows = Int32Array.from({ length: n }, (_, i) => i);
+    const d = withTime(t, new Int32Array(n));
+    expect(Array.from(inTimeOrder(d, roles, rows))).toEqual(Array.from(inTimeOrderByComparator(t, rows)));
+    t[n - 1] = 1.7e12;
+    expect(Array.from(inTimeOrder(d, roles, rows))).toEqual(Array.from(inTimeOrderByComparator(t, rows)));
+  });
+
   it('labelledRows: the labelled rows by time, ties by row', () => {
     const t = times([0, -0]);
     const labels = Int32Array.from({ length: n }, () => (rng.nextDouble53() < 0.3 ? Math.floor(rng.nextDouble53() * 2) : -1));
