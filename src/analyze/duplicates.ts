@@ -1,5 +1,6 @@
 import type { Dataset } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
+import { fmix32 } from '../stats/hyperloglog.js';
 import { sortedCopy } from '../stats/index.js';
 
 const F64 = new Float64Array(1);
@@ -9,12 +10,20 @@ const { imul } = Math;
 
 function stringHash(text: string): number {
   let h = 0x811c9dc5;
-  for (let k = 0; k < text.length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
-  return h;
+  for (let k = 0; k < text.length; k++) h = imul(h ^ text.charCodeAt(k), 0x01000193) >>> 0;
+  return fmix32(h);
 }
 
 /** Rows hashed together through every column, so that their running hashes stay in the first-level cache. */
 const BLOCK = 2048;
+
+/**
+ * A product mod 2^32 carries a word's differences only upwards: values that differ only in their top bits (small
+ * integers such as 3 and 6, ±0, ±Infinity, the same categories in other columns) would leave the low bits of every
+ * later state equal, and the 53 bits kept at the end would hold a few distinct ones — integer-coded rows counted as
+ * duplicates. Folding the high half down after each word (and murmur3's finaliser at the end) spreads them to all bits.
+ */
+const fold = (h: number): number => (h ^ (h >>> 16)) >>> 0;
 
 /** A canonical NaN's two 32-bit halves, as a null hashes (what writing NaN into a Float64Array gives). */
 F64[0] = NaN;
@@ -33,8 +42,8 @@ export function duplicateShare(d: Dataset, features: string[], rows: number): nu
   const h1 = new Uint32Array(rows).fill(0x811c9dc5);
   const h2 = new Uint32Array(rows).fill(0x01000193);
   const mix = (i: number, x: number) => {
-    h1[i] = Math.imul(h1[i]! ^ x, 0x01000193);
-    h2[i] = Math.imul(h2[i]! ^ x, 0x5bd1e995);
+    h1[i] = fold(imul(h1[i]! ^ x, 0x01000193));
+    h2[i] = fold(imul(h2[i]! ^ x, 0x5bd1e995));
   };
   // Per column: its 32-bit view, or its categories' hashes (once per category, not once per row).
   const bits = columns.map((c) => (c.type === 'numeric' || c.type === 'timestamp' ? new Uint32Array(c.values.buffer, c.values.byteOffset, c.values.length * 2) : null));
@@ -63,7 +72,7 @@ export function duplicateShare(d: Dataset, features: string[], rows: number): nu
     });
   }
   const hashes = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) hashes[i] = (h1[i]! & 0x1fffff) * 4294967296 + h2[i]!;
+  for (let i = 0; i < rows; i++) hashes[i] = (fmix32(h1[i]!) & 0x1fffff) * 4294967296 + fmix32(h2[i]!);
   const sorted = sortedCopy(hashes);
   let dup = 0;
   for (let r = 1; r < rows; r++) if (sorted[r] === sorted[r - 1]) dup++;
@@ -80,7 +89,7 @@ function numericBlock(h1: Uint32Array, h2: Uint32Array, bits: Uint32Array, value
       F64[0] = values[i]!;
       (low = U32[0]!), (high = U32[1]!);
     }
-    h1[i] = imul(imul(h1[i]! ^ low, 0x01000193) ^ high, 0x01000193);
-    h2[i] = imul(imul(h2[i]! ^ low, 0x5bd1e995) ^ high, 0x5bd1e995);
+    h1[i] = fold(imul(fold(imul(h1[i]! ^ low, 0x01000193)) ^ high, 0x01000193));
+    h2[i] = fold(imul(fold(imul(h2[i]! ^ low, 0x5bd1e995)) ^ high, 0x5bd1e995));
   }
 }

@@ -17,7 +17,8 @@ export function hllRelativeStandardError(precision: number): number {
   return 1.04 / Math.sqrt(2 ** precision);
 }
 
-function fmix32(h: number): number {
+/** murmur3's 32-bit finaliser: every input bit reaches every output bit. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -232,11 +232,36 @@ describe('duplicate share', () => {
     const backing = Float64Array.from({ length: n + 3 }, () => [0, -0, 1.1, NaN, Infinity, -Infinity, 7.3][Math.floor(rng.nextDouble53() * 7)]!);
     const values = backing.subarray(3); // a column that starts inside a larger buffer
     const nulls = Uint8Array.from({ length: n }, () => +(rng.nextDouble53() < 0.1)); // some over finite values, NaN rows mostly unflagged
-    // Values whose bits differ in the low words too: the hash mixes 32-bit words by multiplication, so values that
-    // differ only in their top bits (small integers, ±0, ±Infinity) in two columns at once can collide.
     const y = Float64Array.from({ length: n }, () => [0.1, 1.3, 2.7][Math.floor(rng.nextDouble53() * 3)]!);
     const d = datasetOf([{ name: 'x', type: 'numeric', values, nulls, integer: false }, numeric('y', y)], 'operational');
     for (const rows of [1, 2048, 2049, n]) expect(duplicateShare(d, ['x', 'y'], rows)).toBe(definition(d, ['x', 'y'], rows));
+  });
+
+  it('does not take integer-coded rows for duplicates: values that differ only in their top bits (3 and 6, ±0, ±Infinity) in several columns', () => {
+    // Every row distinct: seven integer columns whose values are powers of two times 3 (their doubles differ only in
+    // the exponent, the top bits of the high word), a column of ±0 and ±Infinity, and a category.
+    const n = 60_000;
+    const rng = mulberry32(12);
+    const digits = Array.from({ length: 7 }, () => new Float64Array(n));
+    const signs = new Float64Array(n);
+    const level: string[] = [];
+    for (let i = 0; i < n; i++) {
+      let r = i;
+      for (const column of digits) (column[i] = 3 * 2 ** (r % 4)), (r = Math.floor(r / 4));
+      signs[i] = [0, -0, Infinity, -Infinity][r % 4]!;
+      level.push(`L${Math.floor(r / 4) % 3}`);
+    }
+    const order = Array.from({ length: n }, (_, i) => i).sort(() => rng.nextDouble53() - 0.5);
+    const numbers = [...digits, signs].map((a) => Float64Array.from(order, (i) => a[i]!));
+    const levels = order.map((i) => level[i]!);
+    const features = [...digits.map((_, j) => `d${j}`), 's', 'k'];
+    const dataset = (times: number) =>
+      datasetOf([...numbers.map((a, j) => numeric(features[j]!, Float64Array.from({ length: times * n }, (_, i) => a[i % n]!))), categorical('k', Array.from({ length: times * n }, (_, i) => levels[i % n]!))], 'operational');
+    const d = dataset(1);
+    expect(definition(d, features, n)).toBe(0);
+    expect(duplicateShare(d, features, n)).toBe(0);
+    // And every row twice: exactly half are duplicates.
+    expect(duplicateShare(dataset(2), features, 2 * n)).toBe(0.5);
   });
 });
 
