@@ -1,6 +1,6 @@
 import type { Dataset, Roles } from '../ingest/dataset.js';
 import type { AnalyzeConfig } from '../schema/config.js';
-import { MULBERRY32_STEP, mulberry32, mulberry32Hash } from '../stats/index.js';
+import { double53, MULBERRY32_STEP, mulberry32, mulberry32Hash } from '../stats/index.js';
 import { tabularEncoder } from './encode.js';
 import { componentsFor, fitPca, reconstructionErrors } from './pca.js';
 import { sampleIndices, shuffle, subSeed, subsetDataset } from './sampling.js';
@@ -74,10 +74,9 @@ export function reconstructionDrift(reference: Dataset, operational: Dataset, ro
     let sum = 0;
     for (let i = 0; i < m; i++) {
       counter = (counter + MULBERRY32_STEP) | 0;
-      const high = mulberry32Hash(counter);
+      const first = mulberry32Hash(counter);
       counter = (counter + MULBERRY32_STEP) | 0;
-      const low = mulberry32Hash(counter);
-      const u = ((high >>> 5) * 67108864 + (low >>> 6)) / 9007199254740992;
+      const u = double53(first, mulberry32Hash(counter));
       const j = i + Math.floor(u * (pooled.length - i));
       const t = pooled[i]!;
       pooled[i] = pooled[j]!;

@@ -1,6 +1,6 @@
 import { take, type Dataset } from '../ingest/dataset.js';
 import type { Column } from '../ingest/table.js';
-import { mulberry32, mulberry32Hash, MULBERRY32_STEP, type Mulberry32 } from '../stats/index.js';
+import { double53, mulberry32, mulberry32Hash, MULBERRY32_STEP, type Mulberry32 } from '../stats/index.js';
 
 /**
  * Indices of a uniform random subset of 0..n-1 of size min(n, cap), ascending (Knuth's selection sampling:
@@ -26,13 +26,14 @@ export function sampleIndices(n: number, cap: number, rng: Mulberry32): Int32Arr
   for (let i = 0; i < n && taken < want; i++) {
     const first = (a + MULBERRY32_STEP) | 0;
     a = (first + MULBERRY32_STEP) | 0;
-    const high = mulberry32Hash(first) >>> 5;
+    const hash = mulberry32Hash(first);
+    const high = hash >>> 5;
     const left = n - i;
     const need = want - taken;
     // Written every time and kept by counting it (a branch taken at random one time in five costs more than the hash).
     out[taken] = i;
     let take = +(left * ((high + 1) * TWO_TO_MINUS_27) < need);
-    if (take === 0 && left * (high * TWO_TO_MINUS_27) < need) take = +(left * ((high * 67108864 + (mulberry32Hash(a) >>> 6)) / 9007199254740992) < need);
+    if (take === 0 && left * (high * TWO_TO_MINUS_27) < need) take = +(left * double53(hash, mulberry32Hash(a)) < need);
     taken += take;
   }
   rng.setState(a);

@@ -14,7 +14,7 @@ export { benjaminiHochberg, type BhResult } from './benjamini-hochberg.js';
 export { chi2Sf } from './chi2-sf.js';
 export { kstwoSf } from './kstwo-sf.js';
 export { normSf } from './norm-sf.js';
-export { mulberry32, mulberry32Hash, MULBERRY32_STEP, generateSample, type Mulberry32, type SampleSpec } from './mulberry32.js';
+export { double53, mulberry32, mulberry32Hash, MULBERRY32_STEP, generateSample, type Mulberry32, type SampleSpec } from './mulberry32.js';
 export { mannWhitneyU, mannWhitneyUSorted, type MwuResult, type MwuOptions, type MwuMethod } from './mann-whitney-u.js';
 export { cramerVonMises2samp, cramerVonMises2sampSorted, type CvmResult, type CvmMethod } from './cramer-von-mises-2samp.js';
 export { andersonKsamp, andersonKsampSorted, type AndersonResult } from './anderson-ksamp.js';

@@ -28,13 +28,18 @@ export function mulberry32Hash(a: number): number {
   return (t ^ (t >>> 14)) >>> 0;
 }
 
+/** The double in [0, 1) that two consecutive draws make (53 bits: 27 of the first, 26 of the second), as nextDouble53. */
+export function double53(first: number, second: number): number {
+  return ((first >>> 5) * 67108864 + (second >>> 6)) / 9007199254740992;
+}
+
 export function mulberry32(seed: number): Mulberry32 {
   let a = seed | 0;
   const nextUint32 = (): number => {
     a = (a + MULBERRY32_STEP) | 0;
     return mulberry32Hash(a);
   };
-  const nextDouble53 = (): number => ((nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6)) / 9007199254740992;
+  const nextDouble53 = (): number => double53(nextUint32(), nextUint32());
   return { nextUint32, nextDouble53, getState: () => a, setState: (state) => void (a = state | 0) };
 }
 
